@@ -1,0 +1,113 @@
+"""The whole product in one place: load -> validate -> resolve citations -> render -> write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen import citations, render, validate, write
+from briefgen.config import find_config, load_config
+from briefgen.errors import BriefgenError, Location, Report
+from briefgen.models import Brief, Config, Workspace
+
+FORMATS = ("pdf", "md", "html")
+
+
+@dataclass
+class Result:
+    """What a run found and made; the CLI prints it and picks the exit status."""
+
+    report: Report
+    workspace: Workspace | None = None
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        return sum(len(b.items) for b in self.workspace.briefs) if self.workspace else 0
+
+    @property
+    def citations(self) -> tuple[int, int]:
+        """(verified, total) citations."""
+        cites = [c for b in self.workspace.briefs for i in b.items for c in i.cite] if self.workspace else []
+        return sum(1 for c in cites if c.span is not None), len(cites)
+
+
+def load_workspace(config_path: Path | None, names: Sequence[str], report: Report) -> Workspace:
+    """Read and check a whole workspace, verifying every quote; problems go to `report`."""
+    config = load_config(find_config(config_path), report)
+    sources = validate.validate_sources(config, report)
+    paths = validate.brief_paths(config, names, report)
+    briefs = [brief for path in paths if (brief := validate.validate_brief(path, config, report))]
+    validate.cross_check(briefs, sources, report, whole_workspace=not names)
+    texts = citations.read_sources(sources, config, report)
+    resolved = citations.resolve(briefs, sources, texts, report)
+    return Workspace(config, sources, tuple(resolved))
+
+
+def check(config_path: Path | None = None, names: Sequence[str] = ()) -> Result:
+    """Validate every brief and verify every citation, writing nothing."""
+    report = Report()
+    workspace = load_workspace(config_path, names, report)
+    return Result(report, workspace)
+
+
+def build(
+    config_path: Path | None = None,
+    names: Sequence[str] = (),
+    formats: Sequence[str] = (),
+    out: Path | None = None,
+    layout: str | None = None,
+    strict: bool = False,
+) -> Result:
+    """Check the workspace, then render and write each brief in each format."""
+    result = check(config_path, names)
+    workspace, report = result.workspace, result.report
+    assert workspace is not None
+    if report.errors or (strict and report.warnings):
+        return result
+    config = workspace.config
+    out_dir = write.prepare_output_dir(out or config.output_dir, _input_folders(config))
+    inputs = _input_files(workspace)
+    for brief in workspace.briefs:
+        try:
+            outputs = render_brief(brief, workspace, out_dir, tuple(formats) or config.formats, layout)
+        except BriefgenError as exc:
+            report.problems.extend(exc.problems)
+            continue
+        for name, data in outputs.items():
+            result.written.append(write.write_atomic(out_dir, name, data, inputs))
+    return result
+
+
+def render_brief(brief: Brief, workspace: Workspace, out_dir: Path, formats: Sequence[str], layout: str | None) -> dict[str, bytes]:
+    """Every requested output of one brief, as file name -> bytes, rendered before any is written."""
+    config = workspace.config
+    view = render.build_view(brief, workspace.sources, config, out_dir, layout or brief.template or "brief")
+    outputs: dict[str, bytes] = {}
+    html: str | None = None
+    for fmt in dict.fromkeys(formats):
+        if fmt == "md":
+            outputs[f"{brief.id}.md"] = render.render(view, "md").encode("utf-8")
+            continue
+        html = html or render.render(view, "html")
+        if fmt == "html":
+            outputs[f"{brief.id}.html"] = html.encode("utf-8")
+        else:
+            from briefgen import pdf
+
+            folders = [config.templates_dir, render.BUILTIN_TEMPLATES]
+            base = config.templates_dir if config.templates_dir.is_dir() else render.BUILTIN_TEMPLATES
+            outputs[f"{brief.id}.pdf"] = pdf.html_to_pdf(html, base, folders, Location(brief.path))
+    return outputs
+
+
+def _input_folders(config: Config) -> list[Path]:
+    return [config.sources_dir, config.briefs_dir, config.templates_dir]
+
+
+def _input_files(workspace: Workspace) -> set[Path]:
+    config = workspace.config
+    files = {config.path.resolve(), *(s.path.resolve() for s in workspace.sources.values())}
+    files.update(b.path.resolve() for b in workspace.briefs)
+    return files

@@ -1,0 +1,139 @@
+"""Thin commands over the library: parse options, call build/check, map results to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from briefgen import build as pipeline
+from briefgen.errors import BriefgenError, Report
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The workspace's config.yaml (or its folder). Default: ./config.yaml.",
+)
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefgen")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Cited policy briefs from hand-curated YAML.
+
+    Run in a workspace folder (config.yaml, sources/, briefs/):
+
+        briefgen check
+
+        briefgen build
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@config_option
+@strict_option
+@click.pass_context
+def check(ctx: click.Context, config_path: Path | None, strict: bool) -> None:
+    """Validate every brief and verify every citation; write nothing.
+
+    Example: briefgen check --strict
+    """
+    result = _run(ctx, lambda: pipeline.check(config_path))
+    verified, total = result.citations
+    briefs = len(result.workspace.briefs) if result.workspace else 0
+    _finish(result.report, strict, _summary(briefs, result.items, verified, total, result.report))
+
+
+@cli.command()
+@click.argument("briefs", nargs=-1)
+@config_option
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(pipeline.FORMATS),
+    help="Output format; repeat for several. Default: the formats in config.yaml (pdf and md).",
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder. Default: build/.")
+@click.option("--template", "layout", default=None, help="Layout to use for every brief (brief or card).")
+@strict_option
+@click.pass_context
+def build(
+    ctx: click.Context,
+    briefs: tuple[str, ...],
+    config_path: Path | None,
+    formats: tuple[str, ...],
+    out: Path | None,
+    layout: str | None,
+    strict: bool,
+) -> None:
+    """Build briefs (all, or those named by file stem or path) into the output folder.
+
+    Example: briefgen build london-summit --format pdf --format md
+    """
+    result = _run(ctx, lambda: pipeline.build(config_path, briefs, formats, out, layout, strict))
+    for path in result.written:
+        click.echo(f"wrote {_display(path)}")
+    verified, total = result.citations
+    count = len(result.workspace.briefs) if result.workspace else 0
+    _finish(result.report, strict, _summary(count, result.items, verified, total, result.report))
+
+
+def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.Result:
+    """Run the library call; user errors exit 1 with their messages, anything else exits 3."""
+    try:
+        return action()
+    except BriefgenError as exc:
+        for problem in exc.problems:
+            click.echo(problem.format(), err=True)
+        ctx.exit(EXIT_DATA)
+    except KeyboardInterrupt:
+        click.echo("briefgen: interrupted", err=True)
+        ctx.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+        if ctx.obj and ctx.obj.get("debug"):
+            traceback.print_exc()
+        click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("briefgen: rerun with --debug to see the traceback, and report it", err=True)
+        ctx.exit(EXIT_INTERNAL)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _summary(briefs: int, items: int, verified: int, total: int, report: Report) -> str:
+    return (
+        f"{briefs} brief{'s' if briefs != 1 else ''}, {items} items, "
+        f"{verified} of {total} citations verified, "
+        f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}, "
+        f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}"
+    )
+
+
+def _finish(report: Report, strict: bool, summary: str) -> None:
+    for problem in report.sorted():
+        click.echo(problem.format(), err=True)
+    click.echo(summary)
+    if report.errors or (strict and report.warnings):
+        sys.exit(EXIT_DATA)
+
+
+def _display(path: Path) -> str:
+    from briefgen.errors import display_path
+
+    return display_path(path)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return cli.main(args=argv, prog_name="briefgen")

@@ -1,0 +1,105 @@
+"""Problems found in a workspace, and the one error type the CLI prints without a traceback."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: 1-based line and column."""
+
+    path: Path
+    line: int = 1
+    col: int = 1
+
+    def display(self) -> str:
+        return f"{display_path(self.path)}:{self.line}:{self.col}"
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should read it: relative to the current folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or suspicious) in the user's data."""
+
+    severity: Severity
+    message: str
+    location: Location | None = None
+
+    def format(self) -> str:
+        where = self.location.display() if self.location else "briefgen"
+        return f"{where}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass
+class Report:
+    """Problems gathered across a whole run, so that all of them are shown at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, message: str, location: Location | None = None) -> None:
+        self.problems.append(Problem("error", message, location))
+
+    def warning(self, message: str, location: Location | None = None) -> None:
+        self.problems.append(Problem("warning", message, location))
+
+    def extend(self, other: Report) -> None:
+        self.problems.extend(other.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def sorted(self) -> list[Problem]:
+        """Problems in file order, so the output reads top to bottom."""
+
+        def key(p: Problem) -> tuple[str, int, int]:
+            loc = p.location
+            return (str(loc.path), loc.line, loc.col) if loc else ("", 0, 0)
+
+        return sorted(self.problems, key=key)
+
+
+class BriefgenError(Exception):
+    """A problem in the user's data or environment; the CLI prints it and exits 1."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+    @classmethod
+    def single(cls, message: str, location: Location | None = None) -> BriefgenError:
+        return cls([Problem("error", message, location)])
+
+
+class DataError(BriefgenError):
+    """The workspace has errors (YAML, schema, citations); nothing was written."""
+
+
+class RenderError(BriefgenError):
+    """A template or the PDF engine failed for one brief."""
+
+
+class OutputError(BriefgenError):
+    """An output could not be written where it was asked for."""

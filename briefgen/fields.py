@@ -1,0 +1,170 @@
+"""Reading typed fields out of located YAML nodes, with messages that say what to write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+
+from briefgen.errors import Location, Report
+from briefgen.load import Map, Node, Scalar, Seq, describe
+from briefgen.models import PartialDate
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_YEAR_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_FULL_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' when a close match exists, else ''."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{match[0]}"?)' if match else ""
+
+
+class Fields:
+    """The fields of one YAML mapping, read one at a time; problems go to the report."""
+
+    def __init__(self, node: Map, what: str, known: Iterable[str], report: Report) -> None:
+        self.node = node
+        self.what = what
+        self.report = report
+        self.known = tuple(known)
+        for name, entry in node.entries.items():
+            if name not in self.known:
+                report.error(
+                    f'unknown field "{name}" in {what}{did_you_mean(name, self.known)}; '
+                    f"allowed fields: {', '.join(self.known)}",
+                    entry.key_loc,
+                )
+
+    def get(self, name: str) -> Node | None:
+        entry = self.node.entries.get(name)
+        return entry.node if entry else None
+
+    def loc(self, name: str) -> Location:
+        node = self.get(name)
+        return node.loc if node is not None else self.node.loc
+
+    def _missing(self, name: str, required: bool, example: str) -> None:
+        if required:
+            self.report.error(f'{self.what} has no "{name}"; add a line such as  {name}: {example}', self.node.loc)
+
+    def text(self, name: str, required: bool = False, example: str = "...") -> str | None:
+        node = self.get(name)
+        if node is None or (isinstance(node, Scalar) and node.value is None):
+            if node is not None and required:
+                self.report.error(f'"{name}" is empty; write a value, for example  {name}: {example}', node.loc)
+            else:
+                self._missing(name, required, example)
+            return None
+        return self.as_text(node, name)
+
+    def as_text(self, node: Node, name: str) -> str | None:
+        if not isinstance(node, Scalar):
+            self.report.error(f'"{name}" should be text, not {describe(node)}', node.loc)
+            return None
+        if isinstance(node.value, bool):
+            self.report.error(
+                f'"{name}": YAML reads {node.text} as {str(node.value).lower()}; '
+                f'put the text in quotes:  {name}: "{node.text}"',
+                node.loc,
+            )
+            return None
+        text = node.value if isinstance(node.value, str) else node.text
+        text = text.strip()
+        if not text:
+            self.report.error(f'"{name}" is empty; write a value or remove the line', node.loc)
+            return None
+        return text
+
+    def text_list(self, name: str) -> tuple[str, ...]:
+        """A list of texts; a single text is taken as a list of one."""
+        node = self.get(name)
+        if node is None or (isinstance(node, Scalar) and node.value is None):
+            return ()
+        items = node.items if isinstance(node, Seq) else [node]
+        texts = (self.as_text(item, name) for item in items)
+        return tuple(t for t in texts if t)
+
+    def identifier(self, name: str = "id") -> str | None:
+        value = self.text(name, required=True, example="my-item-id")
+        if value is not None and not ID_RE.match(value):
+            self.report.error(
+                f'"{name}" {value!r} may use only letters, digits, "-" and "_", '
+                "and must start with a letter or digit",
+                self.loc(name),
+            )
+            return None
+        return value
+
+    def date(self, name: str, required: bool = False) -> PartialDate | None:
+        node = self.get(name)
+        if node is None or (isinstance(node, Scalar) and node.value is None):
+            self._missing(name, required, "2025-03-02")
+            return None
+        return parse_date(node, name, self.report)
+
+    def integer(self, name: str, default: int | None, minimum: int = 0) -> int | None:
+        node = self.get(name)
+        if node is None:
+            return default
+        if isinstance(node, Scalar) and isinstance(node.value, int) and not isinstance(node.value, bool):
+            if node.value >= minimum:
+                return node.value
+        self.report.error(f'"{name}" should be a whole number of at least {minimum}', node.loc)
+        return default
+
+    def number(self, name: str, default: float) -> float:
+        node = self.get(name)
+        if node is None:
+            return default
+        if isinstance(node, Scalar) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            if node.value > 0:
+                return float(node.value)
+        self.report.error(f'"{name}" should be a positive number', node.loc)
+        return default
+
+    def mapping(self, name: str) -> Map | None:
+        node = self.get(name)
+        if node is None or (isinstance(node, Scalar) and node.value is None):
+            return None
+        if not isinstance(node, Map):
+            self.report.error(f'"{name}" should be a mapping of "key: value" lines, not {describe(node)}', node.loc)
+            return None
+        return node
+
+    def sequence(self, name: str) -> list[Node]:
+        node = self.get(name)
+        if node is None or (isinstance(node, Scalar) and node.value is None):
+            return []
+        if not isinstance(node, Seq):
+            self.report.error(f'"{name}" should be a list of entries starting with "- ", not {describe(node)}', node.loc)
+            return []
+        return node.items
+
+
+def parse_date(node: Node, name: str, report: Report) -> PartialDate | None:
+    """A full date (2025-03-02) or a year and month (2025-03); anything else is explained."""
+    hint = f'write a date as {name}: 2025-03-02, or a month as {name}: 2025-03'
+    if isinstance(node, Scalar):
+        value = node.value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return PartialDate(value.year, value.month, value.day)
+        if isinstance(value, str):
+            text = value.strip()
+            full = _FULL_DATE_RE.match(text)
+            month = _YEAR_MONTH_RE.match(text)
+            try:
+                if full:
+                    d = dt.date(int(full[1]), int(full[2]), int(full[3]))
+                    return PartialDate(d.year, d.month, d.day)
+                if month and 1 <= int(month[2]) <= 12:
+                    return PartialDate(int(month[1]), int(month[2]))
+            except ValueError as exc:
+                report.error(f'"{name}": {text!r} is not a real date ({exc}); {hint}', node.loc)
+                return None
+    report.error(f'"{name}": {describe(node)} is not a date; {hint}', node.loc)
+    return None

@@ -1,0 +1,309 @@
+"""YAML -> located nodes: every value keeps the file, line and column it came from.
+
+The tree is built from the parser's event stream rather than PyYAML's composer, so
+that aliases, explicit tags, duplicate keys, several documents and deep nesting are
+caught at their exact place, and nothing is ever constructed from a tag.
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import Location, Report
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 50
+MAX_SCALAR_CHARS = 100_000
+DEFAULT_MAX_YAML_BYTES = 5_000_000
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Scalar:
+    """A scalar with its resolved value and the text as written."""
+
+    value: Any
+    text: str
+    plain: bool
+    loc: Location
+
+
+@dataclass
+class Seq:
+    items: list[Node]
+    loc: Location
+
+
+@dataclass
+class Entry:
+    key_loc: Location
+    node: Node
+
+
+@dataclass
+class Map:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    loc: Location = field(default_factory=lambda: Location(Path("?")))
+
+
+Node = Scalar | Seq | Map
+
+
+def describe(node: Node) -> str:
+    """What a node is, in words a YAML author understands."""
+    if isinstance(node, Map):
+        return "a mapping (key: value lines)"
+    if isinstance(node, Seq):
+        return "a list (- items)"
+    if node.value is None:
+        return "an empty value"
+    return f"{type(node.value).__name__} {node.text!r}"
+
+
+def _loc(path: Path, mark: Any) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def read_text(path: Path, report: Report, where: Location, max_bytes: int, what: str) -> str | None:
+    """Read a UTF-8 text file, reporting at `where` anything that stops it being read."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        report.error(f"{what} {path.name!r} does not exist", where)
+        return None
+    except OSError as exc:
+        report.error(f"cannot read {what} {path.name!r}: {exc.strerror}", where)
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        report.error(f"{what} {path.name!r} is not a regular file; name a text file", where)
+        return None
+    if st.st_size > max_bytes:
+        report.error(
+            f"{what} {path.name!r} is {st.st_size:,} bytes, over the limit of {max_bytes:,}; "
+            "split it or raise the limit in config.yaml",
+            where,
+        )
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error(f"cannot read {what} {path.name!r}: {exc.strerror}", where)
+        return None
+    return decode_text(data, path, report)
+
+
+def decode_text(data: bytes, path: Path, report: Report) -> str | None:
+    """Decode UTF-8, pointing at the first bad byte and guessing the encoding used instead."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.error("file is UTF-16 encoded; save it as UTF-8", Location(path))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        guess = _guess_encoding(data)
+        report.error(
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); it looks like {guess}: "
+            "save it as UTF-8",
+            Location(path, line, col),
+        )
+        return None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        report.error("file contains a NUL byte; it is not a text file", Location(path, line, col))
+        return None
+    return text
+
+
+def _guess_encoding(data: bytes) -> str:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "a binary file or an unknown encoding"
+    return "Windows-1252 or Latin-1"
+
+
+def load_yaml_file(path: Path, report: Report, max_bytes: int = DEFAULT_MAX_YAML_BYTES) -> Node | None:
+    """Read and parse one YAML file; problems go to `report` and give None."""
+    text = read_text(path, report, Location(path), max_bytes, "YAML file")
+    if text is None:
+        return None
+    return parse_yaml(text, path, report)
+
+
+def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
+    """Parse one YAML document into located nodes, or report why not."""
+    if text.startswith("\ufeff"):
+        report.warning("file starts with a byte-order mark; it is ignored", Location(path))
+        text = text[1:]
+    builder = _Builder(path, report)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if not builder.feed(event):
+                return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = _loc(path, mark) if mark else Location(path)
+        report.error(_syntax_message(exc, text, mark), where)
+        return None
+    except yaml.YAMLError as exc:
+        report.error(f"YAML cannot be read: {exc}", Location(path))
+        return None
+    if builder.root is None:
+        report.error("file is empty; write the YAML content described in the README", Location(path))
+    return builder.root
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+    problem = exc.problem or "invalid YAML"
+    lines = text.split("\n")
+    at = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
+        return "tab character in indentation; YAML needs spaces: replace the tab with spaces"
+    context = f" {exc.context}" if exc.context else ""
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = '; if a value contains ": ", put the whole value in quotes'
+    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
+        hint = "; check the indentation of this line and the one above"
+    return f"YAML syntax error: {problem}{context}{hint}"
+
+
+def _date_or_text(text: str) -> Any:
+    """A YAML timestamp as a date, or as its text when it is not a real date (checked later)."""
+    node = yaml.ScalarNode(f"{_STD}timestamp", text)
+    try:
+        return _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return text
+
+
+class _Builder:
+    """Builds nodes from parser events with an explicit stack (no recursion)."""
+
+    def __init__(self, path: Path, report: Report) -> None:
+        self.path = path
+        self.report = report
+        self.root: Node | None = None
+        self.stack: list[Seq | Map] = []
+        self.pending_key: list[tuple[str, Location] | None] = []
+        self.documents = 0
+
+    def fail(self, message: str, mark: Any) -> bool:
+        self.report.error(message, _loc(self.path, mark))
+        return False
+
+    def feed(self, event: yaml.Event) -> bool:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                return self.fail(
+                    "file holds more than one YAML document ('---'); keep one document per file",
+                    event.start_mark,
+                )
+            return True
+        if isinstance(event, yaml.AliasEvent):
+            return self.fail(
+                f"YAML alias '*{event.anchor}' is not supported; write the value out in full",
+                event.start_mark,
+            )
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            return self.fail(
+                f"YAML anchor '&{event.anchor}' is not supported; write values out in full",
+                event.start_mark,
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            return self.start_collection(event)
+        if isinstance(event, yaml.CollectionEndEvent):
+            node = self.stack.pop()
+            self.pending_key.pop()
+            return self.attach(node, event.start_mark)
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event)
+        return True
+
+    def start_collection(self, event: yaml.CollectionStartEvent) -> bool:
+        if len(self.stack) >= MAX_DEPTH:
+            return self.fail(f"YAML is nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        expected = f"{_STD}map" if is_map else f"{_STD}seq"
+        if event.tag not in (None, "!", expected):
+            return self.fail(f"YAML tag {event.tag!r} is not allowed; remove it", event.start_mark)
+        loc = _loc(self.path, event.start_mark)
+        node: Seq | Map = Map(loc=loc) if is_map else Seq([], loc)
+        if self.stack and isinstance(self.stack[-1], Map) and self.pending_key[-1] is None:
+            return self.fail("a key must be a plain name, not a list or mapping", event.start_mark)
+        self.stack.append(node)
+        self.pending_key.append(None)
+        return True
+
+    def scalar(self, event: yaml.ScalarEvent) -> bool:
+        loc = _loc(self.path, event.start_mark)
+        return self.attach(Scalar(self.construct(event, loc), event.value, not event.style, loc), event.start_mark)
+
+    def construct(self, event: yaml.ScalarEvent, loc: Location) -> Any:
+        """The scalar's value; a value that cannot be constructed is reported and kept as text."""
+        if len(event.value) > MAX_SCALAR_CHARS:
+            self.report.error(
+                f"value is {len(event.value):,} characters long, over the limit of "
+                f"{MAX_SCALAR_CHARS:,}; shorten it",
+                loc,
+            )
+            return None
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _ALLOWED_SCALAR_TAGS:
+            self.report.error(f"YAML tag {event.tag!r} is not allowed; write a plain value", loc)
+            return None
+        if tag == f"{_STD}timestamp":
+            return _date_or_text(event.value)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            return _CONSTRUCTOR.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            self.report.error(f"{event.value!r} is not a valid {tag.removeprefix(_STD)}", loc)
+            return None
+
+    def attach(self, node: Node, mark: Any) -> bool:
+        if not self.stack:
+            self.root = node
+            return True
+        parent = self.stack[-1]
+        if isinstance(parent, Seq):
+            parent.items.append(node)
+            return True
+        key = self.pending_key[-1]
+        if key is None:
+            if not isinstance(node, Scalar):  # pragma: no cover - caught at collection start
+                return self.fail("a key must be a plain name", mark)
+            self.pending_key[-1] = (node.text, node.loc)
+            return True
+        name, key_loc = key
+        self.pending_key[-1] = None
+        if name in parent.entries:
+            first = parent.entries[name].key_loc
+            self.report.error(
+                f"duplicate key {name!r}: it is also set at line {first.line}; keep only one",
+                key_loc,
+            )
+            return True
+        parent.entries[name] = Entry(key_loc, node)
+        return True

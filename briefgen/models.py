@@ -1,0 +1,185 @@
+"""Typed, immutable models of a workspace: sources, citations, items and briefs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from briefgen.errors import Location
+
+STATUSES = ("proposed", "under discussion", "agreed", "rejected", "withdrawn")
+Status = Literal["proposed", "under discussion", "agreed", "rejected", "withdrawn"]
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A full date, or a year and month when the day is not known."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    def iso(self) -> str:
+        base = f"{self.year:04d}-{self.month:02d}"
+        return f"{base}-{self.day:02d}" if self.day else base
+
+    def human(self) -> str:
+        month = _MONTHS[self.month - 1]
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month, self.day or 1)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    path: Path
+    publisher: str
+    title: str
+    published: PartialDate | None
+    url: str | None
+    loc: Location
+    file_loc: Location
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a quote was found: 1-based lines and columns in the original file."""
+
+    start: int
+    end: int
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    before: str
+    text: str
+    after: str
+    occurrences: int = 1
+
+    @property
+    def lines(self) -> str:
+        return str(self.line) if self.line == self.end_line else f"{self.line}-{self.end_line}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    source_id: str
+    quote: str
+    loc: Location
+    quote_loc: Location
+    source_loc: Location
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """What positions, proposals and figures share."""
+
+    id: str
+    loc: Location
+    as_of: PartialDate | None
+    cite: tuple[Citation, ...]
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__.lower()
+
+
+@dataclass(frozen=True)
+class Position(Item):
+    actor: str = ""
+    stance: str = ""
+    role: str | None = None
+    topic: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Proposal(Item):
+    title: str = ""
+    status: Status = "proposed"
+    proposed_by: tuple[str, ...] = ()
+    summary: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure(Item):
+    label: str = ""
+    value: str = ""
+    value_loc: Location | None = None
+    unit: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    name: str | None = None
+    date: PartialDate | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class Brief:
+    id: str
+    path: Path
+    loc: Location
+    title: str
+    subtitle: str | None = None
+    meeting: Meeting | None = None
+    audience: str | None = None
+    marking: str | None = None
+    as_of: PartialDate | None = None
+    summary: str | None = None
+    template: str | None = None
+    positions: tuple[Position, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return (*self.positions, *self.proposals, *self.figures)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_yaml_bytes: int = 5_000_000
+    max_source_bytes: int = 20_000_000
+    render_timeout: float = 120.0
+    render_memory_mb: int = 2048
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    path: Path
+    title: str | None = None
+    organisation: str | None = None
+    marking: str = "OFFICIAL"
+    formats: tuple[str, ...] = ("pdf", "md")
+    sources_dir: Path = Path("sources")
+    briefs_dir: Path = Path("briefs")
+    templates_dir: Path = Path("templates")
+    output_dir: Path = Path("build")
+    stale_after_days: int | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    config: Config
+    sources: dict[str, Source]
+    briefs: tuple[Brief, ...]
+    texts: dict[str, str] = field(default_factory=dict)

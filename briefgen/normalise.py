@@ -1,0 +1,131 @@
+"""Quote normalisation: ignore what a reader would not count as a difference, keep a map back.
+
+Both a quote and its source go through `normalise`. The result keeps, for every
+normalised character, the span of original characters it came from, so a match in
+normalised text maps back to exact offsets (and so lines and columns) in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_QUOTES = dict.fromkeys("‘’‚‛′`´＇", "'") | dict.fromkeys("“”„‟″«»＂", '"')
+_DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
+_DROP = dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", "")
+_OTHER = {"…": "..."}
+CHAR_MAP: dict[str, str] = _QUOTES | _DASHES | _DROP | _OTHER
+# Lead characters of UTF-8 text that was decoded as Windows-1252 ("â€™" for "’", "Â£" for "£").
+_MOJIBAKE_LEADS = frozenset(chr(c) for c in range(0xC2, 0xF0))
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text; `starts[i]`/`ends[i]` are the original offsets of character i."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) offsets of the normalised range [start, end)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+def _mojibake(text: str, i: int) -> tuple[str, int] | None:
+    """The character that a cp1252-misread UTF-8 sequence at i stands for, and its length."""
+    for length in (3, 2):
+        chunk = text[i : i + length]
+        if len(chunk) < length:
+            continue
+        try:
+            fixed = chunk.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(fixed) == 1:
+            return fixed, length
+    return None
+
+
+def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int]]:
+    """Split text into (clean character, start, end): debris repaired or dropped, spaces as " "."""
+    units: list[tuple[str, int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in _MOJIBAKE_LEADS:
+            fixed = _mojibake(text, i)
+            if fixed is not None:
+                char, length = fixed
+                units.append((" " if char.isspace() else char, i, i + length))
+                i += length
+                continue
+            if c == "Â" and not (i + 1 < n and text[i + 1].isalpha()):
+                i += 1  # a lone "Â" is encoding debris
+                continue
+        if dehyphenate and c in "-\u00ad" and units and units[-1][0].isalpha():
+            j = i + 1
+            while j < n and text[j] in " \t\r\n\u00a0":
+                j += 1
+            if "\n" in text[i + 1 : j] and j < n and text[j].islower():
+                i = j  # a word hyphenated across a line break
+                continue
+        units.append((" " if c.isspace() else c, i, i + 1))
+        i += 1
+    return units
+
+
+def normalise(text: str, dehyphenate: bool = False) -> Normalised:
+    """Fold quotes, dashes, whitespace, case and encoding debris, keeping a map to `text`.
+
+    Whitespace runs become one space, dash runs one "-" with no spaces around it,
+    and leading and trailing space is dropped.
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pending: tuple[int, int] | None = None
+    for char, start, end in _units(text, dehyphenate):
+        if char == " ":
+            if pending is None:
+                pending = (start, end)
+            continue
+        rep = CHAR_MAP.get(char, char).lower()
+        if not rep:
+            continue
+        if rep == "-" and out and out[-1] == "-":
+            ends[-1] = end
+            pending = None
+            continue
+        if pending is not None and out and out[-1] != "-" and rep != "-":
+            out.append(" ")
+            starts.append(pending[0])
+            ends.append(pending[1])
+        pending = None
+        for ch in rep:
+            out.append(ch)
+            starts.append(start)
+            ends.append(end)
+    return Normalised("".join(out), tuple(starts), tuple(ends))
+
+
+def display(text: str) -> str:
+    """Text as it should be shown: debris removed and whitespace collapsed, typography kept."""
+    clean = "".join(char for char, _s, _e in _units(text, dehyphenate=False) if char not in _DROP)
+    return re.sub(r" {2,}", " ", clean).strip()
+
+
+def find_all(needle: str, haystack: str) -> list[int]:
+    """Start offsets of `needle` in `haystack` that begin and end on word boundaries."""
+    if not needle:
+        return []
+    found: list[int] = []
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        left_ok = start == 0 or not (needle[0].isalnum() and haystack[start - 1].isalnum())
+        right_ok = end == len(haystack) or not (needle[-1].isalnum() and haystack[end].isalnum())
+        if left_ok and right_ok:
+            found.append(start)
+        start = haystack.find(needle, start + 1)
+    return found

@@ -1,0 +1,299 @@
+"""Located YAML nodes -> typed models, gathering every problem before anything fails."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefgen.errors import Location, Report
+from briefgen.fields import ID_RE, Fields, did_you_mean
+from briefgen.load import Map, Node, Scalar, Seq, describe, load_yaml_file
+from briefgen.models import (
+    STATUSES,
+    Brief,
+    Citation,
+    Config,
+    Figure,
+    Item,
+    Meeting,
+    Position,
+    Proposal,
+    Source,
+    Status,
+)
+
+CATALOGUE = "sources.yaml"
+SOURCE_FIELDS = ("id", "file", "publisher", "title", "published", "url")
+BRIEF_FIELDS = (
+    "title",
+    "subtitle",
+    "meeting",
+    "audience",
+    "marking",
+    "as_of",
+    "summary",
+    "template",
+    "positions",
+    "proposals",
+    "figures",
+)
+MEETING_FIELDS = ("name", "date", "place")
+CITE_FIELDS = ("source", "quote")
+POSITION_FIELDS = ("id", "actor", "role", "topic", "stance", "detail", "as_of", "cite")
+PROPOSAL_FIELDS = ("id", "title", "proposed_by", "status", "summary", "detail", "as_of", "cite")
+FIGURE_FIELDS = ("id", "label", "value", "unit", "as_of", "note", "cite")
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def validate_sources(config: Config, report: Report) -> dict[str, Source]:
+    """Read sources/sources.yaml into Source models keyed by id."""
+    path = config.sources_dir / CATALOGUE
+    if not path.is_file():
+        report.error(
+            f"no source catalogue: create {CATALOGUE} in the sources folder with one entry per "
+            "source file (id, file, publisher, title, published)",
+            Location(path),
+        )
+        return {}
+    node = load_yaml_file(path, report, config.limits.max_yaml_bytes)
+    if node is None:
+        return {}
+    if isinstance(node, Map) and "sources" in node.entries:
+        node = node.entries["sources"].node
+    if not isinstance(node, Seq):
+        report.error(f"the source catalogue should be a list of entries starting with \"- \", not {describe(node)}", node.loc)
+        return {}
+    sources: dict[str, Source] = {}
+    for entry in node.items:
+        source = _source(entry, config, report)
+        if source is None:
+            continue
+        if source.id in sources:
+            first = sources[source.id].loc
+            report.error(f'duplicate source id "{source.id}": also used at line {first.line}; give each source its own id', source.loc)
+            continue
+        sources[source.id] = source
+    return sources
+
+
+def _source(node: Node, config: Config, report: Report) -> Source | None:
+    if not isinstance(node, Map):
+        report.error(f"a source entry should be a mapping (id:, file:, ...), not {describe(node)}", node.loc)
+        return None
+    f = Fields(node, "source", SOURCE_FIELDS, report)
+    source_id = f.identifier()
+    file = f.text("file", required=True, example="001_article.txt")
+    publisher = f.text("publisher", required=True, example="BBC News")
+    title = f.text("title", required=True, example="Starmer says peace deal needs US backstop")
+    published = f.date("published")
+    url = f.text("url")
+    if url is not None and not url.startswith(("https://", "http://")):
+        report.error('"url" should start with https:// or http://', f.loc("url"))
+    path = _source_path(file, config.sources_dir, f.loc("file"), report) if file else None
+    if source_id is None or file is None or path is None or publisher is None or title is None:
+        return None
+    return Source(source_id, file, path, publisher, title, published, url, node.loc, f.loc("file"))
+
+
+def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path | None:
+    """The file's path inside the sources folder, refusing anything that could leave it."""
+    problem = None
+    if "\x00" in file:
+        problem = "contains a NUL character"
+    elif _URL_RE.match(file) and not re.match(r"^[A-Za-z]:[\\/]", file):
+        problem = "is a URL; save the document into the sources folder, name the file here and put the URL in \"url\""
+    elif file.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", file):
+        problem = "is an absolute path; give a path relative to the sources folder"
+    elif ".." in re.split(r"[\\/]", file):
+        problem = 'contains ".."; the file must be inside the sources folder'
+    if problem:
+        report.error(f'source file "{file}" {problem}', loc)
+        return None
+    path = folder / file
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        report.error(f'source file "{file}" leads outside the sources folder (through a link); copy the document in instead', loc)
+        return None
+    return path
+
+
+def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Path]:
+    """The brief files to work on: all of briefs/*.yaml, or those named by stem or path."""
+    available = sorted([*config.briefs_dir.glob("*.yaml"), *config.briefs_dir.glob("*.yml")])
+    if not names:
+        if not available:
+            report.error(f"no briefs found: add a YAML file to {config.briefs_dir.name}/", Location(config.briefs_dir))
+        return available
+    by_stem = {p.stem: p for p in available}
+    chosen: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if name in by_stem:
+            chosen.append(by_stem[name])
+        elif path.suffix in (".yaml", ".yml") and path.is_file():
+            chosen.append(path)
+        else:
+            report.error(f'no brief named "{name}"{did_you_mean(name, by_stem)}; briefs: {", ".join(by_stem) or "none"}')
+    return chosen
+
+
+def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
+    """Read one brief file into a Brief model."""
+    stem = path.stem
+    if not ID_RE.match(stem):
+        report.error(
+            f'brief file name "{path.name}" may use only letters, digits, "-" and "_"; rename the file',
+            Location(path),
+        )
+        return None
+    node = load_yaml_file(path, report, config.limits.max_yaml_bytes)
+    if node is None:
+        return None
+    if not isinstance(node, Map):
+        report.error(f"a brief should be a mapping of fields (title:, positions:, ...), not {describe(node)}", node.loc)
+        return None
+    f = Fields(node, "the brief", BRIEF_FIELDS, report)
+    title = f.text("title", required=True, example="Ukraine and European security")
+    brief = Brief(
+        id=stem,
+        path=path,
+        loc=node.loc,
+        title=title or stem,
+        subtitle=f.text("subtitle"),
+        meeting=_meeting(f, report),
+        audience=f.text("audience"),
+        marking=f.text("marking"),
+        as_of=f.date("as_of"),
+        summary=f.text("summary"),
+        template=f.text("template"),
+        positions=tuple(p for n in f.sequence("positions") if (p := _position(n, report))),
+        proposals=tuple(p for n in f.sequence("proposals") if (p := _proposal(n, report))),
+        figures=tuple(p for n in f.sequence("figures") if (p := _figure(n, report))),
+    )
+    return brief if title else None
+
+
+def _meeting(f: Fields, report: Report) -> Meeting | None:
+    node = f.get("meeting")
+    if node is None or (isinstance(node, Scalar) and node.value is None):
+        return None
+    if isinstance(node, Scalar):
+        return Meeting(name=f.text("meeting"))
+    if not isinstance(node, Map):
+        report.error(f'"meeting" should have name:, date: and place: lines, not {describe(node)}', node.loc)
+        return None
+    m = Fields(node, "meeting", MEETING_FIELDS, report)
+    return Meeting(name=m.text("name"), date=m.date("date"), place=m.text("place"))
+
+
+def _item_fields(node: Node, kind: str, known: tuple[str, ...], report: Report) -> Fields | None:
+    if not isinstance(node, Map):
+        report.error(f"a {kind} should be a mapping (id:, ...), not {describe(node)}", node.loc)
+        return None
+    return Fields(node, f"this {kind}", known, report)
+
+
+def _position(node: Node, report: Report) -> Position | None:
+    f = _item_fields(node, "position", POSITION_FIELDS, report)
+    if f is None:
+        return None
+    item_id, cite = f.identifier(), _citations(f, report)
+    actor = f.text("actor", required=True, example="Keir Starmer")
+    stance = f.text("stance", required=True, example="A peace deal needs a US backstop.")
+    role, topic, detail, as_of = f.text("role"), f.text("topic"), f.text("detail"), f.date("as_of")
+    if item_id is None or actor is None or stance is None:
+        return None
+    return Position(item_id, f.node.loc, as_of, cite, actor=actor, stance=stance, role=role, topic=topic, detail=detail)
+
+
+def _proposal(node: Node, report: Report) -> Proposal | None:
+    f = _item_fields(node, "proposal", PROPOSAL_FIELDS, report)
+    if f is None:
+        return None
+    item_id, cite = f.identifier(), _citations(f, report)
+    title = f.text("title", required=True, example="European-led peacekeeping force")
+    status = _status(f, report)
+    by, summary, detail, as_of = f.text_list("proposed_by"), f.text("summary"), f.text("detail"), f.date("as_of")
+    if item_id is None or title is None or status is None:
+        return None
+    return Proposal(item_id, f.node.loc, as_of, cite, title=title, status=status, proposed_by=by, summary=summary, detail=detail)
+
+
+def _status(f: Fields, report: Report) -> Status | None:
+    text = f.text("status", required=True, example="under discussion")
+    if text is None:
+        return None
+    wanted = re.sub(r"[\s_-]+", " ", text.lower()).strip()
+    for status in STATUSES:
+        if wanted == status:
+            return status
+    report.error(
+        f'status "{text}" is not one of: {", ".join(STATUSES)}{did_you_mean(wanted, STATUSES)}',
+        f.loc("status"),
+    )
+    return None
+
+
+def _figure(node: Node, report: Report) -> Figure | None:
+    f = _item_fields(node, "figure", FIGURE_FIELDS, report)
+    if f is None:
+        return None
+    item_id, cite = f.identifier(), _citations(f, report)
+    label = f.text("label", required=True, example="UK defence spending")
+    value = f.text("value", required=True, example='"2.3"')
+    unit, note, as_of = f.text("unit"), f.text("note"), f.date("as_of")
+    if item_id is None or label is None or value is None:
+        return None
+    return Figure(item_id, f.node.loc, as_of, cite, label=label, value=value, value_loc=f.loc("value"), unit=unit, note=note)
+
+
+def _citations(f: Fields, report: Report) -> tuple[Citation, ...]:
+    node = f.get("cite")
+    if node is None or (isinstance(node, Scalar) and node.value is None):
+        return ()
+    entries = [node] if isinstance(node, Map) else f.sequence("cite")
+    cites: list[Citation] = []
+    for entry in entries:
+        if not isinstance(entry, Map):
+            report.error(f"a citation should have source: and quote: lines, not {describe(entry)}", entry.loc)
+            continue
+        c = Fields(entry, "citation", CITE_FIELDS, report)
+        source = c.text("source", required=True, example="bbc-paris-talks")
+        quote = c.text("quote", required=True, example="the exact words from the source")
+        if source and quote:
+            cites.append(Citation(source, quote, entry.loc, c.loc("quote"), c.loc("source")))
+    return tuple(cites)
+
+
+def cross_check(briefs: Sequence[Brief], sources: dict[str, Source], report: Report, whole_workspace: bool) -> None:
+    """Checks across files: unique ids, known sources, uncited items and unused sources."""
+    seen: dict[str, Item] = {}
+    used: set[str] = set()
+    for brief in briefs:
+        for item in brief.items:
+            if item.id in seen:
+                first = seen[item.id].loc
+                report.error(
+                    f'duplicate id "{item.id}": also used at {first.display()}; ids must be unique across the workspace',
+                    item.loc,
+                )
+            else:
+                seen[item.id] = item
+            if not item.cite:
+                report.warning(f'{item.kind} "{item.id}" cites nothing; add a cite: with the source words it rests on', item.loc)
+            for cite in item.cite:
+                used.add(cite.source_id)
+                if cite.source_id not in sources:
+                    report.error(
+                        f'unknown source "{cite.source_id}"{did_you_mean(cite.source_id, sources)}; '
+                        f"catalogued sources: {', '.join(sorted(sources)) or 'none'}",
+                        cite.source_loc,
+                    )
+    if whole_workspace:
+        for source in sources.values():
+            if source.id not in used:
+                report.warning(f'source "{source.id}" is cited by no brief', source.loc)

@@ -1,0 +1,69 @@
+"""Atomic writes into the output folder, and never anywhere else."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from briefgen.errors import Location, OutputError
+
+TEMP_PREFIX = ".briefgen-"
+
+
+def prepare_output_dir(out_dir: Path, protected: list[Path]) -> Path:
+    """Create the output folder, refusing one inside (or equal to) an input folder."""
+    resolved = out_dir.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if resolved == folder or resolved.is_relative_to(folder):
+            raise OutputError.single(
+                f"output folder {out_dir} is inside the input folder {folder.name}/; choose another --out",
+                None,
+            )
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError.single(f"cannot create output folder {out_dir}: {exc.strerror}", None) from exc
+    return resolved
+
+
+def write_atomic(out_dir: Path, name: str, data: bytes, inputs: set[Path]) -> Path:
+    """Write `data` to out_dir/name through a temporary file, fsync and os.replace.
+
+    An existing symlink at the target is replaced, never written through, and a target
+    that is one of the workspace's input files is refused.
+    """
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise OutputError.single(f"refusing output name {name!r}", None)
+    target = out_dir / name
+    if target.resolve() in inputs or (target.exists() and not target.is_symlink() and not target.is_file()):
+        raise OutputError.single(f"refusing to overwrite {target}: it is an input or not a regular file", Location(target))
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=out_dir)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError.single(f"cannot write {target}: {exc.strerror}", None) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(out_dir)
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
