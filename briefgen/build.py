@@ -29,11 +29,17 @@ class Result:
     @property
     def citations(self) -> tuple[int, int]:
         """(verified, total) citations."""
-        cites = [c for b in self.workspace.briefs for i in b.items for c in i.cite] if self.workspace else []
+        cites = (
+            [c for b in self.workspace.briefs for i in b.items for c in i.cite]
+            if self.workspace
+            else []
+        )
         return sum(1 for c in cites if c.span is not None), len(cites)
 
 
-def load_workspace(config_path: Path | None, names: Sequence[str], report: Report) -> Workspace:
+def load_workspace(
+    config_path: str | Path | None, names: Sequence[str], report: Report
+) -> Workspace:
     """Read and check a whole workspace, verifying every quote; problems go to `report`."""
     config = load_config(find_config(config_path), report)
     sources = validate.validate_sources(config, report)
@@ -45,7 +51,7 @@ def load_workspace(config_path: Path | None, names: Sequence[str], report: Repor
     return Workspace(config, sources, tuple(resolved))
 
 
-def check(config_path: Path | None = None, names: Sequence[str] = ()) -> Result:
+def check(config_path: str | Path | None = None, names: Sequence[str] = ()) -> Result:
     """Validate every brief and verify every citation, writing nothing."""
     report = Report()
     workspace = load_workspace(config_path, names, report)
@@ -53,7 +59,7 @@ def check(config_path: Path | None = None, names: Sequence[str] = ()) -> Result:
 
 
 def build(
-    config_path: Path | None = None,
+    config_path: str | Path | None = None,
     names: Sequence[str] = (),
     formats: Sequence[str] = (),
     out: Path | None = None,
@@ -71,7 +77,9 @@ def build(
     inputs = _input_files(workspace)
     for brief in workspace.briefs:
         try:
-            outputs = render_brief(brief, workspace, out_dir, tuple(formats) or config.formats, layout)
+            outputs = render_brief(
+                brief, workspace, out_dir, tuple(formats) or config.formats, layout
+            )
         except BriefgenError as exc:
             report.problems.extend(exc.problems)
             continue
@@ -80,10 +88,14 @@ def build(
     return result
 
 
-def render_brief(brief: Brief, workspace: Workspace, out_dir: Path, formats: Sequence[str], layout: str | None) -> dict[str, bytes]:
+def render_brief(
+    brief: Brief, workspace: Workspace, out_dir: Path, formats: Sequence[str], layout: str | None
+) -> dict[str, bytes]:
     """Every requested output of one brief, as file name -> bytes, rendered before any is written."""
     config = workspace.config
-    view = render.build_view(brief, workspace.sources, config, out_dir, layout or brief.template or "brief")
+    view = render.build_view(
+        brief, workspace.sources, config, out_dir, layout or brief.template or "brief"
+    )
     outputs: dict[str, bytes] = {}
     html: str | None = None
     for fmt in dict.fromkeys(formats):
@@ -97,7 +109,9 @@ def render_brief(brief: Brief, workspace: Workspace, out_dir: Path, formats: Seq
             from briefgen import pdf
 
             folders = [config.templates_dir, render.BUILTIN_TEMPLATES]
-            base = config.templates_dir if config.templates_dir.is_dir() else render.BUILTIN_TEMPLATES
+            base = (
+                config.templates_dir if config.templates_dir.is_dir() else render.BUILTIN_TEMPLATES
+            )
             outputs[f"{brief.id}.pdf"] = pdf.html_to_pdf(html, base, folders, Location(brief.path))
     return outputs
 

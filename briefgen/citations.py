@@ -47,7 +47,16 @@ class SourceText:
         end_line, end_col = self.line_col(max(start, end - 1))
         before, after = context(self.text, start, end)
         return Span(
-            start, end, line, col, end_line, end_col, before, display(self.text[start:end]), after, occurrences
+            start,
+            end,
+            line,
+            col,
+            end_line,
+            end_col,
+            before,
+            display(self.text[start:end]),
+            after,
+            occurrences,
         )
 
 
@@ -65,7 +74,9 @@ def context(text: str, start: int, end: int) -> tuple[str, str]:
         tail = tail[: stop.end()]
     elif end + CONTEXT_CHARS < len(text):
         tail = (tail[: tail.rfind(" ")] if " " in tail else tail) + "…"
-    return _keep_edges(lead, display(lead), leading=True), _keep_edges(tail, display(tail), leading=False)
+    return _keep_edges(lead, display(lead), leading=True), _keep_edges(
+        tail, display(tail), leading=False
+    )
 
 
 def _keep_edges(raw: str, shown: str, leading: bool) -> str:
@@ -112,7 +123,9 @@ def nearest(quote: str, source: SourceText) -> tuple[Span, float] | None:
     return source.span(start, end), found.score
 
 
-def read_sources(sources: dict[str, Source], config: Config, report: Report) -> dict[str, SourceText]:
+def read_sources(
+    sources: dict[str, Source], config: Config, report: Report
+) -> dict[str, SourceText]:
     """Read every catalogued source file; a missing or unreadable one is reported at its entry."""
     texts: dict[str, SourceText] = {}
     max_bytes = config.limits.max_source_bytes
@@ -123,12 +136,19 @@ def read_sources(sources: dict[str, Source], config: Config, report: Report) -> 
     return texts
 
 
-def resolve(briefs: Sequence[Brief], sources: dict[str, Source], texts: dict[str, SourceText], report: Report) -> list[Brief]:
+def resolve(
+    briefs: Sequence[Brief],
+    sources: dict[str, Source],
+    texts: dict[str, SourceText],
+    report: Report,
+) -> list[Brief]:
     """Find every quote in its source and return the briefs with spans filled in."""
     return [_resolve_brief(brief, sources, texts, report) for brief in briefs]
 
 
-def _resolve_brief(brief: Brief, sources: dict[str, Source], texts: dict[str, SourceText], report: Report) -> Brief:
+def _resolve_brief(
+    brief: Brief, sources: dict[str, Source], texts: dict[str, SourceText], report: Report
+) -> Brief:
     def items(group: tuple[Item, ...]) -> tuple[Item, ...]:
         resolved = []
         for item in group:
@@ -147,7 +167,9 @@ def _resolve_brief(brief: Brief, sources: dict[str, Source], texts: dict[str, So
     )
 
 
-def _resolve_one(cite: Citation, sources: dict[str, Source], texts: dict[str, SourceText], report: Report) -> Citation:
+def _resolve_one(
+    cite: Citation, sources: dict[str, Source], texts: dict[str, SourceText], report: Report
+) -> Citation:
     source = sources.get(cite.source_id)
     text = texts.get(cite.source_id)
     if source is None or text is None:
@@ -166,7 +188,11 @@ def _resolve_one(cite: Citation, sources: dict[str, Source], texts: dict[str, So
 
 
 def _not_found_message(
-    cite: Citation, source: Source, text: SourceText, sources: dict[str, Source], texts: dict[str, SourceText]
+    cite: Citation,
+    source: Source,
+    text: SourceText,
+    sources: dict[str, Source],
+    texts: dict[str, SourceText],
 ) -> str:
     message = f'quote not found in source "{source.id}" ({source.file})'
     for other_id, other in texts.items():

@@ -66,8 +66,12 @@ def check(ctx: click.Context, config_path: Path | None, strict: bool) -> None:
     type=click.Choice(pipeline.FORMATS),
     help="Output format; repeat for several. Default: the formats in config.yaml (pdf and md).",
 )
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder. Default: build/.")
-@click.option("--template", "layout", default=None, help="Layout to use for every brief (brief or card).")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Output folder. Default: build/."
+)
+@click.option(
+    "--template", "layout", default=None, help="Layout to use for every brief (brief or card)."
+)
 @strict_option
 @click.pass_context
 def build(
@@ -102,7 +106,7 @@ def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.
     except KeyboardInterrupt:
         click.echo("briefgen: interrupted", err=True)
         ctx.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+    except Exception as exc:
         if ctx.obj and ctx.obj.get("debug"):
             traceback.print_exc()
         click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc}", err=True)

@@ -27,9 +27,9 @@ CONFIG_FIELDS = (
 LIMIT_FIELDS = ("max_yaml_bytes", "max_source_bytes", "render_timeout", "render_memory_mb")
 
 
-def find_config(path: Path | None) -> Path:
+def find_config(path: str | Path | None) -> Path:
     """The config file named on the command line (a file or its folder), or ./config.yaml."""
-    candidate = Path("config.yaml") if path is None else path
+    candidate = Path("config.yaml") if path is None else Path(path)
     if candidate.is_dir():
         candidate = candidate / "config.yaml"
     if not candidate.is_file():
@@ -62,7 +62,10 @@ def load_config(path: Path, report: Report) -> Config:
     formats = tuple(fmt.lower() for fmt in f.text_list("formats")) or defaults.formats
     for fmt in formats:
         if fmt not in FORMATS:
-            report.error(f'unknown format "{fmt}" in formats; use any of: {", ".join(FORMATS)}', f.loc("formats"))
+            report.error(
+                f'unknown format "{fmt}" in formats; use any of: {", ".join(FORMATS)}',
+                f.loc("formats"),
+            )
     formats = tuple(fmt for fmt in formats if fmt in FORMATS) or defaults.formats
     config = Config(
         root=root,
@@ -91,10 +94,13 @@ def _limits(node: Map | None, report: Report) -> Limits:
         return default
     f = Fields(node, "limits", LIMIT_FIELDS, report)
     return Limits(
-        max_yaml_bytes=f.integer("max_yaml_bytes", default.max_yaml_bytes, 1) or default.max_yaml_bytes,
-        max_source_bytes=f.integer("max_source_bytes", default.max_source_bytes, 1) or default.max_source_bytes,
+        max_yaml_bytes=f.integer("max_yaml_bytes", default.max_yaml_bytes, 1)
+        or default.max_yaml_bytes,
+        max_source_bytes=f.integer("max_source_bytes", default.max_source_bytes, 1)
+        or default.max_source_bytes,
         render_timeout=f.number("render_timeout", default.render_timeout),
-        render_memory_mb=f.integer("render_memory_mb", default.render_memory_mb, 64) or default.render_memory_mb,
+        render_memory_mb=f.integer("render_memory_mb", default.render_memory_mb, 64)
+        or default.render_memory_mb,
     )
 
 

@@ -48,13 +48,17 @@ class Fields:
 
     def _missing(self, name: str, required: bool, example: str) -> None:
         if required:
-            self.report.error(f'{self.what} has no "{name}"; add a line such as  {name}: {example}', self.node.loc)
+            self.report.error(
+                f'{self.what} has no "{name}"; add a line such as  {name}: {example}', self.node.loc
+            )
 
     def text(self, name: str, required: bool = False, example: str = "...") -> str | None:
         node = self.get(name)
         if node is None or (isinstance(node, Scalar) and node.value is None):
             if node is not None and required:
-                self.report.error(f'"{name}" is empty; write a value, for example  {name}: {example}', node.loc)
+                self.report.error(
+                    f'"{name}" is empty; write a value, for example  {name}: {example}', node.loc
+                )
             else:
                 self._missing(name, required, example)
             return None
@@ -109,9 +113,9 @@ class Fields:
         node = self.get(name)
         if node is None:
             return default
-        if isinstance(node, Scalar) and isinstance(node.value, int) and not isinstance(node.value, bool):
-            if node.value >= minimum:
-                return node.value
+        value = node.value if isinstance(node, Scalar) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+            return value
         self.report.error(f'"{name}" should be a whole number of at least {minimum}', node.loc)
         return default
 
@@ -119,9 +123,9 @@ class Fields:
         node = self.get(name)
         if node is None:
             return default
-        if isinstance(node, Scalar) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
-            if node.value > 0:
-                return float(node.value)
+        value = node.value if isinstance(node, Scalar) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
         self.report.error(f'"{name}" should be a positive number', node.loc)
         return default
 
@@ -130,7 +134,10 @@ class Fields:
         if node is None or (isinstance(node, Scalar) and node.value is None):
             return None
         if not isinstance(node, Map):
-            self.report.error(f'"{name}" should be a mapping of "key: value" lines, not {describe(node)}', node.loc)
+            self.report.error(
+                f'"{name}" should be a mapping of "key: value" lines, not {describe(node)}',
+                node.loc,
+            )
             return None
         return node
 
@@ -139,14 +146,17 @@ class Fields:
         if node is None or (isinstance(node, Scalar) and node.value is None):
             return []
         if not isinstance(node, Seq):
-            self.report.error(f'"{name}" should be a list of entries starting with "- ", not {describe(node)}', node.loc)
+            self.report.error(
+                f'"{name}" should be a list of entries starting with "- ", not {describe(node)}',
+                node.loc,
+            )
             return []
         return node.items
 
 
 def parse_date(node: Node, name: str, report: Report) -> PartialDate | None:
     """A full date (2025-03-02) or a year and month (2025-03); anything else is explained."""
-    hint = f'write a date as {name}: 2025-03-02, or a month as {name}: 2025-03'
+    hint = f"write a date as {name}: 2025-03-02, or a month as {name}: 2025-03"
     if isinstance(node, Scalar):
         value = node.value
         if isinstance(value, dt.datetime):

@@ -140,7 +140,9 @@ def _guess_encoding(data: bytes) -> str:
     return "Windows-1252 or Latin-1"
 
 
-def load_yaml_file(path: Path, report: Report, max_bytes: int = DEFAULT_MAX_YAML_BYTES) -> Node | None:
+def load_yaml_file(
+    path: Path, report: Report, max_bytes: int = DEFAULT_MAX_YAML_BYTES
+) -> Node | None:
     """Read and parse one YAML file; problems go to `report` and give None."""
     text = read_text(path, report, Location(path), max_bytes, "YAML file")
     if text is None:
@@ -167,7 +169,9 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
         report.error(f"YAML cannot be read: {exc}", Location(path))
         return None
     if builder.root is None:
-        report.error("file is empty; write the YAML content described in the README", Location(path))
+        report.error(
+            "file is empty; write the YAML content described in the README", Location(path)
+        )
     return builder.root
 
 
@@ -256,7 +260,9 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> bool:
         loc = _loc(self.path, event.start_mark)
-        return self.attach(Scalar(self.construct(event, loc), event.value, not event.style, loc), event.start_mark)
+        return self.attach(
+            Scalar(self.construct(event, loc), event.value, not event.style, loc), event.start_mark
+        )
 
     def construct(self, event: yaml.ScalarEvent, loc: Location) -> Any:
         """The scalar's value; a value that cannot be constructed is reported and kept as text."""
@@ -269,13 +275,13 @@ class _Builder:
             return None
         tag = event.tag
         if tag in (None, "!"):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         if tag not in _ALLOWED_SCALAR_TAGS:
             self.report.error(f"YAML tag {event.tag!r} is not allowed; write a plain value", loc)
             return None
         if tag == f"{_STD}timestamp":
             return _date_or_text(event.value)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        node = yaml.ScalarNode(tag, event.value)
         try:
             return _CONSTRUCTOR.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError):

@@ -12,9 +12,20 @@ from briefgen.errors import Location
 STATUSES = ("proposed", "under discussion", "agreed", "rejected", "withdrawn")
 Status = Literal["proposed", "under discussion", "agreed", "rejected", "withdrawn"]
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True, order=True)

@@ -33,7 +33,9 @@ def make_fetcher(allowed: list[Path]) -> Any:
                 path = Path(unquote(parts.path)).resolve()
                 if path.is_file() and any(path.is_relative_to(root) for root in roots):
                     return URLFetcherResponse(url, path.read_bytes(), {})
-            raise FatalURLFetchingError(f"refused to fetch {url}: only files inside the template folders may be used")
+            raise FatalURLFetchingError(
+                f"refused to fetch {url}: only files inside the template folders may be used"
+            )
 
     return Fetcher()
 
@@ -47,7 +49,9 @@ def html_to_pdf(html: str, base: Path, allowed: list[Path], where: Location) -> 
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fetcher = make_fetcher(allowed)
     try:
-        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+        document = weasyprint.HTML(
+            string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
+        )
         pdf = document.write_pdf(uncompressed_pdf=False)
     except FatalURLFetchingError as exc:
         raise RefusedURL.single(str(exc), where) from exc

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 import markdown as markdown_lib
 import nh3
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -92,7 +93,9 @@ class View:
         }
 
 
-def build_view(brief: Brief, sources: dict[str, Source], config: Config, out_dir: Path, layout: str) -> View:
+def build_view(
+    brief: Brief, sources: dict[str, Source], config: Config, out_dir: Path, layout: str
+) -> View:
     """Number the citations in reading order and group what the templates show."""
     notes: list[Note] = []
     by_place: dict[tuple[str, int, int], Note] = {}
@@ -110,7 +113,9 @@ def build_view(brief: Brief, sources: dict[str, Source], config: Config, out_dir
                 note = Note(len(notes) + 1, cite, source, cite.span, link)
                 notes.append(note)
                 by_place[key] = note
-                cited = appendix.setdefault(source.id, CitedSource(source, source_link(source, out_dir)))
+                cited = appendix.setdefault(
+                    source.id, CitedSource(source, source_link(source, out_dir))
+                )
                 _add_passage(cited, note)
             item_notes.setdefault(item.id, []).append(note)
     for cited in appendix.values():
@@ -161,7 +166,7 @@ def markdown_to_html(text: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 on the line above
 
 
 def md_text(text: object) -> str:
@@ -185,7 +190,9 @@ def _environment(config: Config, autoescape: bool) -> SandboxedEnvironment:
         loaders.append(jinja2.FileSystemLoader(config.templates_dir, followlinks=False))
     builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
     loaders.append(builtin)
-    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), *loaders])
+    loader = jinja2.ChoiceLoader(
+        [jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), *loaders]
+    )
     env = SandboxedEnvironment(
         loader=loader,
         autoescape=autoescape,
@@ -209,14 +216,20 @@ def render(view: View, fmt: str) -> str:
         template = env.get_template(name)
         return template.render(view.as_dict())
     except jinja2.TemplateNotFound as exc:
-        raise RenderError.single(f"template {exc.name!r} not found", Location(view.brief.path)) from exc
+        raise RenderError.single(
+            f"template {exc.name!r} not found", Location(view.brief.path)
+        ) from exc
     except jinja2.TemplateSyntaxError as exc:
         where = Location(Path(exc.filename or exc.name or name), exc.lineno or 1)
         raise RenderError.single(f"template syntax error: {exc.message}", where) from exc
     except jinja2.UndefinedError as exc:
-        raise RenderError.single(f"template {name}: {exc.message}", _template_location(exc, name)) from exc
-    except jinja2.sandbox.SecurityError as exc:
-        raise RenderError.single(f"template {name} tried something unsafe: {exc}", Location(Path(name))) from exc
+        raise RenderError.single(
+            f"template {name}: {exc.message}", _template_location(exc, name)
+        ) from exc
+    except SecurityError as exc:
+        raise RenderError.single(
+            f"template {name} tried something unsafe: {exc}", Location(Path(name))
+        ) from exc
 
 
 def _template_location(exc: BaseException, name: str) -> Location:

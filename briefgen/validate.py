@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from briefgen.errors import Location, Report
 from briefgen.fields import ID_RE, Fields, did_you_mean
@@ -62,7 +63,10 @@ def validate_sources(config: Config, report: Report) -> dict[str, Source]:
     if isinstance(node, Map) and "sources" in node.entries:
         node = node.entries["sources"].node
     if not isinstance(node, Seq):
-        report.error(f"the source catalogue should be a list of entries starting with \"- \", not {describe(node)}", node.loc)
+        report.error(
+            f'the source catalogue should be a list of entries starting with "- ", not {describe(node)}',
+            node.loc,
+        )
         return {}
     sources: dict[str, Source] = {}
     for entry in node.items:
@@ -71,7 +75,10 @@ def validate_sources(config: Config, report: Report) -> dict[str, Source]:
             continue
         if source.id in sources:
             first = sources[source.id].loc
-            report.error(f'duplicate source id "{source.id}": also used at line {first.line}; give each source its own id', source.loc)
+            report.error(
+                f'duplicate source id "{source.id}": also used at line {first.line}; give each source its own id',
+                source.loc,
+            )
             continue
         sources[source.id] = source
     return sources
@@ -79,7 +86,9 @@ def validate_sources(config: Config, report: Report) -> dict[str, Source]:
 
 def _source(node: Node, config: Config, report: Report) -> Source | None:
     if not isinstance(node, Map):
-        report.error(f"a source entry should be a mapping (id:, file:, ...), not {describe(node)}", node.loc)
+        report.error(
+            f"a source entry should be a mapping (id:, file:, ...), not {describe(node)}", node.loc
+        )
         return None
     f = Fields(node, "source", SOURCE_FIELDS, report)
     source_id = f.identifier()
@@ -102,7 +111,7 @@ def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path
     if "\x00" in file:
         problem = "contains a NUL character"
     elif _URL_RE.match(file) and not re.match(r"^[A-Za-z]:[\\/]", file):
-        problem = "is a URL; save the document into the sources folder, name the file here and put the URL in \"url\""
+        problem = 'is a URL; save the document into the sources folder, name the file here and put the URL in "url"'
     elif file.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", file):
         problem = "is an absolute path; give a path relative to the sources folder"
     elif ".." in re.split(r"[\\/]", file):
@@ -116,7 +125,10 @@ def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path
     except (OSError, RuntimeError):
         inside = False
     if not inside:
-        report.error(f'source file "{file}" leads outside the sources folder (through a link); copy the document in instead', loc)
+        report.error(
+            f'source file "{file}" leads outside the sources folder (through a link); copy the document in instead',
+            loc,
+        )
         return None
     return path
 
@@ -126,7 +138,10 @@ def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Pa
     available = sorted([*config.briefs_dir.glob("*.yaml"), *config.briefs_dir.glob("*.yml")])
     if not names:
         if not available:
-            report.error(f"no briefs found: add a YAML file to {config.briefs_dir.name}/", Location(config.briefs_dir))
+            report.error(
+                f"no briefs found: add a YAML file to {config.briefs_dir.name}/",
+                Location(config.briefs_dir),
+            )
         return available
     by_stem = {p.stem: p for p in available}
     chosen: list[Path] = []
@@ -137,7 +152,9 @@ def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Pa
         elif path.suffix in (".yaml", ".yml") and path.is_file():
             chosen.append(path)
         else:
-            report.error(f'no brief named "{name}"{did_you_mean(name, by_stem)}; briefs: {", ".join(by_stem) or "none"}')
+            report.error(
+                f'no brief named "{name}"{did_you_mean(name, by_stem)}; briefs: {", ".join(by_stem) or "none"}'
+            )
     return chosen
 
 
@@ -154,7 +171,10 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
     if node is None:
         return None
     if not isinstance(node, Map):
-        report.error(f"a brief should be a mapping of fields (title:, positions:, ...), not {describe(node)}", node.loc)
+        report.error(
+            f"a brief should be a mapping of fields (title:, positions:, ...), not {describe(node)}",
+            node.loc,
+        )
         return None
     f = Fields(node, "the brief", BRIEF_FIELDS, report)
     title = f.text("title", required=True, example="Ukraine and European security")
@@ -170,9 +190,9 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
         as_of=f.date("as_of"),
         summary=f.text("summary"),
         template=f.text("template"),
-        positions=tuple(p for n in f.sequence("positions") if (p := _position(n, report))),
-        proposals=tuple(p for n in f.sequence("proposals") if (p := _proposal(n, report))),
-        figures=tuple(p for n in f.sequence("figures") if (p := _figure(n, report))),
+        positions=tuple(x for n in f.sequence("positions") if (x := _position(n, report))),
+        proposals=tuple(y for n in f.sequence("proposals") if (y := _proposal(n, report))),
+        figures=tuple(z for n in f.sequence("figures") if (z := _figure(n, report))),
     )
     return brief if title else None
 
@@ -184,7 +204,9 @@ def _meeting(f: Fields, report: Report) -> Meeting | None:
     if isinstance(node, Scalar):
         return Meeting(name=f.text("meeting"))
     if not isinstance(node, Map):
-        report.error(f'"meeting" should have name:, date: and place: lines, not {describe(node)}', node.loc)
+        report.error(
+            f'"meeting" should have name:, date: and place: lines, not {describe(node)}', node.loc
+        )
         return None
     m = Fields(node, "meeting", MEETING_FIELDS, report)
     return Meeting(name=m.text("name"), date=m.date("date"), place=m.text("place"))
@@ -207,7 +229,17 @@ def _position(node: Node, report: Report) -> Position | None:
     role, topic, detail, as_of = f.text("role"), f.text("topic"), f.text("detail"), f.date("as_of")
     if item_id is None or actor is None or stance is None:
         return None
-    return Position(item_id, f.node.loc, as_of, cite, actor=actor, stance=stance, role=role, topic=topic, detail=detail)
+    return Position(
+        item_id,
+        f.node.loc,
+        as_of,
+        cite,
+        actor=actor,
+        stance=stance,
+        role=role,
+        topic=topic,
+        detail=detail,
+    )
 
 
 def _proposal(node: Node, report: Report) -> Proposal | None:
@@ -217,10 +249,25 @@ def _proposal(node: Node, report: Report) -> Proposal | None:
     item_id, cite = f.identifier(), _citations(f, report)
     title = f.text("title", required=True, example="European-led peacekeeping force")
     status = _status(f, report)
-    by, summary, detail, as_of = f.text_list("proposed_by"), f.text("summary"), f.text("detail"), f.date("as_of")
+    by, summary, detail, as_of = (
+        f.text_list("proposed_by"),
+        f.text("summary"),
+        f.text("detail"),
+        f.date("as_of"),
+    )
     if item_id is None or title is None or status is None:
         return None
-    return Proposal(item_id, f.node.loc, as_of, cite, title=title, status=status, proposed_by=by, summary=summary, detail=detail)
+    return Proposal(
+        item_id,
+        f.node.loc,
+        as_of,
+        cite,
+        title=title,
+        status=status,
+        proposed_by=by,
+        summary=summary,
+        detail=detail,
+    )
 
 
 def _status(f: Fields, report: Report) -> Status | None:
@@ -228,9 +275,8 @@ def _status(f: Fields, report: Report) -> Status | None:
     if text is None:
         return None
     wanted = re.sub(r"[\s_-]+", " ", text.lower()).strip()
-    for status in STATUSES:
-        if wanted == status:
-            return status
+    if wanted in STATUSES:
+        return cast(Status, wanted)
     report.error(
         f'status "{text}" is not one of: {", ".join(STATUSES)}{did_you_mean(wanted, STATUSES)}',
         f.loc("status"),
@@ -248,7 +294,17 @@ def _figure(node: Node, report: Report) -> Figure | None:
     unit, note, as_of = f.text("unit"), f.text("note"), f.date("as_of")
     if item_id is None or label is None or value is None:
         return None
-    return Figure(item_id, f.node.loc, as_of, cite, label=label, value=value, value_loc=f.loc("value"), unit=unit, note=note)
+    return Figure(
+        item_id,
+        f.node.loc,
+        as_of,
+        cite,
+        label=label,
+        value=value,
+        value_loc=f.loc("value"),
+        unit=unit,
+        note=note,
+    )
 
 
 def _citations(f: Fields, report: Report) -> tuple[Citation, ...]:
@@ -259,7 +315,9 @@ def _citations(f: Fields, report: Report) -> tuple[Citation, ...]:
     cites: list[Citation] = []
     for entry in entries:
         if not isinstance(entry, Map):
-            report.error(f"a citation should have source: and quote: lines, not {describe(entry)}", entry.loc)
+            report.error(
+                f"a citation should have source: and quote: lines, not {describe(entry)}", entry.loc
+            )
             continue
         c = Fields(entry, "citation", CITE_FIELDS, report)
         source = c.text("source", required=True, example="bbc-paris-talks")
@@ -269,7 +327,9 @@ def _citations(f: Fields, report: Report) -> tuple[Citation, ...]:
     return tuple(cites)
 
 
-def cross_check(briefs: Sequence[Brief], sources: dict[str, Source], report: Report, whole_workspace: bool) -> None:
+def cross_check(
+    briefs: Sequence[Brief], sources: dict[str, Source], report: Report, whole_workspace: bool
+) -> None:
     """Checks across files: unique ids, known sources, uncited items and unused sources."""
     seen: dict[str, Item] = {}
     used: set[str] = set()
@@ -284,7 +344,10 @@ def cross_check(briefs: Sequence[Brief], sources: dict[str, Source], report: Rep
             else:
                 seen[item.id] = item
             if not item.cite:
-                report.warning(f'{item.kind} "{item.id}" cites nothing; add a cite: with the source words it rests on', item.loc)
+                report.warning(
+                    f'{item.kind} "{item.id}" cites nothing; add a cite: with the source words it rests on',
+                    item.loc,
+                )
             for cite in item.cite:
                 used.add(cite.source_id)
                 if cite.source_id not in sources:

@@ -25,7 +25,9 @@ def prepare_output_dir(out_dir: Path, protected: list[Path]) -> Path:
     try:
         resolved.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError.single(f"cannot create output folder {out_dir}: {exc.strerror}", None) from exc
+        raise OutputError.single(
+            f"cannot create output folder {out_dir}: {exc.strerror}", None
+        ) from exc
     return resolved
 
 
@@ -38,8 +40,13 @@ def write_atomic(out_dir: Path, name: str, data: bytes, inputs: set[Path]) -> Pa
     if "/" in name or "\\" in name or name.startswith("."):
         raise OutputError.single(f"refusing output name {name!r}", None)
     target = out_dir / name
-    if target.resolve() in inputs or (target.exists() and not target.is_symlink() and not target.is_file()):
-        raise OutputError.single(f"refusing to overwrite {target}: it is an input or not a regular file", Location(target))
+    if target.resolve() in inputs or (
+        target.exists() and not target.is_symlink() and not target.is_file()
+    ):
+        raise OutputError.single(
+            f"refusing to overwrite {target}: it is an input or not a regular file",
+            Location(target),
+        )
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=out_dir)
     try:
         with os.fdopen(fd, "wb") as handle:

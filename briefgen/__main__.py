@@ -1,0 +1,5 @@
+"""python -m briefgen"""
+
+from briefgen.cli import main
+
+main()

@@ -1,0 +1,158 @@
+"""The command-line contract: exact output and exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_tree, minimal_files, run_cli, run_subprocess
+
+from briefgen import build as pipeline
+from briefgen.cli import cli
+
+SUMMARY_OK = "1 brief, 2 items, 2 of 2 citations verified, 0 warnings, 0 errors\n"
+
+
+def test_check_good_workspace(workspace: Path) -> None:
+    result = run_cli("check")
+    assert result.exit_code == 0
+    assert result.stdout == SUMMARY_OK
+    assert result.stderr == ""
+
+
+def test_build_writes_pdf_and_markdown(workspace: Path) -> None:
+    result = run_cli("build")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "wrote build/test.pdf\nwrote build/test.md\n" + SUMMARY_OK
+    assert (workspace / "build" / "test.pdf").read_bytes().startswith(b"%PDF-")
+    assert (workspace / "build" / "test.md").read_text().startswith("**OFFICIAL**")
+
+
+def test_build_named_brief_format_and_out(workspace: Path) -> None:
+    result = run_cli("build", "test", "--format", "md", "--format", "html", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == ["wrote out/test.md", "wrote out/test.html"]
+    assert not (workspace / "build").exists()
+
+
+def test_check_with_config_option_from_elsewhere(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--config", str(workspace / "config.yaml"))
+    assert result.exit_code == 0, result.output
+    folder = run_cli("check", "--config", str(workspace))
+    assert folder.exit_code == 0, folder.output
+
+
+def test_data_error_exit_1_with_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    brief = minimal_files()["briefs/test.yaml"]
+    assert isinstance(brief, str)
+    files = minimal_files(briefs__test_yaml=brief.replace("over five years", "over six years"))
+    monkeypatch.chdir(build_tree(tmp_path, files))
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        'briefs/test.yaml:12:16: error: quote not found in source "news" (news.txt); the nearest passage, line 1'
+    )
+    assert result.stdout == "1 brief, 2 items, 1 of 2 citations verified, 0 warnings, 1 error\n"
+
+
+def test_build_with_errors_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = minimal_files(
+        sources__sources_yaml="- id: news\n  file: missing.txt\n  publisher: X\n  title: Y\n"
+    )
+    monkeypatch.chdir(build_tree(tmp_path, files))
+    result = run_cli("build")
+    assert result.exit_code == 1
+    assert (
+        "sources/sources.yaml:2:9: error: source file 'missing.txt' does not exist" in result.stderr
+    )
+    assert not (tmp_path / "build").exists()
+
+
+def test_no_workspace_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("briefgen: error: no workspace config at config.yaml")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--bogus"], ["build", "--format", "docx"], ["frobnicate"], []],
+)
+def test_usage_errors_exit_2(workspace: Path, args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    if args:
+        assert "Usage:" in result.stderr
+
+
+def test_strict_turns_warnings_into_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = minimal_files()
+    files["sources/extra.txt"] = "Unused.\n"
+    files["sources/sources.yaml"] = (
+        str(files["sources/sources.yaml"])
+        + "- id: extra\n  file: extra.txt\n  publisher: P\n  title: T\n"
+    )
+    monkeypatch.chdir(build_tree(tmp_path, files))
+    relaxed = run_cli("check")
+    assert relaxed.exit_code == 0
+    assert (
+        relaxed.stderr == 'sources/sources.yaml:6:3: warning: source "extra" is cited by no brief\n'
+    )
+    strict = run_cli("check", "--strict")
+    assert strict.exit_code == 1
+    assert run_cli("build", "--strict", "--format", "md").exit_code == 1
+    assert not (tmp_path / "build").exists()
+
+
+def test_internal_error_exit_3_without_traceback(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "load_workspace", boom)
+    result = run_cli("check")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "briefgen: internal error: ZeroDivisionError: division by zero\n"
+        "briefgen: rerun with --debug to see the traceback, and report it\n"
+    )
+    debug = run_cli("--debug", "check")
+    assert debug.exit_code == 3
+    assert "Traceback (most recent call last)" in debug.stderr
+
+
+def test_real_process_on_sample() -> None:
+    proc = run_subprocess("check", "--strict", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert proc.stdout.endswith("citations verified, 0 warnings, 0 errors\n")
+    verified, total = (
+        proc.stdout.split(" of ")[0].rsplit(" ", 1)[1],
+        proc.stdout.split(" of ")[1].split()[0],
+    )
+    assert verified == total
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for name, command in cli.commands.items():
+        result = run_cli(name, "--help")
+        assert result.exit_code == 0
+        assert "Example: briefgen" in result.stdout, name
+        assert command.help
+
+
+def test_readme_documents_every_command_and_option() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name, command in cli.commands.items():
+        assert f"briefgen {name}" in readme
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt != "--help":
+                    assert opt in readme, f"{name} {opt} is not in README.md"

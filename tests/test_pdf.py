@@ -1,0 +1,76 @@
+"""The sample PDF, read back as text: every footnote's source and line is in it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from pypdf import PdfReader
+
+from briefgen.build import build, check
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("pdf") / "sample"
+    root.mkdir()
+    for name in ("config.yaml", "sources", "briefs"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    result = build(root / "config.yaml", formats=["pdf"])
+    assert not result.report.problems
+    pdf = root / "build" / "london-summit.pdf"
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    return pdf, re.sub(r"\s+", " ", text)
+
+
+def test_pdf_is_a_pdf(sample_pdf: tuple[Path, str]) -> None:
+    pdf, _text = sample_pdf
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert len(PdfReader(pdf).pages) >= 2
+
+
+def test_every_note_names_its_source_file_and_line(sample_pdf: tuple[Path, str]) -> None:
+    _pdf, text = sample_pdf
+    workspace = check(ROOT / "config.yaml").workspace
+    assert workspace is not None
+    notes = 0
+    for brief in workspace.briefs:
+        for item in brief.items:
+            for cite in item.cite:
+                assert cite.span is not None
+                source = workspace.sources[cite.source_id]
+                assert f"{source.file}, line {cite.span.lines}" in text
+                notes += 1
+    assert notes >= 50
+
+
+def test_pdf_carries_title_marking_and_sections(sample_pdf: tuple[Path, str]) -> None:
+    _pdf, text = sample_pdf
+    for words in (
+        "Ukraine and European security",
+        "OFFICIAL",
+        "Key messages",
+        "Positions",
+        "Proposals",
+        "Figures",
+        "Sources",
+        "Page 1 of",
+    ):
+        assert words in text
+
+
+def test_markdown_only_build_does_not_import_weasyprint(tmp_path: Path) -> None:
+    code = (
+        "import sys; from briefgen.build import build; "
+        f"r = build({str(ROOT / 'config.yaml')!r}, formats=['md'], out=__import__('pathlib').Path({str(tmp_path)!r})); "
+        "assert not r.report.errors; print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    assert (tmp_path / "london-summit.md").exists()
