@@ -16,7 +16,7 @@ from briefgen.models import Brief, Citation, Config, Figure, Item, Source, Span
 from briefgen.normalise import Normalised, display, find_all, normalise
 
 CONTEXT_CHARS = 240
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*Â*(?=\s)|\n\s*\n")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -89,25 +89,26 @@ def _keep_edges(raw: str, shown: str, leading: bool) -> str:
 
 
 def locate(quote: str, source: SourceText) -> tuple[Span | None, bool]:
-    """The first place `quote` stands in the source, and whether its occurrences differ in context."""
-    needle = normalise(quote).text
-    if len(needle) > 2 and needle[0] == needle[-1] and needle[0] in "\"'":
-        candidates = [needle, needle[1:-1].strip()]
-    else:
+    """The first place `quote` stands in the source, and whether its occurrences differ in context.
+
+    The quote is looked for as written, then with hyphens inside words ignored (so a
+    word broken across a hard-wrapped line still matches).
+    """
+    for form, dehyphenate in ((source.plain, False), (source.dehyphenated, True)):
+        needle = normalise(quote, dehyphenate=dehyphenate).text
         candidates = [needle]
-    for form in (source.plain, source.dehyphenated):
+        if len(needle) > 2 and needle[0] == needle[-1] and needle[0] in "\"'":
+            candidates.append(needle[1:-1].strip())
         for candidate in candidates:
             hits = find_all(candidate, form.text)
             if hits:
-                starts_ends = [form.original_span(h, h + len(candidate)) for h in hits]
-                start, end = starts_ends[0]
-                ambiguous = len({_context_key(form.text, h, len(candidate)) for h in hits}) > 1
-                return source.span(start, end, len(hits)), ambiguous
+                spans = [
+                    source.span(*form.original_span(h, h + len(candidate)), len(hits))
+                    for h in hits[:50]
+                ]
+                contexts = {(s.before, s.text, s.after) for s in spans}
+                return spans[0], len(contexts) > 1
     return None, False
-
-
-def _context_key(text: str, start: int, length: int, width: int = 40) -> str:
-    return text[max(0, start - width) : start + length + width]
 
 
 def nearest(quote: str, source: SourceText) -> tuple[Span, float] | None:
@@ -120,6 +121,11 @@ def nearest(quote: str, source: SourceText) -> tuple[Span, float] | None:
     if found is None or found.dest_end <= found.dest_start:
         return None
     start, end = hay.original_span(found.dest_start, found.dest_end)
+    text = source.text
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
     return source.span(start, end), found.score
 
 
@@ -213,7 +219,7 @@ def _not_found_message(
 def check_figure(figure: Figure, report: Report) -> None:
     """Warn when a figure's value is nowhere in the words it cites."""
     spans = [c.span.text for c in figure.cite if c.span is not None]
-    if len(spans) != len(figure.cite) or not spans:
+    if len(spans) != len(figure.cite) or not spans or not figure.value:
         return
     if not value_in(figure.value, spans):
         report.warning(

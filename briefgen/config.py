@@ -28,23 +28,29 @@ LIMIT_FIELDS = ("max_yaml_bytes", "max_source_bytes", "render_timeout", "render_
 
 
 def find_config(path: str | Path | None) -> Path:
-    """The config file named on the command line (a file or its folder), or ./config.yaml."""
+    """The config file named on the command line (a file or its folder), or ./config.yaml.
+
+    Without --config, a folder holding briefs/ but no config.yaml is a workspace with
+    every setting at its default.
+    """
     candidate = Path("config.yaml") if path is None else Path(path)
     if candidate.is_dir():
         candidate = candidate / "config.yaml"
-    if not candidate.is_file():
-        raise DataError.single(
-            f"no workspace config at {candidate}; run briefgen in a workspace folder "
-            "(one holding config.yaml, sources/ and briefs/) or pass --config PATH",
-            None,
-        )
-    return candidate
+    if candidate.is_file() or (path is None and Path("briefs").is_dir()):
+        return candidate
+    raise DataError.single(
+        f"no workspace config at {candidate}; run briefgen in a workspace folder "
+        "(one holding config.yaml, sources/ and briefs/) or pass --config PATH",
+        None,
+    )
 
 
 def load_config(path: Path, report: Report) -> Config:
     """Read config.yaml; bad values are reported and replaced by their defaults."""
     root = path.resolve().parent
     defaults = Config(root=root, path=path)
+    if not path.exists():
+        return _with_dirs(defaults)
     text_is_blank = all(
         not line.strip() or line.lstrip().startswith("#")
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines()

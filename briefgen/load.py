@@ -7,6 +7,7 @@ caught at their exact place, and nothing is ever constructed from a tag.
 
 from __future__ import annotations
 
+import difflib
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,13 @@ def describe(node: Node) -> str:
         return "a list (- items)"
     if node.value is None:
         return "an empty value"
-    return f"{type(node.value).__name__} {node.text!r}"
+    if isinstance(node.value, str):
+        return quoted(node.text)
+    if isinstance(node.value, bool):
+        return f"{node.text} (which YAML reads as {str(node.value).lower()})"
+    if isinstance(node.value, int | float):
+        return f"the number {node.text}"
+    return node.text
 
 
 def _loc(path: Path, mark: Any) -> Location:
@@ -82,17 +89,17 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
     try:
         st = path.stat()
     except FileNotFoundError:
-        report.error(f"{what} {path.name!r} does not exist", where)
+        report.error(f"{what} {quoted(path.name)} does not exist{_folder_hint(path)}", where)
         return None
     except OSError as exc:
-        report.error(f"cannot read {what} {path.name!r}: {exc.strerror}", where)
+        report.error(f"cannot read {what} {quoted(path.name)}: {exc.strerror}", where)
         return None
     if not stat.S_ISREG(st.st_mode):
-        report.error(f"{what} {path.name!r} is not a regular file; name a text file", where)
+        report.error(f"{what} {quoted(path.name)} is not a regular file; name a text file", where)
         return None
     if st.st_size > max_bytes:
         report.error(
-            f"{what} {path.name!r} is {st.st_size:,} bytes, over the limit of {max_bytes:,}; "
+            f"{what} {quoted(path.name)} is {st.st_size:,} bytes, over the limit of {max_bytes:,}; "
             "split it or raise the limit in config.yaml",
             where,
         )
@@ -100,36 +107,63 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        report.error(f"cannot read {what} {path.name!r}: {exc.strerror}", where)
+        report.error(f"cannot read {what} {quoted(path.name)}: {exc.strerror}", where)
         return None
-    return decode_text(data, path, report)
+    text, problem, line, col = decode_text(data)
+    if problem:
+        if where.path == path:
+            report.error(problem, Location(path, line, col))
+        else:
+            report.error(
+                f"{what} {quoted(path.name)}: {problem} (line {line}, column {col})", where
+            )
+    return text
 
 
-def decode_text(data: bytes, path: Path, report: Report) -> str | None:
-    """Decode UTF-8, pointing at the first bad byte and guessing the encoding used instead."""
+def quoted(text: str) -> str:
+    """Text in double quotes with control characters made visible."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return f'"{shown}"'
+
+
+def _folder_hint(path: Path) -> str:
+    try:
+        names = sorted(
+            p.name for p in path.parent.iterdir() if p.is_file() and not p.name.startswith(".")
+        )
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+    if close:
+        return f' (did you mean "{close[0]}"?)'
+    return (
+        f"; copy the document into {path.parent.name}/ or fix the name"
+        if path.parent.is_dir()
+        else ""
+    )
+
+
+def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:
+    """(text, None, 0, 0), or (None, problem, line, column) for text that is not UTF-8."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        report.error("file is UTF-16 encoded; save it as UTF-8", Location(path))
-        return None
+        return None, "file is UTF-16 encoded; save it as UTF-8", 1, 1
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        guess = _guess_encoding(data)
-        report.error(
-            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); it looks like {guess}: "
-            "save it as UTF-8",
-            Location(path, line, col),
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        problem = (
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); it looks like "
+            f"{_guess_encoding(data)}: save it as UTF-8"
         )
-        return None
+        return None, problem, before.count(b"\n") + 1, col
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        report.error("file contains a NUL byte; it is not a text file", Location(path, line, col))
-        return None
-    return text
+        return None, "file contains a NUL byte; it is not a text file", line, col
+    return text, None, 0, 0
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -162,6 +196,8 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
                 return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # point at what was left open, not at the end of the file
         where = _loc(path, mark) if mark else Location(path)
         report.error(_syntax_message(exc, text, mark), where)
         return None
@@ -188,6 +224,10 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     elif "could not find expected ':'" in problem or "expected <block end>" in problem:
         hint = "; check the indentation of this line and the one above"
     return f"YAML syntax error: {problem}{context}{hint}"
+
+
+def _short_tag(tag: str | None) -> str:
+    return "!!" + tag.removeprefix(_STD) if tag and tag.startswith(_STD) else str(tag)
 
 
 def _date_or_text(text: str) -> Any:
@@ -249,7 +289,9 @@ class _Builder:
         is_map = isinstance(event, yaml.MappingStartEvent)
         expected = f"{_STD}map" if is_map else f"{_STD}seq"
         if event.tag not in (None, "!", expected):
-            return self.fail(f"YAML tag {event.tag!r} is not allowed; remove it", event.start_mark)
+            return self.fail(
+                f"YAML tag {_short_tag(event.tag)} is not allowed; remove it", event.start_mark
+            )
         loc = _loc(self.path, event.start_mark)
         node: Seq | Map = Map(loc=loc) if is_map else Seq([], loc)
         if self.stack and isinstance(self.stack[-1], Map) and self.pending_key[-1] is None:
@@ -277,7 +319,9 @@ class _Builder:
         if tag in (None, "!"):
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         if tag not in _ALLOWED_SCALAR_TAGS:
-            self.report.error(f"YAML tag {event.tag!r} is not allowed; write a plain value", loc)
+            self.report.error(
+                f"YAML tag {_short_tag(event.tag)} is not allowed; write a plain value", loc
+            )
             return None
         if tag == f"{_STD}timestamp":
             return _date_or_text(event.value)

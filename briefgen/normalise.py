@@ -15,8 +15,9 @@ _DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
 _DROP = dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", "")
 _OTHER = {"…": "..."}
 CHAR_MAP: dict[str, str] = _QUOTES | _DASHES | _DROP | _OTHER
-# Lead characters of UTF-8 text that was decoded as Windows-1252 ("â€™" for "’", "Â£" for "£").
-_MOJIBAKE_LEADS = frozenset(chr(c) for c in range(0xC2, 0xF0))
+# UTF-8 read as Windows-1252: "Â£" for "£", "Ã©" for "é", "â€™" for "’". Each lead only
+# stands for characters in its range, so real accented text ("JOSÉ’S") is left alone.
+_MOJIBAKE_RANGES = {"Â": (0x80, 0xBF), "Ã": (0xC0, 0xFF), "â": (0x2000, 0x20CF)}
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,25 @@ class Normalised:
 
 def _mojibake(text: str, i: int) -> tuple[str, int] | None:
     """The character that a cp1252-misread UTF-8 sequence at i stands for, and its length."""
-    for length in (3, 2):
-        chunk = text[i : i + length]
-        if len(chunk) < length:
-            continue
-        try:
-            fixed = chunk.encode("cp1252").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if len(fixed) == 1:
-            return fixed, length
+    low, high = _MOJIBAKE_RANGES[text[i]]
+    length = 3 if text[i] == "â" else 2
+    chunk = text[i : i + length]
+    if len(chunk) < length:
+        return None
+    try:
+        fixed = _cp1252_bytes(chunk).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    if len(fixed) == 1 and low <= ord(fixed) <= high:
+        return fixed, length
     return None
+
+
+def _cp1252_bytes(chunk: str) -> bytes:
+    """Bytes under Windows-1252, taking C1 controls (its five unmapped bytes) as themselves."""
+    return b"".join(
+        c.encode("cp1252") if not 0x80 <= ord(c) <= 0x9F else bytes([ord(c)]) for c in chunk
+    )
 
 
 def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int]]:
@@ -53,22 +62,23 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int]]:
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c in _MOJIBAKE_LEADS:
+        if c in _MOJIBAKE_RANGES:
             fixed = _mojibake(text, i)
             if fixed is not None:
                 char, length = fixed
                 units.append((" " if char.isspace() else char, i, i + length))
                 i += length
                 continue
-            if c == "Â" and not (i + 1 < n and text[i + 1].isalpha()):
+            if c == "Â" and not (i + 1 < n and text[i + 1].isalpha() and text[i + 1] != "Â"):
                 i += 1  # a lone "Â" is encoding debris
                 continue
         if dehyphenate and c in "-\u00ad" and units and units[-1][0].isalpha():
             j = i + 1
-            while j < n and text[j] in " \t\r\n\u00a0":
+            while j < n and text[j] in " \t\r\n":
                 j += 1
-            if "\n" in text[i + 1 : j] and j < n and text[j].islower():
-                i = j  # a word hyphenated across a line break
+            gap = text[i + 1 : j]
+            if j < n and text[j].isalpha() and (not gap or "\n" in gap):
+                i = j  # a hyphen inside a word, possibly broken across a line
                 continue
         units.append((" " if c.isspace() else c, i, i + 1))
         i += 1

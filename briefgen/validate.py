@@ -9,7 +9,7 @@ from typing import cast
 
 from briefgen.errors import Location, Report
 from briefgen.fields import ID_RE, Fields, did_you_mean
-from briefgen.load import Map, Node, Scalar, Seq, describe, load_yaml_file
+from briefgen.load import Map, Node, Scalar, Seq, describe, load_yaml_file, quoted
 from briefgen.models import (
     STATUSES,
     Brief,
@@ -117,7 +117,7 @@ def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path
     elif ".." in re.split(r"[\\/]", file):
         problem = 'contains ".."; the file must be inside the sources folder'
     if problem:
-        report.error(f'source file "{file}" {problem}', loc)
+        report.error(f"source file {quoted(file)} {problem}", loc)
         return None
     path = folder / file
     try:
@@ -178,7 +178,7 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
         return None
     f = Fields(node, "the brief", BRIEF_FIELDS, report)
     title = f.text("title", required=True, example="Ukraine and European security")
-    brief = Brief(
+    return Brief(
         id=stem,
         path=path,
         loc=node.loc,
@@ -194,7 +194,6 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
         proposals=tuple(y for n in f.sequence("proposals") if (y := _proposal(n, report))),
         figures=tuple(z for n in f.sequence("figures") if (z := _figure(n, report))),
     )
-    return brief if title else None
 
 
 def _meeting(f: Fields, report: Report) -> Meeting | None:
@@ -227,15 +226,13 @@ def _position(node: Node, report: Report) -> Position | None:
     actor = f.text("actor", required=True, example="Keir Starmer")
     stance = f.text("stance", required=True, example="A peace deal needs a US backstop.")
     role, topic, detail, as_of = f.text("role"), f.text("topic"), f.text("detail"), f.date("as_of")
-    if item_id is None or actor is None or stance is None:
-        return None
     return Position(
-        item_id,
+        item_id or "",
         f.node.loc,
         as_of,
         cite,
-        actor=actor,
-        stance=stance,
+        actor=actor or "",
+        stance=stance or "",
         role=role,
         topic=topic,
         detail=detail,
@@ -255,15 +252,13 @@ def _proposal(node: Node, report: Report) -> Proposal | None:
         f.text("detail"),
         f.date("as_of"),
     )
-    if item_id is None or title is None or status is None:
-        return None
     return Proposal(
-        item_id,
+        item_id or "",
         f.node.loc,
         as_of,
         cite,
-        title=title,
-        status=status,
+        title=title or "",
+        status=status or "proposed",
         proposed_by=by,
         summary=summary,
         detail=detail,
@@ -292,15 +287,13 @@ def _figure(node: Node, report: Report) -> Figure | None:
     label = f.text("label", required=True, example="UK defence spending")
     value = f.text("value", required=True, example='"2.3"')
     unit, note, as_of = f.text("unit"), f.text("note"), f.date("as_of")
-    if item_id is None or label is None or value is None:
-        return None
     return Figure(
-        item_id,
+        item_id or "",
         f.node.loc,
         as_of,
         cite,
-        label=label,
-        value=value,
+        label=label or "",
+        value=value or "",
         value_loc=f.loc("value"),
         unit=unit,
         note=note,
@@ -335,7 +328,9 @@ def cross_check(
     used: set[str] = set()
     for brief in briefs:
         for item in brief.items:
-            if item.id in seen:
+            if not item.id:
+                pass  # a missing or malformed id is already reported
+            elif item.id in seen:
                 first = seen[item.id].loc
                 report.error(
                     f'duplicate id "{item.id}": also used at {first.display()}; ids must be unique across the workspace',

@@ -66,7 +66,8 @@ def test_build_with_errors_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     result = run_cli("build")
     assert result.exit_code == 1
     assert (
-        "sources/sources.yaml:2:9: error: source file 'missing.txt' does not exist" in result.stderr
+        'sources/sources.yaml:2:9: error: source file "missing.txt" does not exist; '
+        "copy the document into sources/ or fix the name" in result.stderr
     )
     assert not (tmp_path / "build").exists()
 

@@ -1,0 +1,556 @@
+"""Unit tests of briefgen.load: located nodes, hostile YAML and unreadable files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import build_tree, run_cli, run_subprocess
+
+import briefgen.load
+from briefgen.errors import Location, Problem, Report
+from briefgen.load import Map, Scalar, Seq, decode_text, load_yaml_file, parse_yaml, read_text
+
+P = Path("f.yaml")
+
+
+def parse(text: str) -> tuple[Map | Seq | Scalar | None, list[str]]:
+    """Parse text as f.yaml; the node and every problem as the CLI would print it."""
+    report = Report()
+    node = parse_yaml(text, P, report)
+    return node, [p.format() for p in report.problems]
+
+
+def decode(data: bytes) -> tuple[str | None, list[str]]:
+    text, problem, line, col = decode_text(data)
+    if problem is None:
+        return text, []
+    return text, [Problem("error", problem, Location(P, line, col)).format()]
+
+
+def load_in_child(tmp_path: Path, text: str) -> list[str]:
+    """Load a YAML file in a separate process with a hard timeout: a hang or a crash fails."""
+    (tmp_path / "in.yaml").write_text(text, encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from briefgen.errors import Report\n"
+        "from briefgen.load import load_yaml_file\n"
+        "r = Report()\n"
+        "node = load_yaml_file(Path('in.yaml'), r)\n"
+        "print(type(node).__name__)\n"
+        "for p in r.problems:\n"
+        "    print(p.format())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "RecursionError" not in proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+# --- located nodes ---------------------------------------------------------------------------
+
+
+def test_nodes_keep_one_based_line_and_column() -> None:
+    node, problems = parse(
+        "# a comment line\n"
+        "title: Hello\n"
+        "items:\n"
+        "  - id: one\n"
+        "    tags: [a, \"b\", 'c']\n"
+        "  -   id: two\n"
+        "nested:\n"
+        "  deeper:\n"
+        "    x: 1\n"
+    )
+    assert problems == []
+    assert isinstance(node, Map)
+    assert node.loc == Location(P, 2, 1)
+    title = node.entries["title"]
+    assert title.key_loc == Location(P, 2, 1)
+    assert isinstance(title.node, Scalar)
+    assert (title.node.value, title.node.loc) == ("Hello", Location(P, 2, 8))
+
+    items = node.entries["items"].node
+    assert isinstance(items, Seq)
+    assert items.loc == Location(P, 4, 3)
+    first, second = items.items
+    assert isinstance(first, Map) and isinstance(second, Map)
+    assert first.loc == Location(P, 4, 5)
+    assert first.entries["id"].key_loc == Location(P, 4, 5)
+    assert first.entries["id"].node.loc == Location(P, 4, 9)
+    tags = first.entries["tags"].node
+    assert isinstance(tags, Seq)
+    assert tags.loc == Location(P, 5, 11)
+    assert [(t.value, t.loc.line, t.loc.col) for t in tags.items] == [
+        ("a", 5, 12),
+        ("b", 5, 15),
+        ("c", 5, 20),
+    ]
+    assert second.entries["id"].key_loc == Location(P, 6, 7)
+    assert second.entries["id"].node.loc == Location(P, 6, 11)
+
+    deeper = node.entries["nested"].node
+    assert isinstance(deeper, Map)
+    x = deeper.entries["deeper"].node
+    assert isinstance(x, Map)
+    assert x.entries["x"].key_loc == Location(P, 9, 5)
+    assert x.entries["x"].node.loc == Location(P, 9, 8)
+
+
+def test_scalar_records_text_and_whether_it_was_quoted() -> None:
+    node, problems = parse("a: plain\nb: \"double\"\nc: 'single'\nd: |\n  block\n")
+    assert problems == []
+    assert isinstance(node, Map)
+    scalars = {k: e.node for k, e in node.entries.items()}
+    assert all(isinstance(s, Scalar) for s in scalars.values())
+    assert [(s.text, s.plain) for s in scalars.values()] == [  # type: ignore[union-attr]
+        ("plain", True),
+        ("double", False),
+        ("single", False),
+        ("block\n", False),
+    ]
+
+
+def test_line_numbers_from_a_file_match_the_editor(tmp_path: Path) -> None:
+    path = (
+        build_tree(tmp_path, {"b.yaml": "\n\n# comment\ntitle: T\nas_of: 2025-03-02\n"}) / "b.yaml"
+    )
+    report = Report()
+    node = load_yaml_file(path, report)
+    assert report.problems == []
+    assert isinstance(node, Map)
+    assert node.entries["as_of"].key_loc == Location(path, 5, 1)
+    assert node.entries["as_of"].node.loc == Location(path, 5, 8)
+
+
+# --- python object tags ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "title: !!python/object/apply:os.system ['touch {marker}']\n",
+        "!!python/object/apply:os.system ['touch {marker}']\n",
+        "title: !!python/object/apply:os.system\n  args: ['touch {marker}']\n",
+        "title: !!python/object/new:os.system ['touch {marker}']\n",
+        "title: !!python/object/apply:subprocess.check_call [[touch, '{marker}']]\n",
+    ],
+    ids=["value", "root", "mapping-form", "object-new", "subprocess"],
+)
+def test_python_object_tags_are_refused_and_nothing_runs(tmp_path: Path, template: str) -> None:
+    marker = tmp_path / "pwned"
+    node, problems = parse(template.format(marker=marker))
+    assert not marker.exists(), "the YAML payload was executed"
+    assert node is None
+    assert len(problems) == 1
+    assert problems[0].startswith("f.yaml:")
+    assert ": error: YAML tag " in problems[0]
+    assert "python/object/" in problems[0]
+    assert "is not allowed" in problems[0]
+
+
+def test_python_name_tag_on_a_scalar_is_refused() -> None:
+    _, problems = parse("title: !!python/name:os.system\n")
+    assert len(problems) == 1
+    assert problems[0].startswith("f.yaml:1:8: error: YAML tag ")
+    assert "python/name:os.system" in problems[0]
+    assert "is not allowed" in problems[0]
+
+
+def test_python_payload_in_a_brief_is_refused_by_the_cli(workspace: Path) -> None:
+    marker = workspace.parent / "pwned"
+    build_tree(
+        workspace,
+        {"briefs/test.yaml": f"title: !!python/object/apply:os.system ['touch {marker}']\n"},
+    )
+    result = run_cli("check")
+    assert not marker.exists(), "the YAML payload was executed"
+    assert result.exit_code == 1
+    assert "briefs/test.yaml:1:8: error: YAML tag " in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_other_tags_are_refused_but_str_tag_is_allowed() -> None:
+    node, problems = parse("a: !!str 123\n")
+    assert problems == []
+    assert isinstance(node, Map)
+    assert node.entries["a"].node.value == "123"  # type: ignore[union-attr]
+    _, problems = parse("a: !custom value\n")
+    assert problems == ["f.yaml:1:4: error: YAML tag !custom is not allowed; write a plain value"]
+
+
+# --- duplicate keys --------------------------------------------------------------------------
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    node, problems = parse("title: First\nsummary: x\ntitle: Second\n")
+    assert problems == [
+        "f.yaml:3:1: error: duplicate key 'title': it is also set at line 1; keep only one"
+    ]
+    assert isinstance(node, Map)
+
+
+def test_duplicate_key_in_a_nested_mapping_is_found_at_its_line() -> None:
+    _, problems = parse("positions:\n  - id: a\n    actor: X\n    stance: S\n    actor: Y\n")
+    assert problems == [
+        "f.yaml:5:5: error: duplicate key 'actor': it is also set at line 3; keep only one"
+    ]
+
+
+def test_same_key_in_different_mappings_is_not_a_duplicate() -> None:
+    _, problems = parse("a: 1\nb:\n  a: 2\nc:\n  - a: 3\n  - a: 4\n")
+    assert problems == []
+
+
+# --- YAML 1.1 surprises ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("no", False),
+        ("yes", True),
+        ("on", True),
+        ("off", False),
+        ("0755", 0o755),
+        ("1:30", 90),
+        ("3.10", 3.1),
+        ("2024-03-05", dt.date(2024, 3, 5)),
+    ],
+)
+def test_yaml_1_1_values_keep_the_text_as_written(written: str, value: object) -> None:
+    node, problems = parse(f"field: {written}\n")
+    assert problems == []
+    assert isinstance(node, Map)
+    scalar = node.entries["field"].node
+    assert isinstance(scalar, Scalar)
+    assert scalar.value == value
+    assert type(scalar.value) is type(value)
+    assert scalar.text == written
+    assert scalar.plain
+
+
+def test_quoted_values_stay_text() -> None:
+    node, problems = parse('a: "no"\nb: \'3.10\'\nc: "2024-03-05"\n')
+    assert problems == []
+    assert isinstance(node, Map)
+    assert [e.node.value for e in node.entries.values()] == ["no", "3.10", "2024-03-05"]  # type: ignore[union-attr]
+
+
+def test_impossible_date_is_kept_as_text_without_crashing() -> None:
+    node, problems = parse("as_of: 2025-02-30\n")
+    assert problems == []
+    assert isinstance(node, Map)
+    scalar = node.entries["as_of"].node
+    assert isinstance(scalar, Scalar)
+    assert scalar.text == "2025-02-30"
+
+
+# --- alias bombs and deep nesting ------------------------------------------------------------
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_billion_laughs_is_refused(tmp_path: Path) -> None:
+    lines = load_in_child(tmp_path, BILLION_LAUGHS)
+    assert lines == [
+        "NoneType",
+        "in.yaml:1:4: error: YAML anchor '&a' is not supported; write values out in full",
+    ]
+
+
+def test_alias_without_anchor_is_refused() -> None:
+    node, problems = parse("title: *name\n")
+    assert node is None
+    assert problems == [
+        "f.yaml:1:8: error: YAML alias '*name' is not supported; write the value out in full"
+    ]
+
+
+def test_billion_laughs_brief_is_refused_by_the_cli(workspace: Path) -> None:
+    build_tree(workspace, {"briefs/test.yaml": BILLION_LAUGHS})
+    proc = run_subprocess("check", cwd=workspace, timeout=30)
+    assert proc.returncode == 1
+    assert "briefs/test.yaml:1:4: error: YAML anchor '&a' is not supported" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        "[" * 100_000 + "]" * 100_000 + "\n",
+        "{a: " * 20_000 + "1" + "}" * 20_000 + "\n",
+        "- " * 20_000 + "x\n",
+        "".join(f"{' ' * i}k{i}:\n" for i in range(1_000)),
+    ],
+    ids=["open-brackets", "closed-brackets", "flow-maps", "dashes", "block-maps"],
+)
+def test_deep_nesting_is_refused_without_recursion_error(tmp_path: Path, text: str) -> None:
+    lines = load_in_child(tmp_path, text)
+    assert lines[0] == "NoneType"
+    assert len(lines) == 2
+    assert lines[1].startswith("in.yaml:")
+    assert ": error: YAML is nested more than " in lines[1]
+    assert "levels deep" in lines[1]
+
+
+def test_moderate_nesting_is_fine() -> None:
+    node, problems = parse("[" * 20 + "x" + "]" * 20 + "\n")
+    assert problems == []
+    assert isinstance(node, Seq)
+
+
+# --- empty, several documents, tabs, syntax ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n"])
+def test_empty_file_is_reported(text: str) -> None:
+    node, problems = parse(text)
+    assert node is None
+    assert problems == [
+        "f.yaml:1:1: error: file is empty; write the YAML content described in the README"
+    ]
+
+
+def test_empty_file_on_disk_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_bytes(b"")
+    report = Report()
+    assert load_yaml_file(path, report) is None
+    assert [(p.severity, p.location) for p in report.problems] == [("error", Location(path, 1, 1))]
+    assert "file is empty" in report.problems[0].message
+
+
+def test_several_documents_are_refused_at_the_second() -> None:
+    node, problems = parse("title: A\nsummary: x\n---\ntitle: B\n")
+    assert node is None
+    assert problems == [
+        "f.yaml:3:1: error: file holds more than one YAML document ('---'); "
+        "keep one document per file"
+    ]
+
+
+def test_a_single_leading_document_marker_is_fine() -> None:
+    node, problems = parse("---\ntitle: A\n")
+    assert problems == []
+    assert isinstance(node, Map)
+    assert node.entries["title"].key_loc == Location(P, 2, 1)
+
+
+def test_tab_indentation_is_reported_at_its_line() -> None:
+    node, problems = parse("title: A\npositions:\n\t- id: x\n")
+    assert node is None
+    assert problems == [
+        "f.yaml:3:1: error: tab character in indentation; YAML needs spaces: "
+        "replace the tab with spaces"
+    ]
+
+
+def test_tab_inside_a_value_is_fine() -> None:
+    node, problems = parse("title: A\tB\n")
+    assert problems == []
+    assert isinstance(node, Map)
+    assert node.entries["title"].node.value == "A\tB"  # type: ignore[union-attr]
+
+
+def test_colon_in_value_error_says_to_quote() -> None:
+    node, problems = parse("title: A\nsubtitle: Talks: day one\n")
+    assert node is None
+    assert len(problems) == 1
+    assert problems[0].startswith("f.yaml:2:")
+    assert "YAML syntax error" in problems[0]
+    assert 'if a value contains ": ", put the whole value in quotes' in problems[0]
+
+
+def test_unterminated_quote_points_at_the_line_where_the_quote_opens() -> None:
+    text = 'title: A\nsummary: "never closed\n' + "".join(f"k{i}: v\n" for i in range(50))
+    node, problems = parse(text)
+    assert node is None
+    assert len(problems) == 1
+    # The user must be sent to line 2, where the quote opens, not to the end of the file.
+    assert problems[0].startswith("f.yaml:2:") or "line 2" in problems[0], problems[0]
+
+
+# --- encodings, BOM, NUL ----------------------------------------------------------------------
+
+
+def test_bom_gives_a_warning_and_still_parses(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbftitle: A\nsummary: B\n")
+    report = Report()
+    node = load_yaml_file(path, report)
+    assert isinstance(node, Map)
+    assert [(p.severity, p.location, p.message) for p in report.problems] == [
+        ("warning", Location(path, 1, 1), "file starts with a byte-order mark; it is ignored")
+    ]
+    assert node.entries["title"].key_loc == Location(path, 1, 1)
+    assert node.entries["title"].node.value == "A"  # type: ignore[union-attr]
+    assert node.entries["summary"].key_loc == Location(path, 2, 1)
+
+
+def test_invalid_utf8_names_line_column_and_windows_1252() -> None:
+    text, problems = decode(b"title: Brief\nsummary: It was \x93quoted\x94\n")
+    assert text is None
+    assert problems == [
+        "f.yaml:2:17: error: file is not valid UTF-8 (byte 0x93); it looks like "
+        "Windows-1252 or Latin-1: save it as UTF-8"
+    ]
+
+
+def test_invalid_utf8_column_counts_characters_not_bytes() -> None:
+    # "t: café " is 8 characters but 9 bytes: the editor shows the bad byte at column 9.
+    text, problems = decode(b"ok: 1\nt: caf\xc3\xa9 \x93x\x94\n")
+    assert text is None
+    assert len(problems) == 1
+    assert problems[0].startswith("f.yaml:2:9: error: file is not valid UTF-8 (byte 0x93)"), (
+        problems[0]
+    )
+
+
+def test_invalid_utf8_that_is_not_windows_1252_says_so() -> None:
+    _, problems = decode(b"ok: 1\nt: \x81\x8d\n")
+    assert problems == [
+        "f.yaml:2:4: error: file is not valid UTF-8 (byte 0x81); it looks like a binary file "
+        "or an unknown encoding: save it as UTF-8"
+    ]
+
+
+def test_invalid_utf8_through_load_yaml_file(tmp_path: Path) -> None:
+    path = tmp_path / "cp1252.yaml"
+    path.write_bytes("title: Brief\nsummary: “quoted”\n".encode("cp1252"))
+    report = Report()
+    assert load_yaml_file(path, report) is None
+    assert len(report.problems) == 1
+    problem = report.problems[0]
+    assert problem.location == Location(path, 2, 10)
+    assert "not valid UTF-8" in problem.message
+    assert "Windows-1252" in problem.message
+
+
+def test_nul_byte_is_reported_at_its_line_and_column() -> None:
+    text, problems = decode(b"title: A\nsummary: x\x00y\n")
+    assert text is None
+    assert problems == ["f.yaml:2:11: error: file contains a NUL byte; it is not a text file"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_bom_is_refused(codec: str) -> None:
+    data = "title: A\n".encode(codec)
+    if codec != "utf-16":
+        data = ("\ufeff" + "title: A\n").encode(codec)
+    text, problems = decode(data)
+    assert text is None
+    assert problems == ["f.yaml:1:1: error: file is UTF-16 encoded; save it as UTF-8"]
+
+
+def test_utf16_without_bom_is_refused() -> None:
+    text, problems = decode("title: A\n".encode("utf-16-le"))
+    assert text is None
+    assert len(problems) == 1
+    assert problems[0].startswith("f.yaml:1:")
+    assert ": error: " in problems[0]
+
+
+def test_valid_utf8_decodes() -> None:
+    text, problems = decode("title: “Café” — ok\n".encode())
+    assert problems == []
+    assert text == "title: “Café” — ok\n"
+
+
+# --- sizes and file kinds ---------------------------------------------------------------------
+
+
+def test_oversized_file_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("title: [unclosed\n" + "x" * 200, encoding="utf-8")
+
+    def must_not_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed a file over the size limit")
+
+    monkeypatch.setattr(briefgen.load, "parse_yaml", must_not_parse)
+    monkeypatch.setattr(briefgen.load.yaml, "parse", must_not_parse)
+    report = Report()
+    assert load_yaml_file(path, report, max_bytes=100) is None
+    assert [(p.severity, p.location, p.message) for p in report.problems] == [
+        (
+            "error",
+            Location(path, 1, 1),
+            'YAML file "big.yaml" is 217 bytes, over the limit of 100; '
+            "split it or raise the limit in config.yaml",
+        )
+    ]
+
+
+def test_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "ok.yaml"
+    path.write_bytes(b"title: A\n")
+    report = Report()
+    assert isinstance(load_yaml_file(path, report, max_bytes=9), Map)
+    assert report.problems == []
+
+
+def test_oversized_field_is_refused() -> None:
+    _, problems = parse("title: " + "x" * 100_001 + "\n")
+    assert problems == [
+        "f.yaml:1:8: error: value is 100,001 characters long, over the limit of 100,000; shorten it"
+    ]
+
+
+def test_max_yaml_bytes_from_config_applies_to_briefs(workspace: Path) -> None:
+    build_tree(workspace, {"config.yaml": "limits:\n  max_yaml_bytes: 100\n"})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    size = (workspace / "briefs/test.yaml").stat().st_size
+    assert (
+        f'briefs/test.yaml:1:1: error: YAML file "test.yaml" is {size:,} bytes, '
+        "over the limit of 100; split it or raise the limit in config.yaml"
+    ) in result.stderr
+
+
+def test_read_text_missing_file_is_reported_at_where(tmp_path: Path) -> None:
+    report = Report()
+    where = Location(Path("sources.yaml"), 7, 9)
+    assert read_text(tmp_path / "gone.txt", report, where, 1000, "source file") is None
+    assert [p.format() for p in report.problems] == [
+        'sources.yaml:7:9: error: source file "gone.txt" does not exist; '
+        f"copy the document into {tmp_path.name}/ or fix the name"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["folder", "device"])
+def test_read_text_refuses_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "folder" if kind == "folder" else Path("/dev/null")
+    if kind == "folder":
+        target.mkdir()
+    report = Report()
+    where = Location(Path("sources.yaml"), 3, 9)
+    assert read_text(target, report, where, 1000, "source file") is None
+    assert [p.format() for p in report.problems] == [
+        f'sources.yaml:3:9: error: source file "{target.name}" is not a regular file; '
+        "name a text file"
+    ]
