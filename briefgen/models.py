@@ -81,7 +81,12 @@ class Span:
 
     @property
     def lines(self) -> str:
-        return str(self.line) if self.line == self.end_line else f"{self.line}-{self.end_line}"
+        return str(self.line) if self.line == self.end_line else f"{self.line}–{self.end_line}"
+
+    @property
+    def where(self) -> str:
+        """'line 12' or 'lines 12–13', as a reader expects it."""
+        return f"line {self.line}" if self.line == self.end_line else f"lines {self.lines}"
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import MINIMAL_CATALOGUE, build_tree, minimal_files, run_cli
 
 from briefgen import build
 from briefgen.citations import SourceText, context, locate, nearest, value_in
 from briefgen.normalise import normalise
+from conftest import MINIMAL_CATALOGUE, build_tree, minimal_files, run_cli
 
 
 def norm(text: str) -> str:
@@ -72,7 +72,8 @@ def test_span_of_a_quote_over_several_wrapped_lines() -> None:
     # Starts after 'continent. But he said “' on line 2; end_col is the last character.
     assert (span.line, span.col) == (2, 25)
     assert (span.end_line, span.end_col) == (3, 31)
-    assert span.lines == "2-3"
+    assert span.lines == "2–3"
+    assert span.where == "lines 2–3"
     assert WRAPPED[span.start : span.end] == (
         "a US security guarantee was the only\nway to effectively deter Russia"
     )

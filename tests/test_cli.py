@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_tree, minimal_files, run_cli, run_subprocess
 
 from briefgen import build as pipeline
 from briefgen.cli import cli
+from conftest import ROOT, build_tree, minimal_files, run_cli, run_subprocess
 
 SUMMARY_OK = "1 brief, 2 items, 2 of 2 citations verified, 0 warnings, 0 errors\n"
 

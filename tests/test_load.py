@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_tree, run_cli, run_subprocess
 
 import briefgen.load
 from briefgen.errors import Location, Problem, Report
 from briefgen.load import Map, Scalar, Seq, decode_text, load_yaml_file, parse_yaml, read_text
+from conftest import build_tree, run_cli, run_subprocess
 
 P = Path("f.yaml")
 

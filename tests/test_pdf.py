@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from pypdf import PdfReader
 
 from briefgen.build import build, check
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_every_note_names_its_source_file_and_line(sample_pdf: tuple[Path, str])
             for cite in item.cite:
                 assert cite.span is not None
                 source = workspace.sources[cite.source_id]
-                assert f"{source.file}, line {cite.span.lines}" in text
+                assert f"{source.file}, {cite.span.where}" in text
                 notes += 1
     assert notes >= 50
 

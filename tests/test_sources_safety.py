@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL_CATALOGUE, build_tree, minimal_files, run_cli, run_subprocess
 
 # The extra catalogue entry starts at line 6; its `file:` value at line 7, column 9.

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BRIEF, MINIMAL_CATALOGUE, build_tree, run_cli
 
 from briefgen.build import check
 from briefgen.models import PartialDate, Position
+from conftest import MINIMAL_BRIEF, MINIMAL_CATALOGUE, build_tree, run_cli
 
 DIAGNOSTIC = re.compile(
     r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): "
