@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen import citations, render, validate, write
 from briefgen.config import find_config, load_config
-from briefgen.errors import BriefgenError, Location, Report
+from briefgen.errors import BriefgenError, Location, Report, UsageError
 from briefgen.models import Brief, Config, Workspace
 
 FORMATS = ("pdf", "md", "html")
@@ -46,7 +46,12 @@ def load_workspace(
     paths = validate.brief_paths(config, names, report)
     briefs = [brief for path in paths if (brief := validate.validate_brief(path, config, report))]
     validate.cross_check(briefs, sources, report, whole_workspace=not names)
+    briefs = validate.mark_stale(briefs, config, report)
     texts = citations.read_sources(sources, config, report)
+    sources = {
+        sid: replace(s, digest=texts[sid].digest) if sid in texts else s
+        for sid, s in sources.items()
+    }
     resolved = citations.resolve(briefs, sources, texts, report)
     return Workspace(config, sources, tuple(resolved))
 
@@ -70,9 +75,14 @@ def build(
     result = check(config_path, names)
     workspace, report = result.workspace, result.report
     assert workspace is not None
+    config = workspace.config
+    if layout is not None and layout not in render.available_layouts(config):
+        choices = ", ".join(render.available_layouts(config))
+        raise UsageError.single(
+            f'unknown template "{layout}" for --template; use one of: {choices}'
+        )
     if report.errors or (strict and report.warnings):
         return result
-    config = workspace.config
     out_dir = write.prepare_output_dir(out or config.output_dir, _input_folders(config))
     inputs = _input_files(workspace)
     for brief in workspace.briefs:
@@ -97,17 +107,16 @@ def render_brief(
         brief, workspace.sources, config, out_dir, layout or brief.template or "brief"
     )
     outputs: dict[str, bytes] = {}
-    html: str | None = None
     for fmt in dict.fromkeys(formats):
         if fmt == "md":
             outputs[f"{brief.id}.md"] = render.render(view, "md").encode("utf-8")
             continue
-        html = html or render.render(view, "html")
         if fmt == "html":
-            outputs[f"{brief.id}.html"] = html.encode("utf-8")
+            outputs[f"{brief.id}.html"] = render.render(view, "html").encode("utf-8")
         else:
             from briefgen import pdf
 
+            html = render.render(view, "pdf")
             folders = [config.templates_dir, render.BUILTIN_TEMPLATES]
             base = (
                 config.templates_dir if config.templates_dir.is_dir() else render.BUILTIN_TEMPLATES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,11 @@ class SourceText:
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    @cached_property
+    def digest(self) -> str:
+        """A short SHA-256 of the file's bytes, so a reader can tell which version was cited."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
 
     @cached_property
     def plain(self) -> Normalised:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from briefgen import build as pipeline
-from briefgen.errors import BriefgenError, Report
+from briefgen.errors import BriefgenError, Report, UsageError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -99,6 +99,10 @@ def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.
     """Run the library call; user errors exit 1 with their messages, anything else exits 3."""
     try:
         return action()
+    except UsageError as exc:
+        for problem in exc.problems:
+            click.echo(problem.format(), err=True)
+        ctx.exit(EXIT_USAGE)
     except BriefgenError as exc:
         for problem in exc.problems:
             click.echo(problem.format(), err=True)

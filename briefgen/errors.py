@@ -93,6 +93,10 @@ class BriefgenError(Exception):
         return cls([Problem("error", message, location)])
 
 
+class UsageError(BriefgenError):
+    """A command-line value that cannot be used (the CLI exits 2)."""
+
+
 class DataError(BriefgenError):
     """The workspace has errors (YAML, schema, citations); nothing was written."""
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from briefgen.errors import Location, Report
-from briefgen.load import Map, Node, Scalar, Seq, describe
+from briefgen.load import Map, Node, Scalar, Seq, describe, quoted
 from briefgen.models import PartialDate
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -81,6 +81,27 @@ class Fields:
             self.report.error(f'"{name}" is empty; write a value or remove the line', node.loc)
             return None
         return text
+
+    def flag(self, name: str) -> bool:
+        node = self.get(name)
+        if node is None or (isinstance(node, Scalar) and node.value is None):
+            return False
+        if isinstance(node, Scalar) and isinstance(node.value, bool):
+            return node.value
+        self.report.error(f'"{name}" should be true or false, not {describe(node)}', node.loc)
+        return False
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(name)
+        if value is None:
+            return default
+        if value.lower() in choices:
+            return value.lower()
+        self.report.error(
+            f'"{name}" {quoted(value)} is not one of: {", ".join(choices)}{did_you_mean(value.lower(), choices)}',
+            self.loc(name),
+        )
+        return default
 
     def text_list(self, name: str) -> tuple[str, ...]:
         """A list of texts; a single text is taken as a list of one."""

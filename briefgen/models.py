@@ -44,8 +44,12 @@ class PartialDate:
         month = _MONTHS[self.month - 1]
         return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
 
-    def earliest(self) -> dt.date:
-        return dt.date(self.year, self.month, self.day or 1)
+    def latest(self) -> dt.date:
+        """The last day this date could mean (the month's last day when no day is given)."""
+        if self.day:
+            return dt.date(self.year, self.month, self.day)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
 
     def __str__(self) -> str:
         return self.iso()
@@ -62,6 +66,7 @@ class Source:
     url: str | None
     loc: Location
     file_loc: Location
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,8 @@ class Item:
     loc: Location
     as_of: PartialDate | None
     cite: tuple[Citation, ...]
+    key: bool = False
+    stale: bool = False
 
     @property
     def kind(self) -> str:
@@ -160,6 +167,8 @@ class Brief:
     as_of: PartialDate | None = None
     summary: str | None = None
     template: str | None = None
+    template_loc: Location | None = None
+    group_by: str = "topic"
     positions: tuple[Position, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     figures: tuple[Figure, ...] = ()

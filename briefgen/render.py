@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,10 +17,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from briefgen.errors import Location, RenderError
-from briefgen.models import Brief, Citation, Config, Item, Position, Source, Span
+from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+FONTS = BUILTIN_TEMPLATES / "fonts"
 LAYOUTS = ("brief", "card")
+CARD_POSITIONS = 4
+CARD_FIGURES = 6
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
     "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
@@ -69,12 +73,18 @@ class View:
 
     brief: Brief
     config: Config
+    layout: str
+    groups: list[tuple[str, list[Position]]]
+    proposals: list[Proposal]
+    figures: list[Figure]
     notes: list[Note]
     item_notes: dict[str, list[Note]]
-    topics: list[tuple[str, list[Position]]]
     appendix: list[CitedSource]
-    marking: str
-    layout: str
+    created: str
+
+    @property
+    def marking(self) -> str:
+        return self.brief.marking or self.config.marking
 
     def notes_for(self, item: Item) -> list[Note]:
         return self.item_notes.get(item.id, [])
@@ -83,25 +93,50 @@ class View:
         return {
             "brief": self.brief,
             "config": self.config,
+            "layout": self.layout,
+            "groups": self.groups,
+            "topics": self.groups,
+            "group_by": self.brief.group_by,
+            "positions": [p for _, group in self.groups for p in group],
+            "proposals": self.proposals,
+            "figures": self.figures,
             "notes": self.notes,
             "notes_for": self.notes_for,
-            "topics": self.topics,
             "appendix": self.appendix,
             "marking": self.marking,
             "organisation": self.config.organisation,
-            "layout": self.layout,
+            "created": self.created,
+            "keywords": self.keywords(),
         }
+
+    def keywords(self) -> str:
+        words = [self.marking, *(name for name, _ in self.groups)]
+        if self.brief.meeting and self.brief.meeting.name:
+            words.append(self.brief.meeting.name)
+        return ", ".join(dict.fromkeys(words))
+
+
+def shown_items(brief: Brief, layout: str) -> tuple[list[Position], list[Proposal], list[Figure]]:
+    """The items a layout shows: all of them, or for a meeting card the key ones."""
+    if layout != "card":
+        return list(brief.positions), list(brief.proposals), list(brief.figures)
+    positions = [p for p in brief.positions if p.key] or list(brief.positions[:CARD_POSITIONS])
+    figures = [f for f in brief.figures if f.key] or list(brief.figures[:CARD_FIGURES])
+    return positions, [p for p in brief.proposals if p.key], figures
 
 
 def build_view(
     brief: Brief, sources: dict[str, Source], config: Config, out_dir: Path, layout: str
 ) -> View:
-    """Number the citations in reading order and group what the templates show."""
+    """Choose what the layout shows, number citations in reading order, group the rest."""
+    positions, proposals, figures = shown_items(brief, layout)
+    groups = group_positions(positions, brief.group_by)
+    reading_order: list[Item] = [*(p for _, g in groups for p in g), *proposals, *figures]
     notes: list[Note] = []
     by_place: dict[tuple[str, int, int], Note] = {}
     item_notes: dict[str, list[Note]] = {}
     appendix: dict[str, CitedSource] = {}
-    for item in brief.items:
+    for item in reading_order:
         for cite in item.cite:
             if cite.span is None:
                 continue
@@ -123,13 +158,26 @@ def build_view(
     return View(
         brief=brief,
         config=config,
+        layout=layout,
+        groups=groups,
+        proposals=proposals,
+        figures=figures,
         notes=notes,
         item_notes=item_notes,
-        topics=group_by_topic(brief.positions),
         appendix=sorted(appendix.values(), key=lambda c: c.source.id),
-        marking=brief.marking or config.marking,
-        layout=layout,
+        created=build_date(brief),
     )
+
+
+def build_date(brief: Brief) -> str:
+    """The document date: SOURCE_DATE_EPOCH when set, else the brief's as_of (never the clock)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if brief.as_of:
+        return f"{brief.as_of.latest().isoformat()}T00:00:00Z"
+    return ""
 
 
 def _add_passage(cited: CitedSource, note: Note) -> None:
@@ -140,11 +188,12 @@ def _add_passage(cited: CitedSource, note: Note) -> None:
     cited.passages.append(Passage(note.span, [note]))
 
 
-def group_by_topic(positions: tuple[Position, ...]) -> list[tuple[str, list[Position]]]:
-    """Positions grouped by topic, topics in order of first appearance."""
+def group_positions(positions: list[Position], by: str) -> list[tuple[str, list[Position]]]:
+    """Positions grouped by topic (or by actor), groups in order of first appearance."""
     groups: dict[str, list[Position]] = {}
     for position in positions:
-        groups.setdefault(position.topic or "Other positions", []).append(position)
+        name = position.actor if by == "actor" else (position.topic or "Other positions")
+        groups.setdefault(name, []).append(position)
     return list(groups.items())
 
 
@@ -208,13 +257,28 @@ def _environment(config: Config, autoescape: bool) -> SandboxedEnvironment:
     return env
 
 
+def available_layouts(config: Config) -> list[str]:
+    """Built-in layouts and any workspace template named <layout>.html.j2."""
+    own = sorted(p.name.removesuffix(".html.j2") for p in config.templates_dir.glob("*.html.j2"))
+    return list(dict.fromkeys([*LAYOUTS, *own]))
+
+
 def render(view: View, fmt: str) -> str:
-    """Render one brief to 'md' or 'html' text (the PDF is made from the HTML)."""
-    name = f"{view.layout}.{'md' if fmt == 'md' else 'html'}.j2"
+    """Render one brief to 'md', 'html' or 'pdf' (the HTML the PDF is printed from)."""
+    if view.layout not in available_layouts(view.config):
+        choices = ", ".join(available_layouts(view.config))
+        raise RenderError.single(
+            f'unknown template "{view.layout}"; use one of: {choices}',
+            view.brief.template_loc if view.brief.template else None,
+        )
     env = _environment(view.config, autoescape=fmt != "md")
+    suffix = "md" if fmt == "md" else "html"
+    name = f"{view.layout}.{suffix}.j2"
+    if suffix == "md" and view.layout not in LAYOUTS and name not in env.list_templates():
+        name = "brief.md.j2"
     try:
         template = env.get_template(name)
-        return template.render(view.as_dict())
+        return template.render(view.as_dict(), print=fmt == "pdf", fonts=FONTS.as_uri() + "/")
     except jinja2.TemplateNotFound as exc:
         raise RenderError.single(
             f"template {exc.name!r} not found", Location(view.brief.path)
@@ -223,8 +287,12 @@ def render(view: View, fmt: str) -> str:
         where = Location(Path(exc.filename or exc.name or name), exc.lineno or 1)
         raise RenderError.single(f"template syntax error: {exc.message}", where) from exc
     except jinja2.UndefinedError as exc:
+        message = re.sub(
+            r"'briefgen\.\w+\.(\w+) object'", lambda m: m[1].lower(), exc.message or ""
+        )
         raise RenderError.single(
-            f"template {name}: {exc.message}", _template_location(exc, name)
+            f"template {name}: {message}; check the name against the README's template variables",
+            _template_location(exc, name),
         ) from exc
     except SecurityError as exc:
         raise RenderError.single(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from briefgen.errors import Location, Report
 from briefgen.fields import ID_RE, Fields, did_you_mean
@@ -18,6 +19,7 @@ from briefgen.models import (
     Figure,
     Item,
     Meeting,
+    PartialDate,
     Position,
     Proposal,
     Source,
@@ -35,15 +37,28 @@ BRIEF_FIELDS = (
     "as_of",
     "summary",
     "template",
+    "group_by",
     "positions",
     "proposals",
     "figures",
 )
 MEETING_FIELDS = ("name", "date", "place")
 CITE_FIELDS = ("source", "quote")
-POSITION_FIELDS = ("id", "actor", "role", "topic", "stance", "detail", "as_of", "cite")
-PROPOSAL_FIELDS = ("id", "title", "proposed_by", "status", "summary", "detail", "as_of", "cite")
-FIGURE_FIELDS = ("id", "label", "value", "unit", "as_of", "note", "cite")
+POSITION_FIELDS = ("id", "actor", "role", "topic", "stance", "detail", "as_of", "key", "cite")
+PROPOSAL_FIELDS = (
+    "id",
+    "title",
+    "proposed_by",
+    "status",
+    "summary",
+    "detail",
+    "as_of",
+    "key",
+    "cite",
+)
+FIGURE_FIELDS = ("id", "label", "value", "unit", "as_of", "note", "key", "cite")
+GROUPINGS = ("topic", "actor")
+T = TypeVar("T", bound=Item)
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -190,6 +205,8 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
         as_of=f.date("as_of"),
         summary=f.text("summary"),
         template=f.text("template"),
+        template_loc=f.loc("template"),
+        group_by=f.choice("group_by", GROUPINGS, "topic"),
         positions=tuple(x for n in f.sequence("positions") if (x := _position(n, report))),
         proposals=tuple(y for n in f.sequence("proposals") if (y := _proposal(n, report))),
         figures=tuple(z for n in f.sequence("figures") if (z := _figure(n, report))),
@@ -231,6 +248,7 @@ def _position(node: Node, report: Report) -> Position | None:
         f.node.loc,
         as_of,
         cite,
+        key=f.flag("key"),
         actor=actor or "",
         stance=stance or "",
         role=role,
@@ -257,6 +275,7 @@ def _proposal(node: Node, report: Report) -> Proposal | None:
         f.node.loc,
         as_of,
         cite,
+        key=f.flag("key"),
         title=title or "",
         status=status or "proposed",
         proposed_by=by,
@@ -292,6 +311,7 @@ def _figure(node: Node, report: Report) -> Figure | None:
         f.node.loc,
         as_of,
         cite,
+        key=f.flag("key"),
         label=label or "",
         value=value or "",
         value_loc=f.loc("value"),
@@ -355,3 +375,51 @@ def cross_check(
         for source in sources.values():
             if source.id not in used:
                 report.warning(f'source "{source.id}" is cited by no brief', source.loc)
+
+
+def mark_stale(briefs: Sequence[Brief], config: Config, report: Report) -> list[Brief]:
+    """Flag items whose as_of is more than stale_after_days before the meeting (or the brief's date)."""
+    if config.stale_after_days is None:
+        return list(briefs)
+    marked = []
+    for brief in briefs:
+        meeting_date = brief.meeting.date if brief.meeting else None
+        reference = meeting_date or brief.as_of
+        if reference is None:
+            marked.append(brief)
+            continue
+        check = _Staleness(
+            reference,
+            "the meeting" if meeting_date else "the brief's as_of date",
+            config.stale_after_days,
+            report,
+        )
+        marked.append(
+            replace(
+                brief,
+                positions=tuple(check(p) for p in brief.positions),
+                proposals=tuple(check(p) for p in brief.proposals),
+                figures=tuple(check(p) for p in brief.figures),
+            )
+        )
+    return marked
+
+
+class _Staleness:
+    """Marks (and warns about) items dated more than `limit` days before `reference`."""
+
+    def __init__(self, reference: PartialDate, what: str, limit: int, report: Report) -> None:
+        self.reference, self.what, self.limit, self.report = reference, what, limit, report
+
+    def __call__(self, item: T) -> T:
+        if item.as_of is None:
+            return item
+        age = (self.reference.latest() - item.as_of.latest()).days
+        if age <= self.limit:
+            return item
+        self.report.warning(
+            f'{item.kind} "{item.id}" may be out of date: as of {item.as_of.human()}, {age} days before '
+            f"{self.what} (stale_after_days is {self.limit}); check it is still true and update as_of",
+            item.loc,
+        )
+        return replace(item, stale=True)

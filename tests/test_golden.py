@@ -1,6 +1,6 @@
-"""The sample brief's rendered Markdown and HTML, compared with golden files.
+"""The sample brief's rendered Markdown and HTML, in both layouts, compared with golden files.
 
-Regenerate after an intended change with:  pytest tests/test_golden.py --update-golden
+Regenerate after an intended change with:  .venv/bin/pytest tests/test_golden.py --update-golden
 """
 
 from __future__ import annotations
@@ -12,29 +12,23 @@ import pytest
 from briefgen.build import build
 
 GOLDEN = Path(__file__).parent / "golden"
+CASES = [("brief", "md"), ("brief", "html"), ("card", "md"), ("card", "html")]
 
 
-def _check(actual: str, name: str, update: bool) -> None:
+@pytest.mark.parametrize(("layout", "fmt"), CASES)
+def test_sample_output_matches_golden(
+    sample: Path, layout: str, fmt: str, request: pytest.FixtureRequest
+) -> None:
+    result = build(formats=[fmt], layout=layout)
+    assert not result.report.problems
+    actual = (sample / "build" / f"london-summit.{fmt}").read_text(encoding="utf-8")
+    name = f"london-summit.{fmt}" if layout == "brief" else f"london-summit.{layout}.{fmt}"
     path = GOLDEN / name
-    if update:
+    if request.config.getoption("--update-golden"):
         path.write_text(actual, encoding="utf-8")
         return
     assert path.exists(), f"{path} is missing: run pytest tests/test_golden.py --update-golden"
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, (
         f"{name} differs from its golden file; if intended, run with --update-golden"
-    )
-
-
-@pytest.mark.parametrize("fmt", ["md"])
-def test_sample_output_matches_golden(
-    sample: Path, fmt: str, request: pytest.FixtureRequest
-) -> None:
-    result = build(formats=[fmt])
-    assert not result.report.problems
-    output = sample / "build" / f"london-summit.{fmt}"
-    _check(
-        output.read_text(encoding="utf-8"),
-        f"london-summit.{fmt}",
-        request.config.getoption("--update-golden"),
     )
