@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen import citations, render, validate, write
+from briefgen.assets import Assets
+from briefgen.bounded import run_bounded
 from briefgen.config import find_config, load_config
 from briefgen.errors import BriefgenError, Location, Report, UsageError
 from briefgen.models import Brief, Config, Workspace
@@ -85,10 +87,16 @@ def build(
         return result
     out_dir = write.prepare_output_dir(out or config.output_dir, _input_folders(config))
     inputs = _input_files(workspace)
+    limits = config.limits
     for brief in workspace.briefs:
+        args = (brief, workspace, out_dir, tuple(formats) or config.formats, layout)
         try:
-            outputs = render_brief(
-                brief, workspace, out_dir, tuple(formats) or config.formats, layout
+            outputs = run_bounded(
+                render_brief,
+                args,
+                limits.render_timeout,
+                limits.render_memory_mb,
+                Location(brief.path),
             )
         except BriefgenError as exc:
             report.problems.extend(exc.problems)
@@ -106,22 +114,22 @@ def render_brief(
     view = render.build_view(
         brief, workspace.sources, config, out_dir, layout or brief.template or "brief"
     )
+    own_templates = config.templates_dir if config.templates_dir.is_dir() else None
+    assets = Assets(
+        [config.templates_dir, render.BUILTIN_TEMPLATES], own_templates, Location(brief.path)
+    )
+    base = own_templates or render.BUILTIN_TEMPLATES
     outputs: dict[str, bytes] = {}
     for fmt in dict.fromkeys(formats):
         if fmt == "md":
             outputs[f"{brief.id}.md"] = render.render(view, "md").encode("utf-8")
-            continue
-        if fmt == "html":
-            outputs[f"{brief.id}.html"] = render.render(view, "html").encode("utf-8")
+        elif fmt == "html":
+            html = assets.inline(render.render(view, "html"), base)
+            outputs[f"{brief.id}.html"] = html.encode("utf-8")
         else:
             from briefgen import pdf
 
-            html = render.render(view, "pdf")
-            folders = [config.templates_dir, render.BUILTIN_TEMPLATES]
-            base = (
-                config.templates_dir if config.templates_dir.is_dir() else render.BUILTIN_TEMPLATES
-            )
-            outputs[f"{brief.id}.pdf"] = pdf.html_to_pdf(html, base, folders, Location(brief.path))
+            outputs[f"{brief.id}.pdf"] = pdf.html_to_pdf(render.render(view, "pdf"), base, assets)
     return outputs
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -101,11 +102,11 @@ def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.
         return action()
     except UsageError as exc:
         for problem in exc.problems:
-            click.echo(problem.format(), err=True)
+            click.echo(printable(problem.format()), err=True)
         ctx.exit(EXIT_USAGE)
     except BriefgenError as exc:
         for problem in exc.problems:
-            click.echo(problem.format(), err=True)
+            click.echo(printable(problem.format()), err=True)
         ctx.exit(EXIT_DATA)
     except KeyboardInterrupt:
         click.echo("briefgen: interrupted", err=True)
@@ -113,10 +114,17 @@ def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.
     except Exception as exc:
         if ctx.obj and ctx.obj.get("debug"):
             traceback.print_exc()
-        click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(printable(f"briefgen: internal error: {type(exc).__name__}: {exc}"), err=True)
         click.echo("briefgen: rerun with --debug to see the traceback, and report it", err=True)
         ctx.exit(EXIT_INTERNAL)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def printable(line: str) -> str:
+    """A message safe to print: control characters (terminal escapes) and unpaired surrogates shown escaped."""
+    return "".join(
+        c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else repr(c)[1:-1] for c in line
+    )
 
 
 def _summary(briefs: int, items: int, verified: int, total: int, report: Report) -> str:
@@ -130,7 +138,7 @@ def _summary(briefs: int, items: int, verified: int, total: int, report: Report)
 
 def _finish(report: Report, strict: bool, summary: str) -> None:
     for problem in report.sorted():
-        click.echo(problem.format(), err=True)
+        click.echo(printable(problem.format()), err=True)
     click.echo(summary)
     if report.errors or (strict and report.warnings):
         sys.exit(EXIT_DATA)
@@ -144,4 +152,10 @@ def _display(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     return cli.main(args=argv, prog_name="briefgen")
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    """Stop on SIGTERM the way Ctrl-C does, so temporary files and child processes are cleaned up."""
+    raise KeyboardInterrupt

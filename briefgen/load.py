@@ -8,6 +8,7 @@ caught at their exact place, and nothing is ever constructed from a tag.
 from __future__ import annotations
 
 import difflib
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ DEFAULT_MAX_YAML_BYTES = 5_000_000
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _RESOLVER = yaml.resolver.Resolver()
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
@@ -313,6 +315,11 @@ class _Builder:
                 f"value is {len(event.value):,} characters long, over the limit of "
                 f"{MAX_SCALAR_CHARS:,}; shorten it",
                 loc,
+            )
+            return None
+        if _SURROGATE.search(event.value):
+            self.report.error(
+                "value contains an invalid character (an unpaired \\u escape); remove it", loc
             )
             return None
         tag = event.tag

@@ -17,6 +17,10 @@ _OTHER = {"…": "..."}
 CHAR_MAP: dict[str, str] = _QUOTES | _DASHES | _DROP | _OTHER
 # UTF-8 read as Windows-1252: "Â£" for "£", "Ã©" for "é", "â€™" for "’". Each lead only
 # stands for characters in its range, so real accented text ("JOSÉ’S") is left alone.
+# Printable ASCII that normalises to itself (bar case): no quotes or dashes, single spaces only.
+_PLAIN = re.compile(
+    r"[A-Za-z0-9!#$%&()*+,./:;<=>?@\[\\\]^_{|}~]+(?: [A-Za-z0-9!#$%&()*+,./:;<=>?@\[\\\]^_{|}~]+)*"
+)
 _MOJIBAKE_RANGES = {"Â": (0x80, 0xBF), "Ã": (0xC0, 0xFF), "â": (0x2000, 0x20CF)}
 
 
@@ -57,10 +61,18 @@ def _cp1252_bytes(chunk: str) -> bytes:
 
 
 def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int]]:
-    """Split text into (clean character, start, end): debris repaired or dropped, spaces as " "."""
+    """Split text into (clean text, start, end): debris repaired or dropped, spaces as " ".
+
+    A unit is one character, or a run of plain ASCII that maps one to one (the fast path).
+    """
     units: list[tuple[str, int, int]] = []
     i, n = 0, len(text)
     while i < n:
+        run = _PLAIN.match(text, i)
+        if run:
+            units.append((run[0], i, run.end()))
+            i = run.end()
+            continue
         c = text[i]
         if c in _MOJIBAKE_RANGES:
             fixed = _mojibake(text, i)
@@ -72,7 +84,7 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int]]:
             if c == "Â" and not (i + 1 < n and text[i + 1].isalpha() and text[i + 1] != "Â"):
                 i += 1  # a lone "Â" is encoding debris
                 continue
-        if dehyphenate and c in "-\u00ad" and units and units[-1][0].isalpha():
+        if dehyphenate and c in "-\u00ad" and units and units[-1][0][-1].isalpha():
             j = i + 1
             while j < n and text[j] in " \t\r\n":
                 j += 1
@@ -94,8 +106,20 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    last = ""
     pending: tuple[int, int] | None = None
     for char, start, end in _units(text, dehyphenate):
+        if len(char) > 1:  # a plain ASCII run: one to one
+            if pending is not None and last and last != "-":
+                out.append(" ")
+                starts.append(pending[0])
+                ends.append(pending[1])
+            pending = None
+            out.append(char.lower())
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
+            last = char[-1]
+            continue
         if char == " ":
             if pending is None:
                 pending = (start, end)
@@ -103,19 +127,19 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
         rep = CHAR_MAP.get(char, char).lower()
         if not rep:
             continue
-        if rep == "-" and out and out[-1] == "-":
+        if rep == "-" and last == "-":
             ends[-1] = end
             pending = None
             continue
-        if pending is not None and out and out[-1] != "-" and rep != "-":
+        if pending is not None and last and last != "-" and rep != "-":
             out.append(" ")
             starts.append(pending[0])
             ends.append(pending[1])
         pending = None
-        for ch in rep:
-            out.append(ch)
-            starts.append(start)
-            ends.append(end)
+        out.append(rep)
+        starts.extend([start] * len(rep))
+        ends.extend([end] * len(rep))
+        last = rep[-1]
     return Normalised("".join(out), tuple(starts), tuple(ends))
 
 

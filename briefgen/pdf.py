@@ -1,7 +1,7 @@
 """HTML -> PDF with WeasyPrint, imported only when a PDF is asked for.
 
 WeasyPrint fetches every URL a document names; the fetcher given here serves only
-files inside the template folders and data: URLs, and stops the render on anything else.
+what `Assets` allows and stops the render on anything else.
 """
 
 from __future__ import annotations
@@ -9,52 +9,44 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from briefgen.errors import Location, RenderError
-
-
-class RefusedURL(RenderError):
-    """The document asked for a file or URL outside the template folders."""
+from briefgen.assets import Assets, RefusedURL
+from briefgen.errors import RenderError
 
 
-def make_fetcher(allowed: list[Path]) -> Any:
-    """A WeasyPrint URL fetcher that serves data: URLs and files inside `allowed` only."""
+def make_fetcher(assets: Assets) -> Any:
+    """A WeasyPrint URL fetcher that serves data: URLs and allowed files only."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
-    roots = [p.resolve() for p in allowed if p.is_dir()]
 
     class Fetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme == "data":
+            if urlsplit(url).scheme == "data":
                 return super().fetch(url, headers)
-            if parts.scheme == "file" and not parts.netloc:
-                path = Path(unquote(parts.path)).resolve()
-                if path.is_file() and any(path.is_relative_to(root) for root in roots):
-                    return URLFetcherResponse(url, path.read_bytes(), {})
-            raise FatalURLFetchingError(
-                f"refused to fetch {url}: only files inside the template folders may be used"
-            )
+            try:
+                path = assets.path_for(url)
+            except RefusedURL as exc:
+                raise FatalURLFetchingError(exc.problems[0].message) from exc
+            return URLFetcherResponse(url, path.read_bytes(), {})
 
-    return Fetcher()
+    return Fetcher(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
-def html_to_pdf(html: str, base: Path, allowed: list[Path], where: Location) -> bytes:
-    """Render HTML to PDF bytes; a refused URL or an engine failure is a RenderError at `where`."""
+def html_to_pdf(html: str, base: Path, assets: Assets) -> bytes:
+    """Render HTML to PDF bytes; a refused URL or an engine failure is a RenderError."""
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    fetcher = make_fetcher(allowed)
+    fetcher = make_fetcher(assets)
     try:
         document = weasyprint.HTML(
             string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        pdf = document.write_pdf(uncompressed_pdf=False)
+        pdf = document.write_pdf()
     except FatalURLFetchingError as exc:
-        raise RefusedURL.single(str(exc), where) from exc
-    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without target returns bytes
-        raise RenderError.single("the PDF engine returned nothing", where)
+        raise RefusedURL.single(str(exc), assets.where) from exc
+    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
+        raise RenderError.single("the PDF engine returned nothing", assets.where)
     return pdf

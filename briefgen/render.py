@@ -14,7 +14,7 @@ import markdown as markdown_lib
 import nh3
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from briefgen.errors import Location, RenderError
 from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
@@ -29,6 +29,7 @@ _ALLOWED_TAGS = {
     "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_MD_UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:[^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -227,23 +228,36 @@ def md_text(text: object) -> str:
 
 
 def md_block(text: object) -> str:
-    """A Markdown field passed through with raw HTML neutralised."""
+    """A Markdown field passed through with raw HTML and unsafe link targets neutralised."""
     if text is None:
         return ""
-    return str(text).strip().replace("<", "&lt;")
+    value = str(text).strip().replace("<", "&lt;")
+    return _MD_UNSAFE_LINK.sub("](#removed-link)", value)
+
+
+class _TemplateFolder(jinja2.FileSystemLoader):
+    """A template folder whose files, links resolved, must stay inside it."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        root = Path(str(self.searchpath[0])).resolve()
+        if not Path(filename).resolve().is_relative_to(root):
+            raise RenderError.single(
+                f'template "{template}" is a link leading outside the templates folder; copy the file in instead',
+                Location(Path(filename)),
+            )
+        return source, filename, uptodate
 
 
 def _environment(config: Config, autoescape: bool) -> SandboxedEnvironment:
-    loaders: list[jinja2.BaseLoader] = []
-    if config.templates_dir.is_dir():
-        loaders.append(jinja2.FileSystemLoader(config.templates_dir, followlinks=False))
+    """Workspace templates first, then the built-ins (also reachable as builtin:<name>)."""
     builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"builtin": builtin}, delimiter=":")]
+    if config.templates_dir.is_dir():
+        loaders.append(_TemplateFolder(config.templates_dir))
     loaders.append(builtin)
-    loader = jinja2.ChoiceLoader(
-        [jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), *loaders]
-    )
     env = SandboxedEnvironment(
-        loader=loader,
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -253,7 +267,6 @@ def _environment(config: Config, autoescape: bool) -> SandboxedEnvironment:
     env.filters["markdown"] = markdown_to_html
     env.filters["md_text"] = md_text
     env.filters["md_block"] = md_block
-    env.filters["escape"] = escape
     return env
 
 
@@ -280,8 +293,13 @@ def render(view: View, fmt: str) -> str:
         template = env.get_template(name)
         return template.render(view.as_dict(), print=fmt == "pdf", fonts=FONTS.as_uri() + "/")
     except jinja2.TemplateNotFound as exc:
+        where = _template_location(exc, name)
+        if where.path == Path(name):
+            where = view.brief.template_loc or Location(view.brief.path)
         raise RenderError.single(
-            f"template {exc.name!r} not found", Location(view.brief.path)
+            f'template "{exc.name}" not found; templates are named by their file name inside '
+            'the templates folder (no absolute paths or ".."), or builtin:<name> for a built-in one',
+            where,
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
         where = Location(Path(exc.filename or exc.name or name), exc.lineno or 1)

@@ -157,7 +157,7 @@ def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Pa
                 f"no briefs found: add a YAML file to {config.briefs_dir.name}/",
                 Location(config.briefs_dir),
             )
-        return available
+        return [p for p in available if _inside(p, config.root, report)]
     by_stem = {p.stem: p for p in available}
     chosen: list[Path] = []
     for name in names:
@@ -168,9 +168,21 @@ def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Pa
             chosen.append(path)
         else:
             report.error(
-                f'no brief named "{name}"{did_you_mean(name, by_stem)}; briefs: {", ".join(by_stem) or "none"}'
+                f'no brief named "{name}"{did_you_mean(name, by_stem)}; '
+                f"briefs: {', '.join(by_stem) or 'none'}"
             )
-    return chosen
+    return [p for p in chosen if _inside(p, config.root, report)]
+
+
+def _inside(path: Path, root: Path, report: Report) -> bool:
+    """Whether a brief file, links resolved, is inside the workspace; reported when not."""
+    if path.resolve().is_relative_to(root.resolve()):
+        return True
+    report.error(
+        "brief file leads outside the workspace (through a link or path); copy it into briefs/",
+        Location(path),
+    )
+    return False
 
 
 def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:

@@ -47,7 +47,10 @@ def write_atomic(out_dir: Path, name: str, data: bytes, inputs: set[Path]) -> Pa
             f"refusing to overwrite {target}: it is an input or not a regular file",
             Location(target),
         )
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=out_dir)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=out_dir)
+    except OSError as exc:
+        raise OutputError.single(f"cannot write into {out_dir}: {exc.strerror}", None) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
