@@ -18,7 +18,7 @@ from briefgen.errors import Location, RenderError
 MAX_ASSET_BYTES = 20_000_000
 # Places in HTML and CSS that make a browser or the PDF engine load something.
 _REFERENCE = re.compile(
-    r"""(?P<lead>\bsrc\s*=\s*|<link\b[^>]*?\bhref\s*=\s*|\burl\(\s*|@import\s+)(?P<q>["']?)(?P<url>[^"'\s)>]+)(?P=q)""",
+    r"""(?P<lead>\bsrc\s*=\s*|<link\b[^>]*?\bhref\s*=\s*|@import\s+url\(\s*|\burl\(\s*|@import\s+)(?P<q>["']?)(?P<url>[^"'\s)>]+)(?P=q)""",
     re.IGNORECASE,
 )
 
@@ -47,31 +47,46 @@ class Assets:
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots):
-                if path.is_file() and path.stat().st_size <= MAX_ASSET_BYTES:
-                    return path
-                self.refuse(url, "it is not a file in the template folder (or it is too large)")
+                if not path.is_file():
+                    self.refuse(url, "there is no such file in the templates folder")
+                if path.stat().st_size > MAX_ASSET_BYTES:
+                    self.refuse(url, f"the file is larger than {MAX_ASSET_BYTES:,} bytes")
+                return path
         self.refuse(url, "only data: URLs and files inside the template folders may be used")
         raise AssertionError  # pragma: no cover - refuse() raises
 
     def refuse(self, url: str, why: str) -> None:
-        raise RefusedURL.single(f"refused to load {url}{self.origin(url)}: {why}", self.where)
+        where, named = self.origin(url)
+        raise RefusedURL.single(f"refused to load {url}{named}: {why}", where)
 
-    def origin(self, url: str) -> str:
-        """', referenced in templates/x.css' when a workspace template names the URL."""
+    def origin(self, url: str) -> tuple[Location, str]:
+        """Where a workspace template names the URL (file and line), else the brief."""
         folder = self.workspace_templates
         if folder is None or not folder.is_dir():
-            return ""
+            return self.where, ""
         name = Path(unquote(urlsplit(url).path)).name
         for path in sorted(folder.rglob("*")):
             if not path.is_file() or path.stat().st_size > MAX_ASSET_BYTES:
                 continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if url in text or (name and name in text):
-                return f", referenced in {folder.name}/{path.relative_to(folder).as_posix()}"
-        return ""
+            lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+            for number, line in enumerate(lines, start=1):
+                if url in line or (name and name in line):
+                    rel = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+                    return Location(
+                        path, number, max(1, line.find(name) + 1)
+                    ), f", referenced in {rel}"
+        return self.where, ""
 
     def inline(self, html: str, base: Path) -> str:
         """HTML with every loaded reference made a data: URL, or RefusedURL."""
+        return self._references(html, base, inline=True)
+
+    def check(self, html: str, base: Path) -> None:
+        """RefusedURL if the HTML (or its inline CSS) names anything not allowed, even in a
+        place the PDF engine would skip (an @import after other rules)."""
+        self._references(html, base, inline=False)
+
+    def _references(self, html: str, base: Path, inline: bool) -> str:
         base_uri = base.resolve().as_uri() + "/"
 
         def replace(match: re.Match[str]) -> str:
@@ -79,9 +94,12 @@ class Assets:
             if url.startswith(("data:", "#")):
                 return match[0]
             path = self.path_for(urljoin(base_uri, url))
+            if not inline:
+                return match[0]
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             data = base64.b64encode(path.read_bytes()).decode("ascii")
-            return f"{match['lead']}{match['q'] or chr(34)}data:{mime};base64,{data}{match['q'] or chr(34)}"
+            quote = match["q"] or '"'
+            return f"{match['lead']}{quote}data:{mime};base64,{data}{quote}"
 
         def in_markup(segment: re.Match[str]) -> str:
             return _REFERENCE.sub(replace, segment[0])

@@ -39,6 +39,7 @@ def html_to_pdf(html: str, base: Path, assets: Assets) -> bytes:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    assets.check(html, base)
     fetcher = make_fetcher(assets)
     try:
         document = weasyprint.HTML(
