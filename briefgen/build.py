@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import citations, render, validate, write
+from briefgen import catalogue, citations, freshness, render, validate, write
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
 from briefgen.config import find_config, load_config
@@ -44,11 +44,11 @@ def load_workspace(
 ) -> Workspace:
     """Read and check a whole workspace, verifying every quote; problems go to `report`."""
     config = load_config(find_config(config_path), report)
-    sources = validate.validate_sources(config, report)
+    sources = catalogue.validate_sources(config, report)
     paths = validate.brief_paths(config, names, report)
     briefs = [brief for path in paths if (brief := validate.validate_brief(path, config, report))]
     validate.cross_check(briefs, sources, report, whole_workspace=not names)
-    briefs = validate.mark_stale(briefs, config, report)
+    briefs = freshness.mark_stale(briefs, config, report)
     texts = citations.read_sources(sources, config, report)
     sources = {
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s

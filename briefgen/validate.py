@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import cast
 
 from briefgen.errors import Location, Report
 from briefgen.fields import ID_RE, Fields, did_you_mean
-from briefgen.load import Map, Node, Scalar, Seq, describe, load_yaml_file, quoted
+from briefgen.load import Map, Node, Scalar, describe, load_yaml_file
 from briefgen.models import (
     STATUSES,
     Brief,
@@ -19,15 +18,12 @@ from briefgen.models import (
     Figure,
     Item,
     Meeting,
-    PartialDate,
     Position,
     Proposal,
     Source,
     Status,
 )
 
-CATALOGUE = "sources.yaml"
-SOURCE_FIELDS = ("id", "file", "publisher", "title", "published", "url")
 BRIEF_FIELDS = (
     "title",
     "subtitle",
@@ -58,94 +54,6 @@ PROPOSAL_FIELDS = (
 )
 FIGURE_FIELDS = ("id", "label", "value", "unit", "as_of", "note", "key", "cite")
 GROUPINGS = ("topic", "actor")
-T = TypeVar("T", bound=Item)
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def validate_sources(config: Config, report: Report) -> dict[str, Source]:
-    """Read sources/sources.yaml into Source models keyed by id."""
-    path = config.sources_dir / CATALOGUE
-    if not path.is_file():
-        report.error(
-            f"no source catalogue: create {CATALOGUE} in the sources folder with one entry per "
-            "source file (id, file, publisher, title, published)",
-            Location(path),
-        )
-        return {}
-    node = load_yaml_file(path, report, config.limits.max_yaml_bytes)
-    if node is None:
-        return {}
-    if isinstance(node, Map) and "sources" in node.entries:
-        node = node.entries["sources"].node
-    if not isinstance(node, Seq):
-        report.error(
-            f'the source catalogue should be a list of entries starting with "- ", not {describe(node)}',
-            node.loc,
-        )
-        return {}
-    sources: dict[str, Source] = {}
-    for entry in node.items:
-        source = _source(entry, config, report)
-        if source is None:
-            continue
-        if source.id in sources:
-            first = sources[source.id].loc
-            report.error(
-                f'duplicate source id "{source.id}": also used at line {first.line}; give each source its own id',
-                source.loc,
-            )
-            continue
-        sources[source.id] = source
-    return sources
-
-
-def _source(node: Node, config: Config, report: Report) -> Source | None:
-    if not isinstance(node, Map):
-        report.error(
-            f"a source entry should be a mapping (id:, file:, ...), not {describe(node)}", node.loc
-        )
-        return None
-    f = Fields(node, "source", SOURCE_FIELDS, report)
-    source_id = f.identifier()
-    file = f.text("file", required=True, example="001_article.txt")
-    publisher = f.text("publisher", required=True, example="BBC News")
-    title = f.text("title", required=True, example="Starmer says peace deal needs US backstop")
-    published = f.date("published")
-    url = f.text("url")
-    if url is not None and not url.startswith(("https://", "http://")):
-        report.error('"url" should start with https:// or http://', f.loc("url"))
-    path = _source_path(file, config.sources_dir, f.loc("file"), report) if file else None
-    if source_id is None or file is None or path is None or publisher is None or title is None:
-        return None
-    return Source(source_id, file, path, publisher, title, published, url, node.loc, f.loc("file"))
-
-
-def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path | None:
-    """The file's path inside the sources folder, refusing anything that could leave it."""
-    problem = None
-    if "\x00" in file:
-        problem = "contains a NUL character"
-    elif _URL_RE.match(file) and not re.match(r"^[A-Za-z]:[\\/]", file):
-        problem = 'is a URL; save the document into the sources folder, name the file here and put the URL in "url"'
-    elif file.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", file):
-        problem = "is an absolute path; give a path relative to the sources folder"
-    elif ".." in re.split(r"[\\/]", file):
-        problem = 'contains ".."; the file must be inside the sources folder'
-    if problem:
-        report.error(f"source file {quoted(file)} {problem}", loc)
-        return None
-    path = folder / file
-    try:
-        inside = path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):
-        inside = False
-    if not inside:
-        report.error(
-            f'source file "{file}" leads outside the sources folder (through a link); copy the document in instead',
-            loc,
-        )
-        return None
-    return path
 
 
 def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Path]:
@@ -387,51 +295,3 @@ def cross_check(
         for source in sources.values():
             if source.id not in used:
                 report.warning(f'source "{source.id}" is cited by no brief', source.loc)
-
-
-def mark_stale(briefs: Sequence[Brief], config: Config, report: Report) -> list[Brief]:
-    """Flag items whose as_of is more than stale_after_days before the meeting (or the brief's date)."""
-    if config.stale_after_days is None:
-        return list(briefs)
-    marked = []
-    for brief in briefs:
-        meeting_date = brief.meeting.date if brief.meeting else None
-        reference = meeting_date or brief.as_of
-        if reference is None:
-            marked.append(brief)
-            continue
-        check = _Staleness(
-            reference,
-            "the meeting" if meeting_date else "the brief's as_of date",
-            config.stale_after_days,
-            report,
-        )
-        marked.append(
-            replace(
-                brief,
-                positions=tuple(check(p) for p in brief.positions),
-                proposals=tuple(check(p) for p in brief.proposals),
-                figures=tuple(check(p) for p in brief.figures),
-            )
-        )
-    return marked
-
-
-class _Staleness:
-    """Marks (and warns about) items dated more than `limit` days before `reference`."""
-
-    def __init__(self, reference: PartialDate, what: str, limit: int, report: Report) -> None:
-        self.reference, self.what, self.limit, self.report = reference, what, limit, report
-
-    def __call__(self, item: T) -> T:
-        if item.as_of is None:
-            return item
-        age = (self.reference.latest() - item.as_of.latest()).days
-        if age <= self.limit:
-            return item
-        self.report.warning(
-            f'{item.kind} "{item.id}" may be out of date: as of {item.as_of.human()}, {age} days before '
-            f"{self.what} (stale_after_days is {self.limit}); check it is still true and update as_of",
-            item.loc,
-        )
-        return replace(item, stale=True)
