@@ -8,6 +8,7 @@ loudly, naming the URL and the template that asked for it.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import mimetypes
 import re
 from pathlib import Path
@@ -16,15 +17,26 @@ from urllib.parse import unquote, urljoin, urlsplit
 from briefgen.errors import Location, RenderError
 
 MAX_ASSET_BYTES = 20_000_000
-# Places in HTML and CSS that make a browser or the PDF engine load something.
-_REFERENCE = re.compile(
-    r"""(?P<lead>\bsrc\s*=\s*|<link\b[^>]*?\bhref\s*=\s*|@import\s+url\(\s*|\burl\(\s*|@import\s+)(?P<q>["']?)(?P<url>[^"'\s)>]+)(?P=q)""",
+# What makes a browser or the PDF engine load something: CSS url() and @import,
+# loading attributes, and href on the elements where it loads rather than links.
+_CSS_REF = re.compile(
+    r"""(?P<lead>@import\s+url\(\s*|\burl\(\s*|@import\s+)(?P<q>["']?)(?P<url>[^"')\s]+)(?P=q)""",
     re.IGNORECASE,
 )
-
-
-# Where references live: style elements and tags (text between tags is escaped, never code).
-_MARKUP = re.compile(r"<style\b[^>]*>.*?</style>|<[A-Za-z][^>]*>", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(
+    r"(?P<style><style\b[^>]*>)(?P<css>.*?)(?=</style>)|<(?P<tag>[A-Za-z][A-Za-z0-9:-]*)(?P<attrs>[^>]*)>",
+    re.IGNORECASE | re.DOTALL,
+)
+_ATTR = re.compile(r"""(?P<name>[^\s"'>/=]+)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"'>]+)""")
+_LOADING_ATTRS = {
+    "src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc", "longdesc",
+    "manifest", "codebase", "archive", "ping", "imagesrcset",
+}  # fmt: skip
+_LOADING_HREF = {"link", "image", "use", "feimage", "script", "base"}
+CSP = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    "style-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:\">"
+)
 
 
 class RefusedURL(RenderError):
@@ -78,8 +90,13 @@ class Assets:
         return self.where, ""
 
     def inline(self, html: str, base: Path) -> str:
-        """HTML with every loaded reference made a data: URL, or RefusedURL."""
-        return self._references(html, base, inline=True)
+        """HTML with every loaded reference made a data: URL, or RefusedURL; a
+        Content-Security-Policy stops a browser loading anything this missed."""
+        html = self._references(html, base, inline=True)
+        anchor = re.search(r"<meta\s+charset[^>]*>|<head\b[^>]*>", html, re.IGNORECASE)
+        return (
+            f"{html[: anchor.end()]}\n{CSP}{html[anchor.end() :]}" if anchor else f"{CSP}\n{html}"
+        )
 
     def check(self, html: str, base: Path) -> None:
         """RefusedURL if the HTML (or its inline CSS) names anything not allowed, even in a
@@ -89,19 +106,52 @@ class Assets:
     def _references(self, html: str, base: Path, inline: bool) -> str:
         base_uri = base.resolve().as_uri() + "/"
 
-        def replace(match: re.Match[str]) -> str:
-            url = match["url"]
-            if url.startswith(("data:", "#")):
-                return match[0]
+        def load(url: str) -> str:
+            """The URL itself (data: or a fragment), or the allowed file as a data: URL."""
+            url = url.strip()
+            if not url or url.startswith(("data:", "#")):
+                return url
             path = self.path_for(urljoin(base_uri, url))
-            if not inline:
-                return match[0]
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
-            quote = match["q"] or '"'
-            return f"{match['lead']}{quote}data:{mime};base64,{data}{quote}"
+            return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
-        def in_markup(segment: re.Match[str]) -> str:
-            return _REFERENCE.sub(replace, segment[0])
+        def css(text: str) -> str:
+            def one(match: re.Match[str]) -> str:
+                quote = match["q"] or '"'
+                return f"{match['lead']}{quote}{load(match['url'])}{quote}"
 
-        return _MARKUP.sub(in_markup, html)
+            return _CSS_REF.sub(one, text)
+
+        def tag(name: str, attrs: str) -> str:
+            def one(match: re.Match[str]) -> str:
+                attr = match["name"].lower()
+                value = html_lib.unescape(match["value"].strip("\"'"))
+                if name == "base" and attr == "href":
+                    self.refuse(value, "<base href> is not allowed")
+                if name == "meta" and attr == "content" and "url=" in value.lower():
+                    self.refuse(value.split("=", 1)[-1], "a meta refresh is not allowed")
+                if attr == "style":
+                    new = css(value)
+                elif attr in ("srcset", "imagesrcset"):
+                    new = ", ".join(
+                        " ".join([load(part.split()[0]), *part.split()[1:]])
+                        for part in value.split(",")
+                        if part.strip()
+                    )
+                elif attr in _LOADING_ATTRS or (
+                    attr in ("href", "xlink:href") and name in _LOADING_HREF
+                ):
+                    new = load(value)
+                else:
+                    return match[0]
+                return f'{match["name"]}="{html_lib.escape(new, quote=True)}"'
+
+            return f"<{name}{_ATTR.sub(one, attrs)}>"
+
+        def segment(match: re.Match[str]) -> str:
+            if match["style"] is not None:
+                return match["style"] + css(match["css"])
+            return tag(match["tag"].lower(), match["attrs"])
+
+        rewritten = _MARKUP.sub(segment, html)
+        return rewritten if inline else html

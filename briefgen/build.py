@@ -69,7 +69,7 @@ def build(
     config_path: str | Path | None = None,
     names: Sequence[str] = (),
     formats: Sequence[str] = (),
-    out: Path | None = None,
+    out: str | Path | None = None,
     layout: str | None = None,
     strict: bool = False,
 ) -> Result:
@@ -85,7 +85,9 @@ def build(
         )
     if report.errors or (strict and report.warnings):
         return result
-    out_dir = write.prepare_output_dir(out or config.output_dir, _input_folders(config))
+    out_dir = write.prepare_output_dir(
+        Path(out) if out else config.output_dir, _input_folders(config)
+    )
     inputs = _input_files(workspace)
     limits = config.limits
     for brief in workspace.briefs:

@@ -207,4 +207,3 @@ class Workspace:
     config: Config
     sources: dict[str, Source]
     briefs: tuple[Brief, ...]
-    texts: dict[str, str] = field(default_factory=dict)

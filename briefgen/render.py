@@ -13,7 +13,7 @@ import jinja2
 import markdown as markdown_lib
 import nh3
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.errors import Location, RenderError
@@ -29,6 +29,9 @@ _ALLOWED_TAGS = {
     "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_MD_UNSAFE_DEFINITION = re.compile(
+    r"^( {0,3}\[[^\]]+\]:\s*)(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:\S*", re.MULTILINE
+)
 _MD_UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:[^)]*\)")
 
 
@@ -231,8 +234,9 @@ def md_block(text: object) -> str:
     """A Markdown field passed through with raw HTML and unsafe link targets neutralised."""
     if text is None:
         return ""
-    value = str(text).strip().replace("<", "&lt;")
-    return _MD_UNSAFE_LINK.sub("](#removed-link)", value)
+    value = str(text).strip().replace("&", "&amp;").replace("<", "&lt;")
+    value = _MD_UNSAFE_LINK.sub("](#removed-link)", value)
+    return _MD_UNSAFE_DEFINITION.sub(r"\1#removed-link", value)
 
 
 class _TemplateFolder(jinja2.FileSystemLoader):
@@ -249,14 +253,23 @@ class _TemplateFolder(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def _environment(config: Config, autoescape: bool) -> SandboxedEnvironment:
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox, also refusing anything a path object could do (read, write, list)."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, os.PathLike):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def _environment(config: Config, autoescape: bool) -> _Sandbox:
     """Workspace templates first, then the built-ins (also reachable as builtin:<name>)."""
     builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"builtin": builtin}, delimiter=":")]
     if config.templates_dir.is_dir():
         loaders.append(_TemplateFolder(config.templates_dir))
     loaders.append(builtin)
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
@@ -314,7 +327,7 @@ def render(view: View, fmt: str) -> str:
         ) from exc
     except SecurityError as exc:
         raise RenderError.single(
-            f"template {name} tried something unsafe: {exc}", Location(Path(name))
+            f"template {name} tried something unsafe: {exc}", _template_location(exc, name)
         ) from exc
 
 
