@@ -24,9 +24,14 @@ _CSS_REF = re.compile(
     re.IGNORECASE,
 )
 _MARKUP = re.compile(
-    r"(?P<style><style\b[^>]*>)(?P<css>.*?)(?=</style>)|<(?P<tag>[A-Za-z][A-Za-z0-9:-]*)(?P<attrs>[^>]*)>",
+    r"(?P<style><style\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)(?P<css>.*?)(?=</style>)"
+    r"|<(?P<tag>[A-Za-z][A-Za-z0-9:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
     re.IGNORECASE | re.DOTALL,
 )
+# After CSS escapes are decoded: a string or url() naming another scheme (image-set("http:...")).
+_CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?|\\(.)", re.DOTALL)
+_CSS_FOREIGN = re.compile(r"""["'(]\s*(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^"')\s]*)""")
+_FOREIGN_SCHEMES = ("http", "https", "file", "ftp", "ws", "wss")
 _ATTR = re.compile(r"""(?P<name>[^\s"'>/=]+)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"'>]+)""")
 _LOADING_ATTRS = {
     "src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc", "longdesc",
@@ -93,10 +98,9 @@ class Assets:
         """HTML with every loaded reference made a data: URL, or RefusedURL; a
         Content-Security-Policy stops a browser loading anything this missed."""
         html = self._references(html, base, inline=True)
-        anchor = re.search(r"<meta\s+charset[^>]*>|<head\b[^>]*>", html, re.IGNORECASE)
-        return (
-            f"{html[: anchor.end()]}\n{CSP}{html[anchor.end() :]}" if anchor else f"{CSP}\n{html}"
-        )
+        doctype = re.match(r"\s*<!DOCTYPE[^>]*>", html, re.IGNORECASE)
+        at = doctype.end() if doctype else 0  # first in the document: nothing loads before it
+        return f"{html[:at]}\n{CSP}{html[at:]}" if doctype else f"{CSP}\n{html}"
 
     def check(self, html: str, base: Path) -> None:
         """RefusedURL if the HTML (or its inline CSS) names anything not allowed, even in a
@@ -116,6 +120,11 @@ class Assets:
             return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
         def css(text: str) -> str:
+            decoded = _CSS_ESCAPE.sub(_unescape_css, text)
+            for found in _CSS_FOREIGN.finditer(decoded):
+                if found["url"].split(":")[0].lower() in _FOREIGN_SCHEMES:
+                    self.path_for(found["url"])  # refuses it
+
             def one(match: re.Match[str]) -> str:
                 quote = match["q"] or '"'
                 return f"{match['lead']}{quote}{load(match['url'])}{quote}"
@@ -155,3 +164,10 @@ class Assets:
 
         rewritten = _MARKUP.sub(segment, html)
         return rewritten if inline else html
+
+
+def _unescape_css(match: re.Match[str]) -> str:
+    if match[1]:
+        code = int(match[1], 16)
+        return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+    return match[2]

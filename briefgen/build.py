@@ -9,7 +9,7 @@ from pathlib import Path
 from briefgen import catalogue, citations, freshness, render, validate, write
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
-from briefgen.config import find_config, load_config
+from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Report, UsageError
 from briefgen.models import Brief, Config, Workspace
 
@@ -44,10 +44,15 @@ def load_workspace(
 ) -> Workspace:
     """Read and check a whole workspace, verifying every quote; problems go to `report`."""
     config = load_config(find_config(config_path), report)
-    sources = catalogue.validate_sources(config, report)
+    listed = catalogue.validate_sources(config, report)
+    sources = listed.sources
     paths = validate.brief_paths(config, names, report)
     briefs = [brief for path in paths if (brief := validate.validate_brief(path, config, report))]
-    validate.cross_check(briefs, sources, report, whole_workspace=not names)
+    every_brief_read = not names and not any(
+        p.is_error and p.location and p.location.path in paths for p in report.problems
+    )
+    validate.cross_check(briefs, listed, report, whole_workspace=every_brief_read)
+    validate.check_layouts(briefs, config, report)
     briefs = freshness.mark_stale(briefs, config, report)
     texts = citations.read_sources(sources, config, report)
     sources = {
@@ -78,8 +83,8 @@ def build(
     workspace, report = result.workspace, result.report
     assert workspace is not None
     config = workspace.config
-    if layout is not None and layout not in render.available_layouts(config):
-        choices = ", ".join(render.available_layouts(config))
+    if layout is not None and layout not in available_layouts(config):
+        choices = ", ".join(available_layouts(config))
         raise UsageError.single(
             f'unknown template "{layout}" for --template; use one of: {choices}'
         )
@@ -103,8 +108,11 @@ def build(
         except BriefgenError as exc:
             report.problems.extend(exc.problems)
             continue
-        for name, data in outputs.items():
-            result.written.append(write.write_atomic(out_dir, name, data, inputs))
+        try:
+            for name, data in outputs.items():
+                result.written.append(write.write_atomic(out_dir, name, data, inputs))
+        except BriefgenError as exc:
+            report.problems.extend(exc.problems)
     return result
 
 

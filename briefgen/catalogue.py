@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.errors import Location, Report
@@ -15,19 +16,37 @@ SOURCE_FIELDS = ("id", "file", "publisher", "title", "published", "url")
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def validate_sources(config: Config, report: Report) -> dict[str, Source]:
+@dataclass
+class Catalogue:
+    """The valid sources by id, every id the catalogue names (valid or not), and whether
+    the whole file could be read (so that "unknown source" is only said when it is true)."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    complete: bool = False
+
+
+def validate_sources(config: Config, report: Report) -> Catalogue:
     """Read sources/sources.yaml into Source models keyed by id."""
     path = config.sources_dir / CATALOGUE
+    if (path.exists() or path.is_symlink()) and not path.resolve().is_relative_to(
+        config.sources_dir.resolve()
+    ):
+        report.error(
+            f"{CATALOGUE} leads outside the sources folder (it is a link); make it a real file",
+            Location(path),
+        )
+        return Catalogue()
     if not path.is_file():
         report.error(
             f"no source catalogue: create {CATALOGUE} in the sources folder with one entry per "
             "source file (id, file, publisher, title, published)",
             Location(path),
         )
-        return {}
+        return Catalogue()
     node = load_yaml_file(path, report, config.limits.max_yaml_bytes)
     if node is None:
-        return {}
+        return Catalogue()
     if isinstance(node, Map) and "sources" in node.entries:
         node = node.entries["sources"].node
     if not isinstance(node, Seq):
@@ -35,10 +54,11 @@ def validate_sources(config: Config, report: Report) -> dict[str, Source]:
             f'the source catalogue should be a list of entries starting with "- ", not {describe(node)}',
             node.loc,
         )
-        return {}
-    sources: dict[str, Source] = {}
+        return Catalogue()
+    catalogue = Catalogue(complete=True)
+    sources = catalogue.sources
     for entry in node.items:
-        source = _source(entry, config, report)
+        source = _source(entry, config, report, catalogue.ids)
         if source is None:
             continue
         if source.id in sources:
@@ -49,10 +69,10 @@ def validate_sources(config: Config, report: Report) -> dict[str, Source]:
             )
             continue
         sources[source.id] = source
-    return sources
+    return catalogue
 
 
-def _source(node: Node, config: Config, report: Report) -> Source | None:
+def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source | None:
     if not isinstance(node, Map):
         report.error(
             f"a source entry should be a mapping (id:, file:, ...), not {describe(node)}", node.loc
@@ -60,13 +80,18 @@ def _source(node: Node, config: Config, report: Report) -> Source | None:
         return None
     f = Fields(node, "source", SOURCE_FIELDS, report)
     source_id = f.identifier()
+    if source_id:
+        ids.add(source_id)
     file = f.text("file", required=True, example="001_article.txt")
     publisher = f.text("publisher", required=True, example="BBC News")
     title = f.text("title", required=True, example="Starmer says peace deal needs US backstop")
     published = f.date("published")
     url = f.text("url")
-    if url is not None and not url.startswith(("https://", "http://")):
-        report.error('"url" should start with https:// or http://', f.loc("url"))
+    if url is not None and not re.fullmatch(r"https?://[^\s<>\"'`]+", url):
+        report.error(
+            '"url" should be a web address starting with https:// or http://, with no spaces or <>',
+            f.loc("url"),
+        )
     path = _source_path(file, config.sources_dir, f.loc("file"), report) if file else None
     if source_id is None or file is None or path is None or publisher is None or title is None:
         return None

@@ -129,7 +129,7 @@ def printable(line: str) -> str:
 
 def _summary(briefs: int, items: int, verified: int, total: int, report: Report) -> str:
     return (
-        f"{briefs} brief{'s' if briefs != 1 else ''}, {items} items, "
+        f"{briefs} brief{'s' if briefs != 1 else ''}, {items} item{'s' if items != 1 else ''}, "
         f"{verified} of {total} citations verified, "
         f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}, "
         f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen.errors import DataError, Report
+from briefgen.errors import DataError, Location, Report
 from briefgen.fields import Fields
-from briefgen.load import Map, load_yaml_file
+from briefgen.load import Map, parse_yaml, read_text
 from briefgen.models import Config, Limits
 
 FORMATS = ("pdf", "md", "html")
@@ -24,6 +25,9 @@ CONFIG_FIELDS = (
     "stale_after_days",
     "limits",
 )
+LAYOUTS = ("brief", "card")
+FOLDERS = ("sources_dir", "briefs_dir", "templates_dir", "output_dir")
+MAX_CONFIG_BYTES = 1_000_000
 LIMIT_FIELDS = ("max_yaml_bytes", "max_source_bytes", "render_timeout", "render_memory_mb")
 
 
@@ -34,9 +38,9 @@ def find_config(path: str | Path | None) -> Path:
     every setting at its default.
     """
     candidate = Path("config.yaml") if path is None else Path(path)
-    if candidate.is_dir():
+    if path is not None and candidate.is_dir():
         candidate = candidate / "config.yaml"
-    if candidate.is_file() or (path is None and Path("briefs").is_dir()):
+    if candidate.is_file() or (not candidate.exists() and (candidate.parent / "briefs").is_dir()):
         return candidate
     raise DataError.single(
         f"no workspace config at {candidate}; run briefgen in a workspace folder "
@@ -47,22 +51,20 @@ def find_config(path: str | Path | None) -> Path:
 
 def load_config(path: Path, report: Report) -> Config:
     """Read config.yaml; bad values are reported and replaced by their defaults."""
-    root = path.resolve().parent
+    root = Path(os.path.abspath(path)).parent
     defaults = Config(root=root, path=path)
-    if not path.exists():
-        return _with_dirs(defaults)
-    text_is_blank = all(
-        not line.strip() or line.lstrip().startswith("#")
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-    )
-    if text_is_blank:
-        return _with_dirs(defaults)
-    node = load_yaml_file(path, report)
+    node = None
+    if path.exists() or path.is_symlink():
+        text = read_text(path, report, Location(path), MAX_CONFIG_BYTES, "config file")
+        blank = text is None or all(
+            not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+        )
+        node = None if blank or text is None else parse_yaml(text, path, report)
     if node is None:
-        return _with_dirs(defaults)
+        return _contained(_with_dirs(defaults), {}, report)
     if not isinstance(node, Map):
         report.error("config.yaml should be a mapping of settings (key: value lines)", node.loc)
-        return _with_dirs(defaults)
+        return _contained(_with_dirs(defaults), {}, report)
     f = Fields(node, "config.yaml", CONFIG_FIELDS, report)
     organisation = f.text("organisation") or f.text("organization")
     formats = tuple(fmt.lower() for fmt in f.text_list("formats")) or defaults.formats
@@ -87,11 +89,27 @@ def load_config(path: Path, report: Report) -> Config:
         stale_after_days=f.integer("stale_after_days", None),
         limits=_limits(f.mapping("limits"), report),
     )
-    for name in ("sources_dir", "briefs_dir", "templates_dir"):
-        folder = root / getattr(config, name)
-        if not folder.resolve().is_relative_to(root):
-            report.error(f'"{name}" must be a folder inside the workspace', f.loc(name))
-    return _with_dirs(config)
+    locations = {name: f.loc(name) for name in FOLDERS if f.get(name) is not None}
+    return _contained(_with_dirs(config), locations, report)
+
+
+def _contained(config: Config, locations: dict[str, Location], report: Report) -> Config:
+    """Report every workspace folder that leads outside the workspace (by path or link)."""
+    root = config.root.resolve()
+    for name in FOLDERS:
+        folder: Path = getattr(config, name)
+        if folder.resolve().is_relative_to(root):
+            continue
+        where = locations.get(name)
+        if where is not None:
+            report.error(f'"{name}" must be a folder inside the workspace', where)
+        else:
+            report.error(
+                f"folder {folder.name}/ leads outside the workspace (it is a link); "
+                "make it a real folder inside the workspace",
+                Location(folder),
+            )
+    return config
 
 
 def _limits(node: Map | None, report: Report) -> Limits:
@@ -120,3 +138,9 @@ def _with_dirs(config: Config) -> Config:
         templates_dir=root / config.templates_dir,
         output_dir=root / config.output_dir,
     )
+
+
+def available_layouts(config: Config) -> list[str]:
+    """Built-in layouts and any workspace template named <layout>.html.j2."""
+    own = sorted(p.name.removesuffix(".html.j2") for p in config.templates_dir.glob("*.html.j2"))
+    return list(dict.fromkeys([*LAYOUTS, *own]))

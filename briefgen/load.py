@@ -220,12 +220,34 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return "tab character in indentation; YAML needs spaces: replace the tab with spaces"
     context = f" {exc.context}" if exc.context else ""
-    hint = ""
+    return f"YAML syntax error: {problem}{context}{_hint(problem, at)}"
+
+
+def _hint(problem: str, line: str) -> str:
+    """What to write instead, for the mistakes people make most often."""
+    value = line.split(": ", 1)[1].lstrip() if ": " in line else ""
+    if value[:1] in ("'", '"') and ("expected key" in problem or "expected <block end>" in problem):
+        return (
+            "; a value that starts with a quotation mark must end with it: to quote words that "
+            "begin with one, put the whole value in single quotes and double any ' inside, "
+            "e.g.  quote: '\"We can''t wait,\" she said'"
+        )
     if "mapping values are not allowed" in problem:
-        hint = '; if a value contains ": ", put the whole value in quotes'
-    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
-        hint = "; check the indentation of this line and the one above"
-    return f"YAML syntax error: {problem}{context}{hint}"
+        if value.count(": ") == 0 and line.count(": ") == 1 and line[:1] == " ":
+            return "; check the indentation: this line should line up with the keys above it"
+        return '; if a value contains ": ", put the whole value in quotes'
+    if "expected '-' indicator" in problem:
+        return (
+            '; every entry of a list starts with "- " at the same indentation, and the fields '
+            "of one entry line up under its first field"
+        )
+    if (
+        "could not find expected ':'" in problem
+        or "expected <block end>" in problem
+        or "expected key" in problem
+    ):
+        return "; check the indentation of this line and the one above"
+    return ""
 
 
 def _short_tag(tag: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +49,7 @@ class PartialDate:
         """The last day this date could mean (the month's last day when no day is given)."""
         if self.day:
             return dt.date(self.year, self.month, self.day)
-        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     def __str__(self) -> str:
         return self.iso()

@@ -8,6 +8,7 @@ normalised text maps back to exact offsets (and so lines and columns) in the fil
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _QUOTES = dict.fromkeys("‘’‚‛′`´＇", "'") | dict.fromkeys("“”„‟″«»＂", '"')
@@ -60,31 +61,36 @@ def _cp1252_bytes(chunk: str) -> bytes:
     )
 
 
-def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int]]:
-    """Split text into (clean text, start, end): debris repaired or dropped, spaces as " ".
+def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
+    """Split text into (clean text, start, end, is_run): debris repaired or dropped, spaces as " ".
 
-    A unit is one character, or a run of plain ASCII that maps one to one (the fast path).
+    A unit is a run of plain ASCII that maps one to one (the fast path), or one
+    character with any combining marks that follow it.
     """
-    units: list[tuple[str, int, int]] = []
+    units: list[tuple[str, int, int, bool]] = []
     i, n = 0, len(text)
     while i < n:
         run = _PLAIN.match(text, i)
         if run:
-            units.append((run[0], i, run.end()))
-            i = run.end()
-            continue
+            end = run.end()
+            if end < n and unicodedata.combining(text[end]):
+                end -= 1  # the last letter takes the accent that follows it
+            if end > i:
+                units.append((text[i:end], i, end, True))
+                i = end
+                continue
         c = text[i]
         if c in _MOJIBAKE_RANGES:
             fixed = _mojibake(text, i)
             if fixed is not None:
                 char, length = fixed
-                units.append((" " if char.isspace() else char, i, i + length))
+                units.append((" " if char.isspace() else char, i, i + length, False))
                 i += length
                 continue
             if c == "Â" and not (i + 1 < n and text[i + 1].isalpha() and text[i + 1] != "Â"):
                 i += 1  # a lone "Â" is encoding debris
                 continue
-        if dehyphenate and c in "-\u00ad" and units and units[-1][0][-1].isalpha():
+        if dehyphenate and c in "-\u00ad" and units and units[-1][0][-1:].isalpha():
             j = i + 1
             while j < n and text[j] in " \t\r\n":
                 j += 1
@@ -92,8 +98,11 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int]]:
             if j < n and text[j].isalpha() and (not gap or "\n" in gap):
                 i = j  # a hyphen inside a word, possibly broken across a line
                 continue
-        units.append((" " if c.isspace() else c, i, i + 1))
-        i += 1
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        units.append((" " if c.isspace() else text[i:j], i, j, False))
+        i = j
     return units
 
 
@@ -108,8 +117,8 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
     ends: list[int] = []
     last = ""
     pending: tuple[int, int] | None = None
-    for char, start, end in _units(text, dehyphenate):
-        if len(char) > 1:  # a plain ASCII run: one to one
+    for char, start, end, is_run in _units(text, dehyphenate):
+        if is_run:  # plain ASCII: one to one
             if pending is not None and last and last != "-":
                 out.append(" ")
                 starts.append(pending[0])
@@ -124,7 +133,10 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
             if pending is None:
                 pending = (start, end)
             continue
-        rep = CHAR_MAP.get(char, char).lower()
+        rep = CHAR_MAP.get(char, char)
+        if not rep.isascii():
+            rep = unicodedata.normalize("NFKC", rep)  # composed accents, ligatures, wide forms
+        rep = rep.lower()
         if not rep:
             continue
         if rep == "-" and last == "-":
@@ -145,7 +157,7 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
 
 def display(text: str) -> str:
     """Text as it should be shown: debris removed and whitespace collapsed, typography kept."""
-    clean = "".join(char for char, _s, _e in _units(text, dehyphenate=False) if char not in _DROP)
+    clean = "".join(unit[0] for unit in _units(text, dehyphenate=False) if unit[0] not in _DROP)
     return re.sub(r" {2,}", " ", clean).strip()
 
 

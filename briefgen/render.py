@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import markdown as markdown_lib
@@ -16,12 +17,12 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from briefgen.config import LAYOUTS
 from briefgen.errors import Location, RenderError
 from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 FONTS = BUILTIN_TEMPLATES / "fonts"
-LAYOUTS = ("brief", "card")
 CARD_POSITIONS = 4
 CARD_FIGURES = 6
 _ALLOWED_TAGS = {
@@ -32,7 +33,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _MD_UNSAFE_DEFINITION = re.compile(
     r"^( {0,3}\[[^\]]+\]:\s*)(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:\S*", re.MULTILINE
 )
-_MD_UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:[^)]*\)")
+_MD_UNSAFE_LINK = re.compile(
+    r"\]\(\s*(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:(?:[^()]|\([^()]*\))*\)"
+)
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,7 @@ def group_positions(positions: list[Position], by: str) -> list[tuple[str, list[
 def source_link(source: Source, out_dir: Path) -> str:
     """A relative link from the output folder to the source file, with forward slashes."""
     rel = os.path.relpath(source.path.resolve(), out_dir.resolve())
-    return Path(rel).as_posix()
+    return quote(Path(rel).as_posix(), safe="/-_.~")
 
 
 def markdown_to_html(text: str | None) -> Markup:
@@ -235,7 +238,7 @@ def md_block(text: object) -> str:
     if text is None:
         return ""
     value = str(text).strip().replace("&", "&amp;").replace("<", "&lt;")
-    value = _MD_UNSAFE_LINK.sub("](#removed-link)", value)
+    value = _MD_UNSAFE_LINK.sub("](#removed-link)", value).replace("![", "\\![")
     return _MD_UNSAFE_DEFINITION.sub(r"\1#removed-link", value)
 
 
@@ -283,20 +286,8 @@ def _environment(config: Config, autoescape: bool) -> _Sandbox:
     return env
 
 
-def available_layouts(config: Config) -> list[str]:
-    """Built-in layouts and any workspace template named <layout>.html.j2."""
-    own = sorted(p.name.removesuffix(".html.j2") for p in config.templates_dir.glob("*.html.j2"))
-    return list(dict.fromkeys([*LAYOUTS, *own]))
-
-
 def render(view: View, fmt: str) -> str:
     """Render one brief to 'md', 'html' or 'pdf' (the HTML the PDF is printed from)."""
-    if view.layout not in available_layouts(view.config):
-        choices = ", ".join(available_layouts(view.config))
-        raise RenderError.single(
-            f'unknown template "{view.layout}"; use one of: {choices}',
-            view.brief.template_loc if view.brief.template else None,
-        )
     env = _environment(view.config, autoescape=fmt != "md")
     suffix = "md" if fmt == "md" else "html"
     name = f"{view.layout}.{suffix}.j2"

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
+from briefgen.catalogue import Catalogue
+from briefgen.config import available_layouts
 from briefgen.errors import Location, Report
 from briefgen.fields import ID_RE, Fields, did_you_mean
 from briefgen.load import Map, Node, Scalar, describe, load_yaml_file
@@ -20,7 +22,6 @@ from briefgen.models import (
     Meeting,
     Position,
     Proposal,
-    Source,
     Status,
 )
 
@@ -65,7 +66,7 @@ def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Pa
                 f"no briefs found: add a YAML file to {config.briefs_dir.name}/",
                 Location(config.briefs_dir),
             )
-        return [p for p in available if _inside(p, config.root, report)]
+        return _distinct(available, config, report)
     by_stem = {p.stem: p for p in available}
     chosen: list[Path] = []
     for name in names:
@@ -79,7 +80,22 @@ def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Pa
                 f'no brief named "{name}"{did_you_mean(name, by_stem)}; '
                 f"briefs: {', '.join(by_stem) or 'none'}"
             )
-    return [p for p in chosen if _inside(p, config.root, report)]
+    return _distinct(chosen, config, report)
+
+
+def _distinct(chosen: list[Path], config: Config, report: Report) -> list[Path]:
+    """Each brief once, one brief per output name, and only briefs inside the workspace."""
+    unique = list({p.resolve(): p for p in chosen}.values())
+    stems: dict[str, Path] = {}
+    for path in unique:
+        if path.stem in stems:
+            report.error(
+                f'two briefs would both be written as "{path.stem}": {stems[path.stem].name} and '
+                f"{path.name}; rename one",
+                Location(path),
+            )
+        stems.setdefault(path.stem, path)
+    return [p for p in unique if stems[p.stem] is p and _inside(p, config.root, report)]
 
 
 def _inside(path: Path, root: Path, report: Report) -> bool:
@@ -261,9 +277,14 @@ def _citations(f: Fields, report: Report) -> tuple[Citation, ...]:
 
 
 def cross_check(
-    briefs: Sequence[Brief], sources: dict[str, Source], report: Report, whole_workspace: bool
+    briefs: Sequence[Brief], catalogue: Catalogue, report: Report, whole_workspace: bool
 ) -> None:
-    """Checks across files: unique ids, known sources, uncited items and unused sources."""
+    """Checks across files: unique ids, known sources, uncited items and unused sources.
+
+    Claims that depend on files that could not be read whole ("unknown source",
+    "cited by no brief") are left out rather than made falsely.
+    """
+    sources = catalogue.sources
     seen: dict[str, Item] = {}
     used: set[str] = set()
     for brief in briefs:
@@ -285,13 +306,25 @@ def cross_check(
                 )
             for cite in item.cite:
                 used.add(cite.source_id)
-                if cite.source_id not in sources:
+                if catalogue.complete and cite.source_id not in catalogue.ids:
                     report.error(
                         f'unknown source "{cite.source_id}"{did_you_mean(cite.source_id, sources)}; '
                         f"catalogued sources: {', '.join(sorted(sources)) or 'none'}",
                         cite.source_loc,
                     )
-    if whole_workspace:
+    if whole_workspace and catalogue.complete:
         for source in sources.values():
             if source.id not in used:
                 report.warning(f'source "{source.id}" is cited by no brief', source.loc)
+
+
+def check_layouts(briefs: Sequence[Brief], config: Config, report: Report) -> None:
+    """A brief's template: must name a built-in layout or one in the workspace's templates/."""
+    layouts = available_layouts(config)
+    for brief in briefs:
+        if brief.template and brief.template not in layouts:
+            report.error(
+                f'unknown template "{brief.template}"{did_you_mean(brief.template, layouts)}; '
+                f"use one of: {', '.join(layouts)}",
+                brief.template_loc,
+            )
