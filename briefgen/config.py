@@ -40,7 +40,7 @@ def find_config(path: str | Path | None) -> Path:
     candidate = Path("config.yaml") if path is None else Path(path)
     if path is not None and candidate.is_dir():
         candidate = candidate / "config.yaml"
-    if candidate.is_file() or (not candidate.exists() and (candidate.parent / "briefs").is_dir()):
+    if candidate.exists() or candidate.is_symlink() or (candidate.parent / "briefs").is_dir():
         return candidate
     raise DataError.single(
         f"no workspace config at {candidate}; run briefgen in a workspace folder "

@@ -1,0 +1,257 @@
+"""Edge cases found by trying briefgen as a new user and as an attacker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_cli, run_subprocess
+
+
+def make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **files: str | bytes) -> Path:
+    tree = minimal_files()
+    tree.update(files)
+    root = build_tree(tmp_path / "ws", tree)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_output_dir_outside_the_workspace_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "test.md").write_text("keep me")
+    make(tmp_path, monkeypatch, **{"config.yaml": "output_dir: ../victim\n"})
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 1
+    assert (
+        'config.yaml:1:13: error: "output_dir" must be a folder inside the workspace'
+        in result.stderr
+    )
+    assert (victim / "test.md").read_text() == "keep me"
+
+
+def test_config_that_is_a_fifo_or_device_does_not_hang(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    (root / "config.yaml").unlink()
+    os.mkfifo(root / "config.yaml")
+    proc = run_subprocess("check", cwd=root, timeout=30)
+    assert proc.returncode == 1
+    assert 'config.yaml:1:1: error: config file "config.yaml" is not a regular file' in proc.stderr
+    (root / "config.yaml").unlink()
+    (root / "config.yaml").symlink_to("/dev/zero")
+    proc = run_subprocess("check", cwd=root, timeout=30)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_config_option_names_a_folder_without_config_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make(tmp_path, monkeypatch)
+    (root / "config.yaml").unlink()
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--config", str(root))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_linked_sources_folder_is_refused_without_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = build_tree(tmp_path / "outside", {"sources.yaml": "[]\n", "news.txt": "x\n"})
+    root = make(tmp_path, monkeypatch)
+    (root / "config.yaml").unlink()
+    shutil.rmtree(root / "sources")
+    (root / "sources").symlink_to(outside)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert (
+        "sources:1:1: error: folder sources/ leads outside the workspace (it is a link)"
+        in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "quote"),
+    [
+        ("The re\u0301sume\u0301 of the talks", "The résumé of the talks"),
+        ("The résumé of the talks", "The re\u0301sume\u0301 of the talks"),
+        ("The ﬁnance ministers met", "The finance ministers met"),
+        ("Ｆｕｌｌ width text", "Full width text"),
+    ],
+)
+def test_quotes_match_across_unicode_forms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, quote: str
+) -> None:
+    brief = MINIMAL_BRIEF.split("figures:")[0].replace(
+        'quote: the plan would cost "£2.5 billion" over five years', f"quote: {quote}"
+    )
+    make(tmp_path, monkeypatch, **{"sources/news.txt": source + "\n", "briefs/test.yaml": brief})
+    result = run_cli("check")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_catalogue_syntax_error_does_not_flood(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(
+        tmp_path,
+        monkeypatch,
+        **{
+            "sources/sources.yaml": "- id: news\n  file: news.txt\n  publisher: BBC: online\n  title: T\n"
+        },
+    )
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert "unknown source" not in result.stderr
+
+
+def test_catalogue_entry_with_a_bad_field_is_not_called_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(
+        tmp_path,
+        monkeypatch,
+        **{"sources/sources.yaml": "- id: news\n  file: news.txt\n  publisher: no\n  title: T\n"},
+    )
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert 'sources/sources.yaml:3:14: error: "publisher": YAML reads no as false' in result.stderr
+    assert "unknown source" not in result.stderr
+
+
+def test_no_unused_source_warning_while_a_brief_has_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(tmp_path, monkeypatch, **{"briefs/test.yaml": MINIMAL_BRIEF + "  - oops: [\n"})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "cited by no brief" not in result.stderr
+
+
+def test_check_finds_a_template_typo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make(tmp_path, monkeypatch, **{"briefs/test.yaml": "template: cardd\n" + MINIMAL_BRIEF})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert (
+        'briefs/test.yaml:1:11: error: unknown template "cardd" (did you mean "card"?); use one of: brief, card'
+        in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (
+            'title: T\npositions:\n  - id: a\n    quote: "We can\'t wait," she said\n',
+            "put the whole value in single quotes",
+        ),
+        (
+            "title: T\npositions:\n  - id: a\n    role: Y\n     topic: X\n",
+            "this line should line up with the keys above it",
+        ),
+        ("title: T\npositions:\n  - id: a\n  id: b\n", 'every entry of a list starts with "- "'),
+    ],
+)
+def test_yaml_hints_for_common_mistakes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, hint: str
+) -> None:
+    make(tmp_path, monkeypatch, **{"briefs/test.yaml": text})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert hint in result.stderr
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '<!DOCTYPE html><img alt=">" src="http://127.0.0.1:9/a.png"><html><body>{{ brief.title }}</body></html>',
+        '{% extends "builtin:brief.html.j2" %}{% block style %}body{background:u\\72l(http://127.0.0.1:9/x.png)}{% endblock %}',
+        '{% extends "builtin:brief.html.j2" %}{% block style %}h1{background:image-set("http://127.0.0.1:9/y.png" 1x)}{% endblock %}',
+    ],
+)
+def test_disguised_remote_references_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
+) -> None:
+    root = make(tmp_path, monkeypatch, **{"templates/brief.html.j2": template})
+    for fmt in ("html", "pdf"):
+        result = run_cli("build", "--format", fmt)
+        assert result.exit_code == 1
+        assert "refused to load http://127.0.0.1:9/" in result.stderr
+    assert not (root / "build" / "test.html").exists()
+
+
+def test_html_output_starts_with_its_content_security_policy(workspace: Path) -> None:
+    assert run_cli("build", "--format", "html").exit_code == 0
+    html = (workspace / "build" / "test.html").read_text()
+    assert html.startswith(
+        '<!DOCTYPE html>\n<meta http-equiv="Content-Security-Policy" content="default-src \'none\';'
+    )
+
+
+def test_markdown_output_neutralises_images_and_encodes_source_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = "- id: news\n  file: news talks (AFP).txt\n  publisher: P\n  title: T\n"
+    brief = MINIMAL_BRIEF.replace(
+        "  - One key message.",
+        "  - One ![x](http://127.0.0.1:9/x.png) message [js](javascript:alert(1)).",
+    )
+    root = make(
+        tmp_path,
+        monkeypatch,
+        **{
+            "sources/sources.yaml": catalogue,
+            "sources/news talks (AFP).txt": "The minister said the plan would cost “£2.5 billion” over five years.\n",
+            "briefs/test.yaml": brief,
+        },
+    )
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    markdown = (root / "build" / "test.md").read_text()
+    assert "- One \\![x](http://127.0.0.1:9/x.png) message [js](#removed-link)." in markdown
+    assert "](../sources/news%20talks%20%28AFP%29.txt#L1)" in markdown
+
+
+def test_source_url_with_markup_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalogue = '- id: news\n  file: news.txt\n  publisher: P\n  title: T\n  url: "https://example.org/x> <img src=y>"\n'
+    make(tmp_path, monkeypatch, **{"sources/sources.yaml": catalogue})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert 'sources/sources.yaml:5:8: error: "url" should be a web address' in result.stderr
+
+
+def test_same_brief_twice_and_clashing_output_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(tmp_path, monkeypatch)
+    result = run_cli("check")
+    twice = run_cli("build", "test", "briefs/test.yaml", "--format", "md")
+    assert twice.exit_code == 0, twice.stderr
+    assert twice.stdout.startswith("wrote build/test.md\n1 brief,")
+    assert result.exit_code == 0
+    (Path("briefs") / "test.yml").write_text(
+        MINIMAL_BRIEF.replace("minister-plan", "other").replace("plan-cost", "other-cost")
+    )
+    clash = run_cli("check")
+    assert clash.exit_code == 1
+    assert (
+        'two briefs would both be written as "test": test.yaml and test.yml; rename one'
+        in clash.stderr
+    )
+
+
+def test_far_future_month_does_not_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    brief = MINIMAL_BRIEF.replace(
+        "as_of: 2025-03-02\n", "as_of: 9999-12\nmeeting:\n  date: 9999-12\n"
+    )
+    make(
+        tmp_path, monkeypatch, **{"config.yaml": "stale_after_days: 3\n", "briefs/test.yaml": brief}
+    )
+    assert run_cli("check").exit_code == 0
+    assert run_cli("build", "--format", "md").exit_code == 0
