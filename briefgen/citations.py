@@ -236,13 +236,12 @@ def check_figure(figure: Figure, report: Report) -> None:
 
 
 def value_in(value: str, texts: Sequence[str]) -> bool:
-    """Whether `value` appears in the texts, as words or, for numbers, as the same numbers."""
+    """Whether `value` appears in the texts: numbers as the same whole numbers ("100,000"
+    is "100000", but "3" is not in "2.3"), anything else as the same words."""
     hay = [normalise(t).text for t in texts]
-    needle = normalise(value).text
-    if any(find_all(needle, h) for h in hay):
-        return True
     wanted = [n.replace(",", "") for n in _NUMBER.findall(value)]
     if not wanted:
-        return False
+        needle = normalise(value).text
+        return any(find_all(needle, h) for h in hay)
     have = {n.replace(",", "") for h in hay for n in _NUMBER.findall(h)}
     return all(n in have for n in wanted)

@@ -255,3 +255,13 @@ def test_far_future_month_does_not_crash(tmp_path: Path, monkeypatch: pytest.Mon
     )
     assert run_cli("check").exit_code == 0
     assert run_cli("build", "--format", "md").exit_code == 0
+
+
+def test_figure_value_is_compared_as_whole_numbers() -> None:
+    from briefgen.citations import value_in
+
+    assert not value_in("3", ["around 2.3% of GDP"])
+    assert not value_in("5", ["increasing defence spending to 2.5%"])
+    assert value_in("2.5", ["increasing defence spending to 2.5%"])
+    assert value_in("100000", ["around 100,000 troops"])
+    assert value_in("two to three", ["within two to three months"])
