@@ -17,6 +17,7 @@ from briefgen.models import Brief, Citation, Config, Figure, Item, Source, Span
 from briefgen.normalise import Normalised, display, find_all, normalise
 
 CONTEXT_CHARS = 240
+WHOLE_SCAN_CHARS = 500_000
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*Â*(?=\s)|\n\s*\n")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -123,16 +124,33 @@ def nearest(quote: str, source: SourceText) -> tuple[Span, float] | None:
     hay = source.plain
     if not needle or not hay.text:
         return None
-    found = fuzz.partial_ratio_alignment(needle, hay.text)
+    found, offset = None, 0
+    for begin, window in _windows(needle, hay.text):
+        here = fuzz.partial_ratio_alignment(needle, window)
+        if here is not None and (found is None or here.score > found.score):
+            found, offset = here, begin
     if found is None or found.dest_end <= found.dest_start:
         return None
-    start, end = hay.original_span(found.dest_start, found.dest_end)
+    start, end = hay.original_span(offset + found.dest_start, offset + found.dest_end)
     text = source.text
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
     return source.span(start, end), found.score
+
+
+def _windows(needle: str, hay: str) -> list[tuple[int, str]]:
+    """Where to look for a near match: all of a small source; in a large one, the stretches
+    around the quote's longest words (a fuzzy scan of megabytes would take seconds)."""
+    if len(hay) <= WHOLE_SCAN_CHARS:
+        return [(0, hay)]
+    width = len(needle) * 2 + 200
+    starts: set[int] = set()
+    for word in sorted(set(needle.split()), key=len, reverse=True)[:4]:
+        for hit in find_all(word, hay)[:50]:
+            starts.add(max(0, hit - width))
+    return [(begin, hay[begin : begin + 2 * width]) for begin in sorted(starts)]
 
 
 def read_sources(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 _QUOTES = dict.fromkeys("‘’‚‛′`´＇", "'") | dict.fromkeys("“”„‟″«»＂", '"')
@@ -30,8 +31,8 @@ class Normalised:
     """Normalised text; `starts[i]`/`ends[i]` are the original offsets of character i."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: array[int]
+    ends: array[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) offsets of the normalised range [start, end)."""
@@ -113,8 +114,8 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
     and leading and trailing space is dropped.
     """
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts: array[int] = array("q")  # compact: 8 bytes an offset, not a Python int object
+    ends: array[int] = array("q")
     last = ""
     pending: tuple[int, int] | None = None
     for char, start, end, is_run in _units(text, dehyphenate):
@@ -152,7 +153,7 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
         starts.extend([start] * len(rep))
         ends.extend([end] * len(rep))
         last = rep[-1]
-    return Normalised("".join(out), tuple(starts), tuple(ends))
+    return Normalised("".join(out), starts, ends)
 
 
 def display(text: str) -> str:
