@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from briefgen.errors import Location, RenderError
+from briefgen.paths import real
 
 MAX_ASSET_BYTES = 20_000_000
 # What makes a browser or the PDF engine load something: CSS url() and @import,
@@ -62,7 +63,7 @@ class Assets:
         """The allowed local file a file: URL names, or RefusedURL."""
         parts = urlsplit(url)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(unquote(parts.path)).resolve()
+            path = real(Path(unquote(parts.path)))
             if any(path.is_relative_to(root) for root in self.roots):
                 if not path.is_file():
                     self.refuse(url, "there is no such file in the templates folder")

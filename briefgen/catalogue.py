@@ -10,6 +10,7 @@ from briefgen.errors import Location, Report
 from briefgen.fields import Fields
 from briefgen.load import Map, Node, Seq, describe, load_yaml_file, quoted
 from briefgen.models import Config, Source
+from briefgen.paths import within
 
 CATALOGUE = "sources.yaml"
 SOURCE_FIELDS = ("id", "file", "publisher", "title", "published", "url")
@@ -29,9 +30,7 @@ class Catalogue:
 def validate_sources(config: Config, report: Report) -> Catalogue:
     """Read sources/sources.yaml into Source models keyed by id."""
     path = config.sources_dir / CATALOGUE
-    if (path.exists() or path.is_symlink()) and not path.resolve().is_relative_to(
-        config.sources_dir.resolve()
-    ):
+    if (path.exists() or path.is_symlink()) and not within(path, config.sources_dir):
         report.error(
             f"{CATALOGUE} leads outside the sources folder (it is a link); make it a real file",
             Location(path),
@@ -113,11 +112,7 @@ def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path
         report.error(f"source file {quoted(file)} {problem}", loc)
         return None
     path = folder / file
-    try:
-        inside = path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):
-        inside = False
-    if not inside:
+    if not within(path, folder):
         report.error(
             f'source file "{file}" leads outside the sources folder (through a link); copy the document in instead',
             loc,

@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from briefgen import build as pipeline
-from briefgen.errors import BriefgenError, Report, UsageError
+from briefgen.config import FORMATS
+from briefgen.errors import BriefgenError, Report, UsageError, display_path
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -52,9 +53,7 @@ def check(ctx: click.Context, config_path: Path | None, strict: bool) -> None:
     Example: briefgen check --strict
     """
     result = _run(ctx, lambda: pipeline.check(config_path))
-    verified, total = result.citations
-    briefs = len(result.workspace.briefs) if result.workspace else 0
-    _finish(result.report, strict, _summary(briefs, result.items, verified, total, result.report))
+    _finish(result.report, strict, result.summary())
 
 
 @cli.command()
@@ -64,7 +63,7 @@ def check(ctx: click.Context, config_path: Path | None, strict: bool) -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(pipeline.FORMATS),
+    type=click.Choice(FORMATS),
     help="Output format; repeat for several. Default: the formats in config.yaml (pdf and md).",
 )
 @click.option(
@@ -90,10 +89,8 @@ def build(
     """
     result = _run(ctx, lambda: pipeline.build(config_path, briefs, formats, out, layout, strict))
     for path in result.written:
-        click.echo(f"wrote {_display(path)}")
-    verified, total = result.citations
-    count = len(result.workspace.briefs) if result.workspace else 0
-    _finish(result.report, strict, _summary(count, result.items, verified, total, result.report))
+        click.echo(f"wrote {display_path(path)}")
+    _finish(result.report, strict, result.summary())
 
 
 def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.Result:
@@ -127,27 +124,12 @@ def printable(line: str) -> str:
     )
 
 
-def _summary(briefs: int, items: int, verified: int, total: int, report: Report) -> str:
-    return (
-        f"{briefs} brief{'s' if briefs != 1 else ''}, {items} item{'s' if items != 1 else ''}, "
-        f"{verified} of {total} citations verified, "
-        f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}, "
-        f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}"
-    )
-
-
 def _finish(report: Report, strict: bool, summary: str) -> None:
     for problem in report.sorted():
         click.echo(printable(problem.format()), err=True)
     click.echo(summary)
     if report.errors or (strict and report.warnings):
         sys.exit(EXIT_DATA)
-
-
-def _display(path: Path) -> str:
-    from briefgen.errors import display_path
-
-    return display_path(path)
 
 
 def main(argv: list[str] | None = None) -> Any:

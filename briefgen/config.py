@@ -10,6 +10,7 @@ from briefgen.errors import DataError, Location, Report
 from briefgen.fields import Fields
 from briefgen.load import Map, parse_yaml, read_text
 from briefgen.models import Config, Limits
+from briefgen.paths import within
 
 FORMATS = ("pdf", "md", "html")
 CONFIG_FIELDS = (
@@ -95,10 +96,9 @@ def load_config(path: Path, report: Report) -> Config:
 
 def _contained(config: Config, locations: dict[str, Location], report: Report) -> Config:
     """Report every workspace folder that leads outside the workspace (by path or link)."""
-    root = config.root.resolve()
     for name in FOLDERS:
         folder: Path = getattr(config, name)
-        if folder.resolve().is_relative_to(root):
+        if within(folder, config.root):
             continue
         where = locations.get(name)
         if where is not None:

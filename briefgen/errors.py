@@ -60,9 +60,6 @@ class Report:
     def warning(self, message: str, location: Location | None = None) -> None:
         self.problems.append(Problem("warning", message, location))
 
-    def extend(self, other: Report) -> None:
-        self.problems.extend(other.problems)
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from briefgen.config import LAYOUTS
 from briefgen.errors import Location, RenderError
 from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
+from briefgen.paths import within
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 FONTS = BUILTIN_TEMPLATES / "fonts"
@@ -102,7 +103,6 @@ class View:
             "config": self.config,
             "layout": self.layout,
             "groups": self.groups,
-            "topics": self.groups,
             "group_by": self.brief.group_by,
             "positions": [p for _, group in self.groups for p in group],
             "proposals": self.proposals,
@@ -247,8 +247,7 @@ class _TemplateFolder(jinja2.FileSystemLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         source, filename, uptodate = super().get_source(environment, template)
-        root = Path(str(self.searchpath[0])).resolve()
-        if not Path(filename).resolve().is_relative_to(root):
+        if not within(Path(filename), Path(str(self.searchpath[0]))):
             raise RenderError.single(
                 f'template "{template}" is a link leading outside the templates folder; copy the file in instead',
                 Location(Path(filename)),

@@ -24,6 +24,7 @@ from briefgen.models import (
     Proposal,
     Status,
 )
+from briefgen.paths import real, within
 
 BRIEF_FIELDS = (
     "title",
@@ -85,7 +86,7 @@ def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Pa
 
 def _distinct(chosen: list[Path], config: Config, report: Report) -> list[Path]:
     """Each brief once, one brief per output name, and only briefs inside the workspace."""
-    unique = list({p.resolve(): p for p in chosen}.values())
+    unique = list({real(p): p for p in chosen}.values())
     stems: dict[str, Path] = {}
     for path in unique:
         if path.stem in stems:
@@ -100,7 +101,7 @@ def _distinct(chosen: list[Path], config: Config, report: Report) -> list[Path]:
 
 def _inside(path: Path, root: Path, report: Report) -> bool:
     """Whether a brief file, links resolved, is inside the workspace; reported when not."""
-    if path.resolve().is_relative_to(root.resolve()):
+    if within(path, root):
         return True
     report.error(
         "brief file leads outside the workspace (through a link or path); copy it into briefs/",

@@ -8,16 +8,16 @@ import tempfile
 from pathlib import Path
 
 from briefgen.errors import Location, OutputError
+from briefgen.paths import real, within
 
 TEMP_PREFIX = ".briefgen-"
 
 
 def prepare_output_dir(out_dir: Path, protected: list[Path]) -> Path:
     """Create the output folder, refusing one inside (or equal to) an input folder."""
-    resolved = out_dir.resolve()
+    resolved = real(out_dir)
     for folder in protected:
-        folder = folder.resolve()
-        if resolved == folder or resolved.is_relative_to(folder):
+        if within(resolved, folder):
             raise OutputError.single(
                 f"output folder {out_dir} is inside the input folder {folder.name}/; choose another --out",
                 None,
@@ -40,7 +40,7 @@ def write_atomic(out_dir: Path, name: str, data: bytes, inputs: set[Path]) -> Pa
     if "/" in name or "\\" in name or name.startswith("."):
         raise OutputError.single(f"refusing output name {name!r}", None)
     target = out_dir / name
-    if target.resolve() in inputs or (
+    if real(target) in inputs or (
         target.exists() and not target.is_symlink() and not target.is_file()
     ):
         raise OutputError.single(

@@ -265,3 +265,24 @@ def test_figure_value_is_compared_as_whole_numbers() -> None:
     assert value_in("2.5", ["increasing defence spending to 2.5%"])
     assert value_in("100000", ["around 100,000 troops"])
     assert value_in("two to three", ["within two to three months"])
+
+
+def test_link_loops_are_refused_not_internal_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = "- id: news\n  file: news.txt\n  publisher: P\n  title: T\n- id: loop\n  file: loop-a.txt\n  publisher: P\n  title: T\n"
+    root = make(tmp_path, monkeypatch, **{"sources/sources.yaml": catalogue})
+    for folder, a, b in (
+        ("briefs", "loop-a.yaml", "loop-b.yaml"),
+        ("sources", "loop-a.txt", "loop-b.txt"),
+    ):
+        (root / folder / a).symlink_to(b)
+        (root / folder / b).symlink_to(a)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert "briefs/loop-a.yaml:1:1: error: brief file leads outside the workspace" in result.stderr
+    assert (
+        'sources/sources.yaml:6:9: error: source file "loop-a.txt" leads outside the sources folder'
+        in result.stderr
+    )
+    assert "internal error" not in result.stderr
