@@ -215,6 +215,8 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = exc.problem or "invalid YAML"
+    if "maximum nesting depth" in problem:  # libyaml's own guard, hit before ours in flow style
+        return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the structure"
     lines = text.split("\n")
     at = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
