@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import catalogue, citations, freshness, render, validate, write
+from briefgen import catalogue, citations, dates, freshness, render, validate, write
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
 from briefgen.config import available_layouts, find_config, load_config
-from briefgen.errors import BriefgenError, Location, Report, UsageError
+from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
 from briefgen.models import Brief, Config, Workspace
 from briefgen.paths import real
 
@@ -60,6 +60,7 @@ def load_workspace(
     )
     validate.cross_check(briefs, listed, report, whole_workspace=every_brief_read)
     validate.check_layouts(briefs, config, report)
+    dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)
     texts = citations.read_sources(sources, config, report)
     sources = {
@@ -82,19 +83,23 @@ def build(
     names: Sequence[str] = (),
     formats: Sequence[str] = (),
     out: str | Path | None = None,
-    layout: str | None = None,
-    strict: bool = False,
+    layouts: Sequence[str] = (),
+    strict: bool | None = None,
 ) -> Result:
-    """Check the workspace, then render and write each brief in each format."""
+    """Check the workspace, then render and write each brief in each layout and format.
+
+    `strict` None means the workspace's own setting (config.yaml's strict:).
+    """
     result = check(config_path, names)
     workspace, report = result.workspace, result.report
     config = workspace.config
-    if layout is not None and layout not in available_layouts(config):
-        choices = ", ".join(available_layouts(config))
-        raise UsageError.single(
-            f'unknown template "{layout}" for --template; use one of: {choices}'
-        )
-    if report.errors or (strict and report.warnings):
+    for layout in layouts:
+        if layout not in available_layouts(config):
+            choices = ", ".join(available_layouts(config))
+            raise UsageError.single(
+                f'unknown template "{layout}" for --template; use one of: {choices}'
+            )
+    if report.failed(config.strict if strict is None else strict):
         return result
     out_dir = write.prepare_output_dir(
         Path(out) if out else config.output_dir, _input_folders(config)
@@ -102,9 +107,10 @@ def build(
     inputs = _input_files(workspace)
     limits = config.limits
     for brief in workspace.briefs:
-        args = (brief, workspace, out_dir, tuple(formats) or config.formats, layout)
+        chosen = tuple(layouts) or layouts_of(brief, config)
+        args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen)
         try:
-            outputs = run_bounded(
+            outputs, warnings = run_bounded(
                 render_brief,
                 args,
                 limits.render_timeout,
@@ -114,6 +120,7 @@ def build(
         except BriefgenError as exc:
             report.problems.extend(exc.problems)
             continue
+        report.problems.extend(warnings)
         try:
             for name, data in outputs.items():
                 result.written.append(write.write_atomic(out_dir, name, data, inputs))
@@ -122,31 +129,56 @@ def build(
     return result
 
 
+def layouts_of(brief: Brief, config: Config) -> tuple[str, ...]:
+    """The layouts built for a brief by default: config.yaml's layouts, and the brief's own."""
+    own = brief.template or "brief"
+    return tuple(dict.fromkeys([*config.layouts, own])) if config.layouts else (own,)
+
+
+def output_name(brief: Brief, layout: str, fmt: str) -> str:
+    """london-summit.pdf for the brief layout, london-summit.card.pdf for the card, and so on."""
+    return f"{brief.id}.{fmt}" if layout == "brief" else f"{brief.id}.{layout}.{fmt}"
+
+
 def render_brief(
-    brief: Brief, workspace: Workspace, out_dir: Path, formats: Sequence[str], layout: str | None
-) -> dict[str, bytes]:
-    """Every requested output of one brief, as file name -> bytes, rendered before any is written."""
+    brief: Brief,
+    workspace: Workspace,
+    out_dir: Path,
+    formats: Sequence[str],
+    layouts: Sequence[str],
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every requested output of one brief, as file name -> bytes, rendered before any is
+    written, and warnings about what was rendered (a card longer than a page)."""
     config = workspace.config
-    view = render.build_view(
-        brief, workspace.sources, config, out_dir, layout or brief.template or "brief"
-    )
     own_templates = config.templates_dir if config.templates_dir.is_dir() else None
     assets = Assets(
         [config.templates_dir, render.BUILTIN_TEMPLATES], own_templates, Location(brief.path)
     )
     base = own_templates or render.BUILTIN_TEMPLATES
     outputs: dict[str, bytes] = {}
-    for fmt in dict.fromkeys(formats):
-        if fmt == "md":
-            outputs[f"{brief.id}.md"] = render.render(view, "md").encode("utf-8")
-        elif fmt == "html":
-            html = assets.inline(render.render(view, "html"), base)
-            outputs[f"{brief.id}.html"] = html.encode("utf-8")
-        else:
-            from briefgen import pdf
+    warnings: list[Problem] = []
+    for layout in dict.fromkeys(layouts):
+        view = render.build_view(brief, workspace.sources, config, out_dir, layout)
+        for fmt in dict.fromkeys(formats):
+            name = output_name(brief, layout, fmt)
+            if fmt == "md":
+                outputs[name] = render.render(view, "md").encode("utf-8")
+            elif fmt == "html":
+                outputs[name] = assets.inline(render.render(view, "html"), base).encode("utf-8")
+            else:
+                from briefgen import pdf
 
-            outputs[f"{brief.id}.pdf"] = pdf.html_to_pdf(render.render(view, "pdf"), base, assets)
-    return outputs
+                outputs[name], pages = pdf.html_to_pdf(render.render(view, "pdf"), base, assets)
+                if layout == "card" and pages > 1:
+                    warnings.append(
+                        Problem(
+                            "warning",
+                            f"the meeting card {name} runs to {pages} pages, not one; mark fewer "
+                            "items key: true or shorten the summary",
+                            brief.template_loc or Location(brief.path),
+                        )
+                    )
+    return outputs, warnings
 
 
 def _input_folders(config: Config) -> list[Path]:

@@ -94,7 +94,18 @@ def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source
     path = _source_path(file, config.sources_dir, f.loc("file"), report) if file else None
     if source_id is None or file is None or path is None or publisher is None or title is None:
         return None
-    return Source(source_id, file, path, publisher, title, published, url, node.loc, f.loc("file"))
+    return Source(
+        source_id,
+        file,
+        path,
+        publisher,
+        title,
+        published,
+        url,
+        node.loc,
+        f.loc("file"),
+        published_loc=f.loc("published"),
+    )
 
 
 def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path | None:

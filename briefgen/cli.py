@@ -13,7 +13,7 @@ import click
 
 from briefgen import build as pipeline
 from briefgen.config import FORMATS
-from briefgen.errors import BriefgenError, Report, UsageError, display_path
+from briefgen.errors import BriefgenError, UsageError, display_path
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -24,7 +24,11 @@ config_option = click.option(
     default=None,
     help="The workspace's config.yaml (or its folder). Default: ./config.yaml.",
 )
-strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+strict_option = click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Treat warnings as errors (or not). Default: strict: in config.yaml, else not.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,13 +51,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @config_option
 @strict_option
 @click.pass_context
-def check(ctx: click.Context, config_path: Path | None, strict: bool) -> None:
+def check(ctx: click.Context, config_path: Path | None, strict: bool | None) -> None:
     """Validate every brief and verify every citation; write nothing.
 
     Example: briefgen check --strict
     """
     result = _run(ctx, lambda: pipeline.check(config_path))
-    _finish(result.report, strict, result.summary())
+    _finish(result, strict)
 
 
 @cli.command()
@@ -70,7 +74,11 @@ def check(ctx: click.Context, config_path: Path | None, strict: bool) -> None:
     "--out", type=click.Path(path_type=Path), default=None, help="Output folder. Default: build/."
 )
 @click.option(
-    "--template", "layout", default=None, help="Layout to use for every brief (brief or card)."
+    "--template",
+    "layouts",
+    multiple=True,
+    help="Layout to build for every brief (brief, card or your own); repeat for several. "
+    "Default: layouts in config.yaml, else each brief's template.",
 )
 @strict_option
 @click.pass_context
@@ -80,17 +88,17 @@ def build(
     config_path: Path | None,
     formats: tuple[str, ...],
     out: Path | None,
-    layout: str | None,
-    strict: bool,
+    layouts: tuple[str, ...],
+    strict: bool | None,
 ) -> None:
     """Build briefs (all, or those named by file stem or path) into the output folder.
 
-    Example: briefgen build london-summit --format pdf --format md
+    Example: briefgen build london-summit --format pdf --template brief --template card
     """
-    result = _run(ctx, lambda: pipeline.build(config_path, briefs, formats, out, layout, strict))
+    result = _run(ctx, lambda: pipeline.build(config_path, briefs, formats, out, layouts, strict))
     for path in result.written:
-        click.echo(f"wrote {display_path(path)}")
-    _finish(result.report, strict, result.summary())
+        click.echo(printable(f"wrote {display_path(path)}"))
+    _finish(result, strict)
 
 
 def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.Result:
@@ -124,11 +132,12 @@ def printable(line: str) -> str:
     )
 
 
-def _finish(report: Report, strict: bool, summary: str) -> None:
+def _finish(result: pipeline.Result, strict: bool | None) -> None:
+    report = result.report
     for problem in report.sorted():
         click.echo(printable(problem.format()), err=True)
-    click.echo(summary)
-    if report.errors or (strict and report.warnings):
+    click.echo(result.summary())
+    if report.failed(result.workspace.config.strict if strict is None else strict):
         sys.exit(EXIT_DATA)
 
 

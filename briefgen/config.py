@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen.errors import DataError, Location, Report
-from briefgen.fields import Fields
+from briefgen.fields import Fields, did_you_mean
 from briefgen.load import Map, parse_yaml, read_text
 from briefgen.models import Config, Limits
 from briefgen.paths import within
@@ -24,6 +24,8 @@ CONFIG_FIELDS = (
     "templates_dir",
     "output_dir",
     "stale_after_days",
+    "strict",
+    "layouts",
     "limits",
 )
 LAYOUTS = ("brief", "card")
@@ -88,10 +90,27 @@ def load_config(path: Path, report: Report) -> Config:
         templates_dir=Path(f.text("templates_dir") or defaults.templates_dir),
         output_dir=Path(f.text("output_dir") or defaults.output_dir),
         stale_after_days=f.integer("stale_after_days", None),
+        strict=f.flag("strict"),
+        layouts=tuple(f.text_list("layouts")),
         limits=_limits(f.mapping("limits"), report),
     )
     locations = {name: f.loc(name) for name in FOLDERS if f.get(name) is not None}
-    return _contained(_with_dirs(config), locations, report)
+    config = _contained(_with_dirs(config), locations, report)
+    return _known_layouts(config, f.loc("layouts"), report)
+
+
+def _known_layouts(config: Config, where: Location, report: Report) -> Config:
+    """config.yaml's layouts must each be built in or a workspace template; unknown ones are
+    reported and dropped."""
+    known = available_layouts(config)
+    for layout in config.layouts:
+        if layout not in known:
+            report.error(
+                f'unknown layout "{layout}" in layouts{did_you_mean(layout, known)}; '
+                f"use any of: {', '.join(known)}",
+                where,
+            )
+    return replace(config, layouts=tuple(name for name in config.layouts if name in known))
 
 
 def _contained(config: Config, locations: dict[str, Location], report: Report) -> Config:

@@ -68,6 +68,10 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
 
+    def failed(self, strict: bool) -> bool:
+        """Whether the run failed: any error, or with `strict` any warning."""
+        return bool(self.errors or (strict and self.warnings))
+
     def sorted(self) -> list[Problem]:
         """Problems in file order, so the output reads top to bottom."""
 
@@ -104,3 +108,12 @@ class RenderError(BriefgenError):
 
 class OutputError(BriefgenError):
     """An output could not be written where it was asked for."""
+
+
+def clip(text: str, limit: int = 160) -> str:
+    """Text cut to about `limit` characters at a word, so that no message line runs on for pages."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return (cut[: cut.rfind(" ")] if " " in cut[limit // 2 :] else cut) + " …"

@@ -45,6 +45,10 @@ class PartialDate:
         month = _MONTHS[self.month - 1]
         return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
 
+    def earliest(self) -> dt.date:
+        """The first day this date could mean."""
+        return dt.date(self.year, self.month, self.day or 1)
+
     def latest(self) -> dt.date:
         """The last day this date could mean (the month's last day when no day is given)."""
         if self.day:
@@ -67,6 +71,7 @@ class Source:
     loc: Location
     file_loc: Location
     digest: str = ""
+    published_loc: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ class Item:
     cite: tuple[Citation, ...]
     key: bool = False
     stale: bool = False
+    as_of_loc: Location | None = None
 
     @property
     def kind(self) -> str:
@@ -145,6 +151,8 @@ class Figure(Item):
     value_loc: Location | None = None
     unit: str | None = None
     note: str | None = None
+    derived: str | None = None  # the working of a calculated figure ("two-fifths of 100,000")
+    derived_loc: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,7 @@ class Brief:
     audience: str | None = None
     marking: str | None = None
     as_of: PartialDate | None = None
+    as_of_loc: Location | None = None
     summary: str | None = None
     template: str | None = None
     template_loc: Location | None = None
@@ -199,6 +208,8 @@ class Config:
     templates_dir: Path = Path("templates")
     output_dir: Path = Path("build")
     stale_after_days: int | None = None
+    strict: bool = False
+    layouts: tuple[str, ...] = ()  # built for every brief; empty: each brief's own template
     limits: Limits = field(default_factory=Limits)
 
 

@@ -12,8 +12,10 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 
-_QUOTES = dict.fromkeys("‘’‚‛′`´＇", "'") | dict.fromkeys("“”„‟″«»＂", '"')
+# Apostrophe look-alikes typed for ’: modifier letters (ʼ ʻ ʽ), primes, grave and acute accents.
+_QUOTES = dict.fromkeys("‘’‚‛′‵`´＇ʼʻʽ", "'") | dict.fromkeys("“”„‟″‶«»＂", '"')
 _DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
+_HYPHENS = "-\u00ad\u2010\u2011"  # the ones that join a word broken at a line end
 _DROP = dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", "")
 _OTHER = {"…": "..."}
 CHAR_MAP: dict[str, str] = _QUOTES | _DASHES | _DROP | _OTHER
@@ -91,7 +93,7 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
             if c == "Â" and not (i + 1 < n and text[i + 1].isalpha() and text[i + 1] != "Â"):
                 i += 1  # a lone "Â" is encoding debris
                 continue
-        if dehyphenate and c in "-\u00ad" and units and units[-1][0][-1:].isalpha():
+        if dehyphenate and c in _HYPHENS and units and units[-1][0][-1:].isalpha():
             j = i + 1
             while j < n and text[j] in " \t\r\n":
                 j += 1

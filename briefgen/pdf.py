@@ -32,8 +32,9 @@ def make_fetcher(assets: Assets) -> Any:
     return Fetcher(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
-def html_to_pdf(html: str, base: Path, assets: Assets) -> bytes:
-    """Render HTML to PDF bytes; a refused URL or an engine failure is a RenderError."""
+def html_to_pdf(html: str, base: Path, assets: Assets) -> tuple[bytes, int]:
+    """Render HTML to PDF bytes and its page count; a refused URL or an engine failure is a
+    RenderError."""
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
@@ -45,9 +46,10 @@ def html_to_pdf(html: str, base: Path, assets: Assets) -> bytes:
         document = weasyprint.HTML(
             string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        pdf = document.write_pdf()
+        rendered = document.render()
+        pdf = rendered.write_pdf()
     except FatalURLFetchingError as exc:
         raise RefusedURL.single(str(exc), assets.where) from exc
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise RenderError.single("the PDF engine returned nothing", assets.where)
-    return pdf
+    return pdf, len(rendered.pages)

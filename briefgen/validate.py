@@ -54,7 +54,7 @@ PROPOSAL_FIELDS = (
     "key",
     "cite",
 )
-FIGURE_FIELDS = ("id", "label", "value", "unit", "as_of", "note", "key", "cite")
+FIGURE_FIELDS = ("id", "label", "value", "unit", "derived", "as_of", "note", "key", "cite")
 GROUPINGS = ("topic", "actor")
 
 
@@ -140,6 +140,7 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
         audience=f.text("audience"),
         marking=f.text("marking"),
         as_of=f.date("as_of"),
+        as_of_loc=f.loc("as_of"),
         summary=f.text("summary"),
         template=f.text("template"),
         template_loc=f.loc("template"),
@@ -186,6 +187,7 @@ def _position(node: Node, report: Report) -> Position | None:
         as_of,
         cite,
         key=f.flag("key"),
+        as_of_loc=f.loc("as_of"),
         actor=actor or "",
         stance=stance or "",
         role=role,
@@ -213,6 +215,7 @@ def _proposal(node: Node, report: Report) -> Proposal | None:
         as_of,
         cite,
         key=f.flag("key"),
+        as_of_loc=f.loc("as_of"),
         title=title or "",
         status=status or "proposed",
         proposed_by=by,
@@ -242,18 +245,21 @@ def _figure(node: Node, report: Report) -> Figure | None:
     item_id, cite = f.identifier(), _citations(f, report)
     label = f.text("label", required=True, example="UK defence spending")
     value = f.text("value", required=True, example='"2.3"')
-    unit, note, as_of = f.text("unit"), f.text("note"), f.date("as_of")
+    unit, note, as_of, derived = f.text("unit"), f.text("note"), f.date("as_of"), f.text("derived")
     return Figure(
         item_id or "",
         f.node.loc,
         as_of,
         cite,
         key=f.flag("key"),
+        as_of_loc=f.loc("as_of"),
         label=label or "",
         value=value or "",
         value_loc=f.loc("value"),
         unit=unit,
         note=note,
+        derived=derived,
+        derived_loc=f.loc("derived") if derived else None,
     )
 
 

@@ -14,7 +14,9 @@ import pytest
 from click.testing import Result
 
 from briefgen import build
-from briefgen.citations import SourceText, context, locate, nearest, value_in
+from briefgen.figures import value_problem
+from briefgen.hints import nearest
+from briefgen.matching import SourceText, context, locate
 from briefgen.normalise import normalise
 from conftest import MINIMAL_CATALOGUE, build_tree, minimal_files, run_cli
 
@@ -338,21 +340,22 @@ def test_nearest_of_nothing_is_none() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "texts"),
+    ("value", "unit", "texts"),
     [
-        ("100000", ["would need around 100,000 troops"]),
-        ("100,000", ["would need around 100,000 troops"]),
-        ("100,000", ["would need around 100000 troops"]),
-        ("2.5", ["to increase defence spending to 2.5%"]),
-        ("two-fifths", ["with the UK contributing about two–fifths"]),
-        ("two to three", ["within two to three months"]),
-        ("one", ["a one-month pause"]),
-        ("660", ["a £660 billion plan"]),
-        ("2.3", ["no figure here", "spends around 2.3% of GDP"]),
+        ("100000", "troops", ["would need around 100,000 troops"]),
+        ("100,000", "troops", ["would need around 100,000 troops"]),
+        ("100,000", None, ["would need around 100000 troops"]),
+        ("2.5", "% of GDP", ["to increase defence spending to 2.5%"]),
+        ("two-fifths", None, ["with the UK contributing about two–fifths"]),
+        ("two to three", "months", ["within two to three months"]),
+        ("one", "month", ["a one-month pause"]),
+        ("660", "£ billion", ["a £660 billion plan"]),
+        ("660", "£bn", ["a £660 billion plan"]),
+        ("2.3", "% of GDP", ["no figure here", "spends around 2.3% of GDP"]),
     ],
 )
-def test_value_in_quoted_words(value: str, texts: list[str]) -> None:
-    assert value_in(value, texts)
+def test_value_in_quoted_words(value: str, unit: str | None, texts: list[str]) -> None:
+    assert value_problem(value, unit, texts) is None
 
 
 @pytest.mark.parametrize(
@@ -368,7 +371,7 @@ def test_value_in_quoted_words(value: str, texts: list[str]) -> None:
     ],
 )
 def test_value_not_in_quoted_words(value: str, texts: list[str]) -> None:
-    assert not value_in(value, texts)
+    assert value_problem(value, None, texts) is not None
 
 
 # --- end to end: `briefgen check` in small workspaces -------------------------------------
@@ -448,7 +451,7 @@ def test_check_reports_quote_not_found_with_the_nearest_passage(
         sources__news_txt=WRAPPED,
         briefs__test_yaml=BRIEF_HEAD
         + cites(
-            ("news", "key elements"),
+            ("news", "the “key elements” of"),
             ("news", "a US security guarantee was the best way to effectively deter Russia"),
         ),
     )
@@ -457,7 +460,8 @@ def test_check_reports_quote_not_found_with_the_nearest_passage(
     assert len(errors) == 1
     message = errors[0]
     assert message.startswith('briefs/test.yaml:14:16: error: quote not found in source "news"')
-    assert "line 2" in message
+    assert "lines 2–3" in message
+    assert 'you wrote "best", the source has "only"' in message
     assert "security guarantee was the only" in message
     assert "1 of 2 citations verified" in result.stdout
 
@@ -586,28 +590,30 @@ def test_check_accepts_a_figure_value_written_without_separators(
         monkeypatch,
         sources__news_txt=WRAPPED,
         briefs__test_yaml=BRIEF_HEAD
-        + cites(("news", "key elements"))
+        + cites(("news", "the “key elements” of"))
         + figure(value, "such a force would need around 100,000 troops"),
     )
     assert result.exit_code == 0, result.stderr
     assert "warning" not in result.stderr
 
 
-def test_check_warns_when_a_figure_value_is_not_in_its_quote(
+def test_check_fails_when_a_figure_value_is_not_in_its_quote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     brief = (
-        BRIEF_HEAD + cites(("news", "key elements")) + figure('"80000"', "around 100,000 troops")
+        BRIEF_HEAD
+        + cites(("news", "the “key elements” of"))
+        + figure('"80000"', "around 100,000 troops")
     )
     result = check_in(tmp_path, monkeypatch, sources__news_txt=WRAPPED, briefs__test_yaml=brief)
-    assert result.exit_code == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
-    assert len(warnings) == 1
+    assert result.exit_code == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1
     value_line = brief.splitlines().index('    value: "80000"') + 1
-    assert warnings[0].startswith(f"briefs/test.yaml:{value_line}:")
-    assert 'figure "force-size"' in warnings[0]
-    assert '"80000"' in warnings[0]
-    assert run_cli("check", "--strict").exit_code == 1
+    assert errors[0].startswith(f"briefs/test.yaml:{value_line}:")
+    assert 'figure "force-size"' in errors[0]
+    assert '"80000"' in errors[0]
+    assert "(they give 100,000)" in errors[0]
 
 
 # --- end to end: the sample workspace -------------------------------------------------------

@@ -53,7 +53,9 @@ def test_data_error_exit_1_with_location(tmp_path: Path, monkeypatch: pytest.Mon
     result = run_cli("check")
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        'briefs/test.yaml:12:16: error: quote not found in source "news" (news.txt); the nearest passage, line 1'
+        'briefs/test.yaml:12:16: error: quote not found in source "news" (news.txt); you wrote "six", '
+        'the source has "five"; the nearest passage, line 1 (94% alike) reads: "the plan would cost '
+        '“£2.5 billion” over five years"\n'
     )
     assert result.stdout == "1 brief, 2 items, 1 of 2 citations verified, 0 warnings, 1 error\n"
 

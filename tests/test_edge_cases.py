@@ -253,18 +253,21 @@ def test_far_future_month_does_not_crash(tmp_path: Path, monkeypatch: pytest.Mon
     make(
         tmp_path, monkeypatch, **{"config.yaml": "stale_after_days: 3\n", "briefs/test.yaml": brief}
     )
-    assert run_cli("check").exit_code == 0
-    assert run_cli("build", "--format", "md").exit_code == 0
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert 'briefs/test.yaml:2:8: error: "as_of" 9999-12 is in the future' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_cli("build", "--format", "md").exit_code == 1
 
 
 def test_figure_value_is_compared_as_whole_numbers() -> None:
-    from briefgen.citations import value_in
+    from briefgen.figures import value_problem
 
-    assert not value_in("3", ["around 2.3% of GDP"])
-    assert not value_in("5", ["increasing defence spending to 2.5%"])
-    assert value_in("2.5", ["increasing defence spending to 2.5%"])
-    assert value_in("100000", ["around 100,000 troops"])
-    assert value_in("two to three", ["within two to three months"])
+    assert value_problem("3", "%", ["around 2.3% of GDP"])
+    assert value_problem("5", "%", ["increasing defence spending to 2.5%"])
+    assert value_problem("2.5", "%", ["increasing defence spending to 2.5%"]) is None
+    assert value_problem("100000", None, ["around 100,000 troops"]) is None
+    assert value_problem("two to three", None, ["within two to three months"]) is None
 
 
 def test_link_loops_are_refused_not_internal_errors(

@@ -19,10 +19,10 @@ CASES = [("brief", "md"), ("brief", "html"), ("card", "md"), ("card", "html")]
 def test_sample_output_matches_golden(
     sample: Path, layout: str, fmt: str, request: pytest.FixtureRequest
 ) -> None:
-    result = build(formats=[fmt], layout=layout)
+    result = build(formats=[fmt], layouts=(layout,))
     assert not result.report.problems
-    actual = (sample / "build" / f"london-summit.{fmt}").read_text(encoding="utf-8")
     name = f"london-summit.{fmt}" if layout == "brief" else f"london-summit.{layout}.{fmt}"
+    actual = (sample / "build" / name).read_text(encoding="utf-8")
     path = GOLDEN / name
     if request.config.getoption("--update-golden"):
         path.write_text(actual, encoding="utf-8")

@@ -76,10 +76,10 @@ def test_a_workspace_layout_selected_by_the_brief(
     )
     result = run_cli("build", "--format", "html", "--format", "md")
     assert result.exit_code == 0, result.stderr
-    assert "<p>No appendix.</p>" in (root / "build" / "test.html").read_text()
-    assert (
-        "## Sources" in (root / "build" / "test.md").read_text()
-    )  # no letter.md.j2: the brief's Markdown
+    # each layout writes its own names; with no letter.md.j2 the Markdown is the brief's
+    assert "<p>No appendix.</p>" in (root / "build" / "test.letter.html").read_text()
+    assert "## Sources" in (root / "build" / "test.letter.md").read_text()
+    assert not (root / "build" / "test.html").exists()
 
 
 def test_unknown_template_in_a_brief_is_an_error_at_its_line(
@@ -97,7 +97,7 @@ def test_unknown_template_in_a_brief_is_an_error_at_its_line(
 def test_card_layout_from_the_brief(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make(tmp_path, monkeypatch, **{"briefs/test.yaml": "template: card\n" + MINIMAL_BRIEF})
     assert run_cli("build", "--format", "html").exit_code == 0
-    html = (root / "build" / "test.html").read_text()
+    html = (root / "build" / "test.card.html").read_text()
     assert 'class="layout-card"' in html
     assert "Meeting card" in html
 

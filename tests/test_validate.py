@@ -473,16 +473,17 @@ def test_source_cited_only_by_an_invalid_item_is_not_called_uncited(workspace: P
     ]
 
 
-def test_figure_value_not_in_quote_is_a_warning_at_the_value_line(workspace: Path) -> None:
+def test_figure_value_not_in_quote_is_an_error_at_the_value_line(workspace: Path) -> None:
     build_tree(
         workspace,
         {"briefs/test.yaml": MINIMAL_BRIEF.replace('value: "2.5"', 'value: "3.1"')},
     )
     result = run_cli("check")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert problems(result.stderr) == [
-        'briefs/test.yaml:16:12: warning: figure "plan-cost": value "3.1" is not in its '
-        "quoted words; quote the passage that gives the number"
+        'briefs/test.yaml:16:12: error: figure "plan-cost": value "3.1" (unit "£ billion") is not '
+        "in its quoted words (they give £2.5 billion); correct the value and unit, quote the "
+        "passage that gives the number, or, for a calculated figure, give the working in  derived:"
     ]
 
 

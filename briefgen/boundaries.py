@@ -1,0 +1,115 @@
+"""Where words and numbers begin and end, so that a quote never cuts one in two.
+
+The test runs on normalised text (see `normalise`), consulting the original text
+only where normalising loses the difference: a hyphen inside a word ("two-fifths")
+and a spaced dash ("troops - with") both become "-", and a non-breaking space that
+groups digits ("100 000") becomes an ordinary space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefgen.normalise import Normalised
+
+_WORD_HYPHENS = "-\u2010\u2011"
+_GROUPING_SPACES = "\u00a0\u2009\u202f"
+_WORDS = re.compile(r"[^\W_]+(?:[-'.,%][^\W_]+)*%?")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A whole word or number of the original text, at original offsets [start, end)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def kind(self) -> str:
+        return "number" if any(c.isdigit() for c in self.text) else "word"
+
+
+def words(normalised_text: str) -> list[str]:
+    """The words and numbers of a normalised text ("2.3%", "two-fifths" and "haven't" are one each)."""
+    return _WORDS.findall(normalised_text)
+
+
+def joined(form: Normalised, original: str, i: int) -> bool:
+    """Whether normalised characters i-1 and i belong to the same word or number."""
+    hay = form.text
+    if i <= 0 or i >= len(hay):
+        return False
+    a, b = hay[i - 1], hay[i]
+    before = hay[i - 2] if i >= 2 else ""
+    after = hay[i + 1] if i + 1 < len(hay) else ""
+    if a.isalnum() and b.isalnum():
+        return True
+    if a.isdigit() and (b == "%" or (b in ".," and after.isdigit())):  # 2|%  2|.3  100|,000
+        return True
+    if b.isdigit() and a in ".," and before.isdigit():  # 2.|3  100,|000
+        return True
+    if (a.isdigit() and b == " ") or (a == " " and b.isdigit()):  # 100| 000 with a no-break space
+        return _grouping(form, original, i if b == " " else i - 1)
+    if a.isalpha() and b == "'":  # haven|'t
+        return after.isalpha()
+    if a == "'" and b.isalpha():  # haven'|t
+        return before.isalpha()
+    if a.isalnum() and b == "-":  # two|-fifths
+        return after.isalnum() and _word_hyphen(form, original, i)
+    if a == "-" and b.isalnum():  # two-|fifths
+        return before.isalnum() and _word_hyphen(form, original, i - 1)
+    return False
+
+
+def _word_hyphen(form: Normalised, original: str, at: int) -> bool:
+    """Whether the "-" at normalised offset `at` was a hyphen written inside a word, not a dash."""
+    start, end = form.starts[at], form.ends[at]
+    dash = original[start:end]
+    if len(dash) != 1 or start == 0 or end >= len(original):
+        return False
+    if original[start - 1].isspace() or original[end].isspace():
+        return False
+    if dash in _WORD_HYPHENS:
+        return True
+    return dash == "–" and original[start - 1].isdigit() and original[end].isdigit()  # 2–3
+
+
+def _grouping(form: Normalised, original: str, space: int) -> bool:
+    """Whether the space at normalised `space` is a non-breaking space grouping digits (100 000)."""
+    hay = form.text
+    if not (0 <= space < len(hay) and hay[space] == " "):
+        return False
+    start, end = form.starts[space], form.ends[space]
+    if original[start:end] not in _GROUPING_SPACES:
+        return False
+    group = hay[space + 1 : space + 4]
+    follow = hay[space + 4 : space + 5]
+    return (
+        len(group) == 3
+        and group.isdigit()
+        and not follow.isdigit()
+        and hay[space - 1 : space].isdigit()
+    )
+
+
+def cut_at(form: Normalised, original: str, start: int, end: int) -> tuple[str, int] | None:
+    """("start" or "end", the offset) where the normalised range [start, end) cuts a word or
+    number, or None when it begins and ends on boundaries."""
+    if joined(form, original, start):
+        return "start", start
+    if joined(form, original, end):
+        return "end", end
+    return None
+
+
+def token_at(form: Normalised, original: str, i: int) -> Token:
+    """The whole word or number that the boundary at normalised offset i falls inside."""
+    left, right = i - 1, i
+    while left > 0 and joined(form, original, left):
+        left -= 1
+    while right + 1 < len(form.text) and joined(form, original, right + 1):
+        right += 1
+    start, end = form.original_span(left, right + 1)
+    return Token(start, end, original[start:end])

@@ -1,0 +1,213 @@
+"""A figure against the words it cites: the same number, scale, currency and sign.
+
+A figure's value (with its unit) must stand in its quoted words as the same whole
+number: grouping is ignored (100,000 = 100000 = 100 000), the decimal point and the
+sign are not, and a scale or currency in the value or unit ("£ billion", "bn", "%")
+must stand next to that number in the quote. A calculated figure states its working
+in `derived`, whose numbers must then stand in the quotes instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from briefgen.errors import Report, clip
+from briefgen.models import Figure
+from briefgen.normalise import find_all, normalise
+
+SCALES = {
+    "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6,
+    "billion": 9, "bn": 9, "b": 9, "trillion": 12, "tn": 12, "trn": 12,
+}  # fmt: skip
+_ATTACHED_ONLY = {"k", "m", "b"}  # "5m" is five million; "5 m" may be five metres
+CURRENCIES = {
+    "£": "£", "gbp": "£", "pound": "£", "pounds": "£", "sterling": "£",
+    "$": "$", "us$": "$", "usd": "$", "dollar": "$", "dollars": "$",
+    "€": "€", "eur": "€", "euro": "€", "euros": "€", "¥": "¥", "jpy": "¥", "yen": "¥",
+}  # fmt: skip
+_NUMBER = re.compile(
+    r"(?P<cur>us\$|[£$€¥]|\b(?:gbp|usd|eur|jpy)\b)?\s?"
+    r"(?<![\w.,])(?P<sign>[-+](?=\d))?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?![\d])(?P<pct>\s?%|\s?per ?cent\b)?"
+    r"(?:(?P<near>\s?-?)(?P<scale>thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
+    r"(?:\s(?P<cur2>pounds?|sterling|dollars?|euros?|yen|gbp|usd|eur)\b)?"
+)
+_SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![a-z])")
+_UNIT_WORD = re.compile(r"us\$|[£$€¥%]|[a-z]+")
+_NUMBER_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+        "eighty ninety hundred thousand million billion trillion half halves third thirds "
+        "quarter quarters fifth fifths sixth sixths seventh sevenths eighth eighths ninth ninths "
+        "tenth tenths dozen double twice triple treble",
+    )
+)
+_WORD_GROUP = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number as it stands in text, with what is written next to it."""
+
+    text: str
+    number: Decimal
+    scale: int  # the power of ten a scale word gives ("billion": 9)
+    currency: str | None
+    percent: bool
+
+    @property
+    def magnitude(self) -> Decimal:
+        return self.number.scaleb(self.scale)
+
+
+def _clean(text: str) -> str:
+    """Lower case, one kind of minus and of space; the decimal point and digits kept as written."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[\u2212\u2012\u2013\u2010\u2011\ufe63\uff0d]", "-", text)
+    return re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
+
+
+def amounts(text: str) -> list[Amount]:
+    """Every number in `text`, with its sign, scale word, currency and percent sign."""
+    found = []
+    for m in _NUMBER.finditer(_clean(text)):
+        scale_word = m["scale"] or ""
+        if scale_word in _ATTACHED_ONLY and m["near"]:
+            scale_word = ""
+        digits = m["num"].replace(",", "").replace(" ", "")
+        number = Decimal(digits) * (-1 if m["sign"] == "-" else 1)
+        currency = CURRENCIES.get(m["cur"] or "") or CURRENCIES.get(m["cur2"] or "")
+        found.append(
+            Amount(m[0].strip(), number, SCALES.get(scale_word, 0), currency, bool(m["pct"]))
+        )
+    return found
+
+
+def unit_terms(unit: str | None) -> tuple[int, str | None, bool]:
+    """The scale, currency and percent a unit carries ("£ billion": 9, "£", False)."""
+    scale, currency, percent = 0, None, False
+    text = _clean(unit or "").strip()
+    short = _SHORT_SCALE_UNIT.match(text)  # "£m", "$bn", "k": a short scale leading the unit
+    if short:
+        scale = SCALES[short["scale"]]
+    words = _UNIT_WORD.findall(text.replace("per cent", "%").replace("percent", "%"))
+    for word in words:
+        if word == "%":
+            percent = True
+        elif word in SCALES and word not in _ATTACHED_ONLY:
+            scale = max(scale, SCALES[word])
+        elif word in CURRENCIES:
+            currency = CURRENCIES[word]
+    return scale, currency, percent
+
+
+def check_figure(figure: Figure, report: Report) -> None:
+    """Report a figure whose value (or working) is not what its quoted words say."""
+    spans = [c.span.text for c in figure.cite if c.span is not None]
+    if len(spans) != len(figure.cite) or not spans or not figure.value:
+        return  # nothing cited, or a quote not found: already reported
+    if figure.derived:
+        problem = _check_working(figure.derived, spans)
+        where = figure.derived_loc or figure.loc
+    else:
+        problem = value_problem(figure.value, figure.unit, spans)
+        where = figure.value_loc or figure.loc
+    if problem:
+        report.error(f'figure "{figure.id}": {problem}', where)
+
+
+def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | None:
+    """Why `value` (with `unit`) is not borne out by the quoted texts, or None when it is."""
+    quoted_amounts = [a for t in texts for a in amounts(t)]
+    wanted = amounts(value)
+    if not wanted:
+        return _words_problem(value, texts)
+    unit_scale, unit_currency, unit_percent = unit_terms(unit)
+    for amount in wanted:
+        scale = amount.scale or unit_scale
+        currency = amount.currency or unit_currency
+        percent = amount.percent or unit_percent
+        magnitude = amount.number.scaleb(scale)
+        same = [a for a in quoted_amounts if a.magnitude == magnitude]
+        claim = _shown(amount.text, unit)
+        rescaled = [a for a in quoted_amounts if a.number == amount.number and a.scale != scale]
+        if not same and rescaled:
+            return (
+                f"{claim} does not have the scale of the quote, which gives {_list(rescaled)}; "
+                'write the scale in the unit as the quote does (for example  unit: "£ billion")'
+            )
+        if not same:
+            return (
+                f"{claim} is not in its quoted words{_they_give(quoted_amounts)}; correct the value "
+                "and unit, quote the passage that gives the number, or, for a calculated figure, "
+                "give the working in  derived:"
+            )
+        if currency and not any(a.currency == currency for a in same):
+            return (
+                f'{claim} needs the currency "{currency}" next to the number in the quote, which '
+                f"gives {_list(same)}; correct the unit or quote the passage with the currency"
+            )
+        if percent != any(a.percent for a in same):
+            need = "a percentage" if percent else "not a percentage"
+            return f"{claim} is {need}, but the quote gives {_list(same)}; " + (
+                'remove "%" from the value and unit' if percent else 'add "%" to the unit'
+            )
+    return None
+
+
+def _check_working(derived: str, texts: Sequence[str]) -> str | None:
+    """Why the working of a calculated figure does not rest on its quotes, or None."""
+    quoted_amounts = [a for t in texts for a in amounts(t)]
+    hay = [normalise(t).text for t in texts]
+    numbers = amounts(derived)
+    number_words = [
+        group
+        for group in _WORD_GROUP.findall(normalise(re.sub(r"\d[\d.,]*", " ", derived)).text)
+        if any(part in _NUMBER_WORDS for part in group.split("-"))
+    ]
+    if not numbers and not number_words:
+        return (
+            f'"derived: {clip(derived, 60)}" gives no numbers; write the working with the quoted '
+            "numbers it starts from, for example  derived: two-fifths of 100,000"
+        )
+    for amount in numbers:
+        if not any(a.magnitude == amount.magnitude for a in quoted_amounts):
+            return (
+                f'"{amount.text}" in derived is not in the quoted words'
+                f"{_they_give(quoted_amounts)}; quote the passage that gives it"
+            )
+    for group in number_words:
+        if not any(find_all(group, h) for h in hay):
+            return (
+                f'"{group}" in derived is not in the quoted words; quote the passage that gives it'
+            )
+    return None
+
+
+def _words_problem(value: str, texts: Sequence[str]) -> str | None:
+    needle = normalise(value).text
+    if any(find_all(needle, normalise(t).text) for t in texts):
+        return None
+    return (
+        f'value "{clip(value, 60)}" is not in its quoted words; write it as the source does, '
+        "or quote the passage that gives it"
+    )
+
+
+def _shown(value: str, unit: str | None) -> str:
+    return f'value "{clip(value, 40)}"' + (f' (unit "{clip(unit, 40)}")' if unit else "")
+
+
+def _they_give(found: list[Amount]) -> str:
+    return f" (they give {_list(found)})" if found else " (they give no number)"
+
+
+def _list(found: list[Amount]) -> str:
+    return ", ".join(dict.fromkeys(a.text for a in found[:6]))

@@ -1,0 +1,156 @@
+"""Why a quote was not found, in words that tell the user what to change.
+
+Every search here is bounded: a quote of any length against a source of any size
+is answered in well under a second, so `check` stays quick and interruptible.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from rapidfuzz import fuzz
+
+from briefgen.boundaries import joined
+from briefgen.errors import clip
+from briefgen.matching import Cut, SourceText, find_quote
+from briefgen.models import Source, Span
+from briefgen.normalise import display, find_all, normalise
+
+WHOLE_SCAN_CHARS = 500_000  # a larger source is searched only around the quote's words
+MAX_NEEDLE_CHARS = 300  # a longer quote is compared by its first words
+MAX_WINDOWS = 200
+ALIKE_WORDS = 80  # from this similarity on, the differing words are named
+ALIKE_PASSAGE = 50  # below this, nothing is offered as the nearest passage
+MAX_DIFFERENCES = 3
+MARGIN_CHARS = 80  # source words either side of the nearest passage, for aligning words
+NEAR_CHARS = 60  # two parts this close are one passage with words left out, not two passages
+_WORD = re.compile(r"[^\W_]+(?:[-'’.,%][^\W_]+)*%?")
+
+
+def not_found(
+    quote: str, source: Source, text: SourceText, texts: dict[str, SourceText], cut: Cut | None
+) -> str:
+    """The message for a quote that is not in its source."""
+    if cut is not None:
+        side = "ends" if cut.side == "end" else "begins"
+        return (
+            f'quote {side} inside "{clip(cut.token, 60)}" (line {cut.line}); '
+            f"extend it to the whole {cut.kind}"
+        )
+    message = f'quote not found in source "{source.id}" ({source.file})'
+    for other_id, other in texts.items():
+        if other_id != source.id:
+            span = find_quote(quote, other).span
+            if span is not None:
+                return f'{message}, but it is in "{other_id}" at line {span.line}: write  source: {other_id}'
+    stitched = _stitched(quote, text)
+    if stitched:
+        return f"{message}: {stitched}"
+    near = nearest(quote, text)
+    if near is None or near[1] < ALIKE_PASSAGE:
+        return f"{message}, and nothing there is close to it; check the source id and copy the words from the file"
+    span, score = near
+    where = f"the nearest passage, {span.where} ({score:.0f}% alike)"
+    margin = text.text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
+    differences = word_differences(quote, display(margin)) if score >= ALIKE_WORDS else ""
+    if differences:
+        return f'{message}; {differences}; {where} reads: "{clip(span.text, 200)}"'
+    return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
+
+
+def _stitched(quote: str, text: SourceText) -> str | None:
+    """A description of a quote joined from two separate passages of the source, or None."""
+    words = quote.split()
+    if len(words) < 4 or len(quote) > 20 * MAX_NEEDLE_CHARS:
+        return None
+    low, high = 0, len(words)  # the longest opening run of words found in the source
+    while low < high:
+        mid = (low + high + 1) // 2
+        if find_quote(" ".join(words[:mid]), text).span is not None:
+            low = mid
+        else:
+            high = mid - 1
+    if low < 2 or len(words) - low < 2:
+        return None
+    first = find_quote(" ".join(words[:low]), text).span
+    seconds = find_quote(" ".join(words[low:]), text).spans
+    if first is None or not seconds:
+        return None
+    if any(0 <= s.start - first.end <= NEAR_CHARS for s in seconds):
+        return None  # a word or two left out between them: the word differences say which
+    second = seconds[0]
+    return (
+        f'it joins two separate passages, "{clip(" ".join(words[:low]), 60)}" ({first.where}) '
+        f'and "{clip(" ".join(words[low:]), 60)}" ({second.where}); cite them as two quotes, '
+        "each with its own - source: and quote: lines"
+    )
+
+
+def word_differences(quote: str, passage: str) -> str:
+    """'you wrote "start", the source has "open"' for the words that differ; `passage` may
+    run on either side of the quote (those words are not differences)."""
+    mine, theirs = _WORD.findall(display(quote)), _WORD.findall(passage)
+    keys = [normalise(w).text for w in mine], [normalise(w).text for w in theirs]
+    opcodes = difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes()
+    found: list[str] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        wrote, has = " ".join(mine[i1:i2]), " ".join(theirs[j1:j2])
+        if tag == "replace":
+            found.append(f'you wrote "{clip(wrote, 40)}", the source has "{clip(has, 40)}"')
+        elif tag == "delete":
+            found.append(f'you wrote "{clip(wrote, 40)}", which the source does not have there')
+        elif tag == "insert" and 0 < i1 < len(mine):  # words missing inside the quote
+            found.append(f'the source has "{clip(has, 40)}" after "{mine[i1 - 1]}"')
+    if not found:
+        return ""
+    more = len(found) - MAX_DIFFERENCES
+    shown = "; ".join(found[:MAX_DIFFERENCES])
+    return shown + (f"; and {more} more difference{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def nearest(quote: str, source: SourceText) -> tuple[Span, float] | None:
+    """The passage of the source most like `quote`, and how alike (0-100).
+
+    A long quote is compared by its opening words, and a large source only around
+    the quote's longest words, so that the search takes a bounded time.
+    """
+    needle = normalise(quote).text
+    if len(needle) > MAX_NEEDLE_CHARS:
+        cut = needle.rfind(" ", 0, MAX_NEEDLE_CHARS)
+        needle = needle[: cut if cut > 0 else MAX_NEEDLE_CHARS]
+    hay = source.plain
+    if not needle or not hay.text:
+        return None
+    found, offset = None, 0
+    for begin, window in _windows(needle, hay.text):
+        here = fuzz.partial_ratio_alignment(needle, window)
+        if here is not None and (found is None or here.score > found.score):
+            found, offset = here, begin
+    if found is None or found.dest_end <= found.dest_start:
+        return None
+    first, last = offset + found.dest_start, offset + found.dest_end
+    while first > 0 and joined(hay, source.text, first):  # whole words and numbers only
+        first -= 1
+    while last < len(hay.text) and joined(hay, source.text, last):
+        last += 1
+    while first < last and hay.text[first] == " ":
+        first += 1
+    while last > first and hay.text[last - 1] == " ":
+        last -= 1
+    if last <= first:
+        return None
+    return source.span(*hay.original_span(first, last)), found.score
+
+
+def _windows(needle: str, hay: str) -> list[tuple[int, str]]:
+    """Where to look for a near match: all of a small source; in a large one, the stretches
+    around the quote's longest words (a fuzzy scan of megabytes would take seconds)."""
+    if len(hay) <= WHOLE_SCAN_CHARS:
+        return [(0, hay)]
+    width = len(needle) * 2 + 200
+    starts: set[int] = set()
+    for word in sorted(set(needle.split()), key=len, reverse=True)[:4]:
+        for hit in find_all(word, hay)[:50]:
+            starts.add(max(0, hit - width))
+    return [(begin, hay[begin : begin + 2 * width]) for begin in sorted(starts)[:MAX_WINDOWS]]

@@ -1,0 +1,165 @@
+"""Finding a quote in a source: normalised, on word boundaries, mapped back to lines."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from briefgen.boundaries import cut_at, token_at
+from briefgen.models import Span
+from briefgen.normalise import Normalised, display, normalise
+
+CONTEXT_CHARS = 240
+MAX_PLACES = 50  # places of a repeated quote that are worked out in full
+MAX_HITS = 10_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*Â*(?=\s)|\n\s*\n")
+
+
+@dataclass
+class SourceText:
+    """A source file's text with its normalised forms and line index, built once."""
+
+    text: str
+    _line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    @cached_property
+    def digest(self) -> str:
+        """A short SHA-256 of the file's bytes, so a reader can tell which version was cited."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
+
+    @cached_property
+    def plain(self) -> Normalised:
+        return normalise(self.text)
+
+    @cached_property
+    def dehyphenated(self) -> Normalised:
+        return normalise(self.text, dehyphenate=True)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def span(self, start: int, end: int, occurrences: int = 1) -> Span:
+        line, col = self.line_col(start)
+        end_line, end_col = self.line_col(max(start, end - 1))
+        before, after = context(self.text, start, end)
+        return Span(
+            start,
+            end,
+            line,
+            col,
+            end_line,
+            end_col,
+            before,
+            display(self.text[start:end]),
+            after,
+            occurrences,
+        )
+
+
+def context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The rest of the sentence(s) around [start, end), cut to a readable length."""
+    lead = text[max(0, start - CONTEXT_CHARS) : start]
+    ends = list(_SENTENCE_END.finditer(lead))
+    if ends:
+        lead = lead[ends[-1].end() :]
+    elif start > CONTEXT_CHARS:
+        lead = "…" + lead[lead.find(" ") + 1 :] if " " in lead else "…" + lead
+    tail = text[end : end + CONTEXT_CHARS]
+    stop = _SENTENCE_END.search(tail)
+    if stop:
+        tail = tail[: stop.end()]
+    elif end + CONTEXT_CHARS < len(text):
+        tail = (tail[: tail.rfind(" ")] if " " in tail else tail) + "…"
+    return _keep_edges(lead, display(lead), leading=True), _keep_edges(
+        tail, display(tail), leading=False
+    )
+
+
+def _keep_edges(raw: str, shown: str, leading: bool) -> str:
+    """Keep the one space between context and quote that `display` strips."""
+    if not shown:
+        return ""
+    if leading:
+        return shown + " " if raw[-1:].isspace() else shown
+    return " " + shown if raw[:1].isspace() else shown
+
+
+@dataclass(frozen=True)
+class Found:
+    """What looking for a quote found: the places it stands on word boundaries (first
+    few), how many there are, and, when it stands only inside longer words or numbers,
+    the word or number it cuts."""
+
+    spans: tuple[Span, ...] = ()
+    count: int = 0
+    ambiguous: bool = False
+    cut: Cut | None = None
+
+    @property
+    def span(self) -> Span | None:
+        return self.spans[0] if self.spans else None
+
+
+@dataclass(frozen=True)
+class Cut:
+    side: str  # "start" or "end"
+    token: str
+    kind: str  # "word" or "number"
+    line: int
+
+
+def find_quote(quote: str, source: SourceText) -> Found:
+    """Every place `quote` stands in the source, beginning and ending on word boundaries.
+
+    The quote is looked for as written, then with hyphens inside words ignored (so a
+    word broken across a hard-wrapped line still matches). A quote that stands in the
+    source only as part of longer words or numbers ("2" of "2.3%") is not found; the
+    first such place is described instead.
+    """
+    cut: Cut | None = None
+    for form, dehyphenate in ((source.plain, False), (source.dehyphenated, True)):
+        needle = normalise(quote, dehyphenate=dehyphenate).text
+        candidates = [needle]
+        if len(needle) > 2 and needle[0] == needle[-1] and needle[0] in "\"'":
+            candidates.append(needle[1:-1].strip())
+        for candidate in candidates:
+            clean: list[int] = []
+            for hit in _occurrences(candidate, form.text):
+                where = cut_at(form, source.text, hit, hit + len(candidate))
+                if where is None:
+                    clean.append(hit)
+                elif cut is None:
+                    token = token_at(form, source.text, where[1])
+                    shown = display(token.text)
+                    cut = Cut(where[0], shown, token.kind, source.line_col(token.start)[0])
+            if clean:
+                spans = tuple(
+                    source.span(*form.original_span(h, h + len(candidate)), len(clean))
+                    for h in clean[:MAX_PLACES]
+                )
+                contexts = {(s.before, s.text, s.after) for s in spans}
+                return Found(spans, len(clean), len(contexts) > 1)
+    return Found(cut=cut)
+
+
+def _occurrences(needle: str, haystack: str) -> list[int]:
+    """Start offsets of `needle` in `haystack`, word boundaries or not (at most MAX_HITS)."""
+    found: list[int] = []
+    start = haystack.find(needle) if needle else -1
+    while start >= 0 and len(found) < MAX_HITS:
+        found.append(start)
+        start = haystack.find(needle, start + 1)
+    return found
+
+
+def locate(quote: str, source: SourceText) -> tuple[Span | None, bool]:
+    """The first place `quote` stands in the source, and whether its occurrences differ in context."""
+    found = find_quote(quote, source)
+    return found.span, found.ambiguous
