@@ -15,7 +15,8 @@ from briefgen.normalise import Normalised
 
 _WORD_HYPHENS = "-\u2010\u2011"
 _GROUPING_SPACES = "\u00a0\u2009\u202f"
-_WORDS = re.compile(r"[^\W_]+(?:[-'.,%][^\W_]+)*%?")
+_WORDS = re.compile(r"[^\W_]+(?:[-'.,:/%][^\W_]+)*%?")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana, CJK
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class Token:
 
 def words(normalised_text: str) -> list[str]:
     """The words and numbers of a normalised text ("2.3%", "two-fifths" and "haven't" are one each)."""
-    return _WORDS.findall(normalised_text)
+    found = _WORDS.findall(normalised_text)
+    return [c for w in found for c in (_UNSPACED.findall(w) or [w])]  # a CJK character is a word
 
 
 def joined(form: Normalised, original: str, i: int) -> bool:
@@ -46,9 +48,9 @@ def joined(form: Normalised, original: str, i: int) -> bool:
     after = hay[i + 1] if i + 1 < len(hay) else ""
     if a.isalnum() and b.isalnum():
         return True
-    if a.isdigit() and (b == "%" or (b in ".," and after.isdigit())):  # 2|%  2|.3  100|,000
+    if a.isdigit() and (b == "%" or (b in ".,:/" and after.isdigit())):  # 2|%  2|.3  100|,000
         return True
-    if b.isdigit() and a in ".," and before.isdigit():  # 2.|3  100,|000
+    if b.isdigit() and a in ".,:/" and before.isdigit():  # 2.|3  100,|000  10:|30  2/|3
         return True
     if (a.isdigit() and b == " ") or (a == " " and b.isdigit()):  # 100| 000 with a no-break space
         return _grouping(form, original, i if b == " " else i - 1)

@@ -32,6 +32,10 @@ _ALLOWED_SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "n
 _RESOLVER = yaml.resolver.Resolver()
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_NEW_ITEM_HINT = (
+    'if this starts another citation, begin it with "- " as a new list item:  '
+    "- source: ... then  quote: ... under it"
+)
 
 
 @dataclass
@@ -363,6 +367,11 @@ class _Builder:
             self.report.error(f"{event.value!r} is not a valid {tag.removeprefix(_STD)}", loc)
             return None
 
+    def in_citations(self, name: str) -> bool:
+        """Whether a key of this name is being set inside a cite: list or entry."""
+        keys = [key[0] for key in self.pending_key[:-1] if key is not None]
+        return name in ("source", "quote") and "cite" in keys[-2:]
+
     def attach(self, node: Node, mark: Any) -> bool:
         if not self.stack:
             self.root = node
@@ -382,7 +391,8 @@ class _Builder:
         if name in parent.entries:
             first = parent.entries[name].key_loc
             self.report.error(
-                f"duplicate key {name!r}: it is also set at line {first.line}; keep only one",
+                f"duplicate key {name!r}: it is also set at line {first.line}; "
+                + (_NEW_ITEM_HINT if self.in_citations(name) else "keep only one"),
                 key_loc,
             )
             return True

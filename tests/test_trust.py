@@ -1,0 +1,510 @@
+"""Citation trust through the command line: near misses refused, typing variants accepted.
+
+Every case is its own workspace holding the sample sources and a one-item brief, run
+through `briefgen check` as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.matching import SourceText, find_quote
+from conftest import ROOT, run_cli
+
+BBC, MAIL, PREVIEW = "bbc-paris-talks", "daily-mail-aid-pause", "starmer-summit-preview"
+
+
+def q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(ROOT / "sources", root / "sources")
+    (root / "briefs").mkdir()
+    (root / "config.yaml").write_text("organisation: Test\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def position(source: str, quote: str, as_of: str = "2025-02-17") -> str:
+    return (
+        "title: Trust\nas_of: 2025-03-05\npositions:\n  - id: p1\n    actor: A\n"
+        f"    stance: B.\n    as_of: {as_of}\n    cite:\n      - source: {source}\n"
+        f"        quote: {q(quote)}\n"
+    )
+
+
+def figure(value: str, unit: str | None, quote: str, derived: str | None = None) -> str:
+    lines = [
+        "title: Trust",
+        "as_of: 2025-03-05",
+        "figures:",
+        "  - id: f1",
+        "    label: A figure",
+        f"    value: {q(value)}",
+    ]
+    if unit is not None:
+        lines.append(f"    unit: {q(unit)}")
+    if derived is not None:
+        lines.append(f"    derived: {q(derived)}")
+    lines += ["    cite:", f"      - source: {BBC if 'ReArm' not in quote else MAIL}"]
+    lines.append(f"        quote: {q(quote)}")
+    return "\n".join(lines) + "\n"
+
+
+def check(root: Path, brief: str, *args: str) -> tuple[int, str]:
+    (root / "briefs" / "b.yaml").write_text(brief, encoding="utf-8")
+    result = run_cli("check", *args)
+    lines = [line for line in result.stderr.splitlines() if "is cited by no brief" not in line]
+    return result.exit_code, " | ".join(lines)
+
+
+# --- quotes cut inside a word or a number ------------------------------------------------
+
+CUT = [
+    (
+        BBC,
+        "The UK currently spends around 2",
+        'quote ends inside "2.3%" (line 37); extend it to the whole number',
+    ),
+    (
+        BBC,
+        "such a force would need around 100",
+        'quote ends inside "100,000" (line 33); extend it to the whole number',
+    ),
+    (
+        BBC,
+        "3% of its total economic output",
+        'quote begins inside "2.3%" (line 37); extend it to the whole number',
+    ),
+    (BBC, "We just haven", 'quote ends inside "haven’t" (line 35); extend it to the whole word'),
+    (BBC, "increasing defence spending to 2.5", 'quote ends inside "2.5%"'),
+    (BBC, "increasing defence spending to 2.", 'quote ends inside "2.5%"'),
+    (BBC, "000 troops – with the UK", 'quote begins inside "100,000"'),
+    (BBC, "with the UK contributing about two", 'quote ends inside "two-fifths"'),
+    (BBC, "fifths of the troops", "not found"),  # not in the source at all
+    (BBC, "The UK currently spends around 2.3% of its total economic outp", 'ends inside "output"'),
+    (BBC, "K currently spends around", 'begins inside "UK"'),
+    (BBC, "ir Keir said Europe would", 'begins inside "Sir"'),
+    (BBC, "already signalled their agreement with this. The EU", 'ends inside "EU’s"'),
+    (BBC, "You need credible, well", 'ends inside "well-armed"'),
+    (BBC, "armed forces – and you not only need", 'begins inside "well-armed"'),
+    (
+        MAIL,
+        "proposed a £660 billion ‘ReArm Europe’ plan to strengthen the continent",
+        'ends inside "continent’s"',
+    ),
+    (MAIL, "proposed a £66", 'ends inside "660"'),
+    (
+        MAIL,
+        "attend a meeting with European leaders during a summit on Ukraine at Lancaster House in London, Britain, 02 March 20",
+        'ends inside "2025"',
+    ),
+    (
+        BBC,
+        "the prime minister repeated that he would consider deploying UK troop",
+        'ends inside "troops"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "quote", "message"), CUT, ids=[c[1][:30] for c in CUT])
+def test_a_quote_cut_inside_a_word_or_number_is_refused(
+    ws: Path, source: str, quote: str, message: str
+) -> None:
+    code, err = check(ws, position(source, quote))
+    assert code == 1, err
+    assert message in err
+
+
+# --- typing variants that must still be accepted ----------------------------------------
+
+ACCEPTED = [
+    (BBC, 'Sir Keir said Europe would "have to do more" to defend the continent'),
+    (BBC, "Sir Keir said Europe would “have to do more” to defend the continent"),
+    (BBC, "“a US security guarantee was the only way to effectively deter Russia”"),
+    (BBC, "The EU's foreign policy chief"),
+    (BBC, "The EU’s foreign policy chief"),
+    (BBC, "The EUʼs foreign policy chief"),  # U+02BC modifier letter apostrophe
+    (BBC, "The EUʻs foreign policy chief"),  # U+02BB
+    (BBC, "The EU`s foreign policy chief"),
+    (BBC, "The EU´s foreign policy chief"),
+    (BBC, "The EU′s foreign policy chief"),  # U+2032 prime
+    (BBC, "around 100,000 troops - with the UK contributing about two-fifths"),
+    (BBC, "around 100,000 troops — with the UK contributing about two‐fifths"),
+    (BBC, "around 100,000 troops -- with the UK contributing about two‑fifths"),
+    (BBC, "around 100,000 troops – with the UK contributing about two-fifths."),
+    (BBC, "The UK currently\nspends around 2.3%"),
+    (BBC, "The UK currently\u00a0spends around  2.3% of its"),
+    (BBC, "THE UK CURRENTLY SPENDS AROUND 2.3%"),
+    (BBC, "such a force would need around 100,000 troops"),
+    (BBC, "We just haven't got that number available"),
+    (BBC, "We just haven’t got that number available"),
+    (BBC, "European leaders convened at the E\u0301lyse\u0301e Palace"),
+    (BBC, "European leaders convened at the Elysee Palace".replace("Elysee", "Élysée")),
+    (BBC, "we need to spend more, that is clear"),
+    (BBC, "to spend more, that is clear”."),
+    (BBC, "You need credible, well-armed forces"),
+    (BBC, "credible, well-armed forces – and you not only need frontline forces"),
+    (MAIL, "Oval Office bust-up with President Trump as ‘regrettable’."),
+    (MAIL, "bust-up with President Trump as 'regrettable'"),
+    (MAIL, "a £660 billion ‘ReArm Europe’ plan"),
+    (MAIL, "Ministers were braced for further for further chaos overnight"),
+    (MAIL, "withdrawing troops from Europe."),
+    (MAIL, "Britain, 02 March 2025"),
+    (PREVIEW, "security summit in London on March 2"),
+]
+
+
+@pytest.mark.parametrize(("source", "quote"), ACCEPTED, ids=[c[1][:30] for c in ACCEPTED])
+def test_a_typing_variant_of_the_source_words_is_accepted(
+    ws: Path, source: str, quote: str
+) -> None:
+    code, err = check(ws, position(source, quote))
+    assert (code, err) == (0, "")
+
+
+def test_a_word_broken_at_a_line_end_joins_with_any_hyphen(ws: Path) -> None:
+    for hyphen in ("-", "\u00ad", "\u2010", "\u2011"):
+        (ws / "sources" / "wrapped.txt").write_text(
+            f"Europe faces a generational secu{hyphen}\nrity challenge, he said.\n",
+            encoding="utf-8",
+        )
+        catalogue = ROOT / "sources" / "sources.yaml"
+        (ws / "sources" / "sources.yaml").write_text(
+            catalogue.read_text(encoding="utf-8")
+            + "\n- id: wrapped\n  file: wrapped.txt\n  publisher: P\n  title: T\n  published: 2025-02-01\n",
+            encoding="utf-8",
+        )
+        code, err = check(ws, position("wrapped", "a generational security challenge"))
+        assert code == 0, (hyphen, err)
+
+
+# --- quotes too short, wrong words, stitched quotes ---------------------------------------
+
+SHORT = [
+    ("the", "has 1 word, too few to identify a passage; quote at least 3 words"),
+    ("a", "has 1 word"),
+    ("2.3%", "has 1 word"),
+    ("UK troops", "has 2 words"),
+    ("two-fifths", "has 1 word"),
+    ("–", "quote has no letters or digits, so it identifies nothing"),
+    ("“ ” …", "no letters or digits"),
+]
+
+
+@pytest.mark.parametrize(("quote", "message"), SHORT, ids=[s[0] for s in SHORT])
+def test_a_quote_too_short_to_identify_a_passage_is_an_error(
+    ws: Path, quote: str, message: str
+) -> None:
+    code, err = check(ws, position(BBC, quote))
+    assert code == 1
+    assert message in err
+
+
+WRONG = [
+    (
+        "a US security guarantee was the best way to effectively deter Russia",
+        'you wrote "best", the source has "only"',
+    ),
+    ("told the BBC earlier this week that", 'you wrote "week", the source has "month"'),
+    (
+        "Sir Keir said Europe would “have to do much more” to defend the continent",
+        'you wrote "much", which the source does not have there',
+    ),
+    (
+        "a US security guarantee was only way to effectively deter Russia",
+        'the source has "the" after "was"',
+    ),
+    (
+        "The UK currently spends around 2.5% of its total economic output",
+        'you wrote "2.5%", the source has "2.3%"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("quote", "message"), WRONG, ids=[w[0][:30] for w in WRONG])
+def test_a_near_miss_names_the_words_that_differ(ws: Path, quote: str, message: str) -> None:
+    code, err = check(ws, position(BBC, quote))
+    assert code == 1
+    assert "quote not found" in err
+    assert message in err
+
+
+def test_a_quote_stitched_from_two_places_gives_both_lines(ws: Path) -> None:
+    quote = "a US security guarantee was the only way The UK currently spends around 2.3%"
+    code, err = check(ws, position(BBC, quote))
+    assert code == 1
+    assert "it joins two separate passages" in err
+    assert "(line 3)" in err and "(line 37)" in err
+
+
+def test_a_repeated_quote_is_a_warning_listing_its_lines(ws: Path) -> None:
+    (ws / "sources" / "twice.txt").write_text(
+        "The minister said the fund would double by next year.\n"
+        "Critics doubted that the fund would double at all.\n",
+        encoding="utf-8",
+    )
+    catalogue = (ws / "sources" / "sources.yaml").read_text(encoding="utf-8")
+    (ws / "sources" / "sources.yaml").write_text(
+        catalogue
+        + "\n- id: twice\n  file: twice.txt\n  publisher: P\n  title: T\n  published: 2025-02-01\n",
+        encoding="utf-8",
+    )
+    code, err = check(ws, position("twice", "the fund would double"))
+    assert code == 0
+    assert "warning: quote appears 2 times" in err
+    assert "(lines 1, 2)" in err
+
+
+def test_duplicate_source_or_quote_in_a_citation_suggests_a_new_list_item(ws: Path) -> None:
+    brief = position(BBC, "The UK currently spends around 2.3%") + (
+        f"        source: {BBC}\n        quote: {q('such a force would need around 100,000 troops')}\n"
+    )
+    code, err = check(ws, brief)
+    assert code == 1
+    assert "b.yaml:11:9: error: duplicate key 'source': it is also set at line 9; " in err
+    assert 'begin it with "- " as a new list item' in err
+
+
+# --- figures ------------------------------------------------------------------------------
+
+SPEND = "The UK currently spends around 2.3% of its total economic output"
+FORCE = "such a force would need around 100,000 troops"
+SHARE = "around 100,000 troops – with the UK contributing about two-fifths"
+REARM = "proposed a £660 billion ‘ReArm Europe’ plan"
+
+FIGURES_OK = [
+    ("2.3", "% of GDP", SPEND, None),
+    ("2.3%", "of GDP", SPEND, None),
+    ("2.3", "per cent of GDP", SPEND, None),
+    ("100,000", "troops", FORCE, None),
+    ("100000", "troops", FORCE, None),
+    ("100 000", "troops", FORCE, None),
+    ("two-fifths", "of the troops", SHARE, None),
+    ("660", "£ billion", REARM, None),
+    ("660", "£bn", REARM, None),
+    ("£660bn", None, REARM, None),
+    ("660", "billion", REARM, None),
+    ("40,000", "troops", SHARE, "two-fifths of 100,000"),
+]
+
+
+@pytest.mark.parametrize(("value", "unit", "quote", "derived"), FIGURES_OK)
+def test_a_figure_borne_out_by_its_quote_passes(
+    ws: Path, value: str, unit: str | None, quote: str, derived: str | None
+) -> None:
+    assert check(ws, figure(value, unit, quote, derived)) == (0, "")
+
+
+FIGURES_WRONG = [
+    (
+        "2.5",
+        "% of GDP",
+        SPEND,
+        None,
+        'value "2.5" (unit "% of GDP") is not in its quoted words (they give 2.3%)',
+    ),
+    ("10,000", "troops", FORCE, None, "(they give 100,000)"),
+    ("3", "troops", FORCE, None, "is not in its quoted words"),
+    ("two-thirds", "of the troops", SHARE, None, 'value "two-thirds" is not in its quoted words'),
+    (
+        "660",
+        "£ million",
+        REARM,
+        None,
+        "does not have the scale of the quote, which gives £660 billion",
+    ),
+    ("660", "$ billion", REARM, None, 'needs the currency "$"'),
+    ("660", None, REARM, None, "does not have the scale of the quote"),
+    ("-2.3", "% of GDP", SPEND, None, "is not in its quoted words"),
+    (
+        "2.3",
+        "of GDP",
+        SPEND,
+        None,
+        'is not a percentage, but the quote gives 2.3%; add "%" to the unit',
+    ),
+    ("40,000", "troops", SHARE, None, 'value "40,000" (unit "troops") is not in its quoted words'),
+    (
+        "40,000",
+        "troops",
+        SHARE,
+        "two-fifths of 120,000",
+        '"120,000" in derived is not in the quoted words',
+    ),
+    (
+        "40,000",
+        "troops",
+        SHARE,
+        "three-fifths of 100,000",
+        '"three-fifths" in derived is not in the quoted words',
+    ),
+    ("40,000", "troops", SHARE, "a rough guess", "gives no numbers"),
+]
+
+
+@pytest.mark.parametrize(("value", "unit", "quote", "derived", "message"), FIGURES_WRONG)
+def test_a_figure_not_borne_out_by_its_quote_is_an_error(
+    ws: Path, value: str, unit: str | None, quote: str, derived: str | None, message: str
+) -> None:
+    code, err = check(ws, figure(value, unit, quote, derived))
+    assert code == 1, err
+    assert 'error: figure "f1": ' in err
+    assert message in err
+
+
+def test_a_wrong_figure_stops_the_build(ws: Path) -> None:
+    (ws / "briefs" / "b.yaml").write_text(figure("2.5", "% of GDP", SPEND), encoding="utf-8")
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 1
+    assert not (ws / "build").exists()
+
+
+def test_a_calculated_figure_is_marked_and_shows_its_working(ws: Path) -> None:
+    (ws / "briefs" / "b.yaml").write_text(
+        figure("40,000", "troops", SHARE, "two-fifths of 100,000"), encoding="utf-8"
+    )
+    result = run_cli("build", "--format", "md", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    md = (ws / "build" / "b.md").read_text(encoding="utf-8")
+    assert "| 40,000 (calculated) | troops |" in md
+    assert "Calculated: two-fifths of 100,000." in md
+    html = (ws / "build" / "b.html").read_text(encoding="utf-8")
+    assert '40,000<span class="calculated">calculated</span>' in html
+    assert "Calculated: two-fifths of 100,000." in html
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+def test_an_as_of_in_the_future_is_an_error(ws: Path) -> None:
+    code, err = check(ws, position(BBC, SPEND, as_of="2205-03-06"))
+    assert code == 1
+    assert 'b.yaml:7:12: error: "as_of" 2205-03-06 is in the future' in err
+
+
+def test_a_brief_as_of_in_the_future_is_an_error(ws: Path) -> None:
+    code, err = check(ws, position(BBC, SPEND).replace("as_of: 2025-03-05", "as_of: 2999-01"))
+    assert code == 1
+    assert 'b.yaml:2:8: error: "as_of" 2999-01 is in the future' in err
+
+
+def test_the_future_is_measured_from_source_date_epoch(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1740787200")  # 2025-03-01
+    code, err = check(ws, position(BBC, SPEND))
+    assert code == 1
+    assert '"as_of" 2025-03-05 is in the future (today is 2025-03-01)' in err
+
+
+def test_an_item_newer_than_its_brief_is_a_warning(ws: Path) -> None:
+    code, err = check(ws, position(MAIL, REARM, as_of="2025-03-06").replace(BBC, MAIL))
+    assert code == 0
+    assert "after the brief's as_of (5 March 2025); move the brief's as_of to 2025-03-06" in err
+
+
+def test_an_item_newer_than_everything_it_cites_is_a_warning(ws: Path) -> None:
+    code, err = check(ws, position(BBC, SPEND, as_of="2025-02-20"))
+    assert code == 0
+    assert (
+        'nothing it cites was published by then (newest: "bbc-paris-talks", 17 February 2025)'
+        in err
+    )
+    assert check(ws, position(BBC, SPEND, as_of="2025-02-17")) == (0, "")
+
+
+# --- layouts and strictness ---------------------------------------------------------------
+
+
+def test_each_layout_writes_its_own_files(sample: Path) -> None:
+    assert run_cli("build", "--format", "md").exit_code == 0
+    brief = (sample / "build" / "london-summit.md").read_bytes()
+    result = run_cli("build", "--template", "card", "--format", "md")
+    assert result.exit_code == 0
+    assert "wrote build/london-summit.card.md" in result.stdout
+    assert (sample / "build" / "london-summit.md").read_bytes() == brief
+    assert "Meeting card" in (sample / "build" / "london-summit.card.md").read_text()
+
+
+def test_config_names_the_layouts_built_by_default(sample: Path) -> None:
+    config = sample / "config.yaml"
+    config.write_text(config.read_text() + "layouts: [brief, card]\n")
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    assert "wrote build/london-summit.md" in result.stdout
+    assert "wrote build/london-summit.card.md" in result.stdout
+
+
+def test_an_unknown_layout_in_config_is_an_error_at_its_line(sample: Path) -> None:
+    config = sample / "config.yaml"
+    lines = len(config.read_text().splitlines())
+    config.write_text(config.read_text() + "layouts: [brief, crad]\n")
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert (
+        f'config.yaml:{lines + 1}:10: error: unknown layout "crad" in layouts (did you mean "card"?)'
+        in result.stderr
+    )
+
+
+def test_a_card_longer_than_a_page_is_a_warning_with_its_page_count(sample: Path) -> None:
+    brief = sample / "briefs" / "london-summit.yaml"
+    text = re.sub(r"\n    key: true[^\n]*", "", brief.read_text())
+    text = text.replace("\n  - id: ", "\n  - key: true\n    id: ")
+    brief.write_text(text)
+    result = run_cli("build", "--template", "card", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    assert "warning: the meeting card london-summit.card.pdf runs to " in result.stderr
+    assert " pages, not one; mark fewer items key: true" in result.stderr
+
+
+def test_strict_can_be_set_for_the_workspace(ws: Path) -> None:
+    brief = position(BBC, SPEND, as_of="2025-02-20")  # one warning
+    assert check(ws, brief)[0] == 0
+    (ws / "config.yaml").write_text("strict: true\n", encoding="utf-8")
+    assert check(ws, brief)[0] == 1
+    assert check(ws, brief, "--no-strict")[0] == 0
+    (ws / "briefs" / "b.yaml").write_text(brief, encoding="utf-8")
+    assert run_cli("build", "--format", "md").exit_code == 1
+    assert not (ws / "build").exists()
+
+
+# --- properties ---------------------------------------------------------------------------
+
+TOKENS = st.sampled_from(
+    ["2.3%", "100,000", "haven't", "two-fifths", "EU’s", "troops", "of", "the", "660", "2–3",
+     "well-armed", "x", "10:30", "Europe", "0.5", "2025"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOKENS, min_size=3, max_size=14), st.data())
+def test_a_found_quote_always_begins_and_ends_on_token_boundaries(
+    tokens: list[str], data: st.DataObject
+) -> None:
+    text = " ".join(tokens)
+    starts = {0}
+    for i, ch in enumerate(text):
+        if ch == " ":
+            starts.add(i + 1)
+    ends = {i for i, ch in enumerate(text) if ch == " "} | {len(text)}
+    a = data.draw(st.integers(0, len(text) - 1))
+    b = data.draw(st.integers(a + 1, len(text)))
+    quote = text[a:b].strip()
+    found = find_quote(quote, SourceText(text)) if quote else None
+    if found is not None and found.span is not None:
+        assert found.span.start in starts, (text, quote)
+        assert found.span.end in ends, (text, quote)
+    if quote and a in starts and b in ends:
+        assert found is not None and found.span is not None, (text, quote)
