@@ -139,6 +139,32 @@ def main() -> None:
         print(f"build the same, Markdown: {t:.2f} s")
         shutil.rmtree(root / "build", ignore_errors=True)
 
+    for chars in (1_000, 10_000, 99_000):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "ws"
+            make_wrong_quote_workspace(root, chars)
+            config = root / "config.yaml"
+            t = best(lambda: check(config), args.repeat)  # noqa: B023 - called at once
+            print(f"check one wrong quote of {chars:,} characters, 450 KB source: {t:.2f} s")
+
+
+def make_wrong_quote_workspace(root: Path, chars: int, seed: int = 3) -> None:
+    """One brief whose single quote, `chars` long, is nowhere in a 450 KB source."""
+    rng = random.Random(seed)
+    (root / "sources").mkdir(parents=True)
+    (root / "briefs").mkdir()
+    source = " ".join(rng.choice(WORDS) for _ in range(90_000))[:450_000]
+    (root / "sources" / "big.txt").write_text(source, encoding="utf-8")
+    (root / "sources" / "sources.yaml").write_text(
+        "- id: big\n  file: big.txt\n  publisher: P\n  title: T\n"
+    )
+    quote = " ".join(rng.choice(WORDS) for _ in range(chars // 3))[:chars].replace("'", "''")
+    (root / "briefs" / "b.yaml").write_text(
+        "title: T\npositions:\n  - id: p\n    actor: A\n    stance: S\n    cite:\n"
+        f"      - source: big\n        quote: '{quote}'\n",
+        encoding="utf-8",
+    )
+
 
 if __name__ == "__main__":
     main()
