@@ -79,20 +79,19 @@ def _word_hyphen(form: Normalised, original: str, at: int) -> bool:
 
 
 def _grouping(form: Normalised, original: str, space: int) -> bool:
-    """Whether the space at normalised `space` is a non-breaking space grouping digits (100 000)."""
-    hay = form.text
-    if not (0 <= space < len(hay) and hay[space] == " "):
+    """Whether the space at normalised `space` is one no-break space between digits that
+    groups them (100 000), judged on the original text."""
+    if not (0 <= space < len(form.text) and form.text[space] == " "):
         return False
     start, end = form.starts[space], form.ends[space]
-    if original[start:end] not in _GROUPING_SPACES:
+    if original[start:end] not in _GROUPING_SPACES or start == 0:
         return False
-    group = hay[space + 1 : space + 4]
-    follow = hay[space + 4 : space + 5]
+    group, follow = original[end : end + 3], original[end + 3 : end + 4]
     return (
-        len(group) == 3
+        original[start - 1].isdigit()
         and group.isdigit()
+        and len(group) == 3
         and not follow.isdigit()
-        and hay[space - 1 : space].isdigit()
     )
 
 

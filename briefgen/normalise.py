@@ -12,8 +12,10 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 
-# Apostrophe look-alikes typed for ’: modifier letters (ʼ ʻ ʽ), primes, grave and acute accents.
-_QUOTES = dict.fromkeys("‘’‚‛′‵`´＇ʼʻʽ", "'") | dict.fromkeys("“”„‟″‶«»＂", '"')
+# Every quotation mark is one mark: British single and American double quotes are a
+# house style, not a difference of words. Apostrophe look-alikes typed for ’ (modifier
+# letters ʼ ʻ ʽ, primes, grave and acute accents) fold the same way.
+_QUOTES = dict.fromkeys('‘’‚‛′‵`´＇ʼʻʽ“”„‟″‶«»＂"‹›', "'")
 _DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
 _HYPHENS = "-\u00ad\u2010\u2011"  # the ones that join a word broken at a line end
 _DROP = dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", "")
