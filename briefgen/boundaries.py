@@ -15,6 +15,7 @@ from briefgen.normalise import Normalised
 
 _WORD_HYPHENS = "-\u2010\u2011"
 _GROUPING_SPACES = "\u00a0\u2009\u202f"
+_MINUS = "-\u2212\u2013\ufe63\uff0d"
 _WORDS = re.compile(r"[^\W_]+(?:[-'.,:/%][^\W_]+)*%?")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana, CJK
 
@@ -60,8 +61,9 @@ def joined(form: Normalised, original: str, i: int) -> bool:
         return before.isalpha()
     if a.isalnum() and b == "-":  # two|-fifths
         return after.isalnum() and _word_hyphen(form, original, i)
-    if a == "-" and b.isalnum():  # two-|fifths
-        return before.isalnum() and _word_hyphen(form, original, i - 1)
+    if a == "-" and b.isalnum():  # two-|fifths, and -|5% with a sign against its number
+        hyphen = before.isalnum() and _word_hyphen(form, original, i - 1)
+        return hyphen or (b.isdigit() and _sign(form, original, i - 1))
     return False
 
 
@@ -76,6 +78,15 @@ def _word_hyphen(form: Normalised, original: str, at: int) -> bool:
     if dash in _WORD_HYPHENS:
         return True
     return dash == "–" and original[start - 1].isdigit() and original[end].isdigit()  # 2–3
+
+
+def _sign(form: Normalised, original: str, at: int) -> bool:
+    """Whether the "-" at normalised `at` is a minus sign: one character, written against
+    the digits after it and not against a word before it."""
+    start, end = form.starts[at], form.ends[at]
+    if end - start != 1 or original[start] not in _MINUS or end >= len(original):
+        return False
+    return original[end].isdigit() and (start == 0 or not original[start - 1].isalnum())
 
 
 def _grouping(form: Normalised, original: str, space: int) -> bool:

@@ -21,6 +21,13 @@ from conftest import ROOT, run_cli
 BBC, MAIL, PREVIEW = "bbc-paris-talks", "daily-mail-aid-pause", "starmer-summit-preview"
 
 
+SIGNED = (
+    "Growth was −5% last year, the figures show. Output fell by 1.2bn units.\n"
+    "A 12-month plan was agreed. Some 1,200 troops were sent.\n"
+    "The talks began at 10:30 sharp, and the envoys said they didn’t agree.\n"
+)
+
+
 def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -29,6 +36,9 @@ def q(text: str) -> str:
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "ws"
     shutil.copytree(ROOT / "sources", root / "sources")
+    (root / "sources" / "signed.txt").write_text(SIGNED, encoding="utf-8")
+    with (root / "sources" / "sources.yaml").open("a", encoding="utf-8") as catalogue:
+        catalogue.write("\n- id: signed\n  file: signed.txt\n  publisher: P\n  title: T\n")
     (root / "briefs").mkdir()
     (root / "config.yaml").write_text("organisation: Test\n", encoding="utf-8")
     monkeypatch.chdir(root)
@@ -114,6 +124,15 @@ CUT = [
         "the prime minister repeated that he would consider deploying UK troop",
         'ends inside "troops"',
     ),
+    ("signed", "5% last year, the figures show", 'quote begins inside "−5%"'),
+    ("signed", "output fell by 1.2", 'quote ends inside "1.2bn"'),
+    ("signed", "a 12 month plan", "not found"),
+    ("signed", "month plan was agreed", 'quote begins inside "12-month"'),
+    ("signed", "200 troops were sent", 'quote begins inside "1,200"'),
+    ("signed", "talks began at 10 sharp", "not found"),
+    ("signed", "talks began at 10", 'quote ends inside "10:30"'),
+    ("signed", "They didn agree", "not found"),
+    ("signed", "said they didn", 'quote ends inside "didn’t"'),
 ]
 
 
@@ -165,6 +184,13 @@ ACCEPTED = [
     (MAIL, "withdrawing troops from Europe."),
     (MAIL, "Britain, 02 March 2025"),
     (PREVIEW, "security summit in London on March 2"),
+    ("signed", "Growth was −5% last year"),
+    ("signed", "Growth was -5% last year"),
+    ("signed", "Output fell by 1.2bn units."),
+    ("signed", "A 12‑month plan was agreed"),
+    ("signed", "Some 1,200 troops were sent"),
+    ("signed", "began at 10:30 sharp"),
+    ("signed", "the envoys said they didn't agree"),
 ]
 
 
