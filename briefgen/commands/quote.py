@@ -1,0 +1,165 @@
+"""briefgen quote: find words in a source and print a cite: entry that `check` will verify."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from briefgen.citations import SourceText, locate, nearest
+from briefgen.commands import Outcome
+from briefgen.commands.workspace import Sources
+from briefgen.models import Source, Span
+from briefgen.normalise import display, find_all, normalise
+
+MAX_HITS = 20
+MAX_NEAREST = 5
+_INNER = {"'": str.isalpha, "’": str.isalpha, ".": str.isdigit, ",": str.isdigit}
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: Source
+    span: Span
+    quote: str
+    first: Span | None  # where `check` finds the printed quote (the first occurrence)
+
+
+def quote(config_path: str | Path | None, name: str | None, words: str) -> Outcome:
+    """Every place the words stand in one source (or, with no name, in every source)."""
+    out = Outcome()
+    sources = Sources.open(config_path)
+    if name is None:
+        out.report.problems.extend(p for p in sources.setup.problems if p.is_error)
+        chosen = list(sources.catalogue.sources.values())
+    else:
+        found = sources.find(name, out.report)
+        chosen = [found] if found else []
+    if out.report.errors and not chosen:
+        out.failed = True
+        return out
+    texts = {s.id: t for s in chosen if (t := sources.text(s, out.report)) is not None}
+    hits = [h for s in chosen if s.id in texts for h in find(words, s, texts[s.id])]
+    if hits:
+        _show_hits(out, hits)
+    else:
+        _show_nearest(out, words, chosen, texts)
+    return out
+
+
+def find(words: str, source: Source, text: SourceText) -> list[Hit]:
+    """The hits of `words` in one source, each widened to whole words and numbers."""
+    hits: list[Hit] = []
+    seen: set[tuple[int, int]] = set()
+    for start, end in _raw_hits(words, text):
+        start, end = widen(text.text, start, end)
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        quoted = _quotable(text, start, end)
+        if quoted is None:
+            continue
+        first, _ = locate(quoted, text)
+        hits.append(Hit(source, text.span(start, end), quoted, first))
+        if len(hits) >= MAX_HITS:
+            break
+    return hits
+
+
+def _raw_hits(words: str, text: SourceText) -> list[tuple[int, int]]:
+    """Original offsets of every match, with the forms and matching that `check` uses."""
+    for form, dehyphenate in ((text.plain, False), (text.dehyphenated, True)):
+        needle = normalise(words, dehyphenate=dehyphenate).text
+        found = find_all(needle, form.text) if needle else []
+        if found:
+            return [form.original_span(h, h + len(needle)) for h in found]
+    return []
+
+
+def widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow [start, end) so that it cuts no word and no number (2.3%, 100,000, can't)."""
+    while start > 0 and _joins(text, start - 1):
+        start -= 1
+    while end < len(text) and (_joins(text, end) or _percent(text, end)):
+        end += 1
+    return start, end
+
+
+def _joins(text: str, i: int) -> bool:
+    """Whether the character at i belongs to the word or number around it."""
+    c = text[i]
+    if c.isalnum() or unicodedata.combining(c):
+        return True
+    test = _INNER.get(c)
+    if test is None or i == 0 or i + 1 >= len(text):
+        return False
+    return test(text[i - 1]) and test(text[i + 1])
+
+
+def _percent(text: str, i: int) -> bool:
+    return text[i] == "%" and i > 0 and text[i - 1].isdigit()
+
+
+def _quotable(text: SourceText, start: int, end: int) -> str | None:
+    """The words as they should be pasted, checked to be found again by `check`'s matching."""
+    raw = text.text[start:end]
+    for candidate in (display(raw), " ".join(raw.split())):
+        if candidate and locate(candidate, text)[0] is not None:
+            return candidate
+    return None
+
+
+def cite_yaml(source_id: str, words: str, indent: int = 4) -> list[str]:
+    """A cite: entry as YAML lines, indented to sit in a brief's item; quoted wherever needed."""
+    body = yaml.safe_dump(
+        [{"source": source_id, "quote": words}],
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1 << 30,  # one line per value: no folding to go wrong when pasted
+    )
+    pad = " " * indent
+    return [f"{pad}cite:", *(f"{pad}  {line}" for line in body.splitlines())]
+
+
+def _show_hits(out: Outcome, hits: list[Hit]) -> None:
+    shown: set[tuple[str, str]] = set()
+    for hit in hits:
+        span = hit.span
+        out.say(f"{hit.source.id} ({hit.source.file}), line {span.line}, column {span.col}:")
+        out.say(f"  {span.before}«{span.text}»{span.after}")
+        if hit.first is not None and hit.first.start != span.start:
+            out.say(
+                f"  (the same words stand first at line {hit.first.line}, which check will use; "
+                "quote a few more words to pick this passage)"
+            )
+        if (hit.source.id, hit.quote) not in shown:
+            shown.add((hit.source.id, hit.quote))
+            out.lines.extend(cite_yaml(hit.source.id, hit.quote))
+        out.say()
+    sources = len({h.source.id for h in hits})
+    out.say(
+        f"{len(hits)} hit{'' if len(hits) == 1 else 's'} in {sources} source{'' if sources == 1 else 's'}"
+    )
+
+
+def _show_nearest(
+    out: Outcome, words: str, chosen: list[Source], texts: dict[str, SourceText]
+) -> None:
+    out.failed = True
+    near = []
+    for source in chosen:
+        if source.id in texts and (found := nearest(words, texts[source.id])) is not None:
+            near.append((found[1], source, found[0]))
+    near.sort(key=lambda n: -n[0])
+    where = f'"{chosen[0].id}"' if len(chosen) == 1 else f"any of {len(chosen)} sources"
+    out.report.error(
+        f"the words are not in {where}, as written; copy them exactly from the source "
+        "(the nearest passages are shown)"
+        if near
+        else f"the words are not in {where}, and nothing there is close to them"
+    )
+    for score, source, span in near[:MAX_NEAREST]:
+        out.say(f'{source.id}, line {span.line} ({score:.0f}% alike): "{span.text}"')
