@@ -12,7 +12,7 @@ from briefgen.citations import SourceText, locate, nearest
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
 from briefgen.models import Source, Span
-from briefgen.normalise import display, find_all, normalise
+from briefgen.normalise import display, normalise
 
 MAX_HITS = 20
 MAX_NEAREST = 5
@@ -69,13 +69,23 @@ def find(words: str, source: Source, text: SourceText) -> list[Hit]:
 
 
 def _raw_hits(words: str, text: SourceText) -> list[tuple[int, int]]:
-    """Original offsets of every match, with the forms and matching that `check` uses."""
+    """Original offsets of every match in the normalised forms `check` uses; a word cut at
+    either end still matches here, since the hit is then widened to whole words."""
     for form, dehyphenate in ((text.plain, False), (text.dehyphenated, True)):
         needle = normalise(words, dehyphenate=dehyphenate).text
-        found = find_all(needle, form.text) if needle else []
+        found = _substrings(needle, form.text)
         if found:
             return [form.original_span(h, h + len(needle)) for h in found]
     return []
+
+
+def _substrings(needle: str, hay: str) -> list[int]:
+    found: list[int] = []
+    at = hay.find(needle) if needle else -1
+    while at >= 0 and len(found) < MAX_HITS * 5:
+        found.append(at)
+        at = hay.find(needle, at + len(needle))
+    return found
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
