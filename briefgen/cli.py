@@ -284,7 +284,7 @@ def sources_list(ctx: click.Context, config_path: Path | None, strict: bool, deb
 
 @cli.command()
 @click.argument("source", required=False)
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1)
 @click.option(
     "--all-sources", is_flag=True, help="Search every catalogued source (then give no SOURCE)."
 )
@@ -304,10 +304,11 @@ def quote(
     Example: briefgen quote bbc-paris-talks only way to effectively deter
     """
     if all_sources and source is not None:
-        words = (source, *words)
-        source = None
-    elif not all_sources and source is None:
-        raise click.UsageError("give a SOURCE (an id or file name) and the WORDS, or --all-sources")
+        words, source = (source, *words), None  # with --all-sources every argument is a word
+    if not words or not " ".join(words).strip():
+        raise click.UsageError(
+            "give a SOURCE (an id or file name) and the WORDS to find, or --all-sources and the WORDS"
+        )
     _outcome(ctx, lambda: quote_command.quote(config_path, source, " ".join(words)))
 
 
