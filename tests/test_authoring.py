@@ -11,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefgen.cli import printable
 from briefgen.commands.quote import cite_yaml, widen
 from briefgen.commands.sources import find_date, propose_id
 from briefgen.errors import Report
@@ -284,6 +285,49 @@ def test_sources_add_into_a_new_workspace_then_check(
     assert run_cli("check").exit_code == 0
 
 
+def test_sources_add_refuses_two_files_of_one_name_and_the_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = build_tree(tmp_path / "ws", minimal_files())
+    for sub in ("a", "b"):
+        build_tree(tmp_path / sub, {"doc.txt": f"Document {sub}.\n"})
+    before = (ws / "sources/sources.yaml").read_bytes()
+    monkeypatch.chdir(ws)
+    result = run_cli("sources", "add", str(tmp_path / "a/doc.txt"), str(tmp_path / "b/doc.txt"))
+    assert result.exit_code == 1
+    assert "also named doc.txt" in result.stderr
+    itself = run_cli("sources", "add", "sources/sources.yaml")
+    assert itself.exit_code == 1
+    assert "is the catalogue itself" in itself.stderr
+    assert (ws / "sources/sources.yaml").read_bytes() == before
+    assert not (ws / "sources/doc.txt").exists()
+
+
+def test_sources_add_refuses_a_catalogue_it_cannot_read(workspace: Path) -> None:
+    catalogue = workspace / "sources/sources.yaml"
+    catalogue.write_text(catalogue.read_text() + "  bad: [\n")
+    before = catalogue.read_bytes()
+    (workspace / "doc.txt").write_text("Doc.\n")
+    result = run_cli("sources", "add", "doc.txt")
+    assert result.exit_code == 1
+    assert "YAML syntax error" in result.stderr and "fix the problems above first" in result.stderr
+    assert catalogue.read_bytes() == before
+
+
+def test_init_refuses_folders_that_are_links_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", tmp_path / "ws" / "templates")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("init", "ws")
+    assert result.exit_code == 1
+    assert "templates/ leads outside ws (it is a link)" in result.stderr
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert not (tmp_path / "ws" / "config.yaml").exists()
+
+
 def test_sources_add_several_files_with_one_id_is_a_usage_error(workspace: Path) -> None:
     assert run_cli("sources", "add", "a.txt", "b.txt", "--id", "x").exit_code == 2
 
@@ -385,6 +429,13 @@ def test_printed_cite_round_trips_through_the_brief_loader(words: str) -> None:
     parsed = yaml.safe_load(brief_citing(lines))
     assert parsed["positions"][0]["cite"][0] == {"source": "src", "quote": words}
     assert node is not None
+    assert all(printable(line) == line for line in lines)  # the CLI prints them unchanged
+
+
+def test_invisible_characters_are_printed_as_escapes() -> None:
+    lines = cite_yaml("src", "left\u200eright\u00a0done")
+    assert all(line.isascii() and printable(line) == line for line in lines)
+    assert yaml.safe_load("\n".join(lines))["cite"][0]["quote"] == "left\u200eright\u00a0done"
 
 
 @given(st.text(alphabet="ab1.,%' ", min_size=1), st.data())

@@ -9,6 +9,7 @@ from pathlib import Path
 from briefgen.commands import Outcome
 from briefgen.commands.files import modeline, refuse_existing, schema_files, write_file
 from briefgen.errors import Location, display_path
+from briefgen.paths import within
 
 CONFIG = """\
 # Workspace settings. Every field is optional; the README lists them all.
@@ -95,6 +96,13 @@ def init(directory: Path, force: bool) -> Outcome:
         "init writes nothing over existing files: move them away, init another folder, "
         "or rerun with --force to overwrite",
     )
+    for path in files:
+        if not within(path.parent, directory):
+            out.report.error(
+                f"{path.parent.name}/ leads outside {display_path(directory)} (it is a link); "
+                "make it a real folder",
+                Location(path.parent),
+            )
     if out.report.errors:
         return out
     for path, text in files.items():

@@ -123,9 +123,11 @@ def _quotable(text: SourceText, start: int, end: int) -> str | None:
 
 def cite_yaml(source_id: str, words: str, indent: int = 4) -> list[str]:
     """A cite: entry as YAML lines, indented to sit in a brief's item; quoted wherever needed."""
+    # Characters a terminal would not show as themselves are written as escapes instead.
+    shown_as_is = all(c.isprintable() for c in words + source_id)
     body = yaml.safe_dump(
         [{"source": source_id, "quote": words}],
-        allow_unicode=True,
+        allow_unicode=shown_as_is,
         sort_keys=False,
         default_flow_style=False,
         width=1 << 30,  # one line per value: no folding to go wrong when pasted

@@ -19,7 +19,7 @@ from briefgen.errors import Location, Report, UsageError, display_path
 from briefgen.fields import ID_RE
 from briefgen.load import decode_text
 from briefgen.normalise import display
-from briefgen.paths import within
+from briefgen.paths import real, within
 
 _MONTHS = [
     "january",
@@ -82,7 +82,7 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
     sources = Sources.open(config_path)
     config = sources.config
     path = config.sources_dir / CATALOGUE
-    if path.exists() and not sources.catalogue.complete:
+    if (path.exists() or path.is_symlink()) and not sources.catalogue.complete:
         out.report.problems.extend(p for p in sources.setup.problems if p.is_error)
         out.report.error(
             f"{CATALOGUE} cannot be read as a whole; fix the problems above first, so the new "
@@ -94,9 +94,15 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
     digests = _catalogued_digests(sources)
     ids = set(sources.catalogue.ids)
     entries: list[Entry] = []
+    targets: set[str] = set()
     for file in files:
         entry = _entry(file, given, sources, digests, ids, out.report)
-        if entry is not None:
+        if entry is not None and entry.file in targets:
+            out.report.error(
+                f"another file given is also named {entry.file}; rename one of them", Location(file)
+            )
+        elif entry is not None:
+            targets.add(entry.file)
             entries.append(entry)
             digests[hashlib.sha256(entry.data).hexdigest()] = entry.fields["id"]
             ids.add(entry.fields["id"])
@@ -142,6 +148,9 @@ def _entry(
     text, problem, line, col = decode_text(data)
     if text is None:
         report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
+        return None
+    if real(file) == real(folder / CATALOGUE):
+        report.error(f"is the catalogue itself; add the source documents, not {CATALOGUE}", where)
         return None
     inside = within(file, folder)
     name = file.resolve().relative_to(folder.resolve()).as_posix() if inside else file.name
