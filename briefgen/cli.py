@@ -71,10 +71,13 @@ class ExampleGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
-        for name, command in self.commands.items():
+        order = ["init", "new", "sources", "quote", "check", "build", "schema"]
+        names = sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
+        for name in names:
+            command = self.commands[name]
             if command.hidden:
                 continue
-            rows.append((name, command.get_short_help_str(60)))
+            rows.append((name, command.get_short_help_str(90)))
             for example in _examples(command):
                 rows.append(("", example))
         if rows:
@@ -83,15 +86,13 @@ class ExampleGroup(click.Group):
 
 
 def _examples(command: click.Command) -> list[str]:
-    found = [
+    if isinstance(command, click.Group):  # a group's examples are its commands' examples
+        return list(dict.fromkeys(e for sub in command.commands.values() for e in _examples(sub)))
+    return [
         line.strip().removeprefix("Example:").strip()
         for line in (command.help or "").splitlines()
         if line.strip().startswith("Example:")
     ]
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            found.extend(_examples(sub))
-    return found
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -234,9 +235,9 @@ def new(
 
 @cli.group()
 def sources() -> None:
-    """Catalogue source documents and list them.
+    """Catalogue source documents (add) and see which are cited (list).
 
-    Example: briefgen sources list
+    Example: briefgen sources add article.txt
     """
 
 

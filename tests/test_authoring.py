@@ -451,3 +451,11 @@ def test_widen_never_cuts_a_word_or_number(text: str, data: st.DataObject) -> No
 
 def test_minimal_brief_unchanged() -> None:
     assert "quote:" in MINIMAL_BRIEF
+
+
+def test_sources_add_bad_date_is_a_usage_error(workspace: Path) -> None:
+    (workspace / "doc.txt").write_text("Doc.\n")
+    result = run_cli("sources", "add", "doc.txt", "--published", "17/02/2025")
+    assert result.exit_code == 2
+    assert "is not a date" in result.stderr
+    assert not (workspace / "sources/doc.txt").exists()

@@ -125,7 +125,7 @@ def test_build_topic_and_actor_filters(tmp_path: Path, monkeypatch: pytest.Monke
     result = run_cli("build", "--topic", "costs", "--format", "md")
     assert result.exit_code == 0, result.output
     md = (tmp_path / "build/test.md").read_text()
-    assert "Filtered brief (filtered: topic costs)" in md
+    assert "Filtered brief (filtered: topic Costs)" in md  # spelled as the brief spells it
     assert "Costs are fine." in md and "Too late." not in md
     assert "Cap the costs" in md and "Delay it" not in md
     assert "Costs in total" in md and "Years" not in md

@@ -169,3 +169,20 @@ def test_schema_carries_descriptions() -> None:
     assert "key messages" in brief["properties"]["summary"]["description"]
     position = brief["properties"]["positions"]["anyOf"][0]["items"]["properties"]
     assert position["stance"]["description"] == "The view, in one line."
+
+
+def test_files_init_and_new_write_are_valid_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init").exit_code == 0
+    assert run_cli("new", "b", "--meeting-date", "2025-03-02").exit_code == 0
+    assert run_cli("check", "--strict").exit_code == 0
+    for kind, name in (
+        ("config", "config.yaml"),
+        ("sources", "sources/sources.yaml"),
+        ("brief", "briefs/b.yaml"),
+    ):
+        assert schema_errors(kind, (tmp_path / name).read_text()) == [], name
+        written = json.loads((tmp_path / "schemas" / f"{kind}.schema.json").read_text())
+        assert written == schema(kind)

@@ -67,7 +67,7 @@ def keeps(item: Item, selection: Selection) -> bool:
 
 def select(briefs: Sequence[Brief], selection: Selection) -> tuple[Brief, ...]:
     """Each brief cut down to the matching items; a topic or actor no brief has is an error."""
-    _known(briefs, selection)
+    selection = _known(briefs, selection)
     chosen = []
     for brief in briefs:
         chosen.append(
@@ -82,23 +82,27 @@ def select(briefs: Sequence[Brief], selection: Selection) -> tuple[Brief, ...]:
     return tuple(chosen)
 
 
-def _known(briefs: Sequence[Brief], selection: Selection) -> None:
+def _known(briefs: Sequence[Brief], selection: Selection) -> Selection:
+    """The selection with each name spelled as the briefs spell it; unknown names refused."""
     topics = sorted({p.topic for b in briefs for p in b.positions if p.topic})
     actors = sorted(
         {p.actor for b in briefs for p in b.positions}
         | {a for b in briefs for p in b.proposals for a in p.proposed_by}
     )
     problems = []
+    spelled: list[tuple[str, ...]] = []
     for option, asked, known in (
         ("--topic", selection.topics, topics),
         ("--actor", selection.actors, actors),
     ):
-        folded = {_fold(k) for k in known}
+        folded = {_fold(k): k for k in known}
         for name in asked:
             if _fold(name) not in folded:
                 problems.append(
                     f'{option} "{name}" matches nothing{did_you_mean(name, known)}; '
                     f"use one of: {', '.join(known) or 'none'}"
                 )
+        spelled.append(tuple(dict.fromkeys(folded.get(_fold(n), n) for n in asked)))
     if problems:
         raise UsageError([UsageError.single(p).problems[0] for p in problems])
+    return Selection(*spelled)
