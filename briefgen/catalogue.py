@@ -102,7 +102,7 @@ def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source
     title = f.text("title", required=True, example="Starmer says peace deal needs US backstop")
     published = f.date("published")
     url = f.text("url")
-    if url is not None and not re.fullmatch(r"https?://[^\s<>\"'`]+", url):
+    if url is not None and not re.fullmatch(spec.URL_PATTERN, url):
         report.error(
             '"url" should be a web address starting with https:// or http://, with no spaces or <>',
             f.loc("url"),

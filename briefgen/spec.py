@@ -23,6 +23,7 @@ class Field:
     choices: tuple[str, ...] = ()
     fields: tuple[Field, ...] = ()
     minimum: int | None = None
+    pattern: str | None = None  # a regular expression the whole text must match
 
 
 def names(fields: tuple[Field, ...]) -> tuple[str, ...]:
@@ -35,6 +36,7 @@ def field(fields: tuple[Field, ...], name: str) -> Field:
     return next(f for f in fields if f.name == name)
 
 
+URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
 _AS_OF = Field(
     "as_of",
     "date",
@@ -199,7 +201,11 @@ SOURCE = (
         example="2025-02-17",
     ),
     Field(
-        "url", "text", "Where it was found: https://...", example="https://www.bbc.co.uk/news/..."
+        "url",
+        "text",
+        "Where it was found: https://...",
+        example="https://www.bbc.co.uk/news/...",
+        pattern=URL_PATTERN,
     ),
 )
 LIMITS = (

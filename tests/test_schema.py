@@ -139,6 +139,7 @@ def test_missing_required_field_is_refused_both_ways(
         ("config", "limits:\n  render_memory_mb: 10\n"),
         ("config", "stale_after_days: soon\n"),
         ("sources", "- id: a\n  file: a.txt\n  publisher: P\n"),
+        ("sources", "- id: news\n  file: news.txt\n  publisher: P\n  title: T\n  url: ftp://x\n"),
     ],
 )
 def test_bad_values_are_refused_both_ways(
@@ -186,3 +187,34 @@ def test_files_init_and_new_write_are_valid_both_ways(
         assert schema_errors(kind, (tmp_path / name).read_text()) == [], name
         written = json.loads((tmp_path / "schemas" / f"{kind}.schema.json").read_text())
         assert written == schema(kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        (
+            "brief",
+            MINIMAL_BRIEF + "proposals:\n  - id: p\n    title: T\n    status: Under_Discussion\n",
+        ),
+        ("brief", MINIMAL_BRIEF + "group_by: Actor\n"),
+        ("config", "formats: [PDF, md]\n"),
+        (
+            "sources",
+            "- id: news\n  file: news.txt\n  publisher: P\n  title: T\n  url: https://example.org/a?b=1\n",
+        ),
+    ],
+)
+def test_loose_but_valid_values_are_accepted_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, text: str
+) -> None:
+    assert schema_errors(kind, text) == []
+    target = {
+        "brief": "briefs/test.yaml",
+        "config": "config.yaml",
+        "sources": "sources/sources.yaml",
+    }[kind]
+    files = minimal_files()
+    files[target] = text
+    monkeypatch.chdir(build_tree(tmp_path, files))
+    result = run_cli("check")
+    assert result.exit_code == 0, result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from briefgen import spec
@@ -72,9 +73,21 @@ def _text() -> Schema:
     return {"type": ["string", "number"], "pattern": _NOT_BLANK}
 
 
+def _choice(choices: tuple[str, ...]) -> Schema:
+    """One of the choices; the enum is what editors offer, the pattern what the validator also
+    accepts (any letter case, "under_discussion" for "under discussion")."""
+    words = ["[\\s_-]+".join("".join(_either(c) for c in w) for w in v.split()) for v in choices]
+    loose = "^\\s*(" + "|".join(words) + ")\\s*$"
+    return {"type": "string", "anyOf": [{"enum": list(choices)}, {"pattern": loose}]}
+
+
+def _either(c: str) -> str:
+    return f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c)
+
+
 def _kind(f: Field) -> Schema:
     if f.kind in ("text", "markdown"):
-        return _text()
+        return {"type": "string", "pattern": f.pattern} if f.pattern else _text()
     if f.kind == "date":
         return {"type": "string", "pattern": _DATE}
     if f.kind == "flag":
@@ -82,9 +95,9 @@ def _kind(f: Field) -> Schema:
     if f.kind == "id":
         return {"type": ["string", "integer"], "pattern": ID_RE.pattern, "minimum": 0}
     if f.kind == "choice":
-        return {"type": "string", "enum": list(f.choices)}
+        return _choice(f.choices)
     if f.kind == "text_list":
-        one = {"type": "string", "enum": list(f.choices)} if f.choices else _text()
+        one = _choice(f.choices) if f.choices else _text()
         return {"anyOf": [one, {"type": "array", "items": one}]}
     if f.kind == "integer":
         return {"type": "integer", "minimum": f.minimum or 0}
