@@ -459,3 +459,37 @@ def test_sources_add_bad_date_is_a_usage_error(workspace: Path) -> None:
     assert result.exit_code == 2
     assert "is not a date" in result.stderr
     assert not (workspace / "sources/doc.txt").exists()
+
+
+def test_quote_in_a_hard_wrapped_source_gives_words_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = minimal_files()
+    files["sources/wrapped.txt"] = (
+        "The talks were con-\nstructive, said the “minister’s”\r\nspokes-\n  woman.\n"
+    )
+    files["sources/sources.yaml"] = (
+        str(files["sources/sources.yaml"])
+        + "- id: wrapped\n  file: wrapped.txt\n  publisher: P\n  title: T\n"
+    )
+    ws = build_tree(tmp_path, files)
+    monkeypatch.chdir(ws)
+    result = run_cli("quote", "wrapped", 'constructive, said the "minister\'s" spokeswom')
+    assert result.exit_code == 0, result.output
+    lines = printed_cite(result.stdout)
+    assert (
+        yaml.safe_load("\n".join(lines))["cite"][0]["quote"]
+        == "constructive, said the “minister’s” spokeswoman"
+    )
+    assert "line 1, column 16:" in result.stdout
+    (ws / "briefs/pasted.yaml").write_text(brief_citing(lines))
+    checked = run_cli("check", "pasted")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_quote_all_sources_ignores_a_broken_entry_elsewhere(workspace: Path) -> None:
+    catalogue = workspace / "sources/sources.yaml"
+    catalogue.write_text(catalogue.read_text() + "- id: broken\n  file: missing.txt\n")
+    result = run_cli("quote", "--all-sources", "five", "years")
+    assert result.exit_code == 0, result.output
+    assert "news (news.txt), line 1" in result.stdout

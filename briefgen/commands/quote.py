@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from briefgen.normalise import display, normalise
 
 MAX_HITS = 20
 MAX_NEAREST = 5
+_WRAPPED_HYPHEN = re.compile(r"(\w)[-\u00ad][ \t]*\r?\n[ \t]*(\w)")
 _INNER = {"'": str.isalpha, "’": str.isalpha, ".": str.isdigit, ",": str.isdigit}
 
 
@@ -32,8 +34,12 @@ def quote(config_path: str | Path | None, name: str | None, words: str) -> Outco
     out = Outcome()
     sources = Sources.open(config_path)
     if name is None:
-        out.report.problems.extend(p for p in sources.setup.problems if p.is_error)
         chosen = list(sources.catalogue.sources.values())
+        if not chosen:  # nothing to search: say why (the catalogue's own problems, if any)
+            out.report.problems.extend(p for p in sources.setup.problems if p.is_error)
+            out.report.error(
+                "no catalogued sources to search; add one with  briefgen sources add FILE"
+            )
     else:
         found = sources.find(name, out.report)
         chosen = [found] if found else []
@@ -115,7 +121,8 @@ def _percent(text: str, i: int) -> bool:
 def _quotable(text: SourceText, start: int, end: int) -> str | None:
     """The words as they should be pasted, checked to be found again by `check`'s matching."""
     raw = text.text[start:end]
-    for candidate in (display(raw), " ".join(raw.split())):
+    joined = _WRAPPED_HYPHEN.sub(r"\1\2", raw)  # a word hyphenated across a line break, whole
+    for candidate in (display(joined), display(raw), " ".join(raw.split())):
         if candidate and locate(candidate, text)[0] is not None:
             return candidate
     return None
