@@ -493,3 +493,40 @@ def test_quote_all_sources_ignores_a_broken_entry_elsewhere(workspace: Path) -> 
     result = run_cli("quote", "--all-sources", "five", "years")
     assert result.exit_code == 0, result.output
     assert "news (news.txt), line 1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "catalogue",
+    [
+        "sources:\n  - id: news\n    file: news.txt\n    publisher: Example News\n    title: Plan\n",
+        "sources:\n- id: news\n  file: news.txt\n  publisher: Example News\n  title: Plan\n",
+        "  - id: news\n    file: news.txt\n    publisher: Example News\n    title: Plan\n",
+    ],
+)
+def test_sources_add_follows_the_catalogue_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalogue: str
+) -> None:
+    files = minimal_files(sources__sources_yaml=catalogue.encode())  # bytes: kept undedented
+    ws = build_tree(tmp_path, files)
+    (ws / "doc.txt").write_text("A document\n")
+    monkeypatch.chdir(ws)
+    result = run_cli("sources", "add", "doc.txt", "--publisher", "P")
+    assert result.exit_code == 0, result.output
+    text = (ws / "sources/sources.yaml").read_text()
+    assert text.startswith(catalogue)
+    checked = run_cli("check")
+    assert checked.exit_code == 0, checked.output
+    assert 'source "a-document" is cited by no brief' in checked.stderr
+
+
+def test_sources_add_refuses_a_flow_style_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = minimal_files(sources__sources_yaml="[]\n", briefs__test_yaml="title: T\n")
+    ws = build_tree(tmp_path, files)
+    (ws / "doc.txt").write_text("A document\n")
+    monkeypatch.chdir(ws)
+    result = run_cli("sources", "add", "doc.txt")
+    assert result.exit_code == 1
+    assert "block style" in result.stderr
+    assert (ws / "sources/sources.yaml").read_text() == "[]\n"

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen import validate
-from briefgen.catalogue import CATALOGUE, parse_catalogue
+from briefgen.catalogue import CATALOGUE, is_blank, parse_catalogue
 from briefgen.commands import Outcome
 from briefgen.commands.files import modeline, write_file
 from briefgen.commands.new import check_date, scalar
 from briefgen.commands.workspace import Sources
 from briefgen.errors import Location, Report, UsageError, display_path
 from briefgen.fields import ID_RE
-from briefgen.load import decode_text
+from briefgen.load import Map, Scalar, Seq, decode_text, parse_yaml
 from briefgen.normalise import display
 from briefgen.paths import real, within
 
@@ -108,9 +108,17 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
             ids.add(entry.fields["id"])
     if out.report.errors:
         return out
+    indent = _list_indent(old.decode("utf-8"), path)
+    if indent is None:
+        out.report.error(
+            f"cannot append to {CATALOGUE}: write its list of sources in block style, "
+            "one entry per '- id: ...' line, at the end of the file",
+            Location(path),
+        )
+        return out
     new = old + (b"" if not old or old.endswith(b"\n") else b"\n")
     first_line = new.count(b"\n") + 1
-    new += "".join(_yaml_entry(e.fields) for e in entries).encode("utf-8")
+    new += "".join(_yaml_entry(e.fields, indent) for e in entries).encode("utf-8")
     _recheck(new.decode("utf-8"), path, sources, entries, first_line, out.report)
     if out.report.errors:
         return out
@@ -243,14 +251,34 @@ def _publisher(url: str | None) -> str:
     return host[1] if host else UNKNOWN_PUBLISHER
 
 
-def _yaml_entry(fields: dict[str, str]) -> str:
+def _list_indent(text: str, path: Path) -> int | None:
+    """How far the catalogue's entries are indented (0 for a plain list, more under sources:),
+    or None when the list is written in flow style ([...]) and cannot be appended to."""
+    if is_blank(text):
+        return 0
+    node = parse_yaml(text, path, Report())
+    if isinstance(node, Map) and "sources" in node.entries:
+        node = node.entries["sources"].node
+        if isinstance(node, Scalar) and node.value is None:
+            return 2  # "sources:" with no entries yet
+    if not isinstance(node, Seq):
+        return 0  # not a list: the checks that follow say what is wrong
+    if not node.items:
+        return None  # an empty flow list: []
+    line = text.splitlines()[node.items[0].loc.line - 1]
+    stripped = line.lstrip()
+    return len(line) - len(stripped) if stripped.startswith("-") else None
+
+
+def _yaml_entry(fields: dict[str, str], indent: int) -> str:
+    pad = " " * indent
     lines = [
         f"{'- ' if i == 0 else '  '}{k}: {v if k == 'published' else scalar(v)}"  # a checked date
         for i, (k, v) in enumerate(fields.items())
     ]
     if fields["publisher"] == UNKNOWN_PUBLISHER:
         lines[2] += "  # who published it? edit this line"
-    return "\n" + "\n".join(lines) + "\n"
+    return "\n" + "\n".join(pad + line for line in lines) + "\n"
 
 
 def _recheck(
