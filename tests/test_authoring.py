@@ -530,3 +530,16 @@ def test_sources_add_refuses_a_flow_style_catalogue(
     assert result.exit_code == 1
     assert "block style" in result.stderr
     assert (ws / "sources/sources.yaml").read_text() == "[]\n"
+
+
+def test_sources_add_creates_a_missing_catalogue_with_its_modeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = build_tree(tmp_path, {"config.yaml": "title: T\n", "briefs/b.yaml": "title: B\n"})
+    (ws / "doc.txt").write_text("A document\n")
+    monkeypatch.chdir(ws)
+    result = run_cli("sources", "add", "doc.txt", "--publisher", "P")
+    assert result.exit_code == 0, result.output
+    text = (ws / "sources/sources.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schemas/sources.schema.json\n")
+    assert run_cli("check").exit_code == 0

@@ -218,3 +218,15 @@ def test_loose_but_valid_values_are_accepted_both_ways(
     monkeypatch.chdir(build_tree(tmp_path, files))
     result = run_cli("check")
     assert result.exit_code == 0, result.output
+
+
+def test_the_sample_workspace_carries_current_schemas() -> None:
+    """The repository's own schemas/ and .vscode/settings.json are what init would write."""
+    from briefgen.commands.init import workspace_files
+
+    expected = workspace_files(ROOT)
+    for path in [*(ROOT / "schemas").glob("*.json"), ROOT / ".vscode" / "settings.json"]:
+        assert path.read_text(encoding="utf-8") == expected[path], (
+            f"{path.name} is out of date: regenerate it with  briefgen schema KIND > schemas/KIND.schema.json"
+        )
+    assert len(list((ROOT / "schemas").glob("*.json"))) == 3
