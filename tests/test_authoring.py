@@ -543,3 +543,30 @@ def test_sources_add_creates_a_missing_catalogue_with_its_modeline(
     text = (ws / "sources/sources.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../schemas/sources.schema.json\n")
     assert run_cli("check").exit_code == 0
+
+
+def test_quote_words_after_double_dash_may_start_with_a_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = minimal_files()
+    files["sources/growth.txt"] = "Output fell by -2.5% in March.\n"
+    files["sources/sources.yaml"] = (
+        str(files["sources/sources.yaml"])
+        + "- id: growth\n  file: growth.txt\n  publisher: P\n  title: T\n"
+    )
+    ws = build_tree(tmp_path, files)
+    monkeypatch.chdir(ws)
+    result = run_cli("quote", "growth", "--", "-2.5%", "in", "March")
+    assert result.exit_code == 0, result.output
+    lines = printed_cite(result.stdout)
+    assert yaml.safe_load("\n".join(lines))["cite"][0]["quote"] == "-2.5% in March"
+    (ws / "briefs/pasted.yaml").write_text(brief_citing(lines))
+    assert run_cli("check", "pasted").exit_code == 0
+
+
+def test_sources_list_on_a_new_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run_cli("init")
+    result = run_cli("sources", "list")
+    assert result.exit_code == 0
+    assert "no sources yet" in result.stdout
