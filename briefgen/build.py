@@ -9,6 +9,7 @@ from pathlib import Path
 from briefgen import catalogue, citations, dates, freshness, render, validate, write
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
+from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
 from briefgen.models import Brief, Config, Workspace
@@ -47,13 +48,13 @@ def _count(n: int, noun: str) -> str:
 
 
 def load_workspace(
-    config_path: str | Path | None, names: Sequence[str], report: Report
+    config_path: str | Path | None, names: Sequence[str], report: Report, allow_none: bool = False
 ) -> Workspace:
     """Read and check a whole workspace, verifying every quote; problems go to `report`."""
     config = load_config(find_config(config_path), report)
     listed = catalogue.validate_sources(config, report)
     sources = listed.sources
-    paths = validate.brief_paths(config, names, report)
+    paths = validate.brief_paths(config, names, report, allow_none)
     briefs = [brief for path in paths if (brief := validate.validate_brief(path, config, report))]
     every_brief_read = not names and not any(
         p.is_error and p.location and p.location.path in paths for p in report.problems
@@ -71,10 +72,12 @@ def load_workspace(
     return Workspace(config, sources, tuple(resolved))
 
 
-def check(config_path: str | Path | None = None, names: Sequence[str] = ()) -> Result:
+def check(
+    config_path: str | Path | None = None, names: Sequence[str] = (), allow_none: bool = True
+) -> Result:
     """Validate every brief and verify every citation, writing nothing."""
     report = Report()
-    workspace = load_workspace(config_path, names, report)
+    workspace = load_workspace(config_path, names, report, allow_none)
     return Result(report, workspace)
 
 
@@ -85,13 +88,16 @@ def build(
     out: str | Path | None = None,
     layouts: Sequence[str] = (),
     strict: bool | None = None,
+    selection: Selection | None = None,
 ) -> Result:
     """Check the workspace, then render and write each brief in each layout and format.
 
     `strict` None means the workspace's own setting (config.yaml's strict:).
     """
-    result = check(config_path, names)
+    result = check(config_path, names, allow_none=False)
     workspace, report = result.workspace, result.report
+    if selection and not report.errors:
+        workspace = replace(workspace, briefs=select(workspace.briefs, selection))
     config = workspace.config
     for layout in layouts:
         if layout not in available_layouts(config):

@@ -6,14 +6,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen import spec
 from briefgen.errors import Location, Report
 from briefgen.fields import Fields
-from briefgen.load import Map, Node, Seq, describe, load_yaml_file, quoted
+from briefgen.load import Map, Node, Seq, describe, parse_yaml, quoted, read_text
 from briefgen.models import Config, Source
 from briefgen.paths import within
 
 CATALOGUE = "sources.yaml"
-SOURCE_FIELDS = ("id", "file", "publisher", "title", "published", "url")
+SOURCE_FIELDS = spec.names(spec.SOURCE)
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -43,7 +44,17 @@ def validate_sources(config: Config, report: Report) -> Catalogue:
             Location(path),
         )
         return Catalogue()
-    node = load_yaml_file(path, report, config.limits.max_yaml_bytes)
+    text = read_text(path, report, Location(path), config.limits.max_yaml_bytes, "YAML file")
+    if text is None:
+        return Catalogue()
+    return parse_catalogue(text, path, config, report)
+
+
+def parse_catalogue(text: str, path: Path, config: Config, report: Report) -> Catalogue:
+    """The catalogue in `text` (the contents of `path`), every entry checked."""
+    if is_blank(text):
+        return Catalogue(complete=True)  # a new workspace: no sources yet, only comments
+    node = parse_yaml(text, path, report)
     if node is None:
         return Catalogue()
     if isinstance(node, Map) and "sources" in node.entries:
@@ -71,6 +82,11 @@ def validate_sources(config: Config, report: Report) -> Catalogue:
     return catalogue
 
 
+def is_blank(text: str) -> bool:
+    """Whether a YAML text holds nothing but blank lines and comments."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
 def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source | None:
     if not isinstance(node, Map):
         report.error(
@@ -86,7 +102,7 @@ def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source
     title = f.text("title", required=True, example="Starmer says peace deal needs US backstop")
     published = f.date("published")
     url = f.text("url")
-    if url is not None and not re.fullmatch(r"https?://[^\s<>\"'`]+", url):
+    if url is not None and not re.fullmatch(spec.URL_PATTERN, url):
         report.error(
             '"url" should be a web address starting with https:// or http://, with no spaces or <>',
             f.loc("url"),

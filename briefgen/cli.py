@@ -7,71 +7,158 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from briefgen import build as pipeline
+from briefgen.commands import Outcome
+from briefgen.commands import init as init_command
+from briefgen.commands import new as new_command
+from briefgen.commands import quote as quote_command
+from briefgen.commands import schema as schema_command
+from briefgen.commands import sources as sources_command
+from briefgen.commands.select import Selection
 from briefgen.config import FORMATS
 from briefgen.errors import BriefgenError, UsageError, display_path
 
+T = TypeVar("T")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="The workspace's config.yaml (or its folder). Default: ./config.yaml.",
-)
-strict_option = click.option(
-    "--strict/--no-strict",
-    default=None,
-    help="Treat warnings as errors (or not). Default: strict: in config.yaml, else not.",
-)
+
+def _merge_shared(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """--config, --strict and --debug work before or after the command; the later one wins."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    shared = root.obj
+    name = param.name or ""
+    if ctx.get_parameter_source(name) in (ParameterSource.DEFAULT, None):
+        return shared.get(name, value)
+    shared[name] = value
+    return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command (and the group itself) accepts."""
+    for option in reversed(
+        [
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(path_type=Path),
+                default=None,
+                callback=_merge_shared,
+                help="The workspace's config.yaml (or its folder). "
+                "Default: the nearest config.yaml here or in a folder above.",
+            ),
+            click.option(
+                "--strict/--no-strict",
+                default=None,
+                callback=_merge_shared,
+                help="Treat warnings as errors (or not). Default: strict: in config.yaml, else not.",
+            ),
+            click.option(
+                "--debug",
+                is_flag=True,
+                callback=_merge_shared,
+                help="Show the traceback of an internal error.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+class ExampleGroup(click.Group):
+    """Lists each command with a one-line example taken from its help ("Example: ...")."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        order = ["init", "new", "sources", "quote", "check", "build", "schema"]
+        names = sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
+        for name in names:
+            command = self.commands[name]
+            if command.hidden:
+                continue
+            rows.append((name, command.get_short_help_str(90)))
+            for example in _examples(command):
+                rows.append(("", example))
+        if rows:
+            with formatter.section("Commands (with an example)"):
+                formatter.write_dl(rows)
+
+
+def _examples(command: click.Command) -> list[str]:
+    if isinstance(command, click.Group):  # a group's examples are its commands' examples
+        return list(dict.fromkeys(e for sub in command.commands.values() for e in _examples(sub)))
+    return [
+        line.strip().removeprefix("Example:").strip()
+        for line in (command.help or "").splitlines()
+        if line.strip().startswith("Example:")
+    ]
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """--format pdf,md and --format pdf --format md both work; an unknown name is a usage error."""
+    chosen = [f.strip().lower() for v in value for f in v.split(",") if f.strip()]
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise click.BadParameter(f'unknown format "{fmt}"; use any of: {", ".join(FORMATS)}')
+    return tuple(dict.fromkeys(chosen))
+
+
+@click.group(cls=ExampleGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefgen")
-@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@shared_options
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, config_path: Path | None, strict: bool | None, debug: bool) -> None:
     """Cited policy briefs from hand-curated YAML.
 
-    Run in a workspace folder (config.yaml, sources/, briefs/):
-
-        briefgen check
-
-        briefgen build
+    Run anywhere inside a workspace (the folder holding config.yaml, sources/ and
+    briefs/, or any folder below it). The daily loop: sources add, quote, paste the
+    cite: entry into a brief, check, build.
     """
-    ctx.obj = {"debug": debug}
+    ctx.ensure_object(dict)
 
 
 @cli.command()
-@config_option
-@strict_option
+@click.argument("briefs", nargs=-1)
+@shared_options
 @click.pass_context
-def check(ctx: click.Context, config_path: Path | None, strict: bool | None) -> None:
-    """Validate every brief and verify every citation; write nothing.
+def check(
+    ctx: click.Context,
+    briefs: tuple[str, ...],
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Validate the briefs (all, or those named) and verify every citation; write nothing.
 
     Example: briefgen check --strict
     """
-    result = _run(ctx, lambda: pipeline.check(config_path))
+    result = _run(ctx, lambda: pipeline.check(config_path, briefs))
+    if not result.workspace.briefs and not briefs:
+        click.echo("no briefs yet: start one with  briefgen new NAME")
     _finish(result, strict)
 
 
 @cli.command()
 @click.argument("briefs", nargs=-1)
-@config_option
 @click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
-    help="Output format; repeat for several. Default: the formats in config.yaml (pdf and md).",
+    callback=_formats,
+    help="Output formats: pdf, md, html; comma-separated or repeated. "
+    "Default: the formats in config.yaml (pdf and md).",
 )
 @click.option(
-    "--out", type=click.Path(path_type=Path), default=None, help="Output folder. Default: build/."
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder. Default: build/.",
 )
 @click.option(
     "--template",
@@ -80,28 +167,190 @@ def check(ctx: click.Context, config_path: Path | None, strict: bool | None) -> 
     help="Layout to build for every brief (brief, card or your own); repeat for several. "
     "Default: layouts in config.yaml, else each brief's template.",
 )
-@strict_option
+@click.option(
+    "--topic", "topics", multiple=True, help="Keep only items on this topic (repeatable)."
+)
+@click.option(
+    "--actor", "actors", multiple=True, help="Keep only items by this actor (repeatable)."
+)
+@shared_options
 @click.pass_context
 def build(
     ctx: click.Context,
     briefs: tuple[str, ...],
-    config_path: Path | None,
     formats: tuple[str, ...],
     out: Path | None,
     layouts: tuple[str, ...],
+    topics: tuple[str, ...],
+    actors: tuple[str, ...],
+    config_path: Path | None,
     strict: bool | None,
+    debug: bool,
 ) -> None:
     """Build briefs (all, or those named by file stem or path) into the output folder.
 
-    Example: briefgen build london-summit --format pdf --template brief --template card
+    Example: briefgen build london-summit --format pdf,md --template card
     """
-    result = _run(ctx, lambda: pipeline.build(config_path, briefs, formats, out, layouts, strict))
+    selection = Selection(topics, actors)
+    result = _run(
+        ctx,
+        lambda: pipeline.build(config_path, briefs, formats, out, layouts, strict, selection),
+    )
     for path in result.written:
         click.echo(printable(f"wrote {display_path(path)}"))
     _finish(result, strict)
 
 
-def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.Result:
+@cli.command()
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@shared_options
+@click.pass_context
+def init(
+    ctx: click.Context,
+    directory: Path,
+    force: bool,
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Create a workspace in DIRECTORY (default: here), ready for briefgen check.
+
+    Example: briefgen init my-briefs
+    """
+    _outcome(ctx, lambda: init_command.init(directory, force))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--title", default=None, help="The brief's title. Default: made from NAME.")
+@click.option("--meeting-date", default=None, help="The meeting's date: 2025-03-02 or 2025-03.")
+@click.option("--force", is_flag=True, help="Overwrite the brief if it already exists.")
+@shared_options
+@click.pass_context
+def new(
+    ctx: click.Context,
+    name: str,
+    title: str | None,
+    meeting_date: str | None,
+    force: bool,
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Start a brief: briefs/NAME.yaml with every section present and explained.
+
+    Example: briefgen new ukraine-update --title "Ukraine: where things stand"
+    """
+    _outcome(ctx, lambda: new_command.new(config_path, name, title, meeting_date, force))
+
+
+@cli.group()
+def sources() -> None:
+    """Catalogue source documents (add) and see which are cited (list).
+
+    Example: briefgen sources add article.txt
+    """
+
+
+@sources.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--id", "source_id", default=None, help="The source's id. Default: from its title.")
+@click.option("--publisher", default=None, help="Who published it.")
+@click.option("--title", default=None, help="Its title. Default: its first non-empty line.")
+@click.option(
+    "--published", default=None, help="Its date: 2025-02-17 or 2025-02. Default: found in the text."
+)
+@click.option("--url", default=None, help="Where it was found (https://...).")
+@shared_options
+@click.pass_context
+def sources_add(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    source_id: str | None,
+    publisher: str | None,
+    title: str | None,
+    published: str | None,
+    url: str | None,
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Copy files into sources/ and add a catalogue entry for each at the end of sources.yaml.
+
+    Example: briefgen sources add article.txt --publisher "BBC News"
+    """
+    given = sources_command.Given(source_id, publisher, title, published, url)
+    _outcome(ctx, lambda: sources_command.add(config_path, files, given))
+
+
+@sources.command("list")
+@shared_options
+@click.pass_context
+def sources_list(ctx: click.Context, config_path: Path | None, strict: bool, debug: bool) -> None:
+    """Print each source's id, publisher, date, title and how many citations it has.
+
+    Example: briefgen sources list
+    """
+    _outcome(ctx, lambda: sources_command.listing(config_path))
+
+
+@cli.command()
+@click.argument("source", required=False)
+@click.argument("words", nargs=-1)
+@click.option(
+    "--all-sources", is_flag=True, help="Search every catalogued source (then give no SOURCE)."
+)
+@shared_options
+@click.pass_context
+def quote(
+    ctx: click.Context,
+    source: str | None,
+    words: tuple[str, ...],
+    all_sources: bool,
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Find WORDS in SOURCE (an id or file name) and print a cite: entry ready to paste.
+
+    Example: briefgen quote bbc-paris-talks only way to effectively deter
+    """
+    if all_sources and source is not None:
+        words, source = (source, *words), None  # with --all-sources every argument is a word
+    if not words or not " ".join(words).strip():
+        raise click.UsageError(
+            "give a SOURCE (an id or file name) and the WORDS to find, or --all-sources and the WORDS"
+        )
+    _outcome(ctx, lambda: quote_command.quote(config_path, source, " ".join(words)))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(schema_command.KINDS))
+@shared_options
+@click.pass_context
+def schema(
+    ctx: click.Context, kind: str, config_path: Path | None, strict: bool, debug: bool
+) -> None:
+    """Print the JSON Schema of a brief, the source catalogue or config.yaml, for editors.
+
+    Example: briefgen schema brief
+    """
+    click.echo(schema_command.schema_json(kind), nl=False)
+
+
+def _outcome(ctx: click.Context, action: Callable[[], Outcome]) -> None:
+    """Run an authoring command; print its problems (stderr) and lines (stdout)."""
+    done = _run(ctx, action)
+    for problem in done.report.sorted():
+        click.echo(printable(problem.format()), err=True)
+    for line in done.lines:
+        click.echo(printable(line))
+    if done.failed or done.report.errors:
+        sys.exit(EXIT_DATA)
+
+
+def _run(ctx: click.Context, action: Callable[[], T]) -> T:
     """Run the library call; user errors exit 1 with their messages, anything else exits 3."""
     try:
         return action()
@@ -117,7 +366,7 @@ def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.
         click.echo("briefgen: interrupted", err=True)
         ctx.exit(130)
     except Exception as exc:
-        if ctx.obj and ctx.obj.get("debug"):
+        if ctx.find_root().obj.get("debug"):
             traceback.print_exc()
         click.echo(printable(f"briefgen: internal error: {type(exc).__name__}: {exc}"), err=True)
         click.echo("briefgen: rerun with --debug to see the traceback, and report it", err=True)

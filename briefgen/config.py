@@ -6,48 +6,52 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from briefgen import spec
 from briefgen.errors import DataError, Location, Report
 from briefgen.fields import Fields, did_you_mean
 from briefgen.load import Map, parse_yaml, read_text
 from briefgen.models import Config, Limits
 from briefgen.paths import within
 
-FORMATS = ("pdf", "md", "html")
-CONFIG_FIELDS = (
-    "title",
-    "organisation",
-    "organization",
-    "marking",
-    "formats",
-    "sources_dir",
-    "briefs_dir",
-    "templates_dir",
-    "output_dir",
-    "stale_after_days",
-    "strict",
-    "layouts",
-    "limits",
-)
-LAYOUTS = ("brief", "card")
+FORMATS = spec.FORMATS
+CONFIG_FIELDS = spec.names(spec.CONFIG)
+LAYOUTS = spec.LAYOUTS
 FOLDERS = ("sources_dir", "briefs_dir", "templates_dir", "output_dir")
 MAX_CONFIG_BYTES = 1_000_000
-LIMIT_FIELDS = ("max_yaml_bytes", "max_source_bytes", "render_timeout", "render_memory_mb")
+LIMIT_FIELDS = spec.names(spec.LIMITS)
 
 
 def find_config(path: str | Path | None) -> Path:
-    """The config file named on the command line (a file or its folder), or ./config.yaml.
+    """The config file named on the command line (a file or its folder), or else the nearest
+    config.yaml in the current folder or a folder above it, as git finds .git.
 
     Without --config, a folder holding briefs/ but no config.yaml is a workspace with
     every setting at its default.
     """
-    candidate = Path("config.yaml") if path is None else Path(path)
-    if path is not None and candidate.is_dir():
-        candidate = candidate / "config.yaml"
-    if candidate.exists() or candidate.is_symlink() or (candidate.parent / "briefs").is_dir():
-        return candidate
+    if path is not None:
+        candidate = Path(path)
+        if candidate.is_dir():
+            candidate = candidate / "config.yaml"
+        if candidate.exists() or candidate.is_symlink() or (candidate.parent / "briefs").is_dir():
+            return candidate
+        raise DataError.single(
+            f"no workspace config at {candidate}; pass --config with a workspace's config.yaml "
+            "or its folder (one holding config.yaml, sources/ and briefs/)",
+            None,
+        )
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / "config.yaml"
+        if candidate.exists() or candidate.is_symlink():
+            return candidate if folder != here else Path("config.yaml")
+        # no config.yaml: the current folder with briefs/, or a folder above with briefs/ and sources/
+        folders = ("briefs",) if folder == here else ("briefs", "sources")
+        if all((folder / name).is_dir() for name in folders):
+            return candidate if folder != here else Path("config.yaml")
     raise DataError.single(
-        f"no workspace config at {candidate}; run briefgen in a workspace folder "
-        "(one holding config.yaml, sources/ and briefs/) or pass --config PATH",
+        f"no workspace here: no config.yaml in {here} or any folder above it; run briefgen "
+        "inside a workspace (one holding config.yaml, sources/ and briefs/), create one with "
+        "briefgen init, or pass --config PATH",
         None,
     )
 

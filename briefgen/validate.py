@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
+from briefgen import spec
 from briefgen.catalogue import Catalogue
 from briefgen.config import available_layouts
 from briefgen.errors import Location, Report
@@ -26,43 +27,26 @@ from briefgen.models import (
 )
 from briefgen.paths import real, within
 
-BRIEF_FIELDS = (
-    "title",
-    "subtitle",
-    "meeting",
-    "audience",
-    "marking",
-    "as_of",
-    "summary",
-    "template",
-    "group_by",
-    "positions",
-    "proposals",
-    "figures",
-)
-MEETING_FIELDS = ("name", "date", "place")
-CITE_FIELDS = ("source", "quote")
-POSITION_FIELDS = ("id", "actor", "role", "topic", "stance", "detail", "as_of", "key", "cite")
-PROPOSAL_FIELDS = (
-    "id",
-    "title",
-    "proposed_by",
-    "status",
-    "summary",
-    "detail",
-    "as_of",
-    "key",
-    "cite",
-)
-FIGURE_FIELDS = ("id", "label", "value", "unit", "derived", "as_of", "note", "key", "cite")
-GROUPINGS = ("topic", "actor")
+# The allowed fields come from the one table the JSON Schemas are generated from.
+BRIEF_FIELDS = spec.names(spec.BRIEF)
+MEETING_FIELDS = spec.names(spec.MEETING)
+CITE_FIELDS = spec.names(spec.CITE)
+POSITION_FIELDS = spec.names(spec.POSITION)
+PROPOSAL_FIELDS = spec.names(spec.PROPOSAL)
+FIGURE_FIELDS = spec.names(spec.FIGURE)
+GROUPINGS = spec.field(spec.BRIEF, "group_by").choices
 
 
-def brief_paths(config: Config, names: Sequence[str], report: Report) -> list[Path]:
-    """The brief files to work on: all of briefs/*.yaml, or those named by stem or path."""
+def brief_paths(
+    config: Config, names: Sequence[str], report: Report, allow_none: bool = False
+) -> list[Path]:
+    """The brief files to work on: all of briefs/*.yaml, or those named by stem or path.
+
+    `allow_none`: a workspace with no briefs yet (just made by init) is not an error.
+    """
     available = sorted([*config.briefs_dir.glob("*.yaml"), *config.briefs_dir.glob("*.yml")])
     if not names:
-        if not available:
+        if not available and not allow_none:
             report.error(
                 f"no briefs found: add a YAML file to {config.briefs_dir.name}/",
                 Location(config.briefs_dir),

@@ -78,7 +78,7 @@ def test_no_workspace_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     result = run_cli("check")
     assert result.exit_code == 1
-    assert result.stderr.startswith("briefgen: error: no workspace config at config.yaml")
+    assert result.stderr.startswith("briefgen: error: no workspace here: no config.yaml in ")
 
 
 @pytest.mark.parametrize(

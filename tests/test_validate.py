@@ -631,7 +631,7 @@ def test_no_config_is_a_data_error(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     result = run_cli("check")
     assert result.exit_code == 1
-    assert "no workspace config at config.yaml" in result.stderr
+    assert "no workspace here: no config.yaml in" in result.stderr
     no_crash(result)
 
 

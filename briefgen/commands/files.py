@@ -1,0 +1,51 @@
+"""Writing the files the authoring commands create: atomically, never over a file unless asked."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from briefgen.commands.schema import FILE_NAMES, schema_json
+from briefgen.errors import Location, Report
+
+SCHEMA_DIR = "schemas"
+
+
+def modeline(file: Path, root: Path, kind: str) -> str:
+    """The first line that points the YAML language server at the schema for `file`."""
+    target = root / SCHEMA_DIR / FILE_NAMES[kind]
+    relative = Path(os.path.relpath(target, file.parent)).as_posix()
+    return f"# yaml-language-server: $schema={relative}\n"
+
+
+def refuse_existing(paths: list[Path], force: bool, report: Report, hint: str) -> None:
+    """Report each path that exists (unless --force), so nothing is written over by accident."""
+    if force:
+        return
+    for path in paths:
+        if path.exists() or path.is_symlink():
+            report.error(f"{path.name} already exists; {hint}", Location(path))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, flushed, then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".briefgen-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def schema_files(root: Path) -> dict[Path, str]:
+    """The schema files a workspace carries for editors."""
+    return {root / SCHEMA_DIR / name: schema_json(kind) for kind, name in FILE_NAMES.items()}
