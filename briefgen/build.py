@@ -94,6 +94,10 @@ def build(
         raise UsageError.single(
             f'unknown template "{layout}" for --template; use one of: {choices}'
         )
+    try:
+        render.source_date_epoch()
+    except ValueError as exc:
+        report.error(str(exc))
     if report.errors or (strict and report.warnings):
         return result
     out_dir = write.prepare_output_dir(

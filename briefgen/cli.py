@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import signal
 import sys
 import traceback
@@ -13,9 +16,9 @@ import click
 
 from briefgen import build as pipeline
 from briefgen.config import FORMATS
-from briefgen.errors import BriefgenError, Report, UsageError, display_path
+from briefgen.errors import BriefgenError, Report, UsageError, display_path, printable
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 config_option = click.option(
     "--config",
@@ -89,7 +92,7 @@ def build(
     """
     result = _run(ctx, lambda: pipeline.build(config_path, briefs, formats, out, layout, strict))
     for path in result.written:
-        click.echo(f"wrote {display_path(path)}")
+        say(f"wrote {display_path(path)}")
     _finish(result.report, strict, result.summary())
 
 
@@ -99,43 +102,73 @@ def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.
         return action()
     except UsageError as exc:
         for problem in exc.problems:
-            click.echo(printable(problem.format()), err=True)
+            say(problem.format(), err=True)
         ctx.exit(EXIT_USAGE)
     except BriefgenError as exc:
         for problem in exc.problems:
-            click.echo(printable(problem.format()), err=True)
+            say(problem.format(), err=True)
         ctx.exit(EXIT_DATA)
     except KeyboardInterrupt:
-        click.echo("briefgen: interrupted", err=True)
-        ctx.exit(130)
+        say("briefgen: interrupted", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if ctx.obj and ctx.obj.get("debug"):
-            traceback.print_exc()
-        click.echo(printable(f"briefgen: internal error: {type(exc).__name__}: {exc}"), err=True)
-        click.echo("briefgen: rerun with --debug to see the traceback, and report it", err=True)
+            for line in traceback.format_exc().splitlines():
+                say(line, err=True)
+        say(f"briefgen: internal error: {type(exc).__name__}: {exc}", err=True)
+        say("briefgen: rerun with --debug to see the traceback, and report it", err=True)
         ctx.exit(EXIT_INTERNAL)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def printable(line: str) -> str:
-    """A message safe to print: control characters (terminal escapes) and unpaired surrogates shown escaped."""
-    return "".join(
-        c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else repr(c)[1:-1] for c in line
-    )
+def say(line: str, err: bool = False) -> None:
+    """Print one line; every line briefgen prints goes through here, terminal escapes shown escaped."""
+    click.echo(printable(line), err=err)
 
 
 def _finish(report: Report, strict: bool, summary: str) -> None:
     for problem in report.sorted():
-        click.echo(printable(problem.format()), err=True)
-    click.echo(summary)
+        say(problem.format(), err=True)
+    say(summary)
     if report.errors or (strict and report.warnings):
         sys.exit(EXIT_DATA)
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+    """Console-script entry point: click's own messages are printed through say() too."""
     signal.signal(signal.SIGTERM, _terminate)
-    return cli.main(args=argv, prog_name="briefgen")
+    try:
+        code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
+    except click.ClickException as exc:
+        shown = io.StringIO()
+        exc.show(file=shown)
+        for line in shown.getvalue().splitlines():
+            _quietly(say, line, err=True)
+        code = exc.exit_code
+    except click.Abort:  # Ctrl-C outside a command's run, e.g. while printing
+        _quietly(say, "briefgen: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except OSError as exc:  # standard output cannot be written (a full disk, a closed pipe)
+        _silence(sys.stdout)
+        _quietly(say, f"briefgen: error: cannot write to standard output: {exc.strerror}", err=True)
+        code = EXIT_DATA
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _quietly(fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """Print if possible; when standard error itself cannot be written, nothing can be said."""
+    try:
+        fn(*args, **kwargs)
+    except OSError:
+        _silence(sys.stderr)
+
+
+def _silence(stream: Any) -> None:
+    """Point a broken stream at /dev/null so that flushing it at exit prints no traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
 
 
 def _terminate(signum: int, _frame: object) -> None:

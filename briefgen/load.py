@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from briefgen.errors import Location, Report
+from briefgen.errors import Location, Report, printable
+from briefgen.text import CONTROL, char_name, newlines
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -124,8 +125,7 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
 
 def quoted(text: str) -> str:
     """Text in double quotes with control characters made visible."""
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return f'"{shown}"'
+    return f'"{printable(text)}"'
 
 
 def _folder_hint(path: Path) -> str:
@@ -147,7 +147,7 @@ def _folder_hint(path: Path) -> str:
 
 def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:
     """(text, None, 0, 0), or (None, problem, line, column) for text that is not UTF-8."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         return None, "file is UTF-16 encoded; save it as UTF-8", 1, 1
     try:
         text = data.decode("utf-8")
@@ -166,6 +166,18 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:
         col = nul - (text.rfind("\n", 0, nul) + 1) + 1
         return None, "file contains a NUL byte; it is not a text file", line, col
     return text, None, 0, 0
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text has a NUL byte in every other place."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for nuls, other in ((even, odd), (odd, even)):
+        if nuls.count(0) >= 0.6 * len(nuls) and other.count(0) <= 0.05 * len(other):
+            return True
+    return False
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -203,6 +215,17 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
         where = _loc(path, mark) if mark else Location(path)
         report.error(_syntax_message(exc, text, mark), where)
         return None
+    except yaml.reader.ReaderError as exc:
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        at = max(text.find(char), 0)  # the C reader counts bytes, not characters
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        report.error(
+            f"file contains the control character {char_name(text[at])}, which YAML does not "
+            "allow; remove it",
+            Location(path, line, col),
+        )
+        return None
     except yaml.YAMLError as exc:
         report.error(f"YAML cannot be read: {exc}", Location(path))
         return None
@@ -219,6 +242,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     at = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return "tab character in indentation; YAML needs spaces: replace the tab with spaces"
+    if "maximum nesting depth" in problem:  # libyaml's own limit, reached before ours
+        return f"YAML is nested more than {MAX_DEPTH} levels deep; write it flatter"
     context = f" {exc.context}" if exc.context else ""
     return f"YAML syntax error: {problem}{context}{_hint(problem, at)}"
 
@@ -326,39 +351,53 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> bool:
         loc = _loc(self.path, event.start_mark)
+        text = newlines(event.value)  # "\r" written as an escape must not become structure
         return self.attach(
-            Scalar(self.construct(event, loc), event.value, not event.style, loc), event.start_mark
+            Scalar(self.construct(event, text, loc), text, not event.style, loc), event.start_mark
         )
 
-    def construct(self, event: yaml.ScalarEvent, loc: Location) -> Any:
+    def construct(self, event: yaml.ScalarEvent, text: str, loc: Location) -> Any:
         """The scalar's value; a value that cannot be constructed is reported and kept as text."""
-        if len(event.value) > MAX_SCALAR_CHARS:
+        if len(text) > MAX_SCALAR_CHARS:
             self.report.error(
-                f"value is {len(event.value):,} characters long, over the limit of "
+                f"value is {len(text):,} characters long, over the limit of "
                 f"{MAX_SCALAR_CHARS:,}; shorten it",
                 loc,
             )
             return None
-        if _SURROGATE.search(event.value):
+        if _SURROGATE.search(text):
             self.report.error(
                 "value contains an invalid character (an unpaired \\u escape); remove it", loc
             )
             return None
+        control = CONTROL.search(text)
+        if control:
+            self.report.error(
+                f"value contains the invisible control character {char_name(control[0])} at "
+                f"character {control.start() + 1}; remove it (it could hide or reorder text)",
+                loc,
+            )
+            return None
         tag = event.tag
         if tag in (None, "!"):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            tag = _RESOLVER.resolve(yaml.ScalarNode, text, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == f"{_STD}merge":
+            self.report.error(
+                "YAML merge keys (<<) are not supported; write the fields out in full", loc
+            )
+            return None
         if tag not in _ALLOWED_SCALAR_TAGS:
             self.report.error(
                 f"YAML tag {_short_tag(event.tag)} is not allowed; write a plain value", loc
             )
             return None
         if tag == f"{_STD}timestamp":
-            return _date_or_text(event.value)
-        node = yaml.ScalarNode(tag, event.value)
+            return _date_or_text(text)
+        node = yaml.ScalarNode(tag, text)
         try:
             return _CONSTRUCTOR.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError):
-            self.report.error(f"{event.value!r} is not a valid {tag.removeprefix(_STD)}", loc)
+            self.report.error(f"{quoted(text)} is not a valid {tag.removeprefix(_STD)}", loc)
             return None
 
     def attach(self, node: Node, mark: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,13 +19,16 @@ from markupsafe import Markup
 
 from briefgen.config import LAYOUTS
 from briefgen.errors import Location, RenderError
+from briefgen.load import quoted
 from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
 from briefgen.paths import within
+from briefgen.text import visible
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 FONTS = BUILTIN_TEMPLATES / "fonts"
 CARD_POSITIONS = 4
 CARD_FIGURES = 6
+LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last date a PDF can carry
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
     "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
@@ -152,7 +155,7 @@ def build_view(
             note = by_place.get(key)
             if note is None:
                 link = f"{source_link(source, out_dir)}#L{cite.span.line}"
-                note = Note(len(notes) + 1, cite, source, cite.span, link)
+                note = Note(len(notes) + 1, cite, source, shown_span(cite.span), link)
                 notes.append(note)
                 by_place[key] = note
                 cited = appendix.setdefault(
@@ -176,15 +179,36 @@ def build_view(
     )
 
 
+def shown_span(span: Span) -> Span:
+    """A passage as the reader sees it: a source's control characters written visibly."""
+    return replace(
+        span, before=visible(span.before), text=visible(span.text), after=visible(span.after)
+    )
+
+
 def build_date(brief: Brief) -> str:
     """The document date: SOURCE_DATE_EPOCH when set, else the brief's as_of (never the clock)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        stamp = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     if brief.as_of:
         return f"{brief.as_of.latest().isoformat()}T00:00:00Z"
     return ""
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH in seconds, None when unset; ValueError saying what to set otherwise."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not raw.strip():
+        return None
+    if re.fullmatch(r"[0-9]{1,12}", raw.strip()) and int(raw) <= LAST_EPOCH:
+        return int(raw)
+    raise ValueError(
+        f"the environment variable SOURCE_DATE_EPOCH is {quoted(raw)}, which is not a whole "
+        f"number of seconds since 1970-01-01 between 0 and {LAST_EPOCH} (the end of 9999); "
+        "set it to a plain integer such as SOURCE_DATE_EPOCH=1700000000, or unset it"
+    )
 
 
 def _add_passage(cited: CitedSource, note: Note) -> None:

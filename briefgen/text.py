@@ -1,0 +1,34 @@
+"""Characters that must never reach a reader raw: line-break forms and invisible controls.
+
+YAML text with a control character is refused where it is written; source files are
+kept exactly as received, so their passages show such characters visibly instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls other than tab and newline, DEL, C1 controls, and the bidi embeddings,
+# overrides and isolates that reorder what a reader sees.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Every other way of writing a line break: Windows and old Mac line ends, NEL, and the
+# Unicode line and paragraph separators.
+_BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
+_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def newlines(text: str) -> str:
+    """Text with every line-break form written as a plain newline."""
+    return _BREAK.sub("\n", text)
+
+
+def char_name(c: str) -> str:
+    """'U+001B (ESC)', 'U+202E (RIGHT-TO-LEFT OVERRIDE)': a character a reader cannot see."""
+    name = _NAMES.get(ord(c)) or unicodedata.name(c, "control character")
+    return f"U+{ord(c):04X} ({name})"
+
+
+def visible(text: str) -> str:
+    """Source text for display: line breaks made newlines, controls written as [U+001B]."""
+    return CONTROL.sub(lambda m: f"[U+{ord(m[0]):04X}]", newlines(text))
