@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import Location, Report, printable
+from briefgen.paths import extra_links, hard_link_problem
 from briefgen.text import CONTROL, char_name, newlines
 
 try:
@@ -99,6 +100,9 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
         return None
     if not stat.S_ISREG(st.st_mode):
         report.error(f"{what} {quoted(path.name)} is not a regular file; name a text file", where)
+        return None
+    if extra_links(path):  # another name for the same file may be outside the workspace
+        report.error(f"{what} {quoted(path.name)} {hard_link_problem(path)}", where)
         return None
     if st.st_size > max_bytes:
         report.error(
@@ -351,10 +355,22 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> bool:
         loc = _loc(self.path, event.start_mark)
-        text = newlines(event.value)  # "\r" written as an escape must not become structure
+        text = self.without_controls(newlines(event.value), loc)
         return self.attach(
             Scalar(self.construct(event, text, loc), text, not event.style, loc), event.start_mark
         )
+
+    def without_controls(self, text: str, loc: Location) -> str:
+        """Refuse invisible controls; later checks see the text without them (nothing is built)."""
+        control = CONTROL.search(text)
+        if control:
+            self.report.error(
+                f"value contains the invisible control character {char_name(control[0])} at "
+                f"character {control.start() + 1}; remove it (it could hide or reorder text)",
+                loc,
+            )
+            return CONTROL.sub("", text)
+        return text
 
     def construct(self, event: yaml.ScalarEvent, text: str, loc: Location) -> Any:
         """The scalar's value; a value that cannot be constructed is reported and kept as text."""
@@ -368,14 +384,6 @@ class _Builder:
         if _SURROGATE.search(text):
             self.report.error(
                 "value contains an invalid character (an unpaired \\u escape); remove it", loc
-            )
-            return None
-        control = CONTROL.search(text)
-        if control:
-            self.report.error(
-                f"value contains the invisible control character {char_name(control[0])} at "
-                f"character {control.start() + 1}; remove it (it could hide or reorder text)",
-                loc,
             )
             return None
         tag = event.tag

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
@@ -20,3 +21,22 @@ def within(path: Path, root: Path) -> bool:
         return path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):
         return False
+
+
+def extra_links(path: Path) -> int:
+    """How many other hard links the file has (0 for a file of its own, or one not there)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return 0
+    return st.st_nlink - 1 if stat.S_ISREG(st.st_mode) else 0
+
+
+def hard_link_problem(path: Path) -> str:
+    """Why a hard-linked input is refused, and how to give it a copy of its own."""
+    name = path.name
+    return (
+        f"is a hard link (the same file has {extra_links(path) + 1} names, and another may be "
+        f"outside the workspace); replace it with a copy of its own, e.g. "
+        f"cp {name} {name}.copy && mv {name}.copy {name}"
+    )

@@ -21,7 +21,7 @@ from briefgen.config import LAYOUTS
 from briefgen.errors import Location, RenderError
 from briefgen.load import quoted
 from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
-from briefgen.paths import within
+from briefgen.paths import extra_links, hard_link_problem, within
 from briefgen.text import visible
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -274,6 +274,11 @@ class _TemplateFolder(jinja2.FileSystemLoader):
         if not within(Path(filename), Path(str(self.searchpath[0]))):
             raise RenderError.single(
                 f'template "{template}" is a link leading outside the templates folder; copy the file in instead',
+                Location(Path(filename)),
+            )
+        if extra_links(Path(filename)):
+            raise RenderError.single(
+                f'template "{template}" {hard_link_problem(Path(filename))}',
                 Location(Path(filename)),
             )
         return source, filename, uptodate
