@@ -112,8 +112,10 @@ def test_carriage_returns_in_text_fields_do_not_become_structure(tmp_path: Path)
     assert code == 0, err
     md = (root / "build" / "test.md").read_text(encoding="utf-8")
     html = (root / "build" / "test.html").read_text(encoding="utf-8")
-    for text in (md, html):
+    pdf = pdf_text((root / "build" / "test.pdf").read_bytes())
+    for text in (md, html, pdf):
         assert "\r" not in text and "\u2028" not in text
+    assert "Minister for Costs" in pdf.replace("\n", " ")
     assert not re.search(r"^\s*#+ brief withdrawn", md, re.M)
     assert not re.search(r"^ {4}code block", md, re.M)
     assert re.search(r"Backstop needed\.\s+# brief withdrawn\s+code block end", md)
