@@ -36,14 +36,25 @@ def run_bounded(
     """
     if sys.platform == "win32":  # pragma: no cover - no fork there: run unbounded
         return fn(*args)
-    temp = _private_temp()
     ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, fn, args, memory_mb, temp), daemon=True)
+    temp: Path | None = None
+    child: multiprocessing.process.BaseProcess | None = None
+    receive: Connection | None = None
     try:
-        with _signals_held():  # the child must not inherit this process's Ctrl-C handling
-            child.start()
-        send.close()
+        with _signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
+            temp = _private_temp()
+            receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_child, args=(send, fn, args, memory_mb, temp), daemon=True)
+            try:
+                child.start()
+            except OSError as exc:
+                raise RenderError.single(
+                    f"cannot start rendering: {exc.strerror}; the machine may be short of memory "
+                    "or processes, try again",
+                    where,
+                ) from exc
+            finally:
+                send.close()
         if not receive.poll(timeout):
             raise RenderError.single(
                 f"rendering took longer than {timeout:g} seconds and was stopped; simplify the "
@@ -57,17 +68,25 @@ def run_bounded(
             raise RenderError.single(_died(child.exitcode, memory_mb), where) from None
     finally:
         with _signals_held():  # a second Ctrl-C must not leave the child or its files behind
-            receive.close()
-            if child.pid is not None:
-                if child.is_alive():
-                    child.kill()
-                child.join(5)
-            shutil.rmtree(temp, ignore_errors=True)
+            _clean_up(child, receive, temp)
     if kind == "ok":
         return payload
     if kind == "problems":
         raise BriefgenError(payload)
     raise RenderError.single(payload, where)
+
+
+def _clean_up(
+    child: multiprocessing.process.BaseProcess | None, receive: Connection | None, temp: Path | None
+) -> None:
+    if receive is not None:
+        receive.close()
+    if child is not None and child.pid is not None:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if temp is not None:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def _private_temp() -> Path:

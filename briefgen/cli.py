@@ -19,6 +19,7 @@ from briefgen.config import FORMATS
 from briefgen.errors import BriefgenError, Report, UsageError, display_path, printable
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+_AS_PROCESS = False  # set by main(): briefgen owns the process's signal handlers
 
 config_option = click.option(
     "--config",
@@ -109,6 +110,7 @@ def _run(ctx: click.Context, action: Callable[[], pipeline.Result]) -> pipeline.
             say(problem.format(), err=True)
         ctx.exit(EXIT_DATA)
     except KeyboardInterrupt:
+        _stop_listening()
         say("briefgen: interrupted", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     except Exception as exc:
@@ -136,6 +138,8 @@ def _finish(report: Report, strict: bool, summary: str) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point: click's own messages are printed through say() too."""
+    global _AS_PROCESS
+    _AS_PROCESS = True
     signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
@@ -146,6 +150,7 @@ def main(argv: list[str] | None = None) -> Any:
             _quietly(say, line, err=True)
         code = exc.exit_code
     except click.Abort:  # Ctrl-C outside a command's run, e.g. while printing
+        _stop_listening()
         _quietly(say, "briefgen: interrupted", err=True)
         code = EXIT_INTERRUPTED
     except OSError as exc:  # standard output cannot be written (a full disk, a closed pipe)
@@ -153,6 +158,14 @@ def main(argv: list[str] | None = None) -> Any:
         _quietly(say, f"briefgen: error: cannot write to standard output: {exc.strerror}", err=True)
         code = EXIT_DATA
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _stop_listening() -> None:
+    """Once interrupted, a second Ctrl-C or SIGTERM must not print a second message (only when
+    briefgen is the process: a caller running it in-process keeps its own handlers)."""
+    if _AS_PROCESS:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 def _quietly(fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:

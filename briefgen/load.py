@@ -18,7 +18,7 @@ import yaml
 
 from briefgen.errors import Location, Report, printable
 from briefgen.paths import extra_links, hard_link_problem
-from briefgen.text import CONTROL, char_name, newlines
+from briefgen.text import CONTROL, char_name, hidden, newlines
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -173,13 +173,18 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:
 
 
 def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without a byte-order mark: ASCII text has a NUL byte in every other place."""
-    sample = data[:4096]
+    """UTF-16 without a byte-order mark: ASCII characters leave a NUL byte in every other place
+    (only there), and the bytes read as UTF-16 give text."""
+    sample = data[: 4096 - len(data[:4096]) % 2]
     if len(sample) < 4:
         return False
     even, odd = sample[0::2], sample[1::2]
-    for nuls, other in ((even, odd), (odd, even)):
-        if nuls.count(0) >= 0.6 * len(nuls) and other.count(0) <= 0.05 * len(other):
+    for encoding, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls.count(0) < 0.2 * len(nuls) or other.count(0) > 0.02 * len(other):
+            continue
+        text = sample.decode(encoding, errors="replace")
+        readable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+        if readable >= 0.9 * len(text):
             return True
     return False
 
@@ -362,15 +367,16 @@ class _Builder:
 
     def without_controls(self, text: str, loc: Location) -> str:
         """Refuse invisible controls; later checks see the text without them (nothing is built)."""
-        control = CONTROL.search(text)
-        if control:
-            self.report.error(
-                f"value contains the invisible control character {char_name(control[0])} at "
-                f"character {control.start() + 1}; remove it (it could hide or reorder text)",
-                loc,
-            )
-            return CONTROL.sub("", text)
-        return text
+        found = hidden(text)
+        if found is None:
+            return text
+        at, name = found
+        self.report.error(
+            f"value contains the invisible control character {name} at character {at + 1}; "
+            "remove it (it could hide or reorder text)",
+            loc,
+        )
+        return CONTROL.sub("", text)
 
     def construct(self, event: yaml.ScalarEvent, text: str, loc: Location) -> Any:
         """The scalar's value; a value that cannot be constructed is reported and kept as text."""

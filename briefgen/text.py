@@ -18,6 +18,21 @@ _BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
 _NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL"}
 
 
+# An HTML character reference, which a Markdown or HTML reader turns into the character.
+_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9A-Fa-f]{1,8})|(?P<dec>[0-9]{1,10}));?")
+
+
+def hidden(text: str) -> tuple[int, str] | None:
+    """(offset, name) of the first invisible control in the text, raw or as a &#...; reference."""
+    found = CONTROL.search(text)
+    first = (found.start(), char_name(found[0])) if found else None
+    for ref in _REFERENCE.finditer(text, 0, first[0] if first else len(text)):
+        code = int(ref["hex"], 16) if ref["hex"] else int(ref["dec"])
+        if code <= 0x10FFFF and (code == 0 or CONTROL.match(chr(code))):
+            return ref.start(), f"{char_name(chr(code))} written as {ref[0]}"
+    return first
+
+
 def newlines(text: str) -> str:
     """Text with every line-break form written as a plain newline."""
     return _BREAK.sub("\n", text)

@@ -175,6 +175,27 @@ def test_control_characters_in_yaml_are_refused_at_their_line(
     assert not RAW_CONTROL.search(out + err)
 
 
+@pytest.mark.parametrize("reference", ["&#x202E;", "&#8238;", "&#x1b;", "&#27", "&#0;"])
+@pytest.mark.parametrize("field", ["stance", "detail"])
+def test_character_references_to_controls_are_refused(
+    tmp_path: Path, field: str, reference: str
+) -> None:
+    brief = MINIMAL_BRIEF.replace(
+        "stance: The plan is affordable.",
+        f"stance: Plan {reference}ylno"
+        if field == "stance"
+        else f"stance: x\n    detail: a {reference}b",
+    )
+    root = make(tmp_path / "ws", **{"briefs/test.yaml": brief})
+    status, _, err = cli_in(root, "build", *ALL_FORMATS)
+    assert status == 1
+    line = 9 if field == "stance" else 10
+    assert re.search(
+        rf"^briefs/test\.yaml:{line}:\d+: error: .*written as {re.escape(reference)}", err, re.M
+    ), err
+    assert not (root / "build").exists()
+
+
 def test_raw_control_character_in_a_yaml_file_is_located(tmp_path: Path) -> None:
     brief = MINIMAL_BRIEF.replace("actor: The minister", "actor: The mi\x1bnister")
     root = make(tmp_path / "ws", **{"briefs/test.yaml": brief.encode("utf-8")})
@@ -302,8 +323,11 @@ def test_hard_linked_template_files_are_refused(
 # 8. Interrupts
 
 
+@pytest.mark.parametrize("times", [1, 3], ids=["once", "repeated"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_interrupting_a_pdf_build_prints_one_line(tmp_path: Path, sig: signal.Signals) -> None:
+def test_interrupting_a_pdf_build_prints_one_line(
+    tmp_path: Path, sig: signal.Signals, times: int
+) -> None:
     root = make(tmp_path / "ws", **{"templates/brief.html.j2": SLOW})
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -313,7 +337,9 @@ def test_interrupting_a_pdf_build_prints_one_line(tmp_path: Path, sig: signal.Si
     )  # fmt: skip
     try:
         child = wait_for_child(proc)
-        os.killpg(proc.pid, sig)
+        for _ in range(times):
+            os.killpg(proc.pid, sig)
+            time.sleep(0.02)
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
@@ -543,9 +569,14 @@ def test_good_source_date_epoch_builds(
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-def test_utf16_source_without_bom_is_named_as_utf16(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize("language", ["english", "russian"])
+def test_utf16_source_without_bom_is_named_as_utf16(
+    tmp_path: Path, encoding: str, language: str
+) -> None:
     text = minimal_files()["sources/news.txt"]
     assert isinstance(text, str)
+    if language == "russian":
+        text = "Министр заявил, что план обойдётся в 2,5 миллиарда фунтов за пять лет.\n" * 3
     root = make(tmp_path / "ws", **{"sources/news.txt": text.encode(encoding)})
     status, _, err = cli_in(root, "check")
     assert status == 1
