@@ -286,6 +286,21 @@ def test_hard_linked_inputs_are_refused_and_leak_nothing(tmp_path: Path, canary:
     assert_canary_nowhere(root, out, err)
 
 
+@pytest.mark.parametrize("name", ["briefs/test.yaml", "sources/sources.yaml"])
+def test_hard_linked_yaml_files_are_refused(tmp_path: Path, canary: Path, name: str) -> None:
+    root = make(tmp_path / "ws")
+    outside = canary / Path(name).name
+    outside.write_bytes((root / name).read_bytes().replace(b"Test brief", CANARY.encode()))
+    (root / name).unlink()
+    os.link(outside, root / name)
+    status, out, err = cli_in(root, "build", *ALL_FORMATS)
+    assert status == 1
+    assert re.search(
+        rf"^{re.escape(name)}:1:1: error: YAML file \"\S+\" is a hard link", err, re.M
+    ), err
+    assert_canary_nowhere(root, out, err)
+
+
 TEMPLATE_LINKS = {
     "layout": (
         "templates/brief.html.j2",
@@ -293,6 +308,13 @@ TEMPLATE_LINKS = {
         None,
     ),
     "included-css": ("templates/extra.css", f"/* {CANARY} */ body {{ color: black; }}\n", None),
+    "font": (
+        "templates/face.woff",
+        f"{CANARY}",
+        EXTENDS
+        + '{% block style %}{{ super() }}<style>@font-face { font-family: F; src: url("face.woff"); }'
+        " body { font-family: F; }</style>{% endblock %}\n",
+    ),
     "image": (
         "templates/logo.svg",
         f'<svg xmlns="http://www.w3.org/2000/svg"><text>{CANARY}</text></svg>',
