@@ -230,8 +230,7 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
         line = text.count("\n", 0, at) + 1
         col = at - (text.rfind("\n", 0, at) + 1) + 1
         report.error(
-            f"file contains the control character {char_name(text[at])}, which YAML does not "
-            "allow; remove it",
+            f"file contains the character {char_name(char)}, which YAML does not allow; remove it",
             Location(path, line, col),
         )
         return None

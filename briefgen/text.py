@@ -40,7 +40,8 @@ def newlines(text: str) -> str:
 
 def char_name(c: str) -> str:
     """'U+001B (ESC)', 'U+202E (RIGHT-TO-LEFT OVERRIDE)': a character a reader cannot see."""
-    fallback = "C1 control" if 0x80 <= ord(c) <= 0x9F else "C0 control"
+    code = ord(c)
+    fallback = "C0 control" if code < 0x20 else "C1 control" if 0x80 <= code <= 0x9F else "unnamed"
     name = _NAMES.get(ord(c)) or unicodedata.name(c, fallback)
     return f"U+{ord(c):04X} ({name})"
 
