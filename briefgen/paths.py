@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import stat
 from pathlib import Path
 
@@ -11,7 +12,7 @@ def real(path: Path) -> Path:
     """The path with links resolved, or its absolute form when they cannot be (a link loop)."""
     try:
         return path.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return Path(os.path.abspath(path))
 
 
@@ -19,7 +20,7 @@ def within(path: Path, root: Path) -> bool:
     """Whether `path`, links resolved, is `root` or inside it; a link loop is not inside."""
     try:
         return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: a NUL in the path
         return False
 
 
@@ -29,14 +30,14 @@ def extra_links(path: Path) -> int:
         st = path.stat()
     except OSError:
         return 0
-    return st.st_nlink - 1 if stat.S_ISREG(st.st_mode) else 0
+    return max(st.st_nlink - 1, 0) if stat.S_ISREG(st.st_mode) else 0  # some filesystems say 0
 
 
 def hard_link_problem(path: Path) -> str:
     """Why a hard-linked input is refused, and how to give it a copy of its own."""
-    name = path.name
+    name, copy = shlex.quote(path.name), shlex.quote(f"{path.name}.copy")
     return (
         f"is a hard link (the same file has {extra_links(path) + 1} names, and another may be "
         f"outside the workspace); replace it with a copy of its own, e.g. "
-        f"cp {name} {name}.copy && mv {name}.copy {name}"
+        f"cp {name} {copy} && mv {copy} {name}"
     )
