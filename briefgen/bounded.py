@@ -8,6 +8,7 @@ gets a private temporary folder that this process removes whatever happens to it
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing
 import os
 import shutil
@@ -24,7 +25,9 @@ from briefgen.errors import BriefgenError, Location, OutputError, RenderError
 TEMP_PREFIX = "briefgen-render-"
 _STOP = {signal.SIGINT, signal.SIGTERM}
 _NO_REPORT = 70  # the child failed before it could send a result (usually: out of memory)
-_MEMORY_KILLS = {signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT}
+# Signals another process sends; any other (SIGSEGV, SIGABRT, SIGTRAP, SIGKILL from the
+# kernel) is the child crashing, which under a memory limit means it ran out of memory.
+_FROM_OUTSIDE = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1}
 
 
 def run_bounded(
@@ -144,13 +147,13 @@ def _died(exitcode: int | None, memory_mb: int) -> str:
     if exitcode is not None and exitcode < 0:
         sig = -exitcode
         name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
-        if sig in _MEMORY_KILLS:
-            return (
-                f"rendering was stopped by signal {name}, most likely because it ran out of "
-                f"memory (limit {memory_mb} MB); simplify the brief or its templates, or raise "
-                "limits.render_memory_mb in config.yaml"
-            )
-        return f"rendering was stopped by signal {name} from outside briefgen; build again"
+        if sig in _FROM_OUTSIDE:
+            return f"rendering was stopped by signal {name} from outside briefgen; build again"
+        return (
+            f"rendering was stopped by signal {name}, most likely because it ran out of "
+            f"memory (limit {memory_mb} MB); simplify the brief or its templates, or raise "
+            "limits.render_memory_mb in config.yaml"
+        )
     return f"rendering stopped unexpectedly (exit status {exitcode}); build again"
 
 
@@ -186,6 +189,8 @@ def _outcome(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> t
     except RecursionError:
         return ("error", "rendering nested too deeply (a pathological document or stylesheet)")
     except Exception as exc:
+        if getattr(exc, "errno", None) == errno.ENOMEM or "allocate memory" in str(exc):
+            return ("error", _out_of_memory(memory_mb))  # a library that could not be loaded
         return ("error", f"rendering failed: {type(exc).__name__}: {exc}")
 
 

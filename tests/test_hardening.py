@@ -502,10 +502,28 @@ def _allocate() -> bytes:
     return b"x" * (1 << 34)
 
 
+def _crash(sig: int) -> None:
+    os.kill(os.getpid(), sig)
+    time.sleep(10)
+
+
+def _no_library() -> None:
+    import errno
+
+    raise OSError(errno.ENOMEM, "cannot load library 'libpango-1.0.so.0': Cannot allocate memory")
+
+
 @pytest.mark.parametrize(
     "fn, args, memory",
-    [(_raise, (SystemError,), 512), (_raise, (MemoryError,), 512), (_allocate, (), 1)],
-    ids=["SystemError", "MemoryError", "too-little-to-start"],
+    [
+        (_raise, (SystemError,), 512),
+        (_raise, (MemoryError,), 512),
+        (_allocate, (), 1),
+        (_crash, (signal.SIGSEGV,), 512),
+        (_crash, (signal.SIGTRAP,), 512),
+        (_no_library, (), 512),
+    ],
+    ids=["SystemError", "MemoryError", "too-little-to-start", "SIGSEGV", "SIGTRAP", "dlopen"],
 )
 def test_a_render_out_of_memory_says_so(
     fn: object, args: tuple[object, ...], memory: int, capfd: pytest.CaptureFixture[str]
@@ -519,6 +537,16 @@ def test_a_render_out_of_memory_says_so(
     assert "out of memory" in message and f"limit {memory} MB" in message
     assert "render_memory_mb" in message
     assert capfd.readouterr().err == ""
+
+
+def test_a_render_stopped_from_outside_is_not_called_out_of_memory() -> None:
+    from briefgen.bounded import run_bounded
+    from briefgen.errors import Location, RenderError
+
+    with pytest.raises(RenderError) as caught:
+        run_bounded(_crash, (signal.SIGTERM,), 30, 512, Location(Path("b.yaml")))
+    message = caught.value.problems[0].message
+    assert "signal SIGTERM from outside briefgen" in message and "memory" not in message
 
 
 # ---------------------------------------------------------------------------------------------
