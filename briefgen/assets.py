@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from briefgen.errors import Location, RenderError
-from briefgen.paths import real
+from briefgen.paths import extra_links, hard_link_problem, real
 
 MAX_ASSET_BYTES = 20_000_000
 # What makes a browser or the PDF engine load something: CSS url() and @import,
@@ -67,11 +67,18 @@ class Assets:
             if any(path.is_relative_to(root) for root in self.roots):
                 if not path.is_file():
                     self.refuse(url, "there is no such file in the templates folder")
+                if self._own(path) and extra_links(path):
+                    self.refuse(url, f"the file {hard_link_problem(path)}")
                 if path.stat().st_size > MAX_ASSET_BYTES:
                     self.refuse(url, f"the file is larger than {MAX_ASSET_BYTES:,} bytes")
                 return path
         self.refuse(url, "only data: URLs and files inside the template folders may be used")
         raise AssertionError  # pragma: no cover - refuse() raises
+
+    def _own(self, path: Path) -> bool:
+        """Whether the file is the workspace's (the package's own may be hard-linked by installers)."""
+        folder = self.workspace_templates
+        return folder is not None and path.is_relative_to(real(folder))
 
     def refuse(self, url: str, why: str) -> None:
         where, named = self.origin(url)

@@ -1,35 +1,63 @@
 """Run rendering in a child process under a time and a memory limit.
 
 Absurd CSS, a huge table or a pathological Markdown field must stop with a clear
-message instead of hanging the build or exhausting the machine's memory.
+message instead of hanging the build or exhausting the machine's memory. The child
+gets a private temporary folder that this process removes whatever happens to it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError, Location, RenderError
+from briefgen.errors import BriefgenError, Location, OutputError, RenderError
+
+TEMP_PREFIX = "briefgen-render-"
+_STOP = {signal.SIGINT, signal.SIGTERM}
+_NO_REPORT = 70  # the child failed before it could send a result (usually: out of memory)
+# Signals another process sends; any other (SIGSEGV, SIGABRT, SIGTRAP, SIGKILL from the
+# kernel) is the child crashing, which under a memory limit means it ran out of memory.
+_FROM_OUTSIDE = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1}
 
 
 def run_bounded(
     fn: Callable[..., Any], args: tuple[Any, ...], timeout: float, memory_mb: int, where: Location
 ) -> Any:
-    """fn(*args) in a child process; RenderError at `where` if it times out or runs out of memory."""
+    """fn(*args) in a child process; RenderError at `where` if it times out or runs out of memory.
+
+    The child's temporary files go into a folder of its own, removed before this returns.
+    """
     if sys.platform == "win32":  # pragma: no cover - no fork there: run unbounded
         return fn(*args)
     ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, fn, args, memory_mb), daemon=True)
-    child.start()
-    send.close()
+    temp: Path | None = None
+    child: multiprocessing.process.BaseProcess | None = None
+    receive: Connection | None = None
     try:
+        with _signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
+            temp = _private_temp()
+            receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_child, args=(send, fn, args, memory_mb, temp), daemon=True)
+            try:
+                child.start()
+            except OSError as exc:
+                raise RenderError.single(
+                    f"cannot start rendering: {exc.strerror}; the machine may be short of memory "
+                    "or processes, try again",
+                    where,
+                ) from exc
+            finally:
+                send.close()
         if not receive.poll(timeout):
             raise RenderError.single(
                 f"rendering took longer than {timeout:g} seconds and was stopped; simplify the "
@@ -42,10 +70,8 @@ def run_bounded(
             child.join(5)
             raise RenderError.single(_died(child.exitcode, memory_mb), where) from None
     finally:
-        receive.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
+        with _signals_held():  # a second Ctrl-C must not leave the child or its files behind
+            _clean_up(child, receive, temp)
     if kind == "ok":
         return payload
     if kind == "problems":
@@ -53,42 +79,127 @@ def run_bounded(
     raise RenderError.single(payload, where)
 
 
-def _died(exitcode: int | None, memory_mb: int) -> str:
-    if exitcode is not None and exitcode < 0:
-        name = (
-            signal.Signals(-exitcode).name
-            if -exitcode in signal.valid_signals()
-            else str(-exitcode)
-        )
-        return (
-            f"rendering stopped by signal {name}; it may have run out of memory "
-            f"(limit {memory_mb} MB, limits.render_memory_mb in config.yaml)"
-        )
-    return f"rendering stopped unexpectedly (exit status {exitcode})"
+def _clean_up(
+    child: multiprocessing.process.BaseProcess | None, receive: Connection | None, temp: Path | None
+) -> None:
+    if receive is not None:
+        receive.close()
+    if child is not None and child.pid is not None:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if temp is not None:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
-def _child(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> None:
-    _die_with_parent()
-    _limit_memory(memory_mb)
+def _private_temp() -> Path:
+    """A new temporary folder for one render, after removing those of builds that were killed."""
+    base = Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for folder in base.glob(f"{TEMP_PREFIX}*-*"):
+            pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+            if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
     try:
-        result: tuple[str, Any] = ("ok", fn(*args))
-    except BriefgenError as exc:
-        result = ("problems", exc.problems)
-    except MemoryError:
-        result = (
-            "error",
-            f"rendering ran out of memory (limit {memory_mb} MB); simplify the brief or its "
-            "templates, or raise limits.render_memory_mb in config.yaml",
-        )
-    except RecursionError:
-        result = ("error", "rendering nested too deeply (a pathological document or stylesheet)")
-    except Exception as exc:
-        result = ("error", f"rendering failed: {type(exc).__name__}: {exc}")
+        return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=base))
+    except OSError as exc:
+        raise OutputError.single(
+            f"cannot create a temporary folder in {base}: {exc.strerror}; "
+            "set TMPDIR to a folder you can write to",
+            None,
+        ) from exc
+
+
+def _alive(pid: int) -> bool:
     try:
-        send.send(result)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done; they are delivered right after."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    try:
+        yield
     finally:
-        send.close()
-        os._exit(0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _out_of_memory(memory_mb: int) -> str:
+    return (
+        f"rendering ran out of memory (limit {memory_mb} MB); simplify the brief or its "
+        "templates, or raise limits.render_memory_mb in config.yaml"
+    )
+
+
+def _died(exitcode: int | None, memory_mb: int) -> str:
+    if exitcode == _NO_REPORT:
+        return (
+            f"rendering failed before it could report a result, most likely because it ran out "
+            f"of memory (limit {memory_mb} MB); simplify the brief or its templates, or raise "
+            "limits.render_memory_mb in config.yaml"
+        )
+    if exitcode is not None and exitcode < 0:
+        sig = -exitcode
+        name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
+        if sig in _FROM_OUTSIDE:
+            return f"rendering was stopped by signal {name} from outside briefgen; build again"
+        return (
+            f"rendering was stopped by signal {name}, most likely because it ran out of "
+            f"memory (limit {memory_mb} MB); simplify the brief or its templates, or raise "
+            "limits.render_memory_mb in config.yaml"
+        )
+    return f"rendering stopped unexpectedly (exit status {exitcode}); build again"
+
+
+def _child(
+    send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, temp: Path
+) -> None:
+    """Render and send the outcome; whatever happens, end without printing anything."""
+    code = _NO_REPORT
+    try:
+        for sig in _STOP:  # die at once and quietly; the parent reports the interruption
+            signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+        _die_with_parent()
+        _quiet_stderr()
+        os.environ["TMPDIR"] = str(temp)
+        tempfile.tempdir = str(temp)
+        _limit_memory(memory_mb)
+        send.send(_outcome(fn, args, memory_mb))
+        code = 0
+    except BaseException:  # noqa: S110 - out of memory even to report it: the exit code says so
+        pass
+    finally:
+        os._exit(code)
+
+
+def _outcome(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> tuple[str, Any]:
+    try:
+        return ("ok", fn(*args))
+    except BriefgenError as exc:
+        return ("problems", exc.problems)
+    except (MemoryError, SystemError):  # SystemError: CPython failing an allocation
+        return ("error", _out_of_memory(memory_mb))
+    except RecursionError:
+        return ("error", "rendering nested too deeply (a pathological document or stylesheet)")
+    except Exception as exc:
+        if getattr(exc, "errno", None) == errno.ENOMEM or "allocate memory" in str(exc):
+            return ("error", _out_of_memory(memory_mb))  # a library that could not be loaded
+        return ("error", f"rendering failed: {type(exc).__name__}: {exc}")
+
+
+def _quiet_stderr() -> None:
+    """The child reports through the pipe only; nothing it prints may reach the terminal."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
 
 
 def _limit_memory(memory_mb: int) -> None:

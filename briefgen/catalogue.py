@@ -127,9 +127,7 @@ def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source
 def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path | None:
     """The file's path inside the sources folder, refusing anything that could leave it."""
     problem = None
-    if "\x00" in file:
-        problem = "contains a NUL character"
-    elif _URL_RE.match(file) and not re.match(r"^[A-Za-z]:[\\/]", file):
+    if _URL_RE.match(file) and not re.match(r"^[A-Za-z]:[\\/]", file):
         problem = 'is a URL; save the document into the sources folder, name the file here and put the URL in "url"'
     elif file.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", file):
         problem = "is an absolute path; give a path relative to the sources folder"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import signal
 import sys
 import traceback
@@ -21,10 +24,11 @@ from briefgen.commands import schema as schema_command
 from briefgen.commands import sources as sources_command
 from briefgen.commands.select import Selection
 from briefgen.config import FORMATS
-from briefgen.errors import BriefgenError, UsageError, display_path
+from briefgen.errors import BriefgenError, UsageError, display_path, printable
 
 T = TypeVar("T")
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+_AS_PROCESS = False  # set by main(): briefgen owns the process's signal handlers
 
 
 def _merge_shared(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -139,7 +143,7 @@ def check(
     """
     result = _run(ctx, lambda: pipeline.check(config_path, briefs))
     if not result.workspace.briefs and not briefs:
-        click.echo("no briefs yet: start one with  briefgen new NAME")
+        say("no briefs yet: start one with  briefgen new NAME")
     _finish(result, strict)
 
 
@@ -197,7 +201,7 @@ def build(
         lambda: pipeline.build(config_path, briefs, formats, out, layouts, strict, selection),
     )
     for path in result.written:
-        click.echo(printable(f"wrote {display_path(path)}"))
+        say(f"wrote {display_path(path)}")
     _finish(result, strict)
 
 
@@ -343,9 +347,9 @@ def _outcome(ctx: click.Context, action: Callable[[], Outcome]) -> None:
     """Run an authoring command; print its problems (stderr) and lines (stdout)."""
     done = _run(ctx, action)
     for problem in done.report.sorted():
-        click.echo(printable(problem.format()), err=True)
+        say(problem.format(), err=True)
     for line in done.lines:
-        click.echo(printable(line))
+        say(line)
     if done.failed or done.report.errors:
         sys.exit(EXIT_DATA)
 
@@ -356,44 +360,86 @@ def _run(ctx: click.Context, action: Callable[[], T]) -> T:
         return action()
     except UsageError as exc:
         for problem in exc.problems:
-            click.echo(printable(problem.format()), err=True)
+            say(problem.format(), err=True)
         ctx.exit(EXIT_USAGE)
     except BriefgenError as exc:
         for problem in exc.problems:
-            click.echo(printable(problem.format()), err=True)
+            say(problem.format(), err=True)
         ctx.exit(EXIT_DATA)
     except KeyboardInterrupt:
-        click.echo("briefgen: interrupted", err=True)
-        ctx.exit(130)
+        _stop_listening()
+        say("briefgen: interrupted", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if ctx.find_root().obj.get("debug"):
-            traceback.print_exc()
-        click.echo(printable(f"briefgen: internal error: {type(exc).__name__}: {exc}"), err=True)
-        click.echo("briefgen: rerun with --debug to see the traceback, and report it", err=True)
+            for line in traceback.format_exc().splitlines():
+                say(line, err=True)
+        say(f"briefgen: internal error: {type(exc).__name__}: {exc}", err=True)
+        say("briefgen: rerun with --debug to see the traceback, and report it", err=True)
         ctx.exit(EXIT_INTERNAL)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def printable(line: str) -> str:
-    """A message safe to print: control characters (terminal escapes) and unpaired surrogates shown escaped."""
-    return "".join(
-        c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else repr(c)[1:-1] for c in line
-    )
+def say(line: str, err: bool = False) -> None:
+    """Print one line; every line briefgen prints goes through here, terminal escapes shown escaped."""
+    click.echo(printable(line), err=err)
 
 
 def _finish(result: pipeline.Result, strict: bool | None) -> None:
     report = result.report
     for problem in report.sorted():
-        click.echo(printable(problem.format()), err=True)
-    click.echo(result.summary())
+        say(problem.format(), err=True)
+    say(result.summary())
     if report.failed(result.workspace.config.strict if strict is None else strict):
         sys.exit(EXIT_DATA)
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+    """Console-script entry point: click's own messages are printed through say() too."""
+    global _AS_PROCESS
+    _AS_PROCESS = True
     signal.signal(signal.SIGTERM, _terminate)
-    return cli.main(args=argv, prog_name="briefgen")
+    try:
+        code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
+    except click.ClickException as exc:
+        shown = io.StringIO()
+        exc.show(file=shown)
+        for line in shown.getvalue().splitlines():
+            _quietly(say, line, err=True)
+        code = exc.exit_code
+    except click.Abort:  # Ctrl-C outside a command's run, e.g. while printing
+        _stop_listening()
+        _quietly(say, "briefgen: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except OSError as exc:  # standard output cannot be written (a full disk, a closed pipe)
+        _silence(sys.stdout)
+        _quietly(say, f"briefgen: error: cannot write to standard output: {exc.strerror}", err=True)
+        code = EXIT_DATA
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _stop_listening() -> None:
+    """Once interrupted, a second Ctrl-C or SIGTERM must not print a second message (only when
+    briefgen is the process: a caller running it in-process keeps its own handlers)."""
+    if _AS_PROCESS:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
+
+def _quietly(fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """Print if possible; when standard error itself cannot be written, nothing can be said."""
+    try:
+        fn(*args, **kwargs)
+    except OSError:
+        _silence(sys.stderr)
+
+
+def _silence(stream: Any) -> None:
+    """Point a broken stream at /dev/null so that flushing it at exit prints no traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
 
 
 def _terminate(signum: int, _frame: object) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from briefgen import spec
 from briefgen.errors import DataError, Location, Report
 from briefgen.fields import Fields, did_you_mean
-from briefgen.load import Map, parse_yaml, read_text
+from briefgen.load import Map, Scalar, describe, parse_yaml, read_text
 from briefgen.models import Config, Limits
 from briefgen.paths import within
 
@@ -61,7 +61,12 @@ def load_config(path: Path, report: Report) -> Config:
     root = Path(os.path.abspath(path)).parent
     defaults = Config(root=root, path=path)
     node = None
-    if path.exists() or path.is_symlink():
+    if path.is_symlink():  # a link may lead anywhere: read only a file of the workspace's own
+        report.error(
+            f"{path.name} is a link; make it a real file: replace the link with a copy of the file",
+            Location(path),
+        )
+    elif path.exists():
         text = read_text(path, report, Location(path), MAX_CONFIG_BYTES, "config file")
         blank = text is None or all(
             not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
@@ -135,20 +140,45 @@ def _contained(config: Config, locations: dict[str, Location], report: Report) -
     return config
 
 
+# name: (lowest, highest, whole numbers only, what it counts)
+LIMIT_RANGES: dict[str, tuple[int, int, bool, str]] = {
+    "max_yaml_bytes": (1, 100_000_000, True, "bytes"),
+    "max_source_bytes": (1, 2_000_000_000, True, "bytes"),
+    "render_timeout": (1, 3600, False, "seconds"),
+    "render_memory_mb": (256, 65536, True, "megabytes"),
+}
+
+
 def _limits(node: Map | None, report: Report) -> Limits:
     default = Limits()
     if node is None:
         return default
     f = Fields(node, "limits", LIMIT_FIELDS, report)
     return Limits(
-        max_yaml_bytes=f.integer("max_yaml_bytes", default.max_yaml_bytes, 1)
-        or default.max_yaml_bytes,
-        max_source_bytes=f.integer("max_source_bytes", default.max_source_bytes, 1)
-        or default.max_source_bytes,
-        render_timeout=f.number("render_timeout", default.render_timeout),
-        render_memory_mb=f.integer("render_memory_mb", default.render_memory_mb, 64)
-        or default.render_memory_mb,
+        max_yaml_bytes=int(_limit(f, "max_yaml_bytes", default.max_yaml_bytes, report)),
+        max_source_bytes=int(_limit(f, "max_source_bytes", default.max_source_bytes, report)),
+        render_timeout=_limit(f, "render_timeout", default.render_timeout, report),
+        render_memory_mb=int(_limit(f, "render_memory_mb", default.render_memory_mb, report)),
     )
+
+
+def _limit(f: Fields, name: str, default: float, report: Report) -> float:
+    """One limit inside its range; anything else (a bool, .inf, .nan, 1e29) is reported."""
+    node = f.get(name)
+    if node is None:
+        return default
+    low, high, whole, unit = LIMIT_RANGES[name]
+    value = node.value if isinstance(node, Scalar) else None
+    allowed = (int,) if whole else (int, float)
+    if isinstance(value, allowed) and not isinstance(value, bool) and low <= value <= high:
+        return int(value) if whole else float(value)
+    kind = "a whole number" if whole else "a number"
+    report.error(
+        f'"{name}" should be {kind} of {unit} from {low:,} to {high:,}, not {describe(node)}; '
+        f"leave it out for the default of {int(default):,}",
+        node.loc,
+    )
+    return default
 
 
 def _with_dirs(config: Config) -> Config:

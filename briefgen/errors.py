@@ -22,6 +22,11 @@ class Location:
         return f"{display_path(self.path)}:{self.line}:{self.col}"
 
 
+def printable(text: str) -> str:
+    """Text safe to show on a terminal: control, format (bidi) and surrogate characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def display_path(path: Path) -> str:
     """The path as the user should read it: relative to the current folder when inside it."""
     try:

@@ -16,7 +16,9 @@ from typing import Any
 
 import yaml
 
-from briefgen.errors import Location, Report
+from briefgen.errors import Location, Report, printable
+from briefgen.paths import extra_links, hard_link_problem
+from briefgen.text import CONTROL, char_name, hidden, newlines
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -103,6 +105,9 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
     if not stat.S_ISREG(st.st_mode):
         report.error(f"{what} {quoted(path.name)} is not a regular file; name a text file", where)
         return None
+    if extra_links(path):  # another name for the same file may be outside the workspace
+        report.error(f"{what} {quoted(path.name)} {hard_link_problem(path)}", where)
+        return None
     if st.st_size > max_bytes:
         report.error(
             f"{what} {quoted(path.name)} is {st.st_size:,} bytes, over the limit of {max_bytes:,}; "
@@ -128,8 +133,7 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
 
 def quoted(text: str) -> str:
     """Text in double quotes with control characters made visible."""
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return f'"{shown}"'
+    return f'"{printable(text)}"'
 
 
 def _folder_hint(path: Path) -> str:
@@ -151,7 +155,7 @@ def _folder_hint(path: Path) -> str:
 
 def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:
     """(text, None, 0, 0), or (None, problem, line, column) for text that is not UTF-8."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         return None, "file is UTF-16 encoded; save it as UTF-8", 1, 1
     try:
         text = data.decode("utf-8")
@@ -170,6 +174,23 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:
         col = nul - (text.rfind("\n", 0, nul) + 1) + 1
         return None, "file contains a NUL byte; it is not a text file", line, col
     return text, None, 0, 0
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII characters leave a NUL byte in every other place
+    (only there), and the bytes read as UTF-16 give text."""
+    sample = data[: 4096 - len(data[:4096]) % 2]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls.count(0) < 0.2 * len(nuls) or other.count(0) > 0.02 * len(other):
+            continue
+        text = sample.decode(encoding, errors="replace")
+        readable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+        if readable >= 0.9 * len(text):
+            return True
+    return False
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -207,6 +228,16 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
         where = _loc(path, mark) if mark else Location(path)
         report.error(_syntax_message(exc, text, mark), where)
         return None
+    except yaml.reader.ReaderError as exc:
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        at = max(text.find(char), 0)  # the C reader counts bytes, not characters
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        report.error(
+            f"file contains the character {char_name(char)}, which YAML does not allow; remove it",
+            Location(path, line, col),
+        )
+        return None
     except yaml.YAMLError as exc:
         report.error(f"YAML cannot be read: {exc}", Location(path))
         return None
@@ -225,6 +256,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     at = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return "tab character in indentation; YAML needs spaces: replace the tab with spaces"
+    if "maximum nesting depth" in problem:  # libyaml's own limit, reached before ours
+        return f"YAML is nested more than {MAX_DEPTH} levels deep; write it flatter"
     context = f" {exc.context}" if exc.context else ""
     return f"YAML syntax error: {problem}{context}{_hint(problem, at)}"
 
@@ -332,39 +365,58 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> bool:
         loc = _loc(self.path, event.start_mark)
+        text = self.without_controls(newlines(event.value), loc)
         return self.attach(
-            Scalar(self.construct(event, loc), event.value, not event.style, loc), event.start_mark
+            Scalar(self.construct(event, text, loc), text, not event.style, loc), event.start_mark
         )
 
-    def construct(self, event: yaml.ScalarEvent, loc: Location) -> Any:
+    def without_controls(self, text: str, loc: Location) -> str:
+        """Refuse invisible controls; later checks see the text without them (nothing is built)."""
+        found = hidden(text)
+        if found is None:
+            return text
+        at, name = found
+        self.report.error(
+            f"value contains the invisible control character {name} at character {at + 1}; "
+            "remove it (it could hide or reorder text)",
+            loc,
+        )
+        return CONTROL.sub("", text)
+
+    def construct(self, event: yaml.ScalarEvent, text: str, loc: Location) -> Any:
         """The scalar's value; a value that cannot be constructed is reported and kept as text."""
-        if len(event.value) > MAX_SCALAR_CHARS:
+        if len(text) > MAX_SCALAR_CHARS:
             self.report.error(
-                f"value is {len(event.value):,} characters long, over the limit of "
+                f"value is {len(text):,} characters long, over the limit of "
                 f"{MAX_SCALAR_CHARS:,}; shorten it",
                 loc,
             )
             return None
-        if _SURROGATE.search(event.value):
+        if _SURROGATE.search(text):
             self.report.error(
                 "value contains an invalid character (an unpaired \\u escape); remove it", loc
             )
             return None
         tag = event.tag
         if tag in (None, "!"):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            tag = _RESOLVER.resolve(yaml.ScalarNode, text, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == f"{_STD}merge":
+            self.report.error(
+                "YAML merge keys (<<) are not supported; write the fields out in full", loc
+            )
+            return None
         if tag not in _ALLOWED_SCALAR_TAGS:
             self.report.error(
                 f"YAML tag {_short_tag(event.tag)} is not allowed; write a plain value", loc
             )
             return None
         if tag == f"{_STD}timestamp":
-            return _date_or_text(event.value)
-        node = yaml.ScalarNode(tag, event.value)
+            return _date_or_text(text)
+        node = yaml.ScalarNode(tag, text)
         try:
             return _CONSTRUCTOR.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError):
-            self.report.error(f"{event.value!r} is not a valid {tag.removeprefix(_STD)}", loc)
+            self.report.error(f"{quoted(text)} is not a valid {tag.removeprefix(_STD)}", loc)
             return None
 
     def in_citations(self, name: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,9 +18,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.config import LAYOUTS
+from briefgen.dates import source_date_epoch
 from briefgen.errors import Location, RenderError
 from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
-from briefgen.paths import within
+from briefgen.paths import extra_links, hard_link_problem, within
+from briefgen.text import visible
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 FONTS = BUILTIN_TEMPLATES / "fonts"
@@ -152,7 +154,7 @@ def build_view(
             note = by_place.get(key)
             if note is None:
                 link = f"{source_link(source, out_dir)}#L{cite.span.line}"
-                note = Note(len(notes) + 1, cite, source, cite.span, link)
+                note = Note(len(notes) + 1, cite, source, shown_span(cite.span), link)
                 notes.append(note)
                 by_place[key] = note
                 cited = appendix.setdefault(
@@ -176,11 +178,18 @@ def build_view(
     )
 
 
+def shown_span(span: Span) -> Span:
+    """A passage as the reader sees it: a source's control characters written visibly."""
+    return replace(
+        span, before=visible(span.before), text=visible(span.text), after=visible(span.after)
+    )
+
+
 def build_date(brief: Brief) -> str:
     """The document date: SOURCE_DATE_EPOCH when set, else the brief's as_of (never the clock)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        stamp = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     if brief.as_of:
         return f"{brief.as_of.latest().isoformat()}T00:00:00Z"
@@ -250,6 +259,11 @@ class _TemplateFolder(jinja2.FileSystemLoader):
         if not within(Path(filename), Path(str(self.searchpath[0]))):
             raise RenderError.single(
                 f'template "{template}" is a link leading outside the templates folder; copy the file in instead',
+                Location(Path(filename)),
+            )
+        if extra_links(Path(filename)):
+            raise RenderError.single(
+                f'template "{template}" {hard_link_problem(Path(filename))}',
                 Location(Path(filename)),
             )
         return source, filename, uptodate

@@ -418,7 +418,14 @@ def test_quote_unknown_source(article_ws: Path) -> None:
 
 
 @given(
-    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1)
+    # controls and bidi overrides are refused in any YAML value, so quote never meets them
+    st.text(
+        st.characters(
+            blacklist_categories=("Cs", "Cc"),
+            blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        ),
+        min_size=1,
+    )
     .map(lambda s: " ".join(s.split()))
     .filter(bool)
 )

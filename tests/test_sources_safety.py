@@ -164,8 +164,8 @@ def test_source_path_with_nul_is_refused_and_shown_escaped(
     assert result.exit_code == 1
     assert "Traceback" not in result.stdout + result.stderr
     [line] = errors(result.stderr)
-    assert line.startswith(f"{FILE_LINE}: error: source file ")
-    assert line.endswith("contains a NUL character")
+    assert line.startswith(f"{FILE_LINE}: error: value contains the invisible control ")
+    assert "U+0000 (NUL)" in line
     # A raw NUL is invisible in a terminal (the user would see "news.txt" and be baffled)
     # and corrupts logs: the name must be shown escaped.
     assert "\x00" not in result.stderr
