@@ -12,6 +12,7 @@ from briefgen.bounded import run_bounded
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
+from briefgen.formats import WRITERS, Job
 from briefgen.models import Brief, Config, Workspace
 from briefgen.paths import real
 
@@ -167,23 +168,9 @@ def render_brief(
         view = render.build_view(brief, workspace.sources, config, out_dir, layout)
         for fmt in dict.fromkeys(formats):
             name = output_name(brief, layout, fmt)
-            if fmt == "md":
-                outputs[name] = render.render(view, "md").encode("utf-8")
-            elif fmt == "html":
-                outputs[name] = assets.inline(render.render(view, "html"), base).encode("utf-8")
-            else:
-                from briefgen import pdf
-
-                outputs[name], pages = pdf.html_to_pdf(render.render(view, "pdf"), base, assets)
-                if layout == "card" and pages > 1:
-                    warnings.append(
-                        Problem(
-                            "warning",
-                            f"the meeting card {name} runs to {pages} pages, not one; mark fewer "
-                            "items key: true or shorten the summary",
-                            brief.template_loc or Location(brief.path),
-                        )
-                    )
+            made = WRITERS[fmt].write(Job(view, assets, base, name))
+            outputs[name] = made.data
+            warnings.extend(made.problems)
     return outputs, warnings
 
 

@@ -141,11 +141,12 @@ def _contained(config: Config, locations: dict[str, Location], report: Report) -
 
 
 # name: (lowest, highest, whole numbers only, what it counts)
+_UNITS = {"max_yaml_bytes": "bytes", "max_source_bytes": "bytes",
+          "render_timeout": "seconds", "render_memory_mb": "megabytes"}  # fmt: skip
+# (lowest, highest, whole number?, unit) of each limit, from the table the schema is made from
 LIMIT_RANGES: dict[str, tuple[int, int, bool, str]] = {
-    "max_yaml_bytes": (1, 100_000_000, True, "bytes"),
-    "max_source_bytes": (1, 2_000_000_000, True, "bytes"),
-    "render_timeout": (1, 3600, False, "seconds"),
-    "render_memory_mb": (256, 65536, True, "megabytes"),
+    f.name: (f.minimum or 0, f.maximum or 0, f.kind == "integer", _UNITS[f.name])
+    for f in spec.LIMITS
 }
 
 

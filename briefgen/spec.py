@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.formats import NAMES
 from briefgen.models import STATUSES
 
 # Kinds: text, markdown, date, flag, id, choice, text_list, integer, number,
@@ -23,6 +24,7 @@ class Field:
     choices: tuple[str, ...] = ()
     fields: tuple[Field, ...] = ()
     minimum: int | None = None
+    maximum: int | None = None
     pattern: str | None = None  # a regular expression the whole text must match
 
 
@@ -210,27 +212,35 @@ SOURCE = (
 )
 LIMITS = (
     Field(
-        "max_yaml_bytes", "integer", "Largest YAML file read (bytes). Default 5000000.", minimum=1
+        "max_yaml_bytes",
+        "integer",
+        "Largest YAML file read (bytes). Default 5000000.",
+        minimum=1,
+        maximum=100_000_000,
     ),
     Field(
         "max_source_bytes",
         "integer",
         "Largest source file read (bytes). Default 20000000.",
         minimum=1,
+        maximum=2_000_000_000,
     ),
     Field(
         "render_timeout",
         "number",
         "Seconds one brief may take to render (all its formats). Default 120.",
+        minimum=1,
+        maximum=3600,
     ),
     Field(
         "render_memory_mb",
         "integer",
         "Memory one brief's rendering may use (MB). Default 2048.",
-        minimum=64,
+        minimum=256,
+        maximum=65536,
     ),
 )
-FORMATS = ("pdf", "md", "html")
+FORMATS = NAMES  # the output formats' registry
 LAYOUTS = ("brief", "card")
 _FOLDER = "A folder inside the workspace."
 CONFIG = (

@@ -99,10 +99,11 @@ def _kind(f: Field) -> Schema:
     if f.kind == "text_list":
         one = _choice(f.choices) if f.choices else _text()
         return {"anyOf": [one, {"type": "array", "items": one}]}
-    if f.kind == "integer":
-        return {"type": "integer", "minimum": f.minimum or 0}
-    if f.kind == "number":
-        return {"type": "number", "exclusiveMinimum": 0}
+    if f.kind in ("integer", "number"):
+        bounds: dict[str, Any] = {"minimum": f.minimum or 0}
+        if f.maximum is not None:
+            bounds["maximum"] = f.maximum
+        return {"type": f.kind, **bounds}
     if f.kind == "object":
         return _object(f.fields)
     if f.kind == "list":

@@ -1,0 +1,88 @@
+"""Output formats: one registry of writers, each turning a rendered view into file bytes.
+
+The command line's --format choices, config.yaml's formats: and the schema all read
+NAMES; `build` asks a writer for each output. A writer's library is imported only when
+that format is asked for (a Markdown-only build never loads the PDF engine).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.errors import Location, Problem
+
+if TYPE_CHECKING:
+    from briefgen.assets import Assets
+    from briefgen.render import View
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to make: the view of a brief in one layout, and where assets come from."""
+
+    view: View
+    assets: Assets
+    base: Path
+    name: str  # the output file's name
+
+
+@dataclass(frozen=True)
+class Output:
+    data: bytes
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    description: str
+    write: Callable[[Job], Output]
+    module: str | None = None  # the library the writer needs, if not always installed
+
+    def available(self) -> bool:
+        return self.module is None or importlib.util.find_spec(self.module) is not None
+
+
+def _markdown(job: Job) -> Output:
+    from briefgen import render
+
+    return Output(render.render(job.view, "md").encode("utf-8"))
+
+
+def _html(job: Job) -> Output:
+    from briefgen import render
+
+    return Output(job.assets.inline(render.render(job.view, "html"), job.base).encode("utf-8"))
+
+
+def _pdf(job: Job) -> Output:
+    from briefgen import pdf, render
+
+    data, pages = pdf.html_to_pdf(render.render(job.view, "pdf"), job.base, job.assets)
+    problems = []
+    if job.view.layout == "card" and pages > 1:
+        brief = job.view.brief
+        problems.append(
+            Problem(
+                "warning",
+                f"the meeting card {job.name} runs to {pages} pages, not one; mark fewer "
+                "items key: true or shorten the summary",
+                brief.template_loc or Location(brief.path),
+            )
+        )
+    return Output(data, problems)
+
+
+WRITERS: dict[str, Writer] = {
+    w.name: w
+    for w in (
+        Writer("pdf", "A4 PDF, printed from the HTML", _pdf, "weasyprint"),
+        Writer("md", "GitHub-flavoured Markdown with footnotes", _markdown),
+        Writer("html", "one self-contained HTML file", _html),
+    )
+}
+NAMES = tuple(WRITERS)
