@@ -1,0 +1,66 @@
+"""An on-disk cache of work done on source files (normalised text, extracted text).
+
+Entries are keyed by the SHA-256 of the file's bytes and a version string of the code
+that made them, so a changed file or a changed briefgen never reads a stale entry; each
+entry also carries its own digest and is ignored unless that matches. The folder is
+safe to delete at any time, and a cache that cannot be read or written is simply not
+used: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+FOLDER = ".briefgen-cache"
+_MAGIC = b"briefgen-cache-1\n"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Cache:
+    """Entries in `folder` (created on first store); `None` folder: a cache that keeps nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _path(self, kind: str, key: str, version: str) -> Path | None:
+        if self.folder is None:
+            return None
+        name = digest(f"{kind}\0{key}\0{version}".encode())
+        return self.folder / kind / name[:2] / name
+
+    def load(self, kind: str, key: str, version: str) -> bytes | None:
+        """The stored bytes, or None when absent, unreadable or not what was stored."""
+        path = self._path(kind, key, version)
+        if path is None:
+            return None
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        if not raw.startswith(_MAGIC):
+            return None
+        stored, _, data = raw[len(_MAGIC) :].partition(b"\n")
+        return data if stored.decode("ascii", "replace") == digest(data) else None
+
+    def store(self, kind: str, key: str, version: str, data: bytes) -> None:
+        """Keep `data` (written atomically; failures are ignored)."""
+        path = self._path(kind, key, version)
+        if path is None:
+            return
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC + digest(data).encode("ascii") + b"\n" + data)
+                os.replace(tmp, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)

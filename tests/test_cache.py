@@ -1,0 +1,36 @@
+"""The on-disk cache only saves time: a stale, damaged or unwritable entry is never used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.cache import Cache
+
+
+def test_an_entry_is_found_under_its_key_and_version_only(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c")
+    cache.store("norm", "abc", "1", b"hello\nworld")
+    assert cache.load("norm", "abc", "1") == b"hello\nworld"
+    assert cache.load("norm", "abc", "2") is None
+    assert cache.load("norm", "abd", "1") is None
+    assert cache.load("text", "abc", "1") is None
+
+
+def test_a_damaged_entry_is_ignored(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c")
+    cache.store("norm", "abc", "1", b"payload")
+    entry = next(p for p in (tmp_path / "c").rglob("*") if p.is_file())
+    entry.write_bytes(entry.read_bytes()[:-1] + b"X")
+    assert cache.load("norm", "abc", "1") is None
+    entry.write_bytes(b"not a cache entry")
+    assert cache.load("norm", "abc", "1") is None
+
+
+def test_no_folder_or_an_unwritable_one_keeps_nothing(tmp_path: Path) -> None:
+    assert Cache(None).load("a", "b", "c") is None
+    Cache(None).store("a", "b", "c", b"x")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cache = Cache(blocker / "c")  # a folder that cannot be made
+    cache.store("a", "b", "c", b"x")
+    assert cache.load("a", "b", "c") is None
