@@ -131,21 +131,21 @@ def render_brief(
         brief, workspace.sources, config, out_dir, layout or brief.template or "brief"
     )
     own_templates = config.templates_dir if config.templates_dir.is_dir() else None
-    assets = Assets(
-        [config.templates_dir, render.BUILTIN_TEMPLATES], own_templates, Location(brief.path)
-    )
+    assets = Assets([config.templates_dir, render.BUILTIN_TEMPLATES], Location(brief.path))
     base = own_templates or render.BUILTIN_TEMPLATES
     outputs: dict[str, bytes] = {}
     for fmt in dict.fromkeys(formats):
         if fmt == "md":
             outputs[f"{brief.id}.md"] = render.render(view, "md").encode("utf-8")
         elif fmt == "html":
-            html = assets.inline(render.render(view, "html"), base)
+            text, origins = render.render_located(view, "html")
+            html = assets.inline(text, base, origins)
             outputs[f"{brief.id}.html"] = html.encode("utf-8")
         else:
             from briefgen import pdf
 
-            outputs[f"{brief.id}.pdf"] = pdf.html_to_pdf(render.render(view, "pdf"), base, assets)
+            text, origins = render.render_located(view, "pdf")
+            outputs[f"{brief.id}.pdf"] = pdf.html_to_pdf(text, base, assets, origins)
     return outputs
 
 
