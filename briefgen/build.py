@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import catalogue, citations, freshness, render, validate, write
+from briefgen import catalogue, citations, freshness, links, render, validate, write
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
 from briefgen.config import available_layouts, find_config, load_config
@@ -61,6 +61,7 @@ def load_workspace(
     validate.cross_check(briefs, listed, report, whole_workspace=every_brief_read)
     validate.check_layouts(briefs, config, report)
     briefs = freshness.mark_stale(briefs, config, report)
+    links.warn_unsafe_links(briefs, report)
     texts = citations.read_sources(sources, config, report)
     sources = {
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s

@@ -43,10 +43,12 @@ def render_with_origins(
     pieces: list[str] = []
     origins = Origins()
     line = 1
+    sources: dict[str, list[str]] = {}
     generator = template.root_render_func(context)
     try:
         for piece in generator:
-            place = _innermost(generator)
+            found = _innermost(generator)
+            place = found and _settle(found, piece, template.environment, sources)
             if place is not None and (not origins.places or origins.places[-1] != place):
                 origins.starts.append(line)
                 origins.places.append(place)
@@ -57,14 +59,33 @@ def render_with_origins(
     return "".join(pieces), origins
 
 
-def _innermost(generator: Any) -> tuple[str, int] | None:
-    """The template file and line of the deepest template frame now yielding."""
+def _innermost(generator: Any) -> tuple[str, int, str] | None:
+    """The template file, line and name of the deepest template frame now yielding."""
     place = None
     for frame in _frames(generator):
         info = frame.f_globals.get("debug_info")  # only compiled templates define it
         if isinstance(info, str) and frame.f_globals.get("environment") is not None:
-            place = (frame.f_code.co_filename, _template_line(info, frame.f_lineno))
+            name = str(frame.f_globals.get("name") or "")
+            place = (frame.f_code.co_filename, _template_line(info, frame.f_lineno), name)
     return place
+
+
+def _settle(
+    found: tuple[str, int, str], piece: str, env: jinja2.Environment, sources: dict[str, list[str]]
+) -> tuple[str, int]:
+    """Jinja gives the line a text piece starts on before trim_blocks removed a newline: when
+    the piece's first line stands on the next template line instead, that is its line."""
+    filename, line, name = found
+    if name not in sources:
+        try:
+            sources[name] = env.loader.get_source(env, name)[0].split("\n") if env.loader else []
+        except jinja2.TemplateNotFound:
+            sources[name] = []
+    lines = sources[name]
+    first = piece.split("\n", 1)[0].strip()
+    if first and line < len(lines) and first not in lines[line - 1] and first in lines[line]:
+        line += 1
+    return filename, line
 
 
 def _frames(generator: Any) -> Iterator[FrameType]:
