@@ -91,6 +91,7 @@ class Assets:
 
     def __init__(self, roots: list[Path], where: Location) -> None:
         self.roots = [r.resolve() for r in [*roots, BUILTIN_FONTS] if r.is_dir()]
+        self.own = self.roots[0] if roots and roots[0].is_dir() else None  # the workspace's
         self.where = where
 
     def path_for(self, url: str, where: Location | None = None) -> Path:
@@ -111,6 +112,12 @@ class Assets:
                     return "there is no such file in the templates folder"
                 if path.stat().st_size > MAX_ASSET_BYTES:
                     return f"the file is larger than {MAX_ASSET_BYTES:,} bytes"
+                links = path.stat().st_nlink
+                if links > 1 and self.own and path.is_relative_to(self.own):
+                    # a hard link may be the same file as one outside the workspace
+                    return (
+                        f"the file is a hard link ({links} names); copy it into templates/ instead"
+                    )
                 return path
         return (
             "only data: URLs and files inside the template folders may be used; copy the file"

@@ -352,3 +352,21 @@ def test_copying_the_sample_templates_folder_keeps_working(tmp_path: Path) -> No
     shutil.copytree(BUILTIN_TEMPLATES, root / "templates")
     result = run_subprocess("build", *ALL_FORMATS, cwd=root, timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_hard_linked_asset_is_refused(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(PNG + TOKEN.encode())
+    root = make(
+        tmp_path / "ws", {"templates/brief.html.j2": block("titleblock", '<img src="logo.png">')}
+    )
+    os.link(outside, root / "templates" / "logo.png")
+    monkeypatch.chdir(root)
+    outcome = build("--format", fmt)
+    assert outcome.code == 1
+    assert f"templates/brief.html.j2:{TEMPLATE_LINE}:" in outcome.stderr
+    assert "hard link" in outcome.stderr and "copy it into templates/" in outcome.stderr
+    assert outputs(root / "build") == {}
