@@ -273,8 +273,8 @@ class Assets:
         """A data: URL holding a stylesheet or SVG is checked inside: it may hold only data:."""
         header, _, payload = url[5:].partition(",")
         mime = header.split(";")[0].strip().lower()
-        if mime not in ("text/css", "image/svg+xml"):
-            return
+        if mime not in ("text/css", "image/svg+xml", "", "text/plain"):
+            return  # other types cannot refer to anything (text/plain may be read as CSS)
         try:
             data = (
                 base64.b64decode(unquote(payload), validate=False)
@@ -285,8 +285,8 @@ class Assets:
             walk.problems.append(_problem(_refusal(url, "the data: URL cannot be read"), where))
             return
         nested = _Walk(inline=False, final=True)
-        if mime == "text/css":
-            self._css(data.decode("utf-8", "replace"), "", nested, lambda r: where, depth + 1)
+        if mime != "image/svg+xml":
+            self._css(data.decode("utf-8", "replace"), "", nested, where, depth + 1)
         else:
             self._svg(data, nested, where, depth + 1, None)
         walk.problems.extend(nested.problems)

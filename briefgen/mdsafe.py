@@ -14,8 +14,9 @@ from markdown_it.tree import SyntaxTreeNode
 from briefgen.assets import safe_link
 
 # Characters that can start markup in running text; '/' only when doubled (protocol links),
-# '!' only at the end, where a link written after it would make it an image.
-_SPECIAL = re.compile(r"[\\`*_\[\]|~#]|/(?=/)|(?<=/)/|&(?=#?\w+;)|!$")
+# '!' only at the end, where a link written after it would make it an image; '(' after ']'
+# so that literal text never reads as a link to a person or a pattern.
+_SPECIAL = re.compile(r"[\\`*_\[\]|~#]|/(?=/)|(?<=/)/|&(?=#?\w+;)|!$|(?<=\])\(")
 _ALIGN = {"text-align:left": ":---", "text-align:right": "---:", "text-align:center": ":---:"}
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 

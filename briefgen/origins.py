@@ -23,7 +23,7 @@ class Origins:
     """Rendered line -> (template file, template line) of the piece that wrote it."""
 
     starts: list[int] = field(default_factory=list)  # rendered line where each piece begins
-    places: list[tuple[str, int]] = field(default_factory=list)
+    places: list[tuple[str, int, bool]] = field(default_factory=list)  # file, line, static
     fallback: Location | None = None
 
     def locate(self, line: int, col: int = 1) -> Location:
@@ -31,7 +31,9 @@ class Origins:
         at = bisect.bisect_right(self.starts, line) - 1
         if at < 0:
             return self.fallback or Location(Path("?"), line, col)
-        filename, template_line = self.places[at]
+        filename, template_line, static = self.places[at]
+        if not static:  # a value or a macro's output: all of it comes from the line that wrote it
+            return Location(Path(filename), template_line, 1)
         return Location(Path(filename), template_line + line - self.starts[at], col)
 
 
@@ -44,11 +46,17 @@ def render_with_origins(
     origins = Origins()
     line = 1
     sources: dict[str, list[str]] = {}
+    settled: dict[tuple[str, int, str, bool, str], tuple[str, int, bool]] = {}
     generator = template.root_render_func(context)
     try:
         for piece in generator:
-            found = _innermost(generator)
-            place = found and _settle(found, piece, template.environment, sources)
+            found = _innermost(generator, piece)
+            place = None
+            if found is not None:  # the same text at the same place settles the same way
+                key = (*found, piece)
+                if key not in settled:
+                    settled[key] = _settle(found, piece, template.environment, sources)
+                place = settled[key]
             if place is not None and (not origins.places or origins.places[-1] != place):
                 origins.starts.append(line)
                 origins.places.append(place)
@@ -59,33 +67,43 @@ def render_with_origins(
     return "".join(pieces), origins
 
 
-def _innermost(generator: Any) -> tuple[str, int, str] | None:
-    """The template file, line and name of the deepest template frame now yielding."""
+def _innermost(generator: Any, piece: str) -> tuple[str, int, str, bool] | None:
+    """The template file, line and name of the deepest template frame now yielding, and
+    whether the piece is the template's own text (a constant of its code) or a value."""
     place = None
     for frame in _frames(generator):
         info = frame.f_globals.get("debug_info")  # only compiled templates define it
         if isinstance(info, str) and frame.f_globals.get("environment") is not None:
             name = str(frame.f_globals.get("name") or "")
-            place = (frame.f_code.co_filename, _template_line(info, frame.f_lineno), name)
+            own = piece in frame.f_code.co_consts
+            place = (frame.f_code.co_filename, _template_line(info, frame.f_lineno), name, own)
     return place
 
 
 def _settle(
-    found: tuple[str, int, str], piece: str, env: jinja2.Environment, sources: dict[str, list[str]]
-) -> tuple[str, int]:
-    """Jinja gives the line a text piece starts on before trim_blocks removed a newline: when
-    the piece's first line stands on the next template line instead, that is its line."""
-    filename, line, name = found
+    found: tuple[str, int, str, bool],
+    piece: str,
+    env: jinja2.Environment,
+    sources: dict[str, list[str]],
+) -> tuple[str, int, bool]:
+    """The piece's template line, and whether its later lines are the template's next lines.
+    Jinja's line for template text is where the last tag before it stands; the text itself is
+    found on that line or after it."""
+    filename, line, name, own = found
+    if not own:
+        return filename, line, False
     if name not in sources:
         try:
             sources[name] = env.loader.get_source(env, name)[0].split("\n") if env.loader else []
         except jinja2.TemplateNotFound:
             sources[name] = []
     lines = sources[name]
-    first = piece.split("\n", 1)[0].strip()
-    if first and line < len(lines) and first not in lines[line - 1] and first in lines[line]:
-        line += 1
-    return filename, line
+    parts = piece.split("\n")
+    index, first = next(((i, p.strip()) for i, p in enumerate(parts) if p.strip()), (0, ""))
+    for number in range(line, len(lines) + 1) if first else ():
+        if first in lines[number - 1]:
+            return filename, number - index, True
+    return filename, line, not first
 
 
 def _frames(generator: Any) -> Iterator[FrameType]:

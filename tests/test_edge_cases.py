@@ -216,7 +216,7 @@ def test_markdown_output_neutralises_images_and_encodes_source_links(
     assert result.exit_code == 0, result.stderr
     markdown = (root / "build" / "test.md").read_text()
     # the image is its description, the script link plain text
-    assert "- One x message \\[js\\](javascript:alert(1))." in markdown
+    assert "- One x message \\[js\\]\\(javascript:alert(1))." in markdown
     assert "](../sources/news%20talks%20%28AFP%29.txt#L1)" in markdown
 
 

@@ -370,3 +370,42 @@ def test_hard_linked_asset_is_refused(
     assert f"templates/brief.html.j2:{TEMPLATE_LINE}:" in outcome.stderr
     assert "hard link" in outcome.stderr and "copy it into templates/" in outcome.stderr
     assert outputs(root / "build") == {}
+
+
+LOCATED = """\
+{% extends "builtin:brief.html.j2" %}
+{% macro pic(u) %}
+<img
+  alt="x"
+  src="{{ u }}">
+{% endmacro %}
+{% block titleblock %}
+<h1>x</h1>
+{% include "partial.html" %}
+{{ pic("http://127.0.0.1:9/macro") }}
+{% for i in [1, 2] %}
+<p>{{ i }}</p>
+{% endfor %}
+<link rel=stylesheet href="data:,@import url(http://127.0.0.1:9/plain)">
+{% endblock %}
+"""
+
+
+def test_refusals_name_the_line_through_includes_macros_and_loops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make(
+        tmp_path / "ws",
+        {
+            "templates/brief.html.j2": LOCATED,
+            "templates/partial.html": '<p>one</p>\n\n<img src="http://127.0.0.1:9/partial">\n',
+        },
+    )
+    monkeypatch.chdir(root)
+    for fmt in ("html", "pdf"):
+        lines = build("--format", fmt).stderr.splitlines()
+        assert [line.split(": error:")[0].rsplit(":", 1)[0] for line in lines] == [
+            "templates/brief.html.j2:10",  # the macro's call
+            "templates/brief.html.j2:14",  # after a loop
+            "templates/partial.html:3",
+        ], lines
