@@ -7,6 +7,7 @@ from the render itself, so no file is ever searched for the refused text.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,14 +71,16 @@ def render_with_origins(
 def _innermost(generator: Any, piece: str) -> tuple[str, int, str, bool] | None:
     """The template file, line and name of the deepest template frame now yielding, and
     whether the piece is the template's own text (a constant of its code) or a value."""
-    place = None
+    deepest = None
     for frame in _frames(generator):
         info = frame.f_globals.get("debug_info")  # only compiled templates define it
         if isinstance(info, str) and frame.f_globals.get("environment") is not None:
-            name = str(frame.f_globals.get("name") or "")
-            own = piece in frame.f_code.co_consts
-            place = (frame.f_code.co_filename, _template_line(info, frame.f_lineno), name, own)
-    return place
+            deepest = frame
+    if deepest is None:
+        return None
+    line = _template_line(deepest.f_globals["debug_info"], deepest.f_lineno)
+    name = str(deepest.f_globals.get("name") or "")
+    return deepest.f_code.co_filename, line, name, piece in deepest.f_code.co_consts
 
 
 def _settle(
@@ -123,9 +126,13 @@ def _template_line(info: object, code_line: int) -> int:
     """Jinja's debug_info ('tline=cline&...') turned into the template line for a code line."""
     if not isinstance(info, str) or not info:
         return 1
-    best = 1
-    for pair in info.split("&"):
-        template_line, _, line = pair.partition("=")
-        if line.isdigit() and int(line) <= code_line:
-            best = int(template_line)
-    return best
+    template_lines, code_lines = _debug_info(info)
+    at = bisect.bisect_right(code_lines, code_line) - 1
+    return template_lines[at] if at >= 0 else 1
+
+
+@functools.lru_cache(maxsize=64)
+def _debug_info(info: str) -> tuple[list[int], list[int]]:
+    pairs = [pair.partition("=") for pair in info.split("&")]
+    found = sorted((int(c), int(t)) for t, _, c in pairs if t.isdigit() and c.isdigit())
+    return [t for _, t in found], [c for c, _ in found]
