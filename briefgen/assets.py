@@ -366,10 +366,8 @@ def _animates_url(name: str) -> bool:
     return name.strip().lower().split(":")[-1] in {a.split(":")[-1] for a in _URL_ATTRS}
 
 
-_LINK_WHY = (
-    "a link may go only to http:, https:, mailto: or a #place in the document;"
-    " write the full address (https://...)"
-)
+LINK_RULE = "a link may go only to http:, https:, mailto: or a #place in the document"
+_LINK_WHY = f"{LINK_RULE}; write the full address (https://...)"
 
 
 def srcset(value: str) -> list[tuple[str, list[str]]]:

@@ -11,7 +11,9 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from briefgen.assets import safe_link
+from briefgen.assets import LINK_RULE, safe_link
+from briefgen.errors import Problem
+from briefgen.origins import Origins
 
 # Characters that can start markup in running text; '/' only when doubled (protocol links),
 # '!' only at the end, where a link written after it would make it an image; '(' after ']'
@@ -132,3 +134,33 @@ def _table(node: SyntaxTreeNode, dropped: list[str]) -> str:
     lines = ["| " + " | ".join(rows[0]) + " |", "| " + " | ".join(aligns) + " |"]
     lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
     return "\n".join(lines)
+
+
+def check_output(text: str, origins: Origins, generated: set[str]) -> list[Problem]:
+    """Problems in a rendered Markdown document: what a template wrote that a renderer would
+    make an image, raw HTML or a link outside http, https, mailto, #places and the links
+    briefgen makes itself (`generated`, from each citation to its source file)."""
+    reader = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    reader.validateLink = _every_link  # type: ignore[method-assign]  # see what others drop
+    allowed = {reader.normalizeLink(link) for link in generated}
+    problems = []
+    for block in reader.parse(text):
+        line = block.map[0] + 1 if block.map else 1
+        for token in [block, *(block.children or [])]:
+            href = str(token.attrGet("href") or "")
+            if token.type in ("html_block", "html_inline"):
+                why = f"raw HTML {token.content.strip()[:60]!r} is not allowed in Markdown output"
+            elif token.type == "image":
+                why = f"an image ({token.attrGet('src')}) is not allowed in Markdown output"
+            elif token.type == "link_open" and not safe_link(href) and href not in allowed:
+                why = f'a link to "{href[:100]}" is not allowed: {LINK_RULE}'
+            else:
+                continue
+            problems.append(
+                Problem("error", f"{why}; remove it from the template", origins.locate(line))
+            )
+    return problems
+
+
+def _every_link(url: str) -> bool:
+    return True

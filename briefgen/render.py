@@ -343,7 +343,7 @@ def render_located(view: View, fmt: str) -> tuple[str, Origins]:
         variables = {**view.as_dict(), "print": fmt == "pdf", "fonts": FONTS_URL}
         text, origins = render_with_origins(template, variables)
         origins.fallback = Location(view.brief.path)
-        return text, origins
+        return _checked(view, fmt, text, origins)
     except jinja2.TemplateNotFound as exc:
         where = _template_location(exc, name)
         if where.path == Path(name):
@@ -368,6 +368,16 @@ def render_located(view: View, fmt: str) -> tuple[str, Origins]:
         raise RenderError.single(
             f"template {name} tried something unsafe: {exc}", _template_location(exc, name)
         ) from exc
+
+
+def _checked(view: View, fmt: str, text: str, origins: Origins) -> tuple[str, Origins]:
+    """Markdown output as a renderer reads it holds nothing live a template put there."""
+    if fmt == "md":
+        made = {n.link for n in view.notes} | {c.link for c in view.appendix}
+        problems = mdsafe.check_output(text, origins, made)
+        if problems:
+            raise RenderError(problems)
+    return text, origins
 
 
 def _template_location(exc: BaseException, name: str) -> Location:

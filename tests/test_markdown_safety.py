@@ -182,3 +182,26 @@ def test_unsafe_links_become_text_with_a_warning_at_their_line(
     assert 'href="../' not in html and 'href="//' not in html and 'href="file:' not in html
     markdown = (root / "build" / "test.md").read_text()
     assert "[ok](<https://example.org/>)" in markdown
+
+
+def test_markdown_template_writing_live_content_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = (
+        '{% extends "builtin:brief.md.j2" %}\n{% block header %}\n# Title\n\n'
+        "[x](file:///etc/passwd) and ![i](http://127.0.0.1:9/i)\n\n<img src=x>\n\n"
+        "[ok](https://example.org/) [n](#x)\n{% endblock %}\n"
+    )
+    root = make(tmp_path / "ws", {"templates/brief.md.j2": template})
+    monkeypatch.chdir(root)
+    outcome = build("--format", "md")
+    assert outcome.code == 1
+    lines = outcome.stderr.splitlines()
+    assert any(
+        line.startswith("templates/brief.md.j2:5:") and "file:///etc/passwd" in line
+        for line in lines
+    )
+    assert any(line.startswith("templates/brief.md.j2:5:") and "image" in line for line in lines)
+    assert any(line.startswith("templates/brief.md.j2:7:") and "raw HTML" in line for line in lines)
+    assert len(lines) == 3, lines  # the safe links and the built-in source links pass
+    assert not (root / "build" / "test.md").exists()
