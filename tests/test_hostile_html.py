@@ -72,6 +72,11 @@ SMUGGLED = {
     "script-link": '<a href="javascript:alert(1)">x</a>',
     "relative-link": '<a href="../../etc/passwd">x</a>',
     "event-handler": '<p onclick="location=1">x</p>',
+    "svg-inline-style": "<svg><style>@import url(BASE/svs.css);</style></svg>",
+    "svg-xml-base": '<svg xml:base="BASE/"><image href="xb.png"/></svg>',
+    "data-svg-image": '<img src="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E%3Cimage href=%22BASE/ds%22/%3E%3C/svg%3E">',
+    "link-dns-prefetch": '<link rel="dns-prefetch preconnect" href="BASE">',
+    "meta-set-cookie": '<meta http-equiv="Set-Cookie" content="a=b">',
 }
 
 
