@@ -114,8 +114,13 @@ def _list(node: SyntaxTreeNode, dropped: list[str]) -> str:
 
 
 def _fence(content: str) -> str:
-    fence = "`" * max(3, max((len(r) for r in re.findall("`+", content)), default=0) + 1)
-    return f"{fence}\n{content.rstrip(chr(10))}\n{fence}"
+    """A code block as lines of inline code joined by hard breaks: inert wherever a template
+    puts it (a fence is only a fence at the start of a line)."""
+    lines = content.rstrip("\n").split("\n")
+    return "\\\n".join(
+        f"` {line} `" if line.strip() and "`" not in line else escape(line) or "&nbsp;"
+        for line in lines
+    )
 
 
 def _table(node: SyntaxTreeNode, dropped: list[str]) -> str:
