@@ -1,181 +1,403 @@
 """What a rendered document may load: data: URLs and files inside the template folders.
 
-The PDF engine asks for every URL a document names (images, stylesheets, fonts);
-the same policy decides what HTML output may inline. Anything else is refused
-loudly, naming the URL and the template that asked for it.
+The final HTML is parsed as a browser parses it (see markup.py) and every element walked:
+anything that would load, navigate away or submit somewhere is either an allowed template
+file (inlined as a data: URL in HTML output) or a refusal naming the template line that
+wrote it. Stylesheets and SVG images are followed inside, so nothing nested slips past.
 """
 
 from __future__ import annotations
 
 import base64
-import html as html_lib
+import binascii
 import mimetypes
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
+from xml.etree import ElementTree
 
-from briefgen.errors import Location, RenderError
+from briefgen import css, markup
+from briefgen.errors import Location, Problem, RenderError
+from briefgen.origins import Origins
 from briefgen.paths import extra_links, hard_link_problem, real
 
 MAX_ASSET_BYTES = 20_000_000
-# What makes a browser or the PDF engine load something: CSS url() and @import,
-# loading attributes, and href on the elements where it loads rather than links.
-_CSS_REF = re.compile(
-    r"""(?P<lead>@import\s+url\(\s*|\burl\(\s*|@import\s+)(?P<q>["']?)(?P<url>[^"')\s]+)(?P=q)""",
-    re.IGNORECASE,
-)
-_MARKUP = re.compile(
-    r"(?P<style><style\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)(?P<css>.*?)(?=</style>)"
-    r"|<(?P<tag>[A-Za-z][A-Za-z0-9:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-    re.IGNORECASE | re.DOTALL,
-)
-# After CSS escapes are decoded: a string or url() naming another scheme (image-set("http:...")).
-_CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})\s?|\\(.)", re.DOTALL)
-_CSS_FOREIGN = re.compile(r"""["'(]\s*(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^"')\s]*)""")
-_FOREIGN_SCHEMES = ("http", "https", "file", "ftp", "ws", "wss")
-_ATTR = re.compile(r"""(?P<name>[^\s"'>/=]+)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"'>]+)""")
-_LOADING_ATTRS = {
-    "src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc", "longdesc",
-    "manifest", "codebase", "archive", "ping", "imagesrcset",
+BUILTIN_FONTS = Path(__file__).parent / "templates" / "fonts"
+BUILTIN_FONTS_FOLDER = "builtin-fonts"  # a name templates use for BUILTIN_FONTS
+MAX_DEPTH = 8  # stylesheets importing stylesheets, images inside images
+LINK_SCHEMES = ("http", "https", "mailto")
+# Attributes that load what they name, on any element.
+_LOADING = {
+    "src", "srcset", "imagesrcset", "poster", "data", "background", "lowsrc", "dynsrc",
+    "longdesc", "manifest", "codebase", "archive", "classid", "icon", "profile", "itemtype",
 }  # fmt: skip
-_LOADING_HREF = {"link", "image", "use", "feimage", "script", "base"}
-CSP = (
-    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-    "style-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:\">"
+# Attributes that send or navigate somewhere by themselves: never allowed with a value.
+_NEVER = {"ping", "action", "formaction", "xml:base", "srcdoc", "attributionsrc"}
+# Elements that open another document or run code: never allowed in a brief.
+_REFUSED_ELEMENTS = {
+    "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe",
+    "script", "noscript", "base",
+}  # fmt: skip
+# http-equiv values that only describe the page; anything else (refresh, set-cookie) is refused.
+_META_ALLOWED = {"content-type", "content-language", "x-ua-compatible", "content-security-policy"}
+_URL_ATTRS = _LOADING | _NEVER | {"href", "xlink:href"}
+_ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "discard"}
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_STRIP = "".join(chr(c) for c in range(0x21))  # what a browser trims from a URL's ends
+CSP_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline' data:; img-src data:; font-src data:; "
+    "media-src data:; base-uri 'none'; form-action 'none'"
 )
+
+
+_At = Callable[..., Location]
+_RefAt = Callable[[css.Reference], Location]
 
 
 class RefusedURL(RenderError):
     """The document asked for a file or URL outside the template folders."""
 
 
+def clean_url(value: str) -> str:
+    """A URL as a browser reads it: ends trimmed of spaces and controls, tabs and newlines
+    removed inside."""
+    return re.sub(r"[\t\n\r]", "", value.strip(_STRIP))
+
+
+def scheme(url: str) -> str | None:
+    found = _SCHEME.match(url)
+    return found[1].lower() if found else None
+
+
+def safe_link(url: str) -> bool:
+    """Whether a link may reach an output: absolute http, https, mailto, or #in-document."""
+    url = clean_url(url)
+    return url.startswith("#") or (scheme(url) in LINK_SCHEMES and not url.startswith("\\"))
+
+
+@dataclass
+class _Walk:
+    """One pass over a document: what to do with loaded files and the problems found."""
+
+    inline: bool
+    final: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
 class Assets:
     """Serves files inside `roots` (after resolving links) and nothing else."""
 
-    def __init__(
-        self, roots: list[Path], workspace_templates: Path | None, where: Location
-    ) -> None:
-        self.roots = [r.resolve() for r in roots if r.is_dir()]
-        self.workspace_templates = workspace_templates
+    def __init__(self, roots: list[Path], where: Location) -> None:
+        self.roots = [r.resolve() for r in [*roots, BUILTIN_FONTS] if r.is_dir()]
+        self.own = self.roots[0] if roots and roots[0].is_dir() else None  # the workspace's
         self.where = where
 
-    def path_for(self, url: str) -> Path:
+    def path_for(self, url: str, where: Location | None = None) -> Path:
         """The allowed local file a file: URL names, or RefusedURL."""
+        problem = self._file_problem(url)
+        if isinstance(problem, Path):
+            return problem
+        raise RefusedURL.single(_refusal(url, problem), where or self.where)
+
+    def _file_problem(self, url: str) -> Path | str:
         parts = urlsplit(url)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = real(Path(unquote(parts.path)))
+            if path.parent.name == BUILTIN_FONTS_FOLDER and path.parent.parent in self.roots:
+                path = BUILTIN_FONTS / path.name
             if any(path.is_relative_to(root) for root in self.roots):
                 if not path.is_file():
-                    self.refuse(url, "there is no such file in the templates folder")
-                if self._own(path) and extra_links(path):
-                    self.refuse(url, f"the file {hard_link_problem(path)}")
+                    return "there is no such file in the templates folder"
                 if path.stat().st_size > MAX_ASSET_BYTES:
-                    self.refuse(url, f"the file is larger than {MAX_ASSET_BYTES:,} bytes")
+                    return f"the file is larger than {MAX_ASSET_BYTES:,} bytes"
+                if self.own and path.is_relative_to(self.own) and extra_links(path):
+                    return f"the file {hard_link_problem(path)}"  # it may be a file outside
                 return path
-        self.refuse(url, "only data: URLs and files inside the template folders may be used")
-        raise AssertionError  # pragma: no cover - refuse() raises
+        return (
+            "only data: URLs and files inside the template folders may be used; copy the file"
+            " into templates/ and name it there"
+        )
 
-    def _own(self, path: Path) -> bool:
-        """Whether the file is the workspace's (the package's own may be hard-linked by installers)."""
-        folder = self.workspace_templates
-        return folder is not None and path.is_relative_to(real(folder))
-
-    def refuse(self, url: str, why: str) -> None:
-        where, named = self.origin(url)
-        raise RefusedURL.single(f"refused to load {url}{named}: {why}", where)
-
-    def origin(self, url: str) -> tuple[Location, str]:
-        """Where a workspace template names the URL (file and line), else the brief."""
-        folder = self.workspace_templates
-        if folder is None or not folder.is_dir():
-            return self.where, ""
-        name = Path(unquote(urlsplit(url).path)).name
-        for path in sorted(folder.rglob("*")):
-            if not path.is_file() or path.stat().st_size > MAX_ASSET_BYTES:
-                continue
-            lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
-            for number, line in enumerate(lines, start=1):
-                if url in line or (name and name in line):
-                    rel = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-                    return Location(
-                        path, number, max(1, line.find(name) + 1)
-                    ), f", referenced in {rel}"
-        return self.where, ""
-
-    def inline(self, html: str, base: Path) -> str:
+    def inline(self, html: str, base: Path, origins: Origins | None = None) -> str:
         """HTML with every loaded reference made a data: URL, or RefusedURL; a
-        Content-Security-Policy stops a browser loading anything this missed."""
-        html = self._references(html, base, inline=True)
-        doctype = re.match(r"\s*<!DOCTYPE[^>]*>", html, re.IGNORECASE)
-        at = doctype.end() if doctype else 0  # first in the document: nothing loads before it
-        return f"{html[:at]}\n{CSP}{html[at:]}" if doctype else f"{CSP}\n{html}"
+        Content-Security-Policy stops a browser loading anything else."""
+        text = self._document(html, base, origins, _Walk(inline=True), csp=True)
+        for scripting in (True, False):  # the bytes written, read back as browsers read them
+            _, elements = markup.parse(text, scripting)
+            walk = _Walk(inline=False, final=True)
+            self._elements(elements, text, base, None, walk)
+            if walk.problems:
+                raise RenderError(walk.problems)
+        return text
 
-    def check(self, html: str, base: Path) -> None:
-        """RefusedURL if the HTML (or its inline CSS) names anything not allowed, even in a
-        place the PDF engine would skip (an @import after other rules)."""
-        self._references(html, base, inline=False)
+    def check(self, html: str, base: Path, origins: Origins | None = None) -> str:
+        """The HTML the PDF engine may be given: parsed, checked and written back, or
+        RefusedURL naming everything not allowed, even where the engine would skip it."""
+        return self._document(html, base, origins, _Walk(inline=False), csp=False)
 
-    def _references(self, html: str, base: Path, inline: bool) -> str:
+    def _document(
+        self, html: str, base: Path, origins: Origins | None, walk: _Walk, csp: bool
+    ) -> str:
+        root, elements = markup.parse(html)
+        self._elements(elements, html, base, origins, walk)
+        if walk.problems:
+            raise RefusedURL(list(dict.fromkeys(walk.problems)))
+        if csp:
+            head = root.find(f"{{{markup.HTML}}}head")
+            meta = ElementTree.Element(
+                f"{{{markup.HTML}}}meta",
+                {"http-equiv": "Content-Security-Policy", "content": CSP_POLICY},
+            )
+            meta.tail = "\n"
+            if head is not None:  # the parser always makes one; first in it, nothing loads before
+                head.insert(0, meta)
+        return markup.serialise(root)
+
+    def _elements(
+        self,
+        elements: list[markup.Element],
+        html: str,
+        base: Path,
+        origins: Origins | None,
+        walk: _Walk,
+    ) -> None:
+        lines = html.split("\n")
         base_uri = base.resolve().as_uri() + "/"
+        for element in elements:
 
-        def load(url: str) -> str:
-            """The URL itself (data: or a fragment), or the allowed file as a data: URL."""
-            url = url.strip()
-            if not url or url.startswith(("data:", "#")):
-                return url
-            path = self.path_for(urljoin(base_uri, url))
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+            def at(value: str = "", offset: int = 0, element: markup.Element = element) -> Location:
+                number = element.line + offset
+                line = lines[number - 1] if number <= len(lines) else ""
+                col = line.find(value) + 1 if value and value in line else 1
+                return self.where if origins is None else origins.locate(number, col)
 
-        def css(text: str) -> str:
-            decoded = _CSS_ESCAPE.sub(_unescape_css, text)
-            for found in _CSS_FOREIGN.finditer(decoded):
-                if found["url"].split(":")[0].lower() in _FOREIGN_SCHEMES:
-                    self.path_for(found["url"])  # refuses it
+            self._element(element, base_uri, walk, at)
 
-            def one(match: re.Match[str]) -> str:
-                quote = match["q"] or '"'
-                return f"{match['lead']}{quote}{load(match['url'])}{quote}"
-
-            return _CSS_REF.sub(one, text)
-
-        def tag(name: str, attrs: str) -> str:
-            def one(match: re.Match[str]) -> str:
-                attr = match["name"].lower()
-                value = html_lib.unescape(match["value"].strip("\"'"))
-                if name == "base" and attr == "href":
-                    self.refuse(value, "<base href> is not allowed")
-                if name == "meta" and attr == "content" and "url=" in value.lower():
-                    self.refuse(value.split("=", 1)[-1], "a meta refresh is not allowed")
-                if attr == "style":
-                    new = css(value)
-                elif attr in ("srcset", "imagesrcset"):
-                    new = ", ".join(
-                        " ".join([load(part.split()[0]), *part.split()[1:]])
-                        for part in value.split(",")
-                        if part.strip()
+    def _element(self, element: markup.Element, base_uri: str, walk: _Walk, at: _At) -> None:
+        name = element.name.lower()
+        report = walk.problems.append
+        if name in _REFUSED_ELEMENTS and element.namespace in (markup.HTML, markup.SVG):
+            why = "it would redirect every link" if name == "base" else "it can load or run things"
+            report(_problem(f"<{element.name}> is not allowed in a brief: {why}; remove it", at()))
+        if name == "style":
+            self._css(element.text(), base_uri, walk, lambda r: at(r.url, r.line - 1), 0, element)
+        attrs = list(element.attributes())
+        if name == "meta":
+            for _, attr, value in attrs:
+                equiv = re.sub(r"\s", "", value).lower()
+                if attr == "http-equiv" and equiv not in _META_ALLOWED:
+                    why = "it can send the reader elsewhere; remove it"
+                    report(
+                        _problem(f'<meta http-equiv="{value}"> is not allowed: {why}', at(value))
                     )
-                elif attr in _LOADING_ATTRS or (
-                    attr in ("href", "xlink:href") and name in _LOADING_HREF
-                ):
-                    new = load(value)
-                else:
-                    return match[0]
-                return f'{match["name"]}="{html_lib.escape(new, quote=True)}"'
+        navigation = (
+            (element.namespace == markup.HTML and name in ("a", "area"))
+            or (element.namespace == markup.SVG and name == "a")
+            or element.namespace == markup.MATHML
+        )
+        for key, attr, value in attrs:
+            if attr.startswith("on"):
+                why = "scripts do not run in a brief; remove the attribute"
+                report(_problem(f"event handler {attr} is not allowed: {why}", at(attr)))
+            elif attr == "style":
+                element.node.set(key, self._css(value, base_uri, walk, at(value), 0))
+            elif attr in _NEVER:
+                if clean_url(value):
+                    why = "it sends the reader's browser elsewhere; remove the attribute"
+                    report(_problem(f'{attr}="{_short(value)}" is not allowed: {why}', at(value)))
+            elif attr in ("srcset", "imagesrcset"):
+                parts = [
+                    " ".join([self._load(u, base_uri, walk, at(u), 0) or u, *d])
+                    for u, d in srcset(value)
+                ]
+                element.node.set(key, ", ".join(parts))
+            elif attr in ("href", "xlink:href") and navigation:
+                if not safe_link(value):
+                    report(_problem(_refusal(value, _LINK_WHY), at(value)))
+            elif attr in _LOADING or attr in ("href", "xlink:href"):
+                new = self._load(value, base_uri, walk, at(value), 0)
+                if new is not None:
+                    element.node.set(key, new)
+            elif attr == "attributename" and name in _ANIMATIONS and _animates_url(value):
+                why = "it can change a link or load something; remove the animation"
+                report(_problem(f'animating "{value}" is not allowed: {why}', at(value)))
 
-            return f"<{name}{_ATTR.sub(one, attrs)}>"
+    def _load(
+        self, value: str, base_uri: str, walk: _Walk, where: Location, depth: int
+    ) -> str | None:
+        """An allowed reference: the data: URL to write for it (when inlining), else None."""
+        url = clean_url(value)
+        if not url or url.startswith("#"):
+            return None
+        if scheme(url) == "data":
+            self._data(url, walk, where, depth)
+            return None
+        if walk.final:
+            walk.problems.append(_problem(_refusal(url, "it was left outside the file"), where))
+            return None
+        found = self._file_problem(urljoin(base_uri, url.replace("\\", "/")))
+        if isinstance(found, str):
+            walk.problems.append(_problem(_refusal(url, found), where))
+            return None
+        data = self._asset(found, walk, depth)
+        if not walk.inline or data is None:
+            return None
+        mime = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
-        def segment(match: re.Match[str]) -> str:
-            if match["style"] is not None:
-                return match["style"] + css(match["css"])
-            return tag(match["tag"].lower(), match["attrs"])
+    def _asset(self, path: Path, walk: _Walk, depth: int) -> bytes | None:
+        """An allowed file's bytes; a stylesheet or SVG is checked (and inlined) inside too."""
+        data = path.read_bytes()
+        mime = mimetypes.guess_type(path.name)[0] or ""
+        if depth >= MAX_DEPTH:
+            walk.problems.append(
+                _problem("stylesheets or images nested too deeply", Location(path))
+            )
+            return None
+        if mime == "text/css":
+            text = data.decode("utf-8", errors="replace")
+            uri = path.parent.as_uri() + "/"
+            new = self._css(text, uri, walk, lambda r: Location(path, r.line, r.col), depth + 1)
+            return new.encode("utf-8")
+        if mime == "image/svg+xml":
+            self._svg(data, walk, Location(path), depth + 1, path)
+        return data
 
-        rewritten = _MARKUP.sub(segment, html)
-        return rewritten if inline else html
+    def _data(self, url: str, walk: _Walk, where: Location, depth: int) -> None:
+        """A data: URL holding a stylesheet or SVG is checked inside: it may hold only data:."""
+        header, _, payload = url[5:].partition(",")
+        mime = header.split(";")[0].strip().lower()
+        if mime not in ("text/css", "image/svg+xml", "", "text/plain"):
+            return  # other types cannot refer to anything (text/plain may be read as CSS)
+        try:
+            data = (
+                base64.b64decode(unquote(payload), validate=False)
+                if header.lower().rstrip().endswith(";base64")
+                else unquote_to_bytes(payload)
+            )
+        except (binascii.Error, ValueError):
+            walk.problems.append(_problem(_refusal(url, "the data: URL cannot be read"), where))
+            return
+        nested = _Walk(inline=False, final=True)
+        if mime != "image/svg+xml":
+            self._css(data.decode("utf-8", "replace"), "", nested, where, depth + 1)
+        else:
+            self._svg(data, nested, where, depth + 1, None)
+        walk.problems.extend(nested.problems)
+
+    def _css(
+        self,
+        text: str,
+        base_uri: str,
+        walk: _Walk,
+        where: _RefAt | Location,
+        depth: int,
+        element: markup.Element | None = None,
+    ) -> str:
+        """The stylesheet with allowed files inlined; every other reference is a problem."""
+
+        def change(ref: css.Reference) -> str | None:
+            loc = where if isinstance(where, Location) else where(ref)
+            if (
+                not base_uri
+                and scheme(clean_url(ref.url)) != "data"
+                and not ref.url.startswith("#")
+            ):
+                walk.problems.append(
+                    _problem(_refusal(ref.url, "a data: stylesheet may hold only data: URLs"), loc)
+                )
+                return None
+            return self._load(ref.url, base_uri, walk, loc, depth)
+
+        new = css.rewrite(text, change)
+        if element is not None and walk.inline:
+            element.node.text = new
+            for child in list(element.node):
+                element.node.remove(child)
+        return new
+
+    def _svg(
+        self, data: bytes, walk: _Walk, where: Location, depth: int, path: Path | None
+    ) -> None:
+        """An SVG image may refer only to its own #ids and data: URLs."""
+        if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
+            walk.problems.append(
+                _problem("an SVG image with a DOCTYPE or entities is not allowed", where)
+            )
+            return
+        try:
+            root = ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entities
+        except ElementTree.ParseError as exc:
+            walk.problems.append(_problem(f"the SVG image cannot be read: {exc}", where))
+            return
+        for node in root.iter():
+            here = where
+            element = markup.Element(node, here.line, 1)
+            texts = [element.text()] if element.name == "style" else []
+            for _, attr, value in element.attributes():
+                if attr == "style":
+                    texts.append(value)
+                elif attr in _URL_ATTRS or attr.startswith("on"):
+                    self._svg_ref(value, attr, walk, here, depth)
+            for text in texts:
+                for ref in css.references(css.parse(text)):
+                    self._svg_ref(ref.url, "url()", walk, here, depth)
+
+    def _svg_ref(self, value: str, attr: str, walk: _Walk, where: Location, depth: int) -> None:
+        url = clean_url(value)
+        if attr.startswith("on"):
+            walk.problems.append(
+                _problem(f"event handler {attr} in an SVG image is not allowed", where)
+            )
+        elif scheme(url) == "data":
+            self._data(url, walk, where, depth)
+        elif url and not url.startswith("#"):
+            why = "an SVG image may refer only to its own #ids and data: URLs; put the image inside it"
+            walk.problems.append(_problem(_refusal(url, why), where))
 
 
-def _unescape_css(match: re.Match[str]) -> str:
-    if match[1]:
-        code = int(match[1], 16)
-        return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
-    return match[2]
+def _animates_url(name: str) -> bool:
+    return name.strip().lower().split(":")[-1] in {a.split(":")[-1] for a in _URL_ATTRS}
+
+
+LINK_RULE = "a link may go only to http:, https:, mailto: or a #place in the document"
+_LINK_WHY = f"{LINK_RULE}; write the full address (https://...)"
+
+
+def srcset(value: str) -> list[tuple[str, list[str]]]:
+    """Image candidates as the HTML standard splits them (a data: URL may hold commas)."""
+    found: list[tuple[str, list[str]]] = []
+    at = 0
+    while at < len(value):
+        while at < len(value) and (value[at].isspace() or value[at] == ","):
+            at += 1
+        start = at
+        while at < len(value) and not value[at].isspace():
+            at += 1
+        url = value[start:at]
+        descriptors = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth, start = 0, at
+            while at < len(value) and (value[at] != "," or depth):
+                depth += {"(": 1, ")": -1}.get(value[at], 0)
+                at += 1
+            descriptors = value[start:at]
+        if url:
+            found.append((url, descriptors.split()))
+    return found
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 120 else url[:100] + "…"
+
+
+def _refusal(url: str, why: str) -> str:
+    return f"refused to load {_short(url)}: {why}"
+
+
+def _problem(message: str, where: Location) -> Problem:
+    return Problem("error", message, where)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import catalogue, citations, dates, freshness, render, validate, write
+from briefgen import catalogue, citations, dates, freshness, links, render, validate, write
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
 from briefgen.commands.select import Selection, select
@@ -64,6 +64,7 @@ def load_workspace(
     validate.check_layouts(briefs, config, report)
     dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)
+    links.warn_unsafe_links(briefs, report)
     texts = citations.read_sources(sources, config, report)
     sources = {
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s
@@ -158,9 +159,7 @@ def render_brief(
     written, and warnings about what was rendered (a card longer than a page)."""
     config = workspace.config
     own_templates = config.templates_dir if config.templates_dir.is_dir() else None
-    assets = Assets(
-        [config.templates_dir, render.BUILTIN_TEMPLATES], own_templates, Location(brief.path)
-    )
+    assets = Assets([config.templates_dir, render.BUILTIN_TEMPLATES], Location(brief.path))
     base = own_templates or render.BUILTIN_TEMPLATES
     outputs: dict[str, bytes] = {}
     warnings: list[Problem] = []

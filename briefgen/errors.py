@@ -27,8 +27,14 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+
+
 def display_path(path: Path) -> str:
-    """The path as the user should read it: relative to the current folder when inside it."""
+    """The path as the user should read it: relative to the current folder when inside it,
+    and a built-in template by its template name (builtin:brief.html.j2)."""
+    if path.is_absolute() and path.is_relative_to(BUILTIN_TEMPLATES):
+        return f"builtin:{path.relative_to(BUILTIN_TEMPLATES).as_posix()}"
     try:
         rel = os.path.relpath(path)
     except ValueError:

@@ -56,13 +56,15 @@ def _markdown(job: Job) -> Output:
 def _html(job: Job) -> Output:
     from briefgen import render
 
-    return Output(job.assets.inline(render.render(job.view, "html"), job.base).encode("utf-8"))
+    text, origins = render.render_located(job.view, "html")
+    return Output(job.assets.inline(text, job.base, origins).encode("utf-8"))
 
 
 def _pdf(job: Job) -> Output:
     from briefgen import pdf, render
 
-    data, pages = pdf.html_to_pdf(render.render(job.view, "pdf"), job.base, job.assets)
+    text, origins = render.render_located(job.view, "pdf")
+    data, pages = pdf.html_to_pdf(text, job.base, job.assets, origins)
     problems = []
     if job.view.layout == "card" and pages > 1:
         brief = job.view.brief

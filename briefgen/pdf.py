@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from briefgen.assets import Assets, RefusedURL
 from briefgen.errors import RenderError
+from briefgen.origins import Origins
 
 
 def make_fetcher(assets: Assets) -> Any:
@@ -32,7 +33,9 @@ def make_fetcher(assets: Assets) -> Any:
     return Fetcher(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
-def html_to_pdf(html: str, base: Path, assets: Assets) -> tuple[bytes, int]:
+def html_to_pdf(
+    html: str, base: Path, assets: Assets, origins: Origins | None = None
+) -> tuple[bytes, int]:
     """Render HTML to PDF bytes and its page count; a refused URL or an engine failure is a
     RenderError."""
     import weasyprint
@@ -40,11 +43,11 @@ def html_to_pdf(html: str, base: Path, assets: Assets) -> tuple[bytes, int]:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    assets.check(html, base)
+    checked = assets.check(html, base, origins)  # the engine gets exactly the tree checked
     fetcher = make_fetcher(assets)
     try:
         document = weasyprint.HTML(
-            string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
+            string=checked, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
         )
         rendered = document.render()
         pdf = rendered.write_pdf()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -17,28 +18,25 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from briefgen import mdsafe
+from briefgen.assets import BUILTIN_FONTS_FOLDER, safe_link
 from briefgen.config import LAYOUTS
 from briefgen.dates import source_date_epoch
 from briefgen.errors import Location, RenderError
 from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
+from briefgen.origins import Origins, render_with_origins
 from briefgen.paths import extra_links, hard_link_problem, within
 from briefgen.text import visible
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 FONTS = BUILTIN_TEMPLATES / "fonts"
+FONTS_URL = f"{BUILTIN_FONTS_FOLDER}/"  # resolved by Assets, so no machine path is shown
 CARD_POSITIONS = 4
 CARD_FIGURES = 6
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
     "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-_MD_UNSAFE_DEFINITION = re.compile(
-    r"^( {0,3}\[[^\]]+\]:\s*)(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:\S*", re.MULTILINE
-)
-_MD_UNSAFE_LINK = re.compile(
-    r"\]\(\s*(?!https?:|mailto:|#)[A-Za-z][A-Za-z0-9+.-]*:(?:[^()]|\([^()]*\))*\)"
-)
 
 
 @dataclass(frozen=True)
@@ -100,6 +98,12 @@ class View:
         return self.item_notes.get(item.id, [])
 
     def as_dict(self) -> dict[str, Any]:
+        """What templates see: every path relative to the workspace (no machine paths)."""
+        view = workspace_relative(self, self.config.root.resolve(), {})
+        assert isinstance(view, View)
+        return view._variables()
+
+    def _variables(self) -> dict[str, Any]:
         return {
             "brief": self.brief,
             "config": self.config,
@@ -123,6 +127,30 @@ class View:
         if self.brief.meeting and self.brief.meeting.name:
             words.append(self.brief.meeting.name)
         return ", ".join(dict.fromkeys(words))
+
+
+def workspace_relative(obj: Any, root: Path, memo: dict[int, Any]) -> Any:
+    """`obj` with every Path made relative to the workspace root, shared objects kept shared."""
+    if id(obj) in memo:
+        return memo[id(obj)]
+    new: Any = obj
+    if isinstance(obj, Path):
+        new = Path(os.path.relpath(obj, root)) if obj.is_absolute() else obj
+        if new.parts[:1] == ("..",):
+            new = Path(obj.name)  # outside the workspace: its name only
+    elif isinstance(obj, tuple | list):
+        new = type(obj)(workspace_relative(x, root, memo) for x in obj)
+    elif isinstance(obj, dict):
+        new = {k: workspace_relative(v, root, memo) for k, v in obj.items()}
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {
+            f.name: workspace_relative(getattr(obj, f.name), root, memo)
+            for f in dataclasses.fields(obj)
+            if f.init
+        }
+        new = dataclasses.replace(obj, **changes)
+    memo[id(obj)] = new
+    return new
 
 
 def shown_items(brief: Brief, layout: str) -> tuple[list[Position], list[Proposal], list[Figure]]:
@@ -224,31 +252,44 @@ def markdown_to_html(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    return Markup(sanitise(html)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
+
+
+def sanitise(html: str) -> tuple[str, list[str]]:
+    """HTML from a Markdown field through nh3's allowlist; a link that is not absolute
+    http, https, mailto or #place loses its href (plain text) and is returned."""
+    dropped: list[str] = []
+
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        if tag == "a" and attr == "href" and not safe_link(value):
+            dropped.append(value)
+            return None
+        return value
+
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes={"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=keep,
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 on the line above
+    return clean, dropped
 
 
 def md_text(text: object) -> str:
     """Plain text made literal in Markdown: no emphasis, links, table breaks or raw HTML."""
     if text is None:
         return ""
-    value = _MD_SPECIAL.sub(r"\\\1", str(text))
-    return value.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    return mdsafe.escape(str(text)).replace("\n", " ")
 
 
 def md_block(text: object) -> str:
-    """A Markdown field passed through with raw HTML and unsafe link targets neutralised."""
+    """A Markdown field rewritten from its parse: raw HTML shown as text, images as their
+    description, links other than http, https, mailto and #places as plain text."""
     if text is None:
         return ""
-    value = str(text).strip().replace("&", "&amp;").replace("<", "&lt;")
-    value = _MD_UNSAFE_LINK.sub("](#removed-link)", value).replace("![", "\\![")
-    return _MD_UNSAFE_DEFINITION.sub(r"\1#removed-link", value)
+    return mdsafe.safe_markdown(str(text))[0]
 
 
 class _TemplateFolder(jinja2.FileSystemLoader):
@@ -301,6 +342,11 @@ def _environment(config: Config, autoescape: bool) -> _Sandbox:
 
 def render(view: View, fmt: str) -> str:
     """Render one brief to 'md', 'html' or 'pdf' (the HTML the PDF is printed from)."""
+    return render_located(view, fmt)[0]
+
+
+def render_located(view: View, fmt: str) -> tuple[str, Origins]:
+    """The rendered text and, for each of its lines, the template file and line behind it."""
     env = _environment(view.config, autoescape=fmt != "md")
     suffix = "md" if fmt == "md" else "html"
     name = f"{view.layout}.{suffix}.j2"
@@ -308,7 +354,10 @@ def render(view: View, fmt: str) -> str:
         name = "brief.md.j2"
     try:
         template = env.get_template(name)
-        return template.render(view.as_dict(), print=fmt == "pdf", fonts=FONTS.as_uri() + "/")
+        variables = {**view.as_dict(), "print": fmt == "pdf", "fonts": FONTS_URL}
+        text, origins = render_with_origins(template, variables)
+        origins.fallback = Location(view.brief.path)
+        return _checked(view, fmt, text, origins)
     except jinja2.TemplateNotFound as exc:
         where = _template_location(exc, name)
         if where.path == Path(name):
@@ -333,6 +382,16 @@ def render(view: View, fmt: str) -> str:
         raise RenderError.single(
             f"template {name} tried something unsafe: {exc}", _template_location(exc, name)
         ) from exc
+
+
+def _checked(view: View, fmt: str, text: str, origins: Origins) -> tuple[str, Origins]:
+    """Markdown output as a renderer reads it holds nothing live a template put there."""
+    if fmt == "md":
+        made = {n.link for n in view.notes} | {c.link for c in view.appendix}
+        problems = mdsafe.check_output(text, origins, made)
+        if problems:
+            raise RenderError(problems)
+    return text, origins
 
 
 def _template_location(exc: BaseException, name: str) -> Location:

@@ -118,7 +118,7 @@ def test_carriage_returns_in_text_fields_do_not_become_structure(tmp_path: Path)
     assert "Minister for Costs" in pdf.replace("\n", " ")
     assert not re.search(r"^\s*#+ brief withdrawn", md, re.M)
     assert not re.search(r"^ {4}code block", md, re.M)
-    assert re.search(r"Backstop needed\.\s+# brief withdrawn\s+code block end", md)
+    assert re.search(r"Backstop needed\.\s+\\?# brief withdrawn\s+code block end", md)
     assert "<h1>brief withdrawn" not in html and "<pre>" not in html
 
 

@@ -1,0 +1,126 @@
+"""HTML parsed as a browser parses it, and written back from the parsed tree.
+
+tinyhtml5 is the WHATWG-conformant parser WeasyPrint itself uses (already installed with
+it), so the tree checked here is the tree the PDF engine and a browser build. Output is
+serialised from that tree, so what was checked is exactly what is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from xml.etree import ElementTree
+
+from tinyhtml5 import parser as html_parser
+from tinyhtml5 import treebuilder
+
+HTML = "http://www.w3.org/1999/xhtml"
+SVG = "http://www.w3.org/2000/svg"
+MATHML = "http://www.w3.org/1998/Math/MathML"
+_ATTR_PREFIX = {
+    "http://www.w3.org/1999/xlink": "xlink:",
+    "http://www.w3.org/XML/1998/namespace": "xml:",
+    "http://www.w3.org/2000/xmlns/": "xmlns:",
+}
+VOID = frozenset(
+    {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+     "keygen", "link", "meta", "param", "source", "track", "wbr"}
+)  # fmt: skip
+_RAW_TEXT = {"style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext", "noscript"}
+
+
+class Element:
+    """A parsed element: namespace, local name, attributes (local names) and where it ended."""
+
+    def __init__(self, node: ElementTree.Element, line: int, col: int) -> None:
+        self.node = node
+        self.namespace, self.name = split(node.tag)
+        self.line, self.col = line, col
+
+    def attributes(self) -> Iterator[tuple[str, str, str]]:
+        """(key as stored, lower-cased local name, value) for every attribute."""
+        for key, value in self.node.attrib.items():
+            namespace, local = split(key)
+            yield key, (_ATTR_PREFIX.get(namespace or "", "") + local).lower(), value
+
+    def text(self) -> str:
+        return "".join(self.node.itertext())
+
+
+def split(tag: str) -> tuple[str | None, str]:
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return None, tag
+
+
+class _Builder(treebuilder.TreeBuilder):  # type: ignore[misc]
+    """The tree builder, noting the input position at each element's start tag."""
+
+    positions: dict[ElementTree.Element, tuple[int, int]]
+    where: Any
+
+    def create_element(self, token: Any) -> Any:
+        return self._note(super().create_element(token))
+
+    def insert_element_normal(self, token: Any) -> Any:
+        return self._note(super().insert_element_normal(token))
+
+    def _note(self, element: Any) -> Any:
+        self.positions[element._element] = self.where()
+        return element
+
+
+def parse(text: str, scripting: bool = True) -> tuple[ElementTree.Element, list[Element]]:
+    """The document tree and every element in document order, with rendered line and column.
+    `scripting` as in a browser: with it on, <noscript> holds text, not markup."""
+    parser = html_parser.HTMLParser(namespace_html_elements=True)
+    builder = _Builder(True)
+    builder.positions = {}
+    builder.where = lambda: parser.tokenizer.stream.position()
+    parser.tree = builder
+    parser.phases = {name: cls(parser, builder) for name, cls in html_parser._phases.items()}
+    root = parser.parse(text, scripting=scripting)
+    elements: list[Element] = []
+    last = (1, 1)
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue  # a comment
+        last = builder.positions.get(node, last)  # a copy the parser made: its original's place
+        elements.append(Element(node, *last))
+    return root, elements
+
+
+def serialise(root: ElementTree.Element) -> str:
+    """The tree as HTML text (WHATWG serialisation), with no comments."""
+    out = ["<!DOCTYPE html>\n"]
+    _write(root, out)
+    return "".join(out) + "\n"
+
+
+def _write(node: ElementTree.Element, out: list[str]) -> None:
+    namespace, name = split(node.tag)
+    attrs = "".join(
+        f' {_ATTR_PREFIX.get(ns or "", "") if ns else ""}{local}="{_escape(value, attr=True)}"'
+        for (ns, local), value in ((split(k), v) for k, v in node.attrib.items())
+    )
+    out.append(f"<{name}{attrs}>")
+    if namespace == HTML and name in VOID:
+        return
+    raw = namespace == HTML and name in _RAW_TEXT
+    out.append(_text(node.text, raw))
+    for child in node:
+        if isinstance(child.tag, str):
+            _write(child, out)
+        out.append(_text(child.tail, raw))
+    out.append(f"</{name}>")
+
+
+def _text(text: str | None, raw: bool) -> str:
+    return "" if not text else text if raw else _escape(text, attr=False)
+
+
+def _escape(text: str, attr: bool) -> str:
+    text = text.replace("&", "&amp;").replace("\xa0", "&nbsp;")
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if attr else text

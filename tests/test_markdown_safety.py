@@ -1,0 +1,207 @@
+"""Markdown output carries no live content, and only absolute http, https, mailto and #place
+links reach any output. Checked by rendering what briefgen writes with markdown-it
+(CommonMark, and GFM-like with linkify), on hostile fields hypothesis makes up."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import tinyhtml5
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from pypdf import PdfReader
+from test_hostile import ALL_FORMATS, build, make
+
+from briefgen.render import md_block, md_text, sanitise
+from conftest import MINIMAL_BRIEF, run_cli
+
+RENDERERS = {
+    "commonmark": MarkdownIt("commonmark").enable(["table", "strikethrough"]),
+    "gfm-linkify": MarkdownIt("gfm-like").use(footnote_plugin),
+}
+SAFE = re.compile(r"(https?|mailto):|#", re.IGNORECASE)
+
+FRAGMENTS = [
+    "[", "]", "(", ")", "!", "<", ">", "\\", ":", "`", "*", "_", "|", "~", "#", "&", ";", "^",
+    "javascript:", "JaVaScRiPt:", "file:", "data:", "vbscript:", "mailto:", "ftp://", "//",
+    "http://x.example/", "www.example.com", "a@b.example", "&#58;", "&#106;", "&colon;",
+    "[^1]", "<!--", "-->", "<img src=x>", "<a href=javascript:x>", "\n", "\n\n", "  ", "    ",
+    "- ", "1. ", "> ", "[r]: ", "../../etc/passwd", "127.0.0.1:8765/x", "text", " ",
+]  # fmt: skip
+hostile = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), max_size=30).map(
+    "".join
+)
+
+
+def live(markdown: str) -> list[str]:
+    """What each renderer makes of `markdown` that is live: images, raw HTML, unsafe links."""
+    found = []
+    for name, renderer in RENDERERS.items():
+        for token in _walk(renderer.parse(markdown)):
+            href = token.attrGet("href")
+            if token.type in ("image", "html_block", "html_inline"):
+                found.append(f"{name}: {token.type} {token.content!r}")
+            elif token.type == "link_open" and not SAFE.match(str(href)):
+                found.append(f"{name}: link to {href!r}")
+    return found
+
+
+def _walk(tokens: list[Token]) -> list[Token]:
+    out = []
+    for token in tokens:
+        out.append(token)
+        out.extend(_walk(token.children or []))
+    return out
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile)
+def test_markdown_fields_come_out_inert(text: str) -> None:
+    assert live(md_block(text)) == []
+    assert live(f"- **Actor**: {md_block(text)}") == []
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile)
+def test_plain_text_fields_come_out_literal(text: str) -> None:
+    for context in ("{}", "- **{}**: x", "| {} | x |\n| --- | --- |\n| {} | y |", "### {}"):
+        assert live(context.replace("{}", md_text(text))) == [], context
+
+
+@settings(max_examples=200, deadline=None)
+@given(hostile)
+def test_html_from_markdown_fields_links_only_safe_targets(text: str) -> None:
+    import markdown
+
+    html, _ = sanitise(markdown.markdown(text, extensions=["sane_lists", "tables"]))
+    root = tinyhtml5.parse(html)
+    for node in root.iter():
+        assert not str(node.tag).endswith(("}img", "}script", "}iframe")), html
+        href = node.get("href")
+        assert href is None or SAFE.match(href), html
+
+
+ISSUE_CASES = {
+    "escaped-image": "\\![p](http://127.0.0.1:8765/i.png)",
+    "image": "![p](x.png)",
+    "escaped-colon": "[c](javascript\\:alert(1))",
+    "definition": "[c][r]\n\n  [r]: javascript\\:alert(1)",
+    "file-definition": "[c][r]\n\n  [r]: file:///etc/passwd",
+    "autolink": "<javascript:alert(1)>",
+    "entity-scheme": "[c](javascript&#58;alert(1))",
+    "link-over-lines": "[c\n  d](javascript:alert(1))",
+    "nested-brackets": "[[a](javascript:x)](http://x)",
+    "footnote": "text[^1]\n\n  [^1]: <img src=x>",
+    "comment": "<!-- hidden --> shown",
+    "img-tag": '<img src="http://127.0.0.1:8765/t.png">',
+    "relative": "[p](../../../../../etc/passwd)",
+    "protocol-relative": "[x](//127.0.0.1:8765/x)",
+    "linkified": "see //127.0.0.1:8765/x and ftp://127.0.0.1/y",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ISSUE_CASES))
+def test_hostile_summary_and_detail_in_every_output(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = ISSUE_CASES[case]
+    brief = MINIMAL_BRIEF.replace("summary: |\n  - One key message.\n", f"summary: |\n  {text}\n")
+    brief = brief.replace(
+        "    stance: The plan is affordable.\n",
+        "    stance: The plan is affordable.\n    detail: |\n      "
+        + text.replace("\n  ", "\n      ")
+        + "\n",
+    )
+    root = make(tmp_path / "ws", {"briefs/test.yaml": brief})
+    monkeypatch.chdir(root)
+    outcome = build(*ALL_FORMATS)
+    assert outcome.code == 0, outcome.stderr
+    markdown = (root / "build" / "test.md").read_text()
+    generated = re.compile(r"\]\(\.\./sources/news\.txt(#L\d+)?\)")  # briefgen's own source links
+    assert live(generated.sub("]", markdown)) == []
+    html = (root / "build" / "test.html").read_text()
+    for node in tinyhtml5.parse(html).iter():
+        href = node.get("href")
+        assert href is None or SAFE.match(href), href
+        assert not str(node.tag).endswith("}img")
+    for uri in pdf_links(root / "build" / "test.pdf"):
+        assert SAFE.match(uri), uri
+
+
+def pdf_links(path: Path) -> list[str]:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return [
+        str(annot.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+        if "/URI" in annot.get_object().get("/A", {})
+    ]
+
+
+def test_unsafe_links_become_text_with_a_warning_at_their_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    brief = MINIMAL_BRIEF.replace(
+        "summary: |\n  - One key message.\n",
+        "summary: |\n  - One key message.\n  - See [p](../../../../../etc/passwd).\n"
+        "  - And [x](//127.0.0.1:8765/x) and [ok](https://example.org/).\n",
+    )
+    brief = brief.replace(
+        "    stance: The plan is affordable.\n",
+        "    stance: The plan is affordable.\n    detail: See [f](file:///etc/passwd).\n",
+    )
+    root = make(tmp_path / "ws", {"briefs/test.yaml": brief})
+    monkeypatch.chdir(root)
+    for command in (["check"], ["build", *ALL_FORMATS]):
+        result = run_cli(*command)
+        assert result.exit_code == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert any(
+            line.startswith("briefs/test.yaml:5:") and '"../../../../../etc/passwd"' in line
+            for line in lines
+        ), lines
+        assert any(
+            line.startswith("briefs/test.yaml:6:") and "//127.0.0.1:8765/x" in line
+            for line in lines
+        )
+        assert any('"file:///etc/passwd"' in line and '"detail"' in line for line in lines), lines
+        assert "example.org" not in result.stderr
+        assert all("write the full address" in line for line in lines)
+    assert run_cli("check", "--strict").exit_code == 1
+    uris = pdf_links(root / "build" / "test.pdf")
+    assert "https://example.org/" in uris
+    assert all(SAFE.match(u) for u in uris), uris
+    html = (root / "build" / "test.html").read_text()
+    assert '<a rel="noopener noreferrer">p</a>' in html  # the words kept, the link gone
+    assert 'href="../' not in html and 'href="//' not in html and 'href="file:' not in html
+    markdown = (root / "build" / "test.md").read_text()
+    assert "[ok](<https://example.org/>)" in markdown
+
+
+def test_markdown_template_writing_live_content_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = (
+        '{% extends "builtin:brief.md.j2" %}\n{% block header %}\n# Title\n\n'
+        "[x](file:///etc/passwd) and ![i](http://127.0.0.1:9/i)\n\n<img src=x>\n\n"
+        "[ok](https://example.org/) [n](#x)\n{% endblock %}\n"
+    )
+    root = make(tmp_path / "ws", {"templates/brief.md.j2": template})
+    monkeypatch.chdir(root)
+    outcome = build("--format", "md")
+    assert outcome.code == 1
+    lines = outcome.stderr.splitlines()
+    assert any(
+        line.startswith("templates/brief.md.j2:5:") and "file:///etc/passwd" in line
+        for line in lines
+    )
+    assert any(line.startswith("templates/brief.md.j2:5:") and "image" in line for line in lines)
+    assert any(line.startswith("templates/brief.md.j2:7:") and "raw HTML" in line for line in lines)
+    assert len(lines) == 3, lines  # the safe links and the built-in source links pass
+    assert not (root / "build" / "test.md").exists()
