@@ -58,7 +58,8 @@ figures:                                   # numbers with units
   # - id: uk-defence-spending
   #   label: UK defence spending
   #   value: "2.3"                         # as written in the source, in quotes
-  #   unit: "% of GDP"
+  #   unit: "% of GDP"                     # a scale or currency here must match the quote's
+  #   # derived: two-fifths of 100,000     # for a calculated figure: the working, from quoted numbers
   #   cite:
   #     - source: bbc-paris-talks
   #       quote: The UK currently spends around 2.3% of its total economic output on defence
