@@ -97,13 +97,15 @@ def _grouping(form: Normalised, original: str, space: int) -> bool:
     start, end = form.starts[space], form.ends[space]
     if original[start:end] not in _GROUPING_SPACES or start == 0:
         return False
-    group, follow = original[end : end + 3], original[end + 3 : end + 4]
-    return (
-        original[start - 1].isdigit()
-        and group.isdigit()
-        and len(group) == 3
-        and not follow.isdigit()
-    )
+    group, follow = original[end : end + 3], original[end + 3 : end + 5]
+    if not (original[start - 1].isdigit() and group.isdigit() and len(group) == 3):
+        return False
+    if follow[:1].isdigit() or (follow[:1] == "," and follow[1:].isdigit()):
+        return False  # more digits, or a comma-grouped number: not this space's group
+    left = start - 1
+    while left > 0 and (original[left - 1].isdigit() or original[left - 1] in _GROUPING_SPACES):
+        left -= 1
+    return not (left > 1 and original[left - 1] in ".," and original[left - 2].isdigit())
 
 
 def cut_at(form: Normalised, original: str, start: int, end: int) -> tuple[str, int] | None:

@@ -537,3 +537,10 @@ def test_a_found_quote_always_begins_and_ends_on_token_boundaries(
         assert found.span.end in ends, (text, quote)
     if quote and a in starts and b in ends:
         assert found is not None and found.span is not None, (text, quote)
+
+
+def test_a_no_break_space_between_two_numbers_does_not_join_them() -> None:
+    # "100,000 100,000" is two numbers; "100 000" (a no-break space) is one
+    assert find_quote("the 100,000", SourceText("the\n100,000\u00a0100,000")).span is not None
+    assert find_quote("a 2.5", SourceText("a 2.5\u00a0000 b")).span is not None
+    assert find_quote("over 100", SourceText("over 100\u00a0000 people")).span is None
