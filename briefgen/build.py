@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import catalogue, citations, dates, freshness, render, validate, write
+from briefgen import catalogue, changes_since, citations, dates, freshness, render, validate, write
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
+from briefgen.commands.diff import BriefChanges
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
@@ -90,6 +91,7 @@ def build(
     layouts: Sequence[str] = (),
     strict: bool | None = None,
     selection: Selection | None = None,
+    since: str | None = None,
 ) -> Result:
     """Check the workspace, then render and write each brief in each layout and format.
 
@@ -113,9 +115,17 @@ def build(
     )
     inputs = _input_files(workspace)
     limits = config.limits
+    olds = changes_since.Olds(config.path)
+    if since:
+        olds.side(since)  # a --since that names nothing is a usage error before anything is built
     for brief in workspace.briefs:
         chosen = tuple(layouts) or layouts_of(brief, config)
-        args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen)
+        try:
+            changes = olds.changes(brief, workspace, since, report)
+        except BriefgenError as exc:
+            report.problems.extend(exc.problems)
+            continue
+        args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen, changes)
         try:
             outputs, warnings = run_bounded(
                 render_brief,
@@ -153,6 +163,7 @@ def render_brief(
     out_dir: Path,
     formats: Sequence[str],
     layouts: Sequence[str],
+    changes: BriefChanges | None = None,
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Every requested output of one brief, as file name -> bytes, rendered before any is
     written, and warnings about what was rendered (a card longer than a page)."""
@@ -165,10 +176,10 @@ def render_brief(
     outputs: dict[str, bytes] = {}
     warnings: list[Problem] = []
     for layout in dict.fromkeys(layouts):
-        view = render.build_view(brief, workspace.sources, config, out_dir, layout)
+        view = render.build_view(brief, workspace.sources, config, out_dir, layout, changes)
         for fmt in dict.fromkeys(formats):
             name = output_name(brief, layout, fmt)
-            made = WRITERS[fmt].write(Job(view, assets, base, name))
+            made = WRITERS[fmt].write(Job(view, assets, base, name, workspace.sources))
             outputs[name] = made.data
             warnings.extend(made.problems)
     return outputs, warnings
