@@ -6,7 +6,9 @@ Keys are sorted and nothing depends on the clock or the machine, so a rebuild is
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
@@ -39,6 +41,8 @@ def manifest(brief: Brief, sources: dict[str, Source], layout: str = "brief") ->
     """The manifest of one brief as shown in one layout."""
     positions, proposals, figures = shown_items(brief, layout)
     items: list[Item] = [*positions, *proposals, *figures]
+    cited = sorted({c.source_id for i in items for c in i.cite if c.source_id in sources})
+    hashes = {sid: file_sha256(sources[sid].path) for sid in cited}
     meeting = brief.meeting
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -52,13 +56,8 @@ def manifest(brief: Brief, sources: dict[str, Source], layout: str = "brief") ->
             if meeting is None
             else {"name": meeting.name, "date": _plain(meeting.date), "place": meeting.place},
         },
-        "items": [_item(item, sources) for item in items],
-        "sources": {
-            sid: _source(sources[sid])
-            for sid in sorted(
-                {c.source_id for i in items for c in i.cite if c.source_id in sources}
-            )
-        },
+        "items": [_item(item, sources, hashes) for item in items],
+        "sources": {sid: _source(sources[sid], hashes[sid]) for sid in cited},
     }
 
 
@@ -67,7 +66,15 @@ def dumps(data: Manifest) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _item(item: Item, sources: dict[str, Source]) -> dict[str, Any]:
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of the whole file as stored (the brief shows a short hash of its text)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _item(item: Item, sources: dict[str, Source], hashes: dict[str, str | None]) -> dict[str, Any]:
     fields = {name: _plain(getattr(item, name)) for name in ITEM_FIELDS[item.kind]}
     fields.update({name: _plain(getattr(item, name)) for name in COMMON_FIELDS})
     return {
@@ -75,16 +82,18 @@ def _item(item: Item, sources: dict[str, Source]) -> dict[str, Any]:
         "kind": item.kind,
         "line": item.loc.line,
         "fields": fields,
-        "cite": [_citation(c, sources.get(c.source_id)) for c in item.cite],
+        "cite": [
+            _citation(c, sources.get(c.source_id), hashes.get(c.source_id)) for c in item.cite
+        ],
     }
 
 
-def _citation(cite: Citation, source: Source | None) -> dict[str, Any]:
+def _citation(cite: Citation, source: Source | None, sha: str | None) -> dict[str, Any]:
     span = cite.span
     return {
         "source": cite.source_id,
         "file": source.file if source else None,
-        "sha256": (source.digest or None) if source else None,
+        "sha256": sha,
         "quote": cite.quote,
         "found": span.text if span else None,
         "verified": span is not None,
@@ -95,10 +104,10 @@ def _citation(cite: Citation, source: Source | None) -> dict[str, Any]:
     }
 
 
-def _source(source: Source) -> dict[str, Any]:
+def _source(source: Source, sha: str | None) -> dict[str, Any]:
     return {
         "file": source.file,
-        "sha256": source.digest or None,
+        "sha256": sha,
         "publisher": source.publisher,
         "title": source.title,
         "published": _plain(source.published),

@@ -299,7 +299,7 @@ def run(config_path: Any, old: str, new: str | None, fmt: str = "text") -> tuple
     outcome = Outcome()
     outcome.report.problems.extend([*before.problems, *after.problems])
     if fmt == "json":
-        outcome.lines.append(as_json(changes, before.name, after.name))
+        outcome.lines.extend(as_json(changes, before.name, after.name).splitlines())
     elif fmt == "md":
         outcome.lines.extend(as_markdown(changes, before.name, after.name))
     else:
