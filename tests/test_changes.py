@@ -310,3 +310,12 @@ def test_markdown_of_the_two_commits_differs_only_where_things_changed(repo: Pat
             or moved_source.search(line)
             or "SHA-256" in line
         ), line
+
+
+def test_a_figure_whose_value_changed_on_the_same_quote_is_flagged(repo: Path) -> None:
+    brief = repo / BRIEF
+    brief.write_text(brief.read_text("utf-8").replace('value: "2.3"', 'value: "2.4"', 1), "utf-8")
+    result = run_cli("diff", "HEAD", "--format", "json")
+    (item,) = json.loads(result.stdout)["briefs"][0]["items"]
+    assert item["id"] == "uk-defence-spending" and item["flags"] == [TRUST_FLAG]
+    assert item["fields"] == [{"name": "value", "old": "2.3", "new": "2.4"}]
