@@ -99,6 +99,7 @@ def build(
     """
     result = check(config_path, names, allow_none=False)
     workspace, report = result.workspace, result.report
+    whole = {b.id: b for b in workspace.briefs}  # a filtered brief's changes are the whole one's
     if selection and not report.errors:
         workspace = replace(workspace, briefs=select(workspace.briefs, selection))
     config = workspace.config
@@ -121,10 +122,13 @@ def build(
     for brief in workspace.briefs:
         chosen = tuple(layouts) or layouts_of(brief, config)
         try:
-            changes = olds.changes(brief, workspace, since, report)
+            changes = olds.changes(whole.get(brief.id, brief), workspace, since, report)
         except BriefgenError as exc:
             report.problems.extend(exc.problems)
             continue
+        if changes and selection:  # only what the filtered brief shows
+            shown = {i.id for i in brief.items}
+            changes.items = [c for c in changes.items if c.id in shown]
         args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen, changes)
         try:
             outputs, warnings = run_bounded(

@@ -319,3 +319,12 @@ def test_a_figure_whose_value_changed_on_the_same_quote_is_flagged(repo: Path) -
     (item,) = json.loads(result.stdout)["briefs"][0]["items"]
     assert item["id"] == "uk-defence-spending" and item["flags"] == [TRUST_FLAG]
     assert item["fields"] == [{"name": "value", "old": "2.3", "new": "2.4"}]
+
+
+def test_a_filtered_build_lists_only_the_changes_it_shows(repo: Path) -> None:
+    args = ("build", "--since", "HEAD~1", "--format", "md", "--topic", "Security guarantees")
+    assert run_cli(*args).exit_code == 0
+    md = (repo / "build" / "london-summit.md").read_text("utf-8")
+    section = md.split("## Changes since HEAD~1", 1)[1].split("\n## ", 1)[0]
+    assert "Emmanuel Macron: stance revised" in section
+    assert "withdrawn" not in section and "new figure" not in section
