@@ -6,9 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import catalogue, citations, dates, freshness, links, render, validate, write
+from briefgen import (
+    catalogue,
+    changes_since,
+    citations,
+    dates,
+    freshness,
+    links,
+    render,
+    validate,
+    write,
+)
 from briefgen.assets import Assets
 from briefgen.bounded import run_bounded
+from briefgen.commands.diff import BriefChanges
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
@@ -91,6 +102,7 @@ def build(
     layouts: Sequence[str] = (),
     strict: bool | None = None,
     selection: Selection | None = None,
+    since: str | None = None,
 ) -> Result:
     """Check the workspace, then render and write each brief in each layout and format.
 
@@ -98,6 +110,7 @@ def build(
     """
     result = check(config_path, names, allow_none=False)
     workspace, report = result.workspace, result.report
+    whole = {b.id: b for b in workspace.briefs}  # a filtered brief's changes are the whole one's
     if selection and not report.errors:
         workspace = replace(workspace, briefs=select(workspace.briefs, selection))
     config = workspace.config
@@ -114,9 +127,20 @@ def build(
     )
     inputs = _input_files(workspace)
     limits = config.limits
+    olds = changes_since.Olds(config.path)
+    if since:
+        olds.side(since)  # a --since that names nothing is a usage error before anything is built
     for brief in workspace.briefs:
         chosen = tuple(layouts) or layouts_of(brief, config)
-        args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen)
+        try:
+            changes = olds.changes(whole.get(brief.id, brief), workspace, since, report)
+        except BriefgenError as exc:
+            report.problems.extend(exc.problems)
+            continue
+        if changes and selection:  # only what the filtered brief shows
+            shown = {i.id for i in brief.items}
+            changes.items = [c for c in changes.items if c.id in shown]
+        args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen, changes)
         try:
             outputs, warnings = run_bounded(
                 render_brief,
@@ -154,6 +178,7 @@ def render_brief(
     out_dir: Path,
     formats: Sequence[str],
     layouts: Sequence[str],
+    changes: BriefChanges | None = None,
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Every requested output of one brief, as file name -> bytes, rendered before any is
     written, and warnings about what was rendered (a card longer than a page)."""
@@ -164,10 +189,10 @@ def render_brief(
     outputs: dict[str, bytes] = {}
     warnings: list[Problem] = []
     for layout in dict.fromkeys(layouts):
-        view = render.build_view(brief, workspace.sources, config, out_dir, layout)
+        view = render.build_view(brief, workspace.sources, config, out_dir, layout, changes)
         for fmt in dict.fromkeys(formats):
             name = output_name(brief, layout, fmt)
-            made = WRITERS[fmt].write(Job(view, assets, base, name))
+            made = WRITERS[fmt].write(Job(view, assets, base, name, workspace.sources))
             outputs[name] = made.data
             warnings.extend(made.problems)
     return outputs, warnings

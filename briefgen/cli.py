@@ -17,6 +17,7 @@ from click.core import ParameterSource
 
 from briefgen import build as pipeline
 from briefgen.commands import Outcome
+from briefgen.commands import diff as diff_command
 from briefgen.commands import init as init_command
 from briefgen.commands import new as new_command
 from briefgen.commands import quote as quote_command
@@ -79,7 +80,7 @@ class ExampleGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
-        order = ["init", "new", "sources", "quote", "check", "build", "schema"]
+        order = ["init", "new", "sources", "quote", "check", "build", "diff", "schema"]
         names = sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
         for name in names:
             command = self.commands[name]
@@ -177,6 +178,13 @@ def check(
 @click.option(
     "--actor", "actors", multiple=True, help="Keep only items by this actor (repeatable)."
 )
+@click.option(
+    "--since",
+    "since",
+    default=None,
+    help="Add a 'changes since' section and NEW/REVISED labels, compared with OLD: a git "
+    "revision (HEAD~1, a tag, @{2025-03-01}), a brief file or a manifest. Default: the brief's since:.",
+)
 @shared_options
 @click.pass_context
 def build(
@@ -187,6 +195,7 @@ def build(
     layouts: tuple[str, ...],
     topics: tuple[str, ...],
     actors: tuple[str, ...],
+    since: str | None,
     config_path: Path | None,
     strict: bool | None,
     debug: bool,
@@ -198,7 +207,9 @@ def build(
     selection = Selection(topics, actors)
     result = _run(
         ctx,
-        lambda: pipeline.build(config_path, briefs, formats, out, layouts, strict, selection),
+        lambda: pipeline.build(
+            config_path, briefs, formats, out, layouts, strict, selection, since
+        ),
     )
     for path in result.written:
         say(f"wrote {display_path(path)}")
@@ -330,13 +341,50 @@ def quote(
 
 
 @cli.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md"], case_sensitive=False),
+    default="text",
+    help="text (default), json or md.",
+)
+@shared_options
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str | None,
+    fmt: str,
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Compare two versions of the briefs item by item; exit 0 if nothing changed, 1 if it did.
+
+    OLD and NEW are each a brief (.yaml), a manifest (build --format json) or a git revision
+    (HEAD~1, a tag, @{2025-03-01}); NEW defaults to the workspace as it is now.
+
+    Example: briefgen diff HEAD~1
+    """
+    done, changed = _run(ctx, lambda: diff_command.run(config_path, old, new, fmt.lower()))
+    for problem in done.report.sorted():
+        say(problem.format(), err=True)
+    for line in done.lines:
+        say(line)
+    if changed or done.report.errors:
+        sys.exit(EXIT_DATA)
+
+
+@cli.command()
 @click.argument("kind", type=click.Choice(schema_command.KINDS))
 @shared_options
 @click.pass_context
 def schema(
     ctx: click.Context, kind: str, config_path: Path | None, strict: bool, debug: bool
 ) -> None:
-    """Print the JSON Schema of a brief, the source catalogue or config.yaml, for editors.
+    """Print the JSON Schema of a brief, the source catalogue, config.yaml or a manifest.
 
     Example: briefgen schema brief
     """

@@ -17,6 +17,7 @@ from briefgen.errors import Location, Problem
 
 if TYPE_CHECKING:
     from briefgen.assets import Assets
+    from briefgen.models import Source
     from briefgen.render import View
 
 
@@ -28,6 +29,7 @@ class Job:
     assets: Assets
     base: Path
     name: str  # the output file's name
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,22 @@ def _pdf(job: Job) -> Output:
     return Output(data, problems)
 
 
+def _manifest(job: Job) -> Output:
+    from briefgen import manifest
+
+    data = manifest.manifest(job.view.brief, job.sources, job.view.layout)
+    return Output(manifest.dumps(data).encode("utf-8"))
+
+
 WRITERS: dict[str, Writer] = {
     w.name: w
     for w in (
         Writer("pdf", "A4 PDF, printed from the HTML", _pdf, "weasyprint"),
         Writer("md", "GitHub-flavoured Markdown with footnotes", _markdown),
         Writer("html", "one self-contained HTML file", _html),
+        Writer(
+            "json", "the provenance manifest: every item and citation, with file hashes", _manifest
+        ),
     )
 }
 NAMES = tuple(WRITERS)

@@ -178,6 +178,8 @@ class Brief:
     template: str | None = None
     template_loc: Location | None = None
     group_by: str = "topic"
+    since: str | None = None  # the default OLD of `build --since`: a revision, brief or manifest
+    since_loc: Location | None = None
     positions: tuple[Position, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     figures: tuple[Figure, ...] = ()

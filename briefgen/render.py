@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
@@ -27,6 +27,9 @@ from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Pro
 from briefgen.origins import Origins, render_with_origins
 from briefgen.paths import extra_links, hard_link_problem, within
 from briefgen.text import visible
+
+if TYPE_CHECKING:
+    from briefgen.commands.diff import BriefChanges
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 FONTS = BUILTIN_TEMPLATES / "fonts"
@@ -48,6 +51,7 @@ class Note:
     source: Source
     span: Span
     link: str
+    label: str = ""  # the Markdown footnote label: item id and citation order, stable across edits
 
     @property
     def anchor(self) -> str:
@@ -62,6 +66,7 @@ class Note:
 class Passage:
     span: Span
     notes: list[Note] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # every item's note on it, for Markdown
 
     @property
     def anchor(self) -> str:
@@ -89,6 +94,15 @@ class View:
     item_notes: dict[str, list[Note]]
     appendix: list[CitedSource]
     created: str
+    changes: BriefChanges | None = None  # set by build --since: what changed since OLD
+    item_labels: list[Note] = field(default_factory=list)  # one note per item's citation
+
+    def change_of(self, item: Item) -> str:
+        """'new' or 'revised' for an item changed since OLD, else ''."""
+        found = self.changes.of(item.id) if self.changes else None
+        if found is None:
+            return ""
+        return "new" if found.change == "added" else "revised"
 
     @property
     def marking(self) -> str:
@@ -120,6 +134,9 @@ class View:
             "organisation": self.config.organisation,
             "created": self.created,
             "keywords": self.keywords(),
+            "changes": self.changes,
+            "change_of": self.change_of,
+            "item_labels": self.item_labels,
         }
 
     def keywords(self) -> str:
@@ -163,7 +180,12 @@ def shown_items(brief: Brief, layout: str) -> tuple[list[Position], list[Proposa
 
 
 def build_view(
-    brief: Brief, sources: dict[str, Source], config: Config, out_dir: Path, layout: str
+    brief: Brief,
+    sources: dict[str, Source],
+    config: Config,
+    out_dir: Path,
+    layout: str,
+    changes: BriefChanges | None = None,
 ) -> View:
     """Choose what the layout shows, number citations in reading order, group the rest."""
     positions, proposals, figures = shown_items(brief, layout)
@@ -173,8 +195,9 @@ def build_view(
     by_place: dict[tuple[str, int, int], Note] = {}
     item_notes: dict[str, list[Note]] = {}
     appendix: dict[str, CitedSource] = {}
+    item_labels: list[Note] = []
     for item in reading_order:
-        for cite in item.cite:
+        for order, cite in enumerate(item.cite, 1):
             if cite.span is None:
                 continue
             source = sources[cite.source_id]
@@ -189,7 +212,10 @@ def build_view(
                     source.id, CitedSource(source, source_link(source, out_dir))
                 )
                 _add_passage(cited, note)
-            item_notes.setdefault(item.id, []).append(note)
+            labelled = replace(note, label=f"{item.id}-{order}")
+            _passage_of(appendix[source.id], note).labels.append(labelled.label)
+            item_labels.append(labelled)
+            item_notes.setdefault(item.id, []).append(labelled)
     for cited in appendix.values():
         cited.passages.sort(key=lambda p: p.span.start)
     return View(
@@ -203,6 +229,8 @@ def build_view(
         item_notes=item_notes,
         appendix=sorted(appendix.values(), key=lambda c: c.source.id),
         created=build_date(brief),
+        changes=changes,
+        item_labels=item_labels,
     )
 
 
@@ -230,6 +258,10 @@ def _add_passage(cited: CitedSource, note: Note) -> None:
             passage.notes.append(note)
             return
     cited.passages.append(Passage(note.span, [note]))
+
+
+def _passage_of(cited: CitedSource, note: Note) -> Passage:
+    return next(p for p in cited.passages if note in p.notes)
 
 
 def group_positions(positions: list[Position], by: str) -> list[tuple[str, list[Position]]]:

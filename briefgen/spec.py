@@ -175,6 +175,13 @@ BRIEF = (
         example="topic",
         choices=("topic", "actor"),
     ),
+    Field(
+        "since",
+        "text",
+        "Mark what changed since this version: a git revision (HEAD~1, a tag, @{2025-03-01}), "
+        "a brief file or a manifest; as build --since.",
+        example="HEAD~1",
+    ),
     Field("positions", "list", "Who holds what view.", fields=POSITION),
     Field("proposals", "list", "Who proposed what, and where it stands.", fields=PROPOSAL),
     Field("figures", "list", "Numbers with units.", fields=FIGURE),

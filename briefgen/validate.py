@@ -129,6 +129,8 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
         template=f.text("template"),
         template_loc=f.loc("template"),
         group_by=f.choice("group_by", GROUPINGS, "topic"),
+        since=f.text("since"),
+        since_loc=f.loc("since"),
         positions=tuple(x for n in f.sequence("positions") if (x := _position(n, report))),
         proposals=tuple(y for n in f.sequence("proposals") if (y := _proposal(n, report))),
         figures=tuple(z for n in f.sequence("figures") if (z := _figure(n, report))),

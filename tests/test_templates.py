@@ -42,7 +42,7 @@ def test_override_one_block_and_extend_the_builtin(
     assert 'id="note-1"' in html and "Key messages" in html  # the rest is the built-in template
     markdown = (root / "build" / "test.md").read_text()
     assert markdown.startswith("# Custom: Test brief\n")
-    assert "[^1]: Example News" in markdown
+    assert "[^minister-plan-1]: Example News" in markdown
     assert (root / "build" / "test.pdf").read_bytes().startswith(b"%PDF-")
 
 
@@ -161,7 +161,7 @@ def test_positions_grouped_by_actor(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     root = make(tmp_path, monkeypatch, **{"briefs/test.yaml": "group_by: actor\n" + MINIMAL_BRIEF})
     assert run_cli("build", "--format", "md").exit_code == 0
     markdown = (root / "build" / "test.md").read_text()
-    assert "### The minister\n\n- **Costs**: The plan is affordable.[^1]" in markdown
+    assert "### The minister\n\n- **Costs**: The plan is affordable.[^minister-plan-1]" in markdown
 
 
 def test_bad_group_by_and_key_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,9 +10,10 @@ from briefgen import spec
 from briefgen.fields import ID_RE
 from briefgen.spec import Field
 
-KINDS = ("brief", "sources", "config")
+KINDS = ("brief", "sources", "config", "manifest")
+EDITOR_KINDS = ("brief", "sources", "config")  # the ones init writes for editors
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-FILE_NAMES = {kind: f"{kind}.schema.json" for kind in KINDS}
+FILE_NAMES = {kind: f"{kind}.schema.json" for kind in EDITOR_KINDS}
 _DATE = r"^\d{4}-\d{1,2}(-\d{1,2})?$"
 _NOT_BLANK = r"\S"  # the validator refuses empty and all-space text
 Schema = dict[str, Any]
@@ -32,6 +33,10 @@ def schema(kind: str) -> Schema:
         }
         body = {"anyOf": [entries, wrapped, {"type": "null"}]}
         title = "briefgen source catalogue (sources/sources.yaml)"
+    elif kind == "manifest":
+        from briefgen.manifest import schema as manifest_schema
+
+        return manifest_schema()
     elif kind == "config":
         body = {"anyOf": [_object(spec.CONFIG), {"type": "null"}]}
         title = "briefgen workspace settings (config.yaml)"

@@ -1,0 +1,331 @@
+"""What changed since the last brief: the manifest, `diff`, `build --since` and stable Markdown.
+
+Each test builds a scratch git repository holding the sample workspace, commits it, makes
+the issue's changes (a stance reworded on the same quote, a figure added, a proposal dropped,
+a source file edited so its lines move), commits again and compares.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+from pypdf import PdfReader
+
+from briefgen.commands.diff import TRUST_FLAG
+from conftest import ROOT, run_cli
+
+BRIEF = "briefs/london-summit.yaml"
+SOURCE = "sources/001_31fbf68d45b37391.txt"
+OLD_STANCE = "stance: Is pushing, with Starmer, for a European-led security initiative"
+NEW_STANCE = "stance: Now leads, with Starmer, a European-led security initiative"
+NEW_FIGURE = """figures:
+
+  - id: vance-troop-number
+    label: Peacekeepers in the proposed Anglo-French force, as Vance put it
+    value: "20,000"
+    unit: troops
+    as_of: 2025-03-05
+    cite:
+      - source: daily-mail-aid-pause
+        quote: 20,000 troops from some random country
+"""
+CHANGED = {"macron-european-force", "vance-troop-number", "joint-washington-visit"}
+
+
+def git(root: Path, *args: str, date: str = "2025-03-01T12:00:00Z") -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(root.parent),
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def make_changes(root: Path) -> None:
+    brief = root / BRIEF
+    text = brief.read_text(encoding="utf-8")
+    assert OLD_STANCE in text
+    text = text.replace(OLD_STANCE, NEW_STANCE, 1)
+    start, end = text.index("  - id: joint-washington-visit"), text.index("  - id: minerals-deal")
+    text = text[:start] + text[end:]
+    text = text.replace("figures:\n", NEW_FIGURE, 1)
+    brief.write_text(text, encoding="utf-8")
+    source = root / SOURCE
+    source.write_text("Updated: this article was revised.\n\n" + source.read_text("utf-8"), "utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample workspace in a git repository: one commit as it ships, one with the changes."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("config.yaml", "sources", "briefs", "templates"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "as shipped", date="2025-02-20T12:00:00Z")
+    make_changes(root)
+    git(root, "commit", "-qam", "revised", date="2025-03-06T12:00:00Z")
+    monkeypatch.chdir(root)
+    return root
+
+
+def item_lines(output: str) -> dict[str, str]:
+    """'  changed position macron-european-force (...)' lines of the text diff, by item id."""
+    found = re.findall(r"^  (added|removed|changed) \w+ (\S+) ", output, re.MULTILINE)
+    return {item: change for change, item in found}
+
+
+def test_diff_lists_exactly_the_changes_with_their_flags(repo: Path) -> None:
+    result = run_cli("diff", "HEAD~1")
+    assert result.exit_code == 1, result.stderr
+    out = result.stdout
+    assert item_lines(out) == {
+        "macron-european-force": "changed",
+        "vance-troop-number": "added",
+        "joint-washington-visit": "removed",
+    }
+    assert "stance: Is pushing, with Starmer" in out and "-> Now leads, with Starmer" in out
+    assert out.count(TRUST_FLAG) == 1  # only the reworded stance: nothing else changed claim
+    assert "source bbc-paris-talks (001_31fbf68d45b37391.txt) changed" in out
+    assert "source daily-mail-aid-pause" not in out
+    assert 'starmer-us-backstop: "a US security guarantee was the only way' in out
+    assert "moved from line 3 to line 5" in out
+
+
+def test_diff_json_and_markdown(repo: Path) -> None:
+    result = run_cli("diff", "HEAD~1", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    (brief,) = data["briefs"]
+    items = {i["id"]: i for i in brief["items"]}
+    assert set(items) == CHANGED
+    macron = items["macron-european-force"]
+    assert [f["name"] for f in macron["fields"]] == ["stance"]
+    assert macron["flags"] == [TRUST_FLAG] and not macron["cites_added"]
+    assert items["vance-troop-number"]["change"] == "added"
+    (source,) = brief["sources"]
+    assert source["id"] == "bbc-paris-talks" and source["old_sha256"] != source["new_sha256"]
+    assert all(m["new_line"] == m["old_line"] + 2 for m in source["citations"])
+    md = run_cli("diff", "HEAD~1", "--format", "md").stdout
+    assert "### Changed position: Emmanuel Macron (`macron-european-force`)" in md
+    assert "### Removed proposal:" in md and "- **Check:** " + TRUST_FLAG in md
+
+
+def test_a_reworded_stance_with_new_evidence_is_not_flagged(repo: Path) -> None:
+    brief = repo / BRIEF
+    text = brief.read_text("utf-8").replace(
+        "        quote: Starmer and Macron are also pushing for a European-led security initiative, "
+        "including a potential peacekeeping force",
+        "        quote: Starmer and Macron are also pushing for a European-led security initiative",
+    )
+    brief.write_text(text, "utf-8")
+    result = run_cli("diff", "HEAD", "--format", "json")
+    items = {i["id"]: i for i in json.loads(result.stdout)["briefs"][0]["items"]}
+    assert (
+        items["macron-european-force"]["cites_dropped"]
+        and not items["macron-european-force"]["flags"]
+    )
+
+
+def test_a_citation_that_no_longer_verifies_is_listed(repo: Path) -> None:
+    source = repo / SOURCE
+    source.write_text(source.read_text("utf-8").replace("much bigger ask", "big job"))
+    result = run_cli("diff", "HEAD")
+    assert result.exit_code == 1
+    assert (
+        'chalmers-credible-force: "That\'s a much bigger ask" no longer verifies' in result.stdout
+    )
+
+
+def test_nothing_changed_exits_0_and_bad_arguments_exit_2(repo: Path, tmp_path: Path) -> None:
+    same = run_cli("diff", "HEAD")
+    assert same.exit_code == 0, same.stdout
+    assert "brief london-summit: no changes" in same.stdout
+    for bad in ("no-such-revision", "--not-a-rev", "@{1990-01-01}", "HEAD~99"):
+        result = run_cli("diff", "--", bad)
+        assert result.exit_code == 2, (bad, result.stdout)
+        assert "error:" in result.stderr and "Traceback" not in result.stderr
+    outside = tmp_path / "plain"
+    shutil.copytree(repo, outside, ignore=shutil.ignore_patterns(".git"))
+    result = run_cli("--config", str(outside), "diff", "HEAD~1")
+    assert result.exit_code == 2 and "not in a git repository" in result.stderr
+
+
+def test_a_date_names_the_last_commit_before_it(repo: Path) -> None:
+    by_date = run_cli("diff", "@{2025-03-01}", "--format", "json")
+    by_rev = run_cli("diff", "HEAD~1", "--format", "json")
+    assert by_date.exit_code == 1
+    assert json.loads(by_date.stdout)["briefs"] == json.loads(by_rev.stdout)["briefs"]
+
+
+def test_diff_of_brief_files_and_manifests(repo: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "london-summit.yaml").write_text(git(repo, "show", f"HEAD~1:{BRIEF}"), "utf-8")
+    from_file = run_cli("diff", str(old / "london-summit.yaml"))
+    assert from_file.exit_code == 1
+    assert set(item_lines(from_file.stdout)) == CHANGED
+    assert run_cli("build", "--format", "json", "-o", str(tmp_path / "new")).exit_code == 0
+    manifest = tmp_path / "new" / "london-summit.json"
+    result = run_cli("diff", str(manifest), BRIEF)
+    assert result.exit_code == 0, result.stdout
+    result = run_cli("diff", "HEAD~1", str(manifest))
+    assert set(item_lines(result.stdout)) == CHANGED
+    (tmp_path / "junk.json").write_text("{}")
+    assert run_cli("diff", str(tmp_path / "junk.json")).exit_code == 2
+
+
+def test_manifest_is_stable_valid_and_matches_the_pdf(repo: Path, tmp_path: Path) -> None:
+    assert run_cli("build", "--format", "json,pdf", "-o", "one").exit_code == 0
+    assert run_cli("build", "--format", "json", "-o", "two").exit_code == 0
+    first = (repo / "one" / "london-summit.json").read_bytes()
+    assert first == (repo / "two" / "london-summit.json").read_bytes()
+    schema = json.loads(run_cli("schema", "manifest").stdout)
+    data = json.loads(first)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema)
+    assert data["layout"] == "brief" and data["briefgen_version"]
+    pdf = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(repo / "one" / "london-summit.pdf").pages
+    )
+    sha = {s["file"]: s["sha256"] for s in data["sources"].values()}
+    cites = [c for item in data["items"] for c in item["cite"]]
+    assert len(cites) == 92 and all(c["verified"] for c in cites)
+    for c in cites:
+        lines = f"line {c['line']}" if c["line"] == c["end_line"] else f"lines {c['line']}–"
+        assert f"{c['file']}, {lines}" in pdf, c
+        assert c["sha256"] == sha[c["file"]]
+        text = (repo / "sources" / c["file"]).read_text("utf-8").splitlines()[c["line"] - 1]
+        assert text[c["column"] - 1 :].startswith(c["found"][:10])
+    bad = {**data, "items": [{**data["items"][0], "cite": [{"source": 1}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_build_since_shows_the_changes_in_the_pdf(repo: Path) -> None:
+    result = run_cli("build", "--since", "HEAD~1", "--format", "pdf,md,html")
+    assert result.exit_code == 0, result.stderr
+    pdf = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(repo / "build" / "london-summit.pdf").pages
+    )
+    assert "Changes since HEAD~1" in pdf
+    assert "Emmanuel Macron: stance revised (was: Is pushing, with Starmer," in pdf
+    assert "Peacekeepers in the proposed Anglo-French force, as Vance put it: new figure" in pdf
+    assert "Joint Starmer-Macron-Zelensky visit to Washington: proposal withdrawn" in pdf
+    assert pdf.index("Key messages") < pdf.index("Changes since") < pdf.index("Positions Security")
+    assert "REVISED" in pdf.split("Now leads, with Starmer", 1)[1][:400]
+    assert pdf.count(" NEW") >= 1 and pdf.count("REVISED") == 1
+    md = (repo / "build" / "london-summit.md").read_text("utf-8")
+    assert md.count("**[REVISED]**") == 1 and md.count("**[NEW]**") == 1
+    html = (repo / "build" / "london-summit.html").read_text("utf-8")
+    assert html.count('class="change change-new"') == 1
+    plain = run_cli("build", "--format", "md", "-o", "plain")
+    assert plain.exit_code == 0
+    assert "Changes since" not in (repo / "plain" / "london-summit.md").read_text("utf-8")
+
+
+def test_since_in_the_brief_and_a_bad_since(repo: Path) -> None:
+    brief = repo / BRIEF
+    brief.write_text("since: HEAD~1\n" + brief.read_text("utf-8"), "utf-8")
+    assert run_cli("build", "--format", "md").exit_code == 0
+    md = (repo / "build" / "london-summit.md").read_text("utf-8")
+    assert "## Changes since HEAD\\~1" in md  # "~" escaped: Markdown text is never markup
+    assert run_cli("build", "--since", "no-such-rev", "--format", "md").exit_code == 2
+    brief.write_text("since: no-such-rev\n" + brief.read_text("utf-8").split("\n", 1)[1], "utf-8")
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 1
+    assert re.search(r"london-summit\.yaml:1:\d+: error: since: ", result.stderr), result.stderr
+
+
+def changed_lines(old: str, new: str) -> list[str]:
+    return [
+        line[1:]
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), n=0, lineterm="")
+        if line[:1] in "+-" and not line.startswith(("+++", "---")) and line[1:].strip()
+    ]
+
+
+def test_adding_one_position_changes_only_its_lines_and_notes(repo: Path) -> None:
+    assert run_cli("build", "--format", "md", "-o", "before").exit_code == 0
+    brief = repo / BRIEF
+    text = brief.read_text("utf-8")
+    added = """  - id: starmer-no-token-troops
+    actor: Keir Starmer
+    role: UK Prime Minister
+    topic: Security guarantees
+    stance: Says Europe must take responsibility for its own security.
+    as_of: 2025-02-17
+    cite:
+      - source: bbc-paris-talks
+        quote: The swiftly arranged discussions took place days after his defence secretary
+      - source: daily-mail-aid-pause
+        quote: Sir Keir hopes to persuade President Trump
+"""
+    brief.write_text(
+        text.replace("  - id: starmer-uk-troops\n", added + "\n  - id: starmer-uk-troops\n", 1)
+    )
+    assert run_cli("build", "--format", "md", "-o", "after").exit_code == 0
+    old = (repo / "before" / "london-summit.md").read_text("utf-8")
+    new = (repo / "after" / "london-summit.md").read_text("utf-8")
+    lines = changed_lines(old, new)
+    assert lines and all("[^starmer-no-token-troops-" in line for line in lines), lines
+    # Two footnotes and the position: no renumbering of the footnotes after it.
+    assert len([line for line in lines if line.startswith("[^")]) == 2
+
+
+def test_markdown_of_the_two_commits_differs_only_where_things_changed(repo: Path) -> None:
+    assert run_cli("build", "--format", "md", "-o", "new").exit_code == 0
+    git(repo, "checkout", "-q", "HEAD~1")
+    assert run_cli("build", "--format", "md", "-o", "old").exit_code == 0
+    old = (repo / "old" / "london-summit.md").read_text("utf-8")
+    new = (repo / "new" / "london-summit.md").read_text("utf-8")
+    removed = old.split("### Joint Starmer-Macron-Zelensky visit to Washington", 1)[1]
+    removed_block = {"### Joint Starmer-Macron-Zelensky visit to Washington"}
+    removed_block.update(removed.split("\n### ", 1)[0].splitlines())
+    moved_source = re.compile(r"001_31fbf68d45b37391\.txt|^- Lines? \d|^`[0-9a-f]{64}`")
+    for line in changed_lines(old, new):
+        assert (
+            any(f"[^{item}-" in line for item in CHANGED)
+            or line in removed_block
+            or moved_source.search(line)
+            or "SHA-256" in line
+        ), line
+
+
+def test_a_figure_whose_value_changed_on_the_same_quote_is_flagged(repo: Path) -> None:
+    brief = repo / BRIEF
+    brief.write_text(brief.read_text("utf-8").replace('value: "2.3"', 'value: "2.4"', 1), "utf-8")
+    result = run_cli("diff", "HEAD", "--format", "json")
+    (item,) = json.loads(result.stdout)["briefs"][0]["items"]
+    assert item["id"] == "uk-defence-spending" and item["flags"] == [TRUST_FLAG]
+    assert item["fields"] == [{"name": "value", "old": "2.3", "new": "2.4"}]
+
+
+def test_a_filtered_build_lists_only_the_changes_it_shows(repo: Path) -> None:
+    args = ("build", "--since", "HEAD~1", "--format", "md", "--topic", "Security guarantees")
+    assert run_cli(*args).exit_code == 0
+    md = (repo / "build" / "london-summit.md").read_text("utf-8")
+    section = md.split("## Changes since HEAD\\~1", 1)[1].split("\n## ", 1)[0]
+    assert "Emmanuel Macron: stance revised" in section
+    assert "withdrawn" not in section and "new figure" not in section
