@@ -20,7 +20,18 @@ from markupsafe import Markup
 from briefgen.config import LAYOUTS
 from briefgen.dates import source_date_epoch
 from briefgen.errors import Location, RenderError
-from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
+from briefgen.models import (
+    Brief,
+    Citation,
+    Config,
+    Figure,
+    Item,
+    Line,
+    Position,
+    Proposal,
+    Source,
+    Span,
+)
 from briefgen.paths import extra_links, hard_link_problem, within
 from briefgen.text import visible
 
@@ -67,7 +78,7 @@ class Passage:
 
     @property
     def anchor(self) -> str:
-        return self.notes[0].passage_anchor
+        return min(self.notes, key=lambda n: n.number).passage_anchor
 
 
 @dataclass
@@ -91,6 +102,8 @@ class View:
     item_notes: dict[str, list[Note]]
     appendix: list[CitedSource]
     created: str
+    lines: list[Line] = field(default_factory=list)
+    cited_by: dict[int, str] = field(default_factory=dict)  # note number -> first item citing it
 
     @property
     def marking(self) -> str:
@@ -98,6 +111,23 @@ class View:
 
     def notes_for(self, item: Item) -> list[Note]:
         return self.item_notes.get(item.id, [])
+
+    def passage_of(self, note: Note) -> str:
+        """The anchor of the appendix passage that holds a note's words."""
+        for cited in self.appendix:
+            for passage in cited.passages:
+                if note in passage.notes:
+                    return passage.anchor
+        return note.passage_anchor
+
+    def markers(self, item: Item) -> list[tuple[str, Note]]:
+        """An item's note numbers with runs written as ranges ('13–16'), each with its first note."""
+        return marker_runs(self.notes_for(item))
+
+    @property
+    def long(self) -> bool:
+        """Whether the brief is long enough to want a contents list on paper."""
+        return len(self.notes) > 12 or len(self.groups) + len(self.proposals) > 8
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +141,11 @@ class View:
             "figures": self.figures,
             "notes": self.notes,
             "notes_for": self.notes_for,
+            "markers": self.markers,
+            "passage_of": self.passage_of,
+            "cited_by": self.cited_by,
+            "lines_to_take": self.lines,
+            "long": self.long,
             "appendix": self.appendix,
             "marking": self.marking,
             "organisation": self.config.organisation,
@@ -140,10 +175,12 @@ def build_view(
     """Choose what the layout shows, number citations in reading order, group the rest."""
     positions, proposals, figures = shown_items(brief, layout)
     groups = group_positions(positions, brief.group_by)
-    reading_order: list[Item] = [*(p for _, g in groups for p in g), *proposals, *figures]
+    lines = list(brief.lines_to_take)
+    reading_order: list[Item] = [*lines, *(p for _, g in groups for p in g), *proposals, *figures]
     notes: list[Note] = []
     by_place: dict[tuple[str, int, int], Note] = {}
     item_notes: dict[str, list[Note]] = {}
+    cited_by: dict[int, str] = {}
     appendix: dict[str, CitedSource] = {}
     for item in reading_order:
         for cite in item.cite:
@@ -161,7 +198,9 @@ def build_view(
                     source.id, CitedSource(source, source_link(source, out_dir))
                 )
                 _add_passage(cited, note)
-            item_notes.setdefault(item.id, []).append(note)
+            cited_by.setdefault(note.number, item.id)
+            if note not in item_notes.setdefault(item.id, []):
+                item_notes[item.id].append(note)
     for cited in appendix.values():
         cited.passages.sort(key=lambda p: p.span.start)
     return View(
@@ -175,7 +214,22 @@ def build_view(
         item_notes=item_notes,
         appendix=sorted(appendix.values(), key=lambda c: c.source.id),
         created=build_date(brief),
+        lines=lines,
+        cited_by=cited_by,
     )
+
+
+def marker_runs(notes: list[Note]) -> list[tuple[str, Note]]:
+    """Note numbers in order, consecutive ones joined into a range with an en dash."""
+    runs: list[list[Note]] = []
+    for note in sorted(notes, key=lambda n: n.number):
+        if runs and note.number == runs[-1][-1].number + 1:
+            runs[-1].append(note)
+        else:
+            runs.append([note])
+    return [
+        (str(r[0].number) if len(r) == 1 else f"{r[0].number}–{r[-1].number}", r[0]) for r in runs
+    ]
 
 
 def shown_span(span: Span) -> Span:
@@ -197,8 +251,13 @@ def build_date(brief: Brief) -> str:
 
 
 def _add_passage(cited: CitedSource, note: Note) -> None:
+    """Each passage once: a quote inside another quote's words joins that passage's notes."""
     for passage in cited.passages:
-        if passage.span.start == note.span.start and passage.span.end == note.span.end:
+        if passage.span.start <= note.span.start and note.span.end <= passage.span.end:
+            passage.notes.append(note)
+            return
+        if note.span.start <= passage.span.start and passage.span.end <= note.span.end:
+            passage.span = note.span
             passage.notes.append(note)
             return
     cited.passages.append(Passage(note.span, [note]))
