@@ -1,0 +1,98 @@
+"""The brief a private office expects: standard sections, short labels, compact notes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import MINIMAL_BRIEF, MINIMAL_CATALOGUE, build_tree, minimal_files, run_cli
+
+SECTIONS = """\
+purpose: Agree the **next steps** on the plan.
+objectives:
+  - Secure support for the plan.
+  - Hear the critics out.
+lines_to_take:
+  - The plan is fully costed.
+  - text: The plan runs for five years.
+    cite:
+      - source: news
+        quote: the plan would cost "£2.5 billion" over five years
+background: The plan was announced in March.
+handling: The critics will be there.
+asks: |
+  - *Is it enough?* Yes: it is fully costed.
+"""
+
+
+def _build(tmp_path: Path, brief: str, catalogue: str = MINIMAL_CATALOGUE) -> Path:
+    root = build_tree(
+        tmp_path / "ws", minimal_files(briefs__test_yaml=brief, sources__sources_yaml=catalogue)
+    )
+    result = run_cli("--config", str(root), "build", "--format", "md,html")
+    assert result.exit_code == 0, result.stderr
+    return root / "build"
+
+
+def test_sections_appear_in_the_conventional_order(tmp_path: Path) -> None:
+    out = _build(tmp_path, MINIMAL_BRIEF + SECTIONS)
+    for name in ("test.md", "test.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        heads = ["Purpose", "Key messages", "Objectives", "Lines to take", "Background"]
+        heads += ["Positions", "Figures", "Handling", "What they may ask", "Sources"]
+        places = [text.index(h) for h in heads]
+        assert places == sorted(places), name
+        assert "Hear the critics out" in text and "Is it enough?" in text
+
+
+def test_a_line_to_take_cites_and_shares_the_note_of_the_same_passage(tmp_path: Path) -> None:
+    md = (_build(tmp_path, MINIMAL_BRIEF + SECTIONS) / "test.md").read_text(encoding="utf-8")
+    assert "The plan runs for five years.[^1]" in md
+    assert "The plan is affordable.[^1]" in md  # the same quote: one note, not two
+    assert "[^3]:" not in md
+
+
+def test_a_wrong_quote_in_a_line_to_take_is_an_error(tmp_path: Path) -> None:
+    brief = MINIMAL_BRIEF + SECTIONS.replace("over five years", "over six years")
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+    result = run_cli("--config", str(root), "check")
+    assert result.exit_code == 1
+    assert "test.yaml:" in result.stderr and "quote not found" in result.stderr
+
+
+def test_a_line_to_take_with_unknown_field_is_an_error_at_its_line(tmp_path: Path) -> None:
+    brief = MINIMAL_BRIEF + "lines_to_take:\n  - txt: oops\n"
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+    result = run_cli("--config", str(root), "check")
+    assert result.exit_code == 1
+    assert "test.yaml:" in result.stderr and '"txt"' in result.stderr
+
+
+def test_notes_use_the_label_not_the_file_name(tmp_path: Path) -> None:
+    catalogue = MINIMAL_CATALOGUE + "  label: EN, 1 Mar\n"
+    out = _build(tmp_path, MINIMAL_BRIEF, catalogue)
+    md = (out / "test.md").read_text(encoding="utf-8")
+    html = (out / "test.html").read_text(encoding="utf-8")
+    assert "[^1]: EN, 1 Mar" in md
+    shown = re.sub(r"\]\([^)]*\)", "]", md)  # link targets are not what a reader sees
+    assert shown.count("news.txt") == 1  # named once, in the appendix
+    assert html.count("news.txt") == 1
+
+
+def test_default_label_is_publisher_and_short_date(tmp_path: Path) -> None:
+    md = (_build(tmp_path, MINIMAL_BRIEF) / "test.md").read_text(encoding="utf-8")
+    assert "[^1]: Example News, 1 Mar 2025" in md
+
+
+def test_adjacent_markers_are_a_range(tmp_path: Path) -> None:
+    extra = "".join(
+        f"      - source: news\n        quote: {q}\n"
+        for q in ("Critics called it", "too little, too late", "and said so loudly")
+    )
+    brief = MINIMAL_BRIEF.replace(
+        'quote: the plan would cost "£2.5 billion" over five years\n',
+        'quote: the plan would cost "£2.5 billion" over five years\n' + extra,
+        1,
+    )
+    html = (_build(tmp_path, brief) / "test.html").read_text(encoding="utf-8")
+    assert ">1–4</a>" in html
