@@ -96,3 +96,29 @@ def test_adjacent_markers_are_a_range(tmp_path: Path) -> None:
     )
     html = (_build(tmp_path, brief) / "test.html").read_text(encoding="utf-8")
     assert ">1–4</a>" in html
+
+
+def test_docx_has_headings_footnotes_quotes_and_properties(tmp_path: Path) -> None:
+    import docx
+
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=MINIMAL_BRIEF + SECTIONS))
+    for layout in ("brief", "card"):
+        result = run_cli("--config", str(root), "build", "--format", "docx", "--template", layout)
+        assert result.exit_code == 0, result.stderr
+    for name in ("test.docx", "test.card.docx"):
+        document = docx.Document(str(root / "build" / name))
+        assert document.core_properties.title == "Test brief"
+        assert document.core_properties.author == "Test Unit"
+        styles = {p.style.name for p in document.paragraphs if p.style is not None}
+        assert "Heading 1" in styles
+        assert len(document.tables) == 1
+    first = (root / "build" / "test.docx").read_bytes()
+    import zipfile
+
+    with zipfile.ZipFile(root / "build" / "test.docx") as z:
+        footnotes = z.read("word/footnotes.xml").decode()
+        body = z.read("word/document.xml").decode()
+    assert footnotes.count("<w:footnote ") >= 2 + 2  # two notes, plus Word's separators
+    assert "£2.5 billion" in body and "over five years" in body
+    run_cli("--config", str(root), "build", "--format", "docx")
+    assert (root / "build" / "test.docx").read_bytes() == first  # reproducible

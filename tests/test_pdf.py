@@ -57,7 +57,7 @@ def test_sample_pdf_fits_nine_pages_and_is_tagged(sample_pdf: tuple[Path, str]) 
     """PDF/UA-1: a structure tree with headings and table header cells, and a language."""
     import pikepdf
 
-    path, text = sample_pdf
+    path, _text = sample_pdf
     assert len(PdfReader(path).pages) <= 9
     with pikepdf.open(path) as pdf:
         root = pdf.Root
