@@ -82,7 +82,7 @@ def _docx(job: Job) -> Output:
     import os
     import tempfile
 
-    import pypandoc
+    import pypandoc  # type: ignore[import-untyped]
 
     from briefgen import render
 
