@@ -102,7 +102,10 @@ def _docx(job: Job) -> Output:
             text, "docx", format="gfm+footnotes", outputfile=target, extra_args=meta
         )
         with open(target, "rb") as f:
-            return Output(f.read())
+            data = f.read()
+    from briefgen.wordmark import add_marking
+
+    return Output(add_marking(data, job.view.marking))
 
 
 WRITERS: dict[str, Writer] = {

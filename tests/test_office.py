@@ -112,6 +112,9 @@ def test_docx_has_headings_footnotes_quotes_and_properties(tmp_path: Path) -> No
         styles = {p.style.name for p in document.paragraphs if p.style is not None}
         assert "Heading 1" in styles
         assert len(document.tables) == 1
+        section = document.sections[0]
+        assert section.header.paragraphs[0].text == "OFFICIAL"
+        assert section.footer.paragraphs[0].text == "OFFICIAL"
     first = (root / "build" / "test.docx").read_bytes()
     import zipfile
 
@@ -122,3 +125,23 @@ def test_docx_has_headings_footnotes_quotes_and_properties(tmp_path: Path) -> No
     assert "£2.5 billion" in body and "over five years" in body
     run_cli("--config", str(root), "build", "--format", "docx")
     assert (root / "build" / "test.docx").read_bytes() == first  # reproducible
+
+
+def test_sample_docx_holds_every_quote_and_reads_back_in_pandoc(sample: Path) -> None:
+    import pypandoc
+
+    from briefgen.build import check
+
+    result = run_cli("build", "--format", "docx")
+    assert result.exit_code == 0, result.stderr
+    text = pypandoc.convert_file(
+        str(sample / "build" / "london-summit.docx"), "plain", extra_args=["--wrap=none"]
+    )
+    flat = re.sub(r"\s+", " ", text)
+    workspace = check(sample / "config.yaml").workspace
+    assert workspace is not None
+    for brief in workspace.briefs:
+        for item in brief.citing:
+            for cite in item.cite:
+                assert cite.span is not None
+                assert re.sub(r"\s+", " ", cite.span.text) in flat, cite.quote
