@@ -80,6 +80,33 @@ class Passage:
     def anchor(self) -> str:
         return min(self.notes, key=lambda n: n.number).passage_anchor
 
+    @property
+    def context(self) -> str:
+        return self.span.before + self.span.text + self.span.after
+
+    def places(self, note: Note) -> tuple[int, int] | None:
+        """Where a note's words stand in this passage's context, if they do."""
+        at = self.context.find(note.span.text)
+        return None if at < 0 else (at, at + len(note.span.text))
+
+    @property
+    def pieces(self) -> list[tuple[str, bool]]:
+        """The context cut into (text, quoted) pieces: every note's words marked."""
+        marks = sorted(p for n in self.notes if (p := self.places(n)))
+        pieces: list[tuple[str, bool]] = []
+        at = 0
+        for start, end in marks:
+            start = max(start, at)
+            if end <= start:
+                continue
+            if start == at and pieces and pieces[-1][1]:
+                pieces[-1] = (pieces[-1][0] + self.context[start:end], True)  # touching quotes
+            else:
+                pieces += [(self.context[at:start], False), (self.context[start:end], True)]
+            at = end
+        pieces.append((self.context[at:], False))
+        return [p for p in pieces if p[0]]
+
 
 @dataclass
 class CitedSource:
@@ -259,6 +286,13 @@ def _add_passage(cited: CitedSource, note: Note) -> None:
         if note.span.start <= passage.span.start and passage.span.end <= note.span.end:
             passage.span = note.span
             passage.notes.append(note)
+            return
+        same_lines = (passage.span.line, passage.span.end_line) == (
+            note.span.line,
+            note.span.end_line,
+        )
+        if same_lines and passage.places(note) is not None:
+            passage.notes.append(note)  # another quote from the same sentence: one passage
             return
     cited.passages.append(Passage(note.span, [note]))
 

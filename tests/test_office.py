@@ -94,8 +94,13 @@ def test_adjacent_markers_are_a_range(tmp_path: Path) -> None:
         'quote: the plan would cost "£2.5 billion" over five years\n' + extra,
         1,
     )
-    html = (_build(tmp_path, brief) / "test.html").read_text(encoding="utf-8")
+    out = _build(tmp_path, brief)
+    html = (out / "test.html").read_text(encoding="utf-8")
     assert ">1–4</a>" in html
+    md = (out / "test.md").read_text(encoding="utf-8")
+    # three quotes from one sentence: the sentence is printed once, with its three notes
+    assert md.count("- Line 2 ") == 1
+    assert "- Line 2 ([^2], [^3], [^4]): **Critics called it**" in md
 
 
 def test_docx_has_headings_footnotes_quotes_and_properties(tmp_path: Path) -> None:
