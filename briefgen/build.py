@@ -39,7 +39,7 @@ class Result:
     @property
     def citations(self) -> tuple[int, int]:
         """(verified, total) citations."""
-        cites = [c for b in self.workspace.briefs for i in b.items for c in i.cite]
+        cites = [c for b in self.workspace.briefs for i in b.citing for c in i.cite]
         return sum(1 for c in cites if c.span is not None), len(cites)
 
     def summary(self) -> str:

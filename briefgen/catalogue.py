@@ -121,6 +121,7 @@ def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source
         node.loc,
         f.loc("file"),
         published_loc=f.loc("published"),
+        label=f.text("label"),
     )
 
 

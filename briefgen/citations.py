@@ -56,6 +56,7 @@ def _resolve_brief(
 
     return replace(
         brief,
+        lines_to_take=items(brief.lines_to_take),  # type: ignore[arg-type]
         positions=items(brief.positions),  # type: ignore[arg-type]
         proposals=items(brief.proposals),  # type: ignore[arg-type]
         figures=items(brief.figures),  # type: ignore[arg-type]

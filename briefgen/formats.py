@@ -88,6 +88,37 @@ def _manifest(job: Job) -> Output:
     return Output(manifest.dumps(data).encode("utf-8"))
 
 
+def _docx(job: Job) -> Output:
+    """Word, converted by pandoc from the Markdown: real footnotes, heading styles, tables."""
+    import os
+    import tempfile
+
+    import pypandoc  # type: ignore[import-untyped]
+
+    from briefgen import render
+
+    text = render.render(job.view, "md")
+    brief = job.view.brief
+    meta = [f"--metadata=title:{brief.title}", "--metadata=lang:en-GB"]
+    if job.view.config.organisation:
+        meta.append(f"--metadata=author:{job.view.config.organisation}")
+    if job.view.created and "SOURCE_DATE_EPOCH" not in os.environ:
+        import datetime as dt
+
+        stamp = dt.datetime.strptime(job.view.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))  # pandoc dates the zip by it
+    with tempfile.TemporaryDirectory() as folder:
+        target = os.path.join(folder, "out.docx")
+        pypandoc.convert_text(
+            text, "docx", format="gfm+footnotes", outputfile=target, extra_args=meta
+        )
+        with open(target, "rb") as f:
+            data = f.read()
+    from briefgen.wordmark import add_marking
+
+    return Output(add_marking(data, job.view.marking))
+
+
 WRITERS: dict[str, Writer] = {
     w.name: w
     for w in (
@@ -97,6 +128,7 @@ WRITERS: dict[str, Writer] = {
         Writer(
             "json", "the provenance manifest: every item and citation, with file hashes", _manifest
         ),
+        Writer("docx", "a Word copy with real footnotes", _docx, "pypandoc"),
     )
 }
 NAMES = tuple(WRITERS)

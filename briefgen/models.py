@@ -45,6 +45,11 @@ class PartialDate:
         month = _MONTHS[self.month - 1]
         return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
 
+    def short(self) -> str:
+        """'17 Feb 2025', or 'Feb 2025' for a month."""
+        month = _MONTHS[self.month - 1][:3]
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
     def earliest(self) -> dt.date:
         """The first day this date could mean."""
         return dt.date(self.year, self.month, self.day or 1)
@@ -72,6 +77,16 @@ class Source:
     file_loc: Location
     digest: str = ""
     published_loc: Location | None = None
+    label: str | None = None  # a short name for notes ("BBC, 17 Feb"); None: publisher and date
+
+    @property
+    def short(self) -> str:
+        """The name notes use: the catalogue's label, else the publisher and a short date."""
+        if self.label:
+            return self.label
+        if self.published is None:
+            return self.publisher
+        return f"{self.publisher}, {self.published.short()}"
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,13 @@ class Figure(Item):
 
 
 @dataclass(frozen=True)
+class Line(Item):
+    """A line to take: Markdown the reader may say, optionally citing sources like an item."""
+
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Meeting:
     name: str | None = None
     date: PartialDate | None = None
@@ -180,6 +202,12 @@ class Brief:
     group_by: str = "topic"
     since: str | None = None  # the default OLD of `build --since`: a revision, brief or manifest
     since_loc: Location | None = None
+    purpose: str | None = None
+    objectives: tuple[str, ...] = ()
+    lines_to_take: tuple[Line, ...] = ()
+    background: str | None = None
+    handling: str | None = None
+    asks: str | None = None
     positions: tuple[Position, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     figures: tuple[Figure, ...] = ()
@@ -187,6 +215,11 @@ class Brief:
     @property
     def items(self) -> tuple[Item, ...]:
         return (*self.positions, *self.proposals, *self.figures)
+
+    @property
+    def citing(self) -> tuple[Item, ...]:
+        """Everything that may cite a source: the lines to take and the items."""
+        return (*self.lines_to_take, *self.items)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def html_to_pdf(
             string=checked, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
         )
         rendered = document.render()
-        pdf = rendered.write_pdf()
+        pdf = rendered.write_pdf(pdf_variant="pdf/ua-1")  # tagged: a screen reader gets structure
     except FatalURLFetchingError as exc:
         raise RefusedURL.single(str(exc), assets.where) from exc
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes

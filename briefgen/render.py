@@ -23,7 +23,18 @@ from briefgen.assets import BUILTIN_FONTS_FOLDER, safe_link
 from briefgen.config import LAYOUTS
 from briefgen.dates import source_date_epoch
 from briefgen.errors import Location, RenderError
-from briefgen.models import Brief, Citation, Config, Figure, Item, Position, Proposal, Source, Span
+from briefgen.models import (
+    Brief,
+    Citation,
+    Config,
+    Figure,
+    Item,
+    Line,
+    Position,
+    Proposal,
+    Source,
+    Span,
+)
 from briefgen.origins import Origins, render_with_origins
 from briefgen.paths import extra_links, hard_link_problem, within
 from briefgen.text import visible
@@ -70,7 +81,34 @@ class Passage:
 
     @property
     def anchor(self) -> str:
-        return self.notes[0].passage_anchor
+        return min(self.notes, key=lambda n: n.number).passage_anchor
+
+    @property
+    def context(self) -> str:
+        return self.span.before + self.span.text + self.span.after
+
+    def places(self, note: Note) -> tuple[int, int] | None:
+        """Where a note's words stand in this passage's context, if they do."""
+        at = self.context.find(note.span.text)
+        return None if at < 0 else (at, at + len(note.span.text))
+
+    @property
+    def pieces(self) -> list[tuple[str, bool]]:
+        """The context cut into (text, quoted) pieces: every note's words marked."""
+        marks = sorted(p for n in self.notes if (p := self.places(n)))
+        pieces: list[tuple[str, bool]] = []
+        at = 0
+        for start, end in marks:
+            start = max(start, at)
+            if end <= start:
+                continue
+            if start == at and pieces and pieces[-1][1]:
+                pieces[-1] = (pieces[-1][0] + self.context[start:end], True)  # touching quotes
+            else:
+                pieces += [(self.context[at:start], False), (self.context[start:end], True)]
+            at = end
+        pieces.append((self.context[at:], False))
+        return [p for p in pieces if p[0]]
 
 
 @dataclass
@@ -104,12 +142,32 @@ class View:
             return ""
         return "new" if found.change == "added" else "revised"
 
+    lines: list[Line] = field(default_factory=list)
+    cited_by: dict[int, str] = field(default_factory=dict)  # note number -> first item citing it
+
     @property
     def marking(self) -> str:
         return self.brief.marking or self.config.marking
 
     def notes_for(self, item: Item) -> list[Note]:
         return self.item_notes.get(item.id, [])
+
+    def passage_of(self, note: Note) -> str:
+        """The anchor of the appendix passage that holds a note's words."""
+        for cited in self.appendix:
+            for passage in cited.passages:
+                if note in passage.notes:
+                    return passage.anchor
+        return note.passage_anchor
+
+    def markers(self, item: Item) -> list[tuple[str, Note]]:
+        """An item's note numbers with runs written as ranges ('13–16'), each with its first note."""
+        return marker_runs(self.notes_for(item))
+
+    @property
+    def long(self) -> bool:
+        """Whether the brief is long enough to want a contents list on paper."""
+        return len(self.notes) > 12 or len(self.groups) + len(self.proposals) > 8
 
     def as_dict(self) -> dict[str, Any]:
         """What templates see: every path relative to the workspace (no machine paths)."""
@@ -129,6 +187,11 @@ class View:
             "figures": self.figures,
             "notes": self.notes,
             "notes_for": self.notes_for,
+            "markers": self.markers,
+            "passage_of": self.passage_of,
+            "cited_by": self.cited_by,
+            "lines_to_take": self.lines,
+            "long": self.long,
             "appendix": self.appendix,
             "marking": self.marking,
             "organisation": self.config.organisation,
@@ -190,10 +253,12 @@ def build_view(
     """Choose what the layout shows, number citations in reading order, group the rest."""
     positions, proposals, figures = shown_items(brief, layout)
     groups = group_positions(positions, brief.group_by)
-    reading_order: list[Item] = [*(p for _, g in groups for p in g), *proposals, *figures]
+    lines = list(brief.lines_to_take)
+    reading_order: list[Item] = [*lines, *(p for _, g in groups for p in g), *proposals, *figures]
     notes: list[Note] = []
     by_place: dict[tuple[str, int, int], Note] = {}
     item_notes: dict[str, list[Note]] = {}
+    cited_by: dict[int, str] = {}
     appendix: dict[str, CitedSource] = {}
     item_labels: list[Note] = []
     for item in reading_order:
@@ -212,6 +277,9 @@ def build_view(
                     source.id, CitedSource(source, source_link(source, out_dir))
                 )
                 _add_passage(cited, note)
+            cited_by.setdefault(note.number, item.id)
+            # Markdown names each citation by its item and place in it, so that an edit to
+            # one item relabels nothing else; PDF and HTML number each distinct passage once
             labelled = replace(note, label=f"{item.id}-{order}")
             _passage_of(appendix[source.id], note).labels.append(labelled.label)
             item_labels.append(labelled)
@@ -231,7 +299,22 @@ def build_view(
         created=build_date(brief),
         changes=changes,
         item_labels=item_labels,
+        lines=lines,
+        cited_by=cited_by,
     )
+
+
+def marker_runs(notes: list[Note]) -> list[tuple[str, Note]]:
+    """Note numbers in order, consecutive ones joined into a range with an en dash."""
+    runs: list[list[Note]] = []
+    for note in sorted({n.number: n for n in notes}.values(), key=lambda n: n.number):
+        if runs and note.number == runs[-1][-1].number + 1:
+            runs[-1].append(note)
+        else:
+            runs.append([note])
+    return [
+        (str(r[0].number) if len(r) == 1 else f"{r[0].number}–{r[-1].number}", r[0]) for r in runs
+    ]
 
 
 def shown_span(span: Span) -> Span:
@@ -253,9 +336,21 @@ def build_date(brief: Brief) -> str:
 
 
 def _add_passage(cited: CitedSource, note: Note) -> None:
+    """Each passage once: a quote inside another quote's words joins that passage's notes."""
     for passage in cited.passages:
-        if passage.span.start == note.span.start and passage.span.end == note.span.end:
+        if passage.span.start <= note.span.start and note.span.end <= passage.span.end:
             passage.notes.append(note)
+            return
+        if note.span.start <= passage.span.start and passage.span.end <= note.span.end:
+            passage.span = note.span
+            passage.notes.append(note)
+            return
+        same_lines = (passage.span.line, passage.span.end_line) == (
+            note.span.line,
+            note.span.end_line,
+        )
+        if same_lines and passage.places(note) is not None:
+            passage.notes.append(note)  # another quote from the same sentence: one passage
             return
     cited.passages.append(Passage(note.span, [note]))
 

@@ -137,6 +137,10 @@ FIGURE = (
     _KEY,
     _CITE,
 )
+LINE = (
+    Field("text", "markdown", "The line, in Markdown.", True, "The UK will play its full part."),
+    _CITE,
+)
 MEETING = (
     Field("name", "text", "The meeting's name.", example="Leaders' summit on Ukraine"),
     Field(
@@ -161,7 +165,20 @@ BRIEF = (
         "The date the content is current to: 2025-03-02, or a month: 2025-03.",
         example="2025-03-02",
     ),
+    Field(
+        "purpose", "markdown", "Why the meeting, and what we want from it (Markdown).", example=""
+    ),
     Field("summary", "markdown", "The key messages, read first (Markdown)."),
+    Field("objectives", "text_list", "What we want from the meeting: a list (Markdown)."),
+    Field(
+        "lines_to_take",
+        "text_or_object_list",
+        "What to say: a list of lines (Markdown), each a text or text: with cite: like an item.",
+        fields=LINE,
+    ),
+    Field("background", "markdown", "What the reader needs to know (Markdown)."),
+    Field("handling", "markdown", "Sensitivities, and who else is there (Markdown)."),
+    Field("asks", "markdown", "What the other side may ask, with suggested replies (Markdown)."),
     Field(
         "template",
         "text",
@@ -208,6 +225,12 @@ SOURCE = (
         "date",
         "When it was published: 2025-02-17, or a month: 2025-02.",
         example="2025-02-17",
+    ),
+    Field(
+        "label",
+        "text",
+        "A short name for notes, e.g. BBC, 17 Feb. Default: the publisher and a short date.",
+        example="BBC, 17 Feb",
     ),
     Field(
         "url",

@@ -20,6 +20,7 @@ from briefgen.models import (
     Config,
     Figure,
     Item,
+    Line,
     Meeting,
     Position,
     Proposal,
@@ -31,6 +32,7 @@ from briefgen.paths import real, within
 BRIEF_FIELDS = spec.names(spec.BRIEF)
 MEETING_FIELDS = spec.names(spec.MEETING)
 CITE_FIELDS = spec.names(spec.CITE)
+LINE_FIELDS = spec.names(spec.LINE)
 POSITION_FIELDS = spec.names(spec.POSITION)
 PROPOSAL_FIELDS = spec.names(spec.PROPOSAL)
 FIGURE_FIELDS = spec.names(spec.FIGURE)
@@ -126,6 +128,16 @@ def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
         as_of=f.date("as_of"),
         as_of_loc=f.loc("as_of"),
         summary=f.text("summary"),
+        purpose=f.text("purpose"),
+        objectives=f.text_list("objectives"),
+        lines_to_take=tuple(
+            line
+            for i, n in enumerate(f.sequence("lines_to_take"), 1)
+            if (line := _line(n, i, report))
+        ),
+        background=f.text("background"),
+        handling=f.text("handling"),
+        asks=f.text("asks"),
         template=f.text("template"),
         template_loc=f.loc("template"),
         group_by=f.choice("group_by", GROUPINGS, "topic"),
@@ -150,6 +162,29 @@ def _meeting(f: Fields, report: Report) -> Meeting | None:
         return None
     m = Fields(node, "meeting", MEETING_FIELDS, report)
     return Meeting(name=m.text("name"), date=m.date("date"), place=m.text("place"))
+
+
+def _line(node: Node, number: int, report: Report) -> Line | None:
+    """A line to take: plain Markdown text, or text: with cite: (verified like an item's)."""
+    line_id = f"line-to-take-{number}"
+    if isinstance(node, Scalar):
+        if node.value is None:
+            return None
+        if not isinstance(node.value, str):
+            report.error(
+                f"a line to take should be text, not {describe(node)}; put it in quotes", node.loc
+            )
+            return None
+        return Line(line_id, node.loc, None, (), text=node.value)
+    if not isinstance(node, Map):
+        report.error(
+            f"a line to take should be text, or text: and cite: lines, not {describe(node)}",
+            node.loc,
+        )
+        return None
+    f = Fields(node, "this line to take", LINE_FIELDS, report)
+    text = f.text("text", required=True, example="The UK will play its full part.")
+    return Line(line_id, node.loc, None, _citations(f, report), text=text or "")
 
 
 def _item_fields(node: Node, kind: str, known: tuple[str, ...], report: Report) -> Fields | None:
@@ -297,6 +332,7 @@ def cross_check(
                     f'{item.kind} "{item.id}" cites nothing; add a cite: with the source words it rests on',
                     item.loc,
                 )
+        for item in brief.citing:
             for cite in item.cite:
                 used.add(cite.source_id)
                 if catalogue.complete and cite.source_id not in catalogue.ids:

@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 from pypdf import PdfReader
 
+from briefgen.build import check
 from briefgen.commands.diff import TRUST_FLAG
 from conftest import ROOT, run_cli
 
@@ -211,9 +212,10 @@ def test_manifest_is_stable_valid_and_matches_the_pdf(repo: Path, tmp_path: Path
     sha = {s["file"]: s["sha256"] for s in data["sources"].values()}
     cites = [c for item in data["items"] for c in item["cite"]]
     assert len(cites) == 92 and all(c["verified"] for c in cites)
+    shown = {s.file: s.short for s in check(repo / "config.yaml").workspace.sources.values()}
     for c in cites:
         lines = f"line {c['line']}" if c["line"] == c["end_line"] else f"lines {c['line']}–"
-        assert f"{c['file']}, {lines}" in pdf, c
+        assert f"{shown[c['file']]}, {lines}" in pdf, c  # notes name the source by its label
         assert c["sha256"] == sha[c["file"]]
         text = (repo / "sources" / c["file"]).read_text("utf-8").splitlines()[c["line"] - 1]
         assert text[c["column"] - 1 :].startswith(c["found"][:10])
@@ -288,10 +290,15 @@ def test_adding_one_position_changes_only_its_lines_and_notes(repo: Path) -> Non
     assert run_cli("build", "--format", "md", "-o", "after").exit_code == 0
     old = (repo / "before" / "london-summit.md").read_text("utf-8")
     new = (repo / "after" / "london-summit.md").read_text("utf-8")
-    lines = changed_lines(old, new)
-    assert lines and all("[^starmer-no-token-troops-" in line for line in lines), lines
+    diff = list(difflib.unified_diff(old.splitlines(), new.splitlines(), n=0, lineterm=""))
+    added = [d[1:] for d in diff if d.startswith("+") and not d.startswith("+++")]
+    removed = [d[1:] for d in diff if d.startswith("-") and not d.startswith("---")]
+    assert added and all("[^starmer-no-token-troops-" in line for line in added), added
+    # what went is only the appendix passages that now also list the new citations
+    assert all(line.startswith("- Line") for line in removed), removed
+    assert len(removed) == len([line for line in added if line.startswith("- Line")])
     # Two footnotes and the position: no renumbering of the footnotes after it.
-    assert len([line for line in lines if line.startswith("[^")]) == 2
+    assert len([line for line in added if line.startswith("[^")]) == 2
 
 
 def test_markdown_of_the_two_commits_differs_only_where_things_changed(repo: Path) -> None:

@@ -83,7 +83,7 @@ def test_no_workspace_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize(
     "args",
-    [["check", "--bogus"], ["build", "--format", "docx"], ["frobnicate"], []],
+    [["check", "--bogus"], ["build", "--format", "odt"], ["frobnicate"], []],
 )
 def test_usage_errors_exit_2(workspace: Path, args: list[str]) -> None:
     result = run_cli(*args)

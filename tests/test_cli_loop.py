@@ -85,9 +85,9 @@ def test_format_list_and_short_out(workspace: Path) -> None:
     assert sorted(p.name for p in (workspace / "out").iterdir()) == ["test.html", "test.md"]
     repeated = run_cli("build", "--format", "md", "--format", "html,md", "--out", "out2")
     assert repeated.stdout.splitlines()[:2] == ["wrote out2/test.md", "wrote out2/test.html"]
-    bad = run_cli("build", "--format", "md,docx")
+    bad = run_cli("build", "--format", "md,odt")
     assert bad.exit_code == 2
-    assert 'unknown format "docx"' in bad.stderr
+    assert 'unknown format "odt"' in bad.stderr
 
 
 FILTER_BRIEF = """\

@@ -49,5 +49,5 @@ def test_builds_pdf_and_markdown(example: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert (example / "build" / "format-example.pdf").read_bytes().startswith(b"%PDF-")
     markdown = (example / "build" / "format-example.md").read_text(encoding="utf-8")
-    assert "[paris.txt, lines 4–5](../sources/paris.txt#L4)" in markdown
+    assert "[lines 4–5](../sources/paris.txt#L4)" in markdown
     assert "Â" not in markdown

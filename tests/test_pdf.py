@@ -35,7 +35,8 @@ def test_pdf_is_a_pdf(sample_pdf: tuple[Path, str]) -> None:
     assert len(PdfReader(pdf).pages) >= 2
 
 
-def test_every_note_names_its_source_file_and_line(sample_pdf: tuple[Path, str]) -> None:
+def test_every_note_names_its_source_label_and_line(sample_pdf: tuple[Path, str]) -> None:
+    """Notes name a source by its short label and line; its file name only heads the appendix."""
     _pdf, text = sample_pdf
     workspace = check(ROOT / "config.yaml").workspace
     assert workspace is not None
@@ -45,9 +46,35 @@ def test_every_note_names_its_source_file_and_line(sample_pdf: tuple[Path, str])
             for cite in item.cite:
                 assert cite.span is not None
                 source = workspace.sources[cite.source_id]
-                assert f"{source.file}, {cite.span.where}" in text
+                assert f"{source.short}, {cite.span.where}" in text
                 notes += 1
     assert notes >= 50
+    for source in workspace.sources.values():
+        assert text.count(source.file) == 1, source.file
+
+
+def test_sample_pdf_fits_nine_pages_and_is_tagged(sample_pdf: tuple[Path, str]) -> None:
+    """PDF/UA-1: a structure tree with headings and table header cells, and a language."""
+    import pikepdf
+
+    path, _text = sample_pdf
+    assert len(PdfReader(path).pages) <= 9
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "en"
+        assert bool(root.MarkInfo.Marked)
+        kinds: set[str] = set()
+        todo = [root.StructTreeRoot]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    kinds.add(str(node.S))
+                if "/K" in node:
+                    todo.append(node.K)
+            elif isinstance(node, pikepdf.Array):
+                todo.extend(node)
+    assert {"/H1", "/H2", "/H3", "/TH", "/Table", "/L"} <= kinds, kinds
 
 
 def test_pdf_carries_title_marking_and_sections(sample_pdf: tuple[Path, str]) -> None:

@@ -135,7 +135,7 @@ def test_missing_required_field_is_refused_both_ways(
         ("brief", MINIMAL_BRIEF + "group_by: topics\n"),
         ("brief", MINIMAL_BRIEF.replace("  - id: minister-plan", "  - id: minister plan")),
         ("brief", MINIMAL_BRIEF + "proposals:\n  - id: p\n    title: T\n    status: maybe\n"),
-        ("config", "formats: [pdf, docx]\n"),
+        ("config", "formats: [pdf, odt]\n"),
         ("config", "limits:\n  render_memory_mb: 10\n"),
         ("config", "stale_after_days: soon\n"),
         ("sources", "- id: a\n  file: a.txt\n  publisher: P\n"),

@@ -616,9 +616,9 @@ def test_unknown_option_is_a_usage_error(workspace: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(workspace: Path) -> None:
-    result = run_cli("build", "--format", "docx")
+    result = run_cli("build", "--format", "odt")
     assert result.exit_code == 2
-    assert "docx" in result.stderr
+    assert "odt" in result.stderr
     assert not (workspace / "build").exists()
 
 

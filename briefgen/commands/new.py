@@ -29,8 +29,24 @@ meeting:                                   # the meeting the brief is for (or re
 as_of: {as_of}                          # the date the content is current to
 # template: brief                          # brief (default), card, or a layout of your own
 # group_by: topic                          # group positions by topic (default) or actor
+# purpose: |                              # Markdown: why the meeting, what we want from it
+#   Agree the next steps.
 summary: |                                 # Markdown: the key messages, read first
   - Write the key messages here.
+# objectives:                              # what we want from the meeting
+#   - Secure support for the plan.
+# lines_to_take:                           # what to say; a line may cite sources like an item
+#   - The UK will play its full part.
+#   - text: A deal needs a US backstop.
+#     cite:
+#       - source: bbc-paris-talks
+#         quote: a US security guarantee was the only way to effectively deter Russia
+# background: |                            # Markdown: what the reader needs to know
+#   The US has paused military aid.
+# handling: |                              # Markdown: sensitivities, who else is there
+#   President Zelensky attends.
+# asks: |                                  # Markdown: what they may ask, with suggested replies
+#   - *Will the UK send troops?* We are ready to, with a US backstop.
 
 positions:                                 # who holds what view
   # - id: starmer-us-backstop              # unique across the whole workspace

@@ -115,6 +115,8 @@ def _kind(f: Field) -> Schema:
         return {"type": "array", "items": _object(f.fields)}
     if f.kind == "text_or_object":
         return {"anyOf": [_text(), _object(f.fields)]}
+    if f.kind == "text_or_object_list":
+        return {"type": "array", "items": {"anyOf": [_text(), _object(f.fields)]}}
     if f.kind == "one_or_list":
         entry = _object(f.fields)
         return {"anyOf": [entry, {"type": "array", "items": entry}]}
