@@ -21,6 +21,7 @@ from briefgen.commands import init as init_command
 from briefgen.commands import new as new_command
 from briefgen.commands import quote as quote_command
 from briefgen.commands import schema as schema_command
+from briefgen.commands import serve as serve_command
 from briefgen.commands import sources as sources_command
 from briefgen.commands.select import Selection
 from briefgen.config import FORMATS
@@ -79,7 +80,7 @@ class ExampleGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
-        order = ["init", "new", "sources", "quote", "check", "build", "schema"]
+        order = ["init", "new", "sources", "quote", "check", "build", "serve", "schema"]
         names = sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
         for name in names:
             command = self.commands[name]
@@ -203,6 +204,47 @@ def build(
     for path in result.written:
         say(f"wrote {display_path(path)}")
     _finish(result, strict)
+
+
+@cli.command()
+@click.argument("briefs", nargs=-1)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default=serve_command.LOCAL,
+    show_default=True,
+    help="Address to listen on. Another than 127.0.0.1 lets other machines see the briefs.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+@shared_options
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    briefs: tuple[str, ...],
+    port: int,
+    host: str,
+    open_browser: bool,
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Preview the briefs in a browser, updated within a second of every save; Ctrl-C stops it.
+
+    Example: briefgen serve london-summit --open
+    """
+    if host not in (serve_command.LOCAL, "localhost"):
+        say(
+            f"briefgen: warning: serving on {host}, not 127.0.0.1: other machines on the "
+            "network can read these briefs",
+            err=True,
+        )
+    _run(ctx, lambda: serve_command.run(config_path, briefs, host, port, open_browser, say))
 
 
 @cli.command()
