@@ -179,3 +179,38 @@ def test_a_broken_workspace_does_not_stop_the_server(tmp_path: Path) -> None:
         (root / "config.yaml").write_text("organisation: Test Unit\n")
         wait_for(lambda: running.preview.snapshot.ok)
         assert 'href="/brief/test"' in get(running, "/").read().decode()
+
+
+def test_ctrl_c_stops_the_server_quietly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    child = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "serve", "--port", "0"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    assert first.startswith("previewing at http://localhost:")
+    port = int(first.split(":")[2].split("/")[0])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/", headers={"Host": f"localhost:{port}"})
+    assert conn.getresponse().status == 200
+    os.kill(child.pid, signal.SIGINT)
+    _out, err = child.communicate(timeout=30)
+    assert child.returncode == 130
+    assert "Traceback" not in err and err.strip() == "briefgen: interrupted"
+
+
+def test_another_host_than_loopback_is_warned_about(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    done = run_subprocess("serve", "--host", "256.0.0.1", "--port", "0", cwd=root)
+    assert "warning: serving on 256.0.0.1, not 127.0.0.1" in done.stderr
+    assert "cannot listen on 256.0.0.1:0" in done.stderr and done.returncode == 1
+    assert "Traceback" not in done.stderr

@@ -41,6 +41,9 @@ class PreviewServer(ThreadingHTTPServer):
         names = {"localhost", "127.0.0.1", "[::1]", bound.lower()}
         self.hosts = names | {f"{name}:{self.port}" for name in names}
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A page closed mid-answer is normal here; nothing is printed (only cli.py prints)."""
+
     def stop(self) -> None:
         """End the event streams, then the serving loop."""
         self.stopping.set()
