@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import catalogue, citations, dates, freshness, render, validate, write
+from briefgen import catalogue, citations, dates, freshness, parallel, render, validate, write
 from briefgen.assets import Assets
-from briefgen.bounded import run_bounded
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
@@ -90,10 +89,12 @@ def build(
     layouts: Sequence[str] = (),
     strict: bool | None = None,
     selection: Selection | None = None,
+    progress: parallel.Progress | None = None,
 ) -> Result:
     """Check the workspace, then render and write each brief in each layout and format.
 
-    `strict` None means the workspace's own setting (config.yaml's strict:).
+    `strict` None means the workspace's own setting (config.yaml's strict:). Briefs are
+    rendered in parallel; `progress(done, total)` is called as each one finishes.
     """
     result = check(config_path, names, allow_none=False)
     workspace, report = result.workspace, result.report
@@ -112,21 +113,21 @@ def build(
         Path(out) if out else config.output_dir, _input_folders(config)
     )
     inputs = _input_files(workspace)
-    limits = config.limits
-    for brief in workspace.briefs:
-        chosen = tuple(layouts) or layouts_of(brief, config)
-        args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen)
-        try:
-            outputs, warnings = run_bounded(
-                render_brief,
-                args,
-                limits.render_timeout,
-                limits.render_memory_mb,
-                Location(brief.path),
-            )
-        except BriefgenError as exc:
-            report.problems.extend(exc.problems)
+    jobs = [
+        (
+            brief,
+            workspace,
+            out_dir,
+            tuple(formats) or config.formats,
+            tuple(layouts) or layouts_of(brief, config),
+        )
+        for brief in workspace.briefs
+    ]
+    for done in parallel.render_all(render_brief, jobs, config.limits, progress):
+        if isinstance(done, BriefgenError):
+            report.problems.extend(done.problems)
             continue
+        outputs, warnings = done
         report.problems.extend(warnings)
         try:
             for name, data in outputs.items():

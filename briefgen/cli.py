@@ -199,8 +199,12 @@ def build(
     selection = Selection(topics, actors)
     result = _run(
         ctx,
-        lambda: pipeline.build(config_path, briefs, formats, out, layouts, strict, selection),
+        lambda: pipeline.build(
+            config_path, briefs, formats, out, layouts, strict, selection, _progress_bar()
+        ),
     )
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)  # clear the progress bar
     for path in result.written:
         say(f"wrote {display_path(path)}")
     _finish(result, strict)
@@ -383,6 +387,20 @@ def schema(
     Example: briefgen schema brief
     """
     click.echo(schema_command.schema_json(kind), nl=False)
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line bar on standard error when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\rbuilding [{bar}] {done}/{total} briefs", nl=False, err=True)
+
+    return show
 
 
 def _outcome(ctx: click.Context, action: Callable[[], Outcome]) -> None:
