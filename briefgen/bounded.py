@@ -15,6 +15,8 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -58,7 +60,7 @@ def run_bounded(
                 ) from exc
             finally:
                 send.close()
-        if not receive.poll(timeout):
+        if not _wait(receive, timeout):
             raise RenderError.single(
                 f"rendering took longer than {timeout:g} seconds and was stopped; simplify the "
                 "brief or its templates, or raise limits.render_timeout in config.yaml",
@@ -77,6 +79,34 @@ def run_bounded(
     if kind == "problems":
         raise BriefgenError(payload)
     raise RenderError.single(payload, where)
+
+
+class Stopped(Exception):
+    """The build was interrupted while this render ran (set by `stop_all`)."""
+
+
+_STOPPING = threading.Event()
+
+
+def stop_all() -> None:
+    """Make every render running in another thread stop and clean up (after Ctrl-C)."""
+    _STOPPING.set()
+
+
+def resume() -> None:
+    _STOPPING.clear()
+
+
+def _wait(receive: Connection, timeout: float) -> bool:
+    """Whether a result arrived within `timeout`; short steps so that stop_all() is heard."""
+    deadline = time.monotonic() + timeout
+    while not _STOPPING.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if receive.poll(min(left, 0.1)):
+            return True
+    raise Stopped
 
 
 def _clean_up(

@@ -13,12 +13,12 @@ from briefgen import (
     dates,
     freshness,
     links,
+    parallel,
     render,
     validate,
     write,
 )
 from briefgen.assets import Assets
-from briefgen.bounded import run_bounded
 from briefgen.commands.diff import BriefChanges
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
@@ -103,10 +103,12 @@ def build(
     strict: bool | None = None,
     selection: Selection | None = None,
     since: str | None = None,
+    progress: parallel.Progress | None = None,
 ) -> Result:
     """Check the workspace, then render and write each brief in each layout and format.
 
-    `strict` None means the workspace's own setting (config.yaml's strict:).
+    `strict` None means the workspace's own setting (config.yaml's strict:). Briefs are
+    rendered in parallel; `progress(done, total)` is called as each one finishes.
     """
     result = check(config_path, names, allow_none=False)
     workspace, report = result.workspace, result.report
@@ -126,12 +128,11 @@ def build(
         Path(out) if out else config.output_dir, _input_folders(config)
     )
     inputs = _input_files(workspace)
-    limits = config.limits
     olds = changes_since.Olds(config.path)
     if since:
         olds.side(since)  # a --since that names nothing is a usage error before anything is built
+    jobs = []
     for brief in workspace.briefs:
-        chosen = tuple(layouts) or layouts_of(brief, config)
         try:
             changes = olds.changes(whole.get(brief.id, brief), workspace, since, report)
         except BriefgenError as exc:
@@ -140,18 +141,13 @@ def build(
         if changes and selection:  # only what the filtered brief shows
             shown = {i.id for i in brief.items}
             changes.items = [c for c in changes.items if c.id in shown]
-        args = (brief, workspace, out_dir, tuple(formats) or config.formats, chosen, changes)
-        try:
-            outputs, warnings = run_bounded(
-                render_brief,
-                args,
-                limits.render_timeout,
-                limits.render_memory_mb,
-                Location(brief.path),
-            )
-        except BriefgenError as exc:
-            report.problems.extend(exc.problems)
+        chosen = tuple(layouts) or layouts_of(brief, config)
+        jobs.append((brief, workspace, out_dir, tuple(formats) or config.formats, chosen, changes))
+    for done in parallel.render_all(render_brief, jobs, config.limits, progress):
+        if isinstance(done, BriefgenError):
+            report.problems.extend(done.problems)
             continue
+        outputs, warnings = done
         report.problems.extend(warnings)
         try:
             for name, data in outputs.items():

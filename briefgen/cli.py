@@ -22,6 +22,7 @@ from briefgen.commands import init as init_command
 from briefgen.commands import new as new_command
 from briefgen.commands import quote as quote_command
 from briefgen.commands import schema as schema_command
+from briefgen.commands import serve as serve_command
 from briefgen.commands import sources as sources_command
 from briefgen.commands.select import Selection
 from briefgen.config import FORMATS
@@ -80,7 +81,7 @@ class ExampleGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
-        order = ["init", "new", "sources", "quote", "check", "build", "diff", "schema"]
+        order = ["init", "new", "sources", "quote", "check", "build", "diff", "serve", "schema"]
         names = sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
         for name in names:
             command = self.commands[name]
@@ -208,12 +209,55 @@ def build(
     result = _run(
         ctx,
         lambda: pipeline.build(
-            config_path, briefs, formats, out, layouts, strict, selection, since
+            config_path, briefs, formats, out, layouts, strict, selection, since, _progress_bar()
         ),
     )
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)  # clear the progress bar
     for path in result.written:
         say(f"wrote {display_path(path)}")
     _finish(result, strict)
+
+
+@cli.command()
+@click.argument("briefs", nargs=-1)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default=serve_command.LOCAL,
+    show_default=True,
+    help="Address to listen on. Another than 127.0.0.1 lets other machines see the briefs.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+@shared_options
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    briefs: tuple[str, ...],
+    port: int,
+    host: str,
+    open_browser: bool,
+    config_path: Path | None,
+    strict: bool | None,
+    debug: bool,
+) -> None:
+    """Preview the briefs in a browser, updated within a second of every save; Ctrl-C stops it.
+
+    Example: briefgen serve london-summit --open
+    """
+    if host not in (serve_command.LOCAL, "localhost"):
+        say(
+            f"briefgen: warning: serving on {host}, not 127.0.0.1: other machines on the "
+            "network can read these briefs",
+            err=True,
+        )
+    _run(ctx, lambda: serve_command.run(config_path, briefs, host, port, open_browser, say))
 
 
 @cli.command()
@@ -389,6 +433,20 @@ def schema(
     Example: briefgen schema brief
     """
     click.echo(schema_command.schema_json(kind), nl=False)
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line bar on standard error when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\rbuilding [{bar}] {done}/{total} briefs", nl=False, err=True)
+
+    return show
 
 
 def _outcome(ctx: click.Context, action: Callable[[], Outcome]) -> None:

@@ -1,0 +1,94 @@
+"""`briefgen serve`: a live preview of the briefs on 127.0.0.1, updated on every save.
+
+A watcher (watchfiles) re-checks the workspace when any of its files changes and
+tells open pages through server-sent events; problems never stop the server.
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from watchfiles import watch
+
+from briefgen.cache import FOLDER as CACHE_FOLDER
+from briefgen.config import find_config
+from briefgen.errors import OutputError
+from briefgen.preview.server import PreviewServer
+from briefgen.preview.state import Preview
+
+LOCAL = "127.0.0.1"
+_IGNORED = {".git", ".venv", "__pycache__", CACHE_FOLDER, ".mypy_cache", ".pytest_cache"}
+
+
+@contextmanager
+def serving(
+    config_path: Path | None, names: tuple[str, ...], host: str = LOCAL, port: int = 0
+) -> Iterator[PreviewServer]:
+    """A running preview server and watcher; both stopped, quietly, when the block ends."""
+    preview = Preview(config_path, names)
+    try:
+        server = PreviewServer(host, port, preview)
+    except OSError as exc:
+        raise OutputError.single(
+            f"cannot listen on {host}:{port}: {exc.strerror}; give another --port", None
+        ) from exc
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(preview, stop), daemon=True)
+    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    watcher.start()
+    loop.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        server.stop()
+        server.server_close()
+        watcher.join(2)
+        loop.join(2)
+
+
+def run(
+    config_path: Path | None,
+    names: tuple[str, ...],
+    host: str,
+    port: int,
+    open_browser: bool,
+    say: Callable[[str], None],
+) -> None:
+    """Serve until Ctrl-C (KeyboardInterrupt, which the caller reports)."""
+    with serving(config_path, names, host, port) as server:
+        url = f"http://{'localhost' if host == LOCAL else host}:{server.port}/"
+        say(f"previewing at {url} (Ctrl-C to stop)")
+        for problem in server.preview.snapshot.problems:
+            say(problem.format())
+        if open_browser:
+            webbrowser.open(url)
+        threading.Event().wait()  # until Ctrl-C
+
+
+def _watch(preview: Preview, stop: threading.Event) -> None:
+    """Re-check the workspace after each batch of changes to its files."""
+    snap = preview.snapshot
+    config = snap.result.workspace.config if snap.result else None
+    root = config.root if config else find_config(preview.config_path).resolve().parent
+    out = config.output_dir.resolve() if config else None
+
+    def wanted(_change: object, path: str) -> bool:
+        p = Path(path)
+        return not (_IGNORED & set(p.parts)) and not (out is not None and p.is_relative_to(out))
+
+    for _changes in watch(
+        root,
+        watch_filter=wanted,
+        stop_event=stop,
+        debounce=100,
+        step=20,
+        rust_timeout=500,
+        yield_on_timeout=False,
+        raise_interrupt=False,
+    ):
+        preview.refresh()

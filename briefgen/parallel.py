@@ -1,0 +1,75 @@
+"""Render several briefs at once: one bounded child process per brief, as many as there are cores.
+
+Each render still runs through bounded.run_bounded (its own time and memory limits and
+private temporary folder); a thread per running brief only waits for its child. The
+PDF engine is imported here first, so every forked child inherits it instead of
+importing it again. Results come back in the briefs' order, so the files written
+and the problems reported are the same as those of a serial build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
+
+from briefgen import bounded
+from briefgen.errors import BriefgenError, Location
+from briefgen.models import Limits
+
+Progress = Callable[[int, int], None]
+
+
+def workers(count: int) -> int:
+    """How many briefs to render at once: the cores this process may use, at most `count`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(count, cores))
+
+
+def render_all(
+    fn: Callable[..., Any],
+    jobs: Sequence[tuple[Any, ...]],
+    limits: Limits,
+    progress: Progress | None = None,
+) -> list[Any]:
+    """fn(*job) for each job under the render limits; each result, or the BriefgenError it
+    raised, in the order of `jobs`. The first argument of each job is the brief."""
+    if sum("pdf" in job[3] for job in jobs) > 1:  # for one brief its child imports it anyway
+        import weasyprint  # noqa: F401 - loaded once here, inherited by every child
+
+    def one(job: tuple[Any, ...]) -> Any:
+        try:
+            return bounded.run_bounded(
+                fn, job, limits.render_timeout, limits.render_memory_mb, Location(job[0].path)
+            )
+        except BriefgenError as exc:
+            return exc
+
+    total = len(jobs)
+    if progress:
+        progress(0, total)
+    if total <= 1 or workers(total) == 1:
+        results = []
+        for job in jobs:
+            results.append(one(job))
+            if progress:
+                progress(len(results), total)
+        return results
+    pool = ThreadPoolExecutor(max_workers=workers(total), thread_name_prefix="briefgen-render")
+    futures = [pool.submit(one, job) for job in jobs]
+    try:
+        for done, _future in enumerate(as_completed(futures), 1):
+            if progress:
+                progress(done, total)
+        return [future.result() for future in futures]
+    except BaseException:  # Ctrl-C: stop every running render and remove its files
+        bounded.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        bounded.resume()
+        raise
+    finally:
+        pool.shutdown(wait=True)

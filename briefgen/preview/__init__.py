@@ -1,0 +1,1 @@
+"""The live preview behind `briefgen serve`: workspace state, pages, the HTTP server."""

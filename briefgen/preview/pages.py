@@ -1,0 +1,162 @@
+"""The preview's own pages: the index, the wrapper around a brief, and the reload script.
+
+The brief itself is the untouched HTML output in an iframe, so its strict CSP stays
+as build writes it; only the wrapper runs a script, served from this server.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from briefgen import build as pipeline
+from briefgen.config import available_layouts
+from briefgen.preview.state import OUT, Snapshot
+
+# The wrapper's policy: its own script and styles, frames and events from this server only.
+WRAPPER_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "frame-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+# The HTML output's own policy (as its meta tag), sent as a header on everything else too.
+OUTPUT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "media-src data:; frame-ancestors 'self'"
+)
+
+SCRIPT = """\
+"use strict";
+(function () {
+  var body = document.body, brief = body.dataset.brief || "", layout = body.dataset.layout || "";
+  var frame = document.getElementById("brief"), overlay = document.getElementById("problems");
+  var list = document.getElementById("problem-list");
+  function show(status) {
+    var errors = status.problems.filter(function (p) { return p.error; });
+    list.textContent = "";
+    errors.forEach(function (p) {
+      var li = document.createElement("li");
+      li.textContent = p.text;
+      list.appendChild(li);
+    });
+    overlay.hidden = errors.length === 0;
+    body.dataset.version = String(status.version);
+    if (!frame) { if (status.reload) { location.reload(); } return; }
+    if (errors.length === 0 && status.page) {
+      frame.src = status.page + "?v=" + status.version;
+    }
+  }
+  function update() {
+    fetch("/status.json?brief=" + encodeURIComponent(brief) + "&layout=" + encodeURIComponent(layout),
+          {cache: "no-store"})
+      .then(function (r) { return r.json(); }).then(show).catch(function () {});
+  }
+  var events = new EventSource("/events");
+  var seen = body.dataset.version;
+  events.onmessage = function (e) { if (e.data !== seen) { seen = e.data; update(); } };
+  update();
+})();
+"""
+
+STYLE = """\
+body { font-family: system-ui, sans-serif; margin: 0; }
+header { padding: .4rem 1rem; background: #1d2a3a; color: #fff; display: flex; gap: 1rem; }
+header a { color: #cfe3ff; }
+iframe { border: 0; width: 100%; height: calc(100vh - 2.4rem); }
+#problems { position: fixed; inset: 2.4rem 0 0 0; background: rgba(40, 0, 0, .92); color: #fff;
+  padding: 1rem 2rem; overflow: auto; font-family: ui-monospace, monospace; }
+#problems[hidden] { display: none; }
+table { border-collapse: collapse; margin: 1rem; }
+td, th { border-bottom: 1px solid #ccc; padding: .3rem .8rem; text-align: left; }
+main { padding: 0 1rem; }
+"""
+
+
+def _page(title: str, body_attrs: str, content: str) -> bytes:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<title>{escape(title)}</title><link rel="stylesheet" href="/preview.css">'
+        f"</head><body {body_attrs}>{content}"
+        '<script src="/preview.js"></script></body></html>\n'
+    ).encode()
+
+
+def _overlay(snap: Snapshot) -> str:
+    errors = [p for p in snap.problems if p.is_error]
+    items = "".join(f"<li>{escape(p.format())}</li>" for p in errors)
+    hidden = "" if errors else " hidden"
+    return (
+        f'<section id="problems"{hidden}><h2>Problems: the brief will show again when they are '
+        f'fixed</h2><ul id="problem-list">{items}</ul></section>'
+    )
+
+
+def index(snap: Snapshot) -> bytes:
+    """Every brief with its items, citation status and problems."""
+    rows = []
+    if snap.result is not None:
+        problems = snap.result.report.problems
+        for brief in snap.result.workspace.briefs:
+            cites = [c for item in brief.items for c in item.cite]
+            verified = sum(1 for c in cites if c.span is not None)
+            own = [p for p in problems if p.location and p.location.path == brief.path]
+            link = f'<a href="/brief/{escape(brief.id)}">{escape(brief.title or brief.id)}</a>'
+            rows.append(
+                f"<tr><td>{link}</td><td>{len(brief.items)}</td>"
+                f"<td>{verified} of {len(cites)} verified</td><td>{len(own)}</td></tr>"
+            )
+    table = (
+        "<table><thead><tr><th>Brief</th><th>Items</th><th>Citations</th><th>Problems</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    summary = escape(snap.result.summary()) if snap.result else "the workspace could not be read"
+    content = (
+        f"<header><strong>briefgen preview</strong><span>{summary}</span></header>"
+        f"<main>{table}</main>{_overlay(snap)}"
+    )
+    return _page("briefgen preview", f'data-version="{snap.version}"', content)
+
+
+def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
+    """The page around one brief: layout switch, PDF and Markdown links, the problem overlay."""
+    if snap.result is None:
+        return None
+    brief = next((b for b in snap.result.workspace.briefs if b.id == brief_id), None)
+    config = snap.result.workspace.config
+    if brief is None or layout not in available_layouts(config):
+        return None
+    links = [
+        f'<a href="/brief/{escape(brief.id)}?layout={escape(other)}">{escape(other)}</a>'
+        for other in available_layouts(config)
+        if other != layout
+    ]
+    for fmt in ("pdf", "md"):
+        name = pipeline.output_name(brief, layout, fmt)
+        if name in snap.outputs:
+            links.append(f'<a href="{OUT}{escape(name)}">{fmt.upper()}</a>')
+    page = f"{OUT}{pipeline.output_name(brief, layout, 'html')}"
+    content = (
+        f'<header><a href="/">All briefs</a><strong>{escape(brief.title or brief.id)}</strong>'
+        f"<span>layout: {escape(layout)}</span>{' '.join(links)}</header>"
+        f'<iframe id="brief" title="{escape(brief.id)}" src="{escape(page)}?v={snap.version}">'
+        f"</iframe>{_overlay(snap)}"
+    )
+    attrs = (
+        f'data-brief="{escape(brief.id)}" data-layout="{escape(layout)}" '
+        f'data-version="{snap.version}"'
+    )
+    return _page(brief.title or brief.id, attrs, content)
+
+
+def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
+    """What the wrapper script needs after a change: problems, and the page to show."""
+    page = None
+    if snap.result is not None and any(b.id == brief_id for b in snap.result.workspace.briefs):
+        brief = next(b for b in snap.result.workspace.briefs if b.id == brief_id)
+        name = pipeline.output_name(brief, layout, "html")
+        page = f"{OUT}{name}" if name in snap.outputs else None
+    return {
+        "version": snap.version,
+        "page": page,
+        "reload": True,
+        "problems": [{"error": p.is_error, "text": p.format()} for p in snap.problems],
+    }

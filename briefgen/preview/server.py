@@ -1,0 +1,166 @@
+"""The preview's HTTP server: 127.0.0.1 by default, a fixed set of addresses, nothing else.
+
+Every answer is looked up by its exact path in what the current snapshot can render
+(no file system paths are built from a request), so there is no directory listing
+and no traversal, encoded or not. A Host header other than the bound address or
+localhost is refused, which defeats DNS rebinding.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from briefgen.errors import BriefgenError
+from briefgen.paths import extra_links
+from briefgen.preview import pages
+from briefgen.preview.state import OUT, Preview
+
+KEEPALIVE_SECONDS = 10.0
+_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str, port: int, preview: Preview) -> None:
+        self.preview = preview
+        self.stopping = threading.Event()
+        super().__init__((host, port), Handler)
+        bound = str(self.server_address[0])
+        self.port = int(self.server_address[1])
+        names = {"localhost", "127.0.0.1", "[::1]", bound.lower()}
+        self.hosts = names | {f"{name}:{self.port}" for name in names}
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A page closed mid-answer is normal here; nothing is printed (only cli.py prints)."""
+
+    def stop(self) -> None:
+        """End the event streams, then the serving loop."""
+        self.stopping.set()
+        with self.preview.changed:
+            self.preview.changed.notify_all()
+        self.shutdown()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+    server_version = "briefgen-preview"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: only cli.py prints."""
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def _refuse(self) -> None:
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"only GET and HEAD\n", "text/plain", False)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse
+
+    def _answer(self, head: bool) -> None:
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host not in self.server.hosts:
+            body = b"refused: this preview answers only to 127.0.0.1 and localhost\n"
+            self._send(HTTPStatus.FORBIDDEN, body, "text/plain; charset=utf-8", head)
+            return
+        url = urlsplit(self.path)
+        path, query = url.path, parse_qs(url.query)
+        if path == "/events" and not head:
+            self._events()
+            return
+        found = self._lookup(path, query)
+        if found is None:
+            body = b"not found: the preview serves only the rendered briefs\n"
+            self._send(HTTPStatus.NOT_FOUND, body, "text/plain; charset=utf-8", head)
+            return
+        body, kind, csp = found
+        self._send(HTTPStatus.OK, body, kind, head, csp)
+
+    def _lookup(self, path: str, query: dict[str, list[str]]) -> tuple[bytes, str, str] | None:
+        preview = self.server.preview
+        snap = preview.snapshot
+        layout = (query.get("layout") or ["brief"])[0]
+        if path == "/":
+            return pages.index(snap), _TYPES["html"], pages.WRAPPER_CSP
+        if path == "/preview.js":
+            return pages.SCRIPT.encode(), "text/javascript; charset=utf-8", pages.WRAPPER_CSP
+        if path == "/preview.css":
+            return pages.STYLE.encode(), "text/css; charset=utf-8", pages.WRAPPER_CSP
+        if path == "/status.json":
+            brief = (query.get("brief") or [""])[0]
+            status = json.dumps(pages.status(snap, brief, layout)).encode()
+            return status, "application/json", pages.WRAPPER_CSP
+        if path.startswith("/brief/"):
+            page = pages.wrapper(snap, path.removeprefix("/brief/"), layout)
+            return None if page is None else (page, _TYPES["html"], pages.WRAPPER_CSP)
+        if path.startswith(OUT) and path.removeprefix(OUT) in snap.outputs:
+            name = path.removeprefix(OUT)
+            try:
+                data = preview.render(name)
+            except BriefgenError as exc:
+                text = "\n".join(p.format() for p in exc.problems) + "\n"
+                return text.encode(), "text/plain; charset=utf-8", pages.OUTPUT_CSP
+            if data is None:
+                return None
+            return data, _TYPES[snap.outputs[name].fmt], pages.OUTPUT_CSP
+        source = snap.sources.get(path)
+        if source is not None and not source.is_symlink() and extra_links(source) == 0:
+            try:
+                return source.read_bytes(), "text/plain; charset=utf-8", pages.OUTPUT_CSP
+            except OSError:
+                return None
+        return None
+
+    def _events(self) -> None:
+        """Server-sent events: the snapshot's version now, and again after every change."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        preview, stopping = self.server.preview, self.server.stopping
+        sent = -1
+        try:
+            while not stopping.is_set():
+                version = preview.snapshot.version
+                if version != sent:
+                    self.wfile.write(f"data: {version}\n\n".encode())
+                    sent = version
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+                with preview.changed:
+                    if preview.snapshot.version == sent and not stopping.is_set():
+                        preview.changed.wait(KEEPALIVE_SECONDS)
+        except OSError:  # the page was closed
+            return
+
+    def _send(
+        self, status: HTTPStatus, body: bytes, kind: str, head: bool, csp: str = pages.OUTPUT_CSP
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", csp)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)

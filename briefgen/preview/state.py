@@ -1,0 +1,129 @@
+"""The workspace as the preview server holds it: checked again on every change, rendered on demand.
+
+Rendering goes through the same path as `build` (render.build_view and the format
+writers, via build.render_brief), so the preview shows exactly what build writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from briefgen import build as pipeline
+from briefgen import render
+from briefgen.bounded import run_bounded
+from briefgen.config import available_layouts
+from briefgen.errors import BriefgenError, Location, Problem
+from briefgen.formats import WRITERS
+from briefgen.models import Brief, Workspace
+from briefgen.paths import real, within
+
+OUT = "/out/"  # where rendered outputs are served; source links resolve against it
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file the preview can render: a brief in one layout and format."""
+
+    brief: Brief
+    layout: str
+    fmt: str
+
+
+@dataclass
+class Snapshot:
+    """One checked state of the workspace, and what was rendered from it."""
+
+    version: int
+    result: pipeline.Result | None
+    problems: list[Problem]
+    outputs: dict[str, Output] = field(default_factory=dict)
+    sources: dict[str, Path] = field(default_factory=dict)
+    rendered: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None and not any(p.is_error for p in self.problems)
+
+
+class Preview:
+    """Thread-safe: the watcher calls refresh(), request threads read and render."""
+
+    def __init__(self, config_path: Path | None, names: tuple[str, ...] = ()) -> None:
+        self.config_path = config_path
+        self.names = names
+        self._lock = threading.Lock()
+        self.changed = threading.Condition()
+        self.snapshot = Snapshot(0, None, [])
+        self.refresh()
+
+    def refresh(self) -> Snapshot:
+        """Check the workspace again; open pages are told through `changed`."""
+        try:
+            result: pipeline.Result | None = pipeline.check(self.config_path, self.names)
+            problems = result.report.sorted() if result else []
+        except BriefgenError as exc:  # a broken config.yaml: nothing to show but the problems
+            result, problems = None, list(exc.problems)
+        snap = Snapshot(self.snapshot.version + 1, result, problems)
+        if result is not None:
+            snap.outputs, snap.sources = _addresses(result.workspace)
+        with self._lock:
+            self.snapshot = snap
+        with self.changed:
+            self.changed.notify_all()
+        return snap
+
+    def render(self, name: str) -> bytes | None:
+        """The bytes of output `name` in the current state; None if there is no such output."""
+        snap = self.snapshot
+        with self._lock:
+            done = snap.rendered.get(name)
+        if done is not None:
+            return done
+        target = snap.outputs.get(name)
+        if target is None or snap.result is None:
+            return None
+        data = render_output(target, snap.result.workspace)
+        with self._lock:
+            snap.rendered[name] = data
+        return data
+
+
+def render_output(target: Output, workspace: Workspace) -> bytes:
+    """One output, made as build makes it; PDF and Markdown under build's time and memory limits."""
+    config = workspace.config
+    brief, layout, fmt = target.brief, target.layout, target.fmt
+    args = (brief, workspace, config.output_dir, (fmt,), (layout,))
+    if fmt == "html":  # in-process for a warm re-render; the page's CSP confines what it loads
+        outputs, _warnings = pipeline.render_brief(*args)
+    else:
+        limits = config.limits
+        outputs, _warnings = run_bounded(
+            pipeline.render_brief,
+            args,
+            limits.render_timeout,
+            limits.render_memory_mb,
+            Location(brief.path),
+        )
+    return bytes(outputs[pipeline.output_name(brief, layout, fmt)])
+
+
+def _addresses(workspace: Workspace) -> tuple[dict[str, Output], dict[str, Path]]:
+    """Every output name the preview serves, and the URL path of every catalogued source file
+    as the rendered briefs link to it (relative to the output folder)."""
+    config = workspace.config
+    outputs = {
+        pipeline.output_name(brief, layout, fmt): Output(brief, layout, fmt)
+        for brief in workspace.briefs
+        for layout in available_layouts(config)
+        for fmt in WRITERS
+        if WRITERS[fmt].available()
+    }
+    sources: dict[str, Path] = {}
+    for source in workspace.sources.values():
+        if within(real(source.path), real(config.sources_dir)):
+            link = render.source_link(source, config.output_dir)
+            sources[urljoin(OUT, link)] = source.path
+    return outputs, sources

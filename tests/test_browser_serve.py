@@ -1,0 +1,120 @@
+"""The preview in a real browser: Debian's headless Chromium driven through Selenium."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefgen.commands.serve import serving
+from briefgen.preview.server import PreviewServer
+from conftest import MINIMAL_BRIEF, build_tree, minimal_files
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT = 30  # seconds; generous, the machine is shared
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="needs Debian's chromium and chromium-driver (sh scripts/bootstrap --test)",
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="briefgen-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[PreviewServer]:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    with serving(root / "config.yaml", ()) as running:
+        yield running
+
+
+def _waiter(driver: Any) -> Any:
+    """Waits that retry while the page is being replaced under the driver."""
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        NoSuchFrameException,
+        StaleElementReferenceException,
+    )
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ignored = (NoSuchElementException, NoSuchFrameException, StaleElementReferenceException)
+    return WebDriverWait(driver, WAIT, poll_frequency=0.1, ignored_exceptions=ignored)
+
+
+def _frame_text(driver: Any) -> str:
+    driver.switch_to.default_content()
+    driver.switch_to.frame("brief")
+    text = str(driver.find_element("tag name", "body").text)
+    driver.switch_to.default_content()
+    return text
+
+
+def _overlay(driver: Any) -> str:
+    driver.switch_to.default_content()
+    element = driver.find_element("id", "problems")
+    return str(element.text) if element.is_displayed() else ""
+
+
+def test_edit_break_and_fix_a_brief_in_the_open_page(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    wait = _waiter(browser)
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+
+    brief.write_text(MINIMAL_BRIEF.replace("The plan is affordable.", "The plan is a bargain."))
+    wait.until(lambda d: "The plan is a bargain." in _frame_text(d))
+
+    brief.write_text(MINIMAL_BRIEF.replace("over five years", "over six years"))
+    wait.until(lambda d: "quote not found" in _overlay(d))
+    assert f"{brief}:12:16: error: quote not found" in _overlay(browser)
+
+    brief.write_text(MINIMAL_BRIEF)
+    wait.until(lambda d: _overlay(d) == "")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+
+
+def test_index_lists_the_brief_and_follows_a_new_one(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    wait = _waiter(browser)
+    browser.get(f"http://127.0.0.1:{server.port}/")
+    wait.until(lambda d: "Test brief" in d.find_element("tag name", "body").text)
+    second = (
+        MINIMAL_BRIEF.replace("title: Test brief", "title: Second brief")
+        .replace("minister-plan", "minister-plan-2")
+        .replace("plan-cost", "plan-cost-2")
+    )
+    (tmp_path / "ws" / "briefs" / "second.yaml").write_text(second)
+    wait.until(lambda d: "Second brief" in d.find_element("tag name", "body").text)

@@ -1,0 +1,121 @@
+"""Builds of several briefs render in parallel and write exactly what a serial build writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen import bounded, parallel
+from briefgen.build import build
+from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_cli
+
+
+def _briefs(count: int) -> dict[str, str | bytes]:
+    files = minimal_files()
+    for n in range(count):
+        files[f"briefs/b{n}.yaml"] = (
+            MINIMAL_BRIEF.replace("Test brief", f"Brief number {n}")
+            .replace("id: minister-plan", f"id: minister-plan-{n}")
+            .replace("id: plan-cost", f"id: plan-cost-{n}")
+        )
+    return files
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_parallel_build_writes_the_same_bytes_as_a_serial_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "ws", _briefs(4))
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(parallel, "workers", lambda count: min(count, 3))
+    fast = run_cli(
+        "build", "--format", "pdf,md,html", "--template", "brief", "--template", "card", "-o", "par"
+    )
+    monkeypatch.setattr(parallel, "workers", lambda count: 1)
+    slow = run_cli(
+        "build", "--format", "pdf,md,html", "--template", "brief", "--template", "card", "-o", "ser"
+    )
+    assert fast.exit_code == slow.exit_code == 0, fast.stderr
+    assert fast.stdout.replace("par/", "ser/") == slow.stdout
+    assert fast.stderr == slow.stderr
+    par, ser = _outputs(root / "par"), _outputs(root / "ser")
+    assert len(par) == 5 * 2 * 3 and par == ser
+
+
+def test_briefs_really_render_at_the_same_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "ws", _briefs(3))
+    monkeypatch.setattr(parallel, "workers", lambda count: count)
+    seen: list[int] = []
+    real = bounded.run_bounded
+    running = {"now": 0}
+
+    def counting(*args: object, **kwargs: object) -> object:
+        running["now"] += 1
+        seen.append(running["now"])
+        try:
+            import time
+
+            time.sleep(0.3)  # long enough for the others to start
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            running["now"] -= 1
+
+    monkeypatch.setattr(bounded, "run_bounded", counting)
+    result = build(root / "config.yaml", formats=["md"], out=root / "out")
+    assert not result.report.errors
+    assert max(seen) > 1
+
+
+class _Brief:
+    def __init__(self, name: str) -> None:
+        self.path = Path(name)
+
+
+def _slow_or_failing(brief: _Brief, *_rest: object) -> str:
+    import time
+
+    if brief.path.name == "slow.yaml":
+        time.sleep(30)
+    if brief.path.name == "fails.yaml":
+        raise ValueError("broken")
+    return brief.path.name
+
+
+def test_each_render_keeps_its_own_limits_and_results_keep_their_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from briefgen.errors import BriefgenError
+    from briefgen.models import Limits
+
+    monkeypatch.setattr(parallel, "workers", lambda count: count)
+    names = ["a.yaml", "slow.yaml", "fails.yaml", "b.yaml"]
+    jobs = [(_Brief(n), None, None, ("md",), ("brief",)) for n in names]
+    results = parallel.render_all(_slow_or_failing, jobs, Limits(render_timeout=1))
+    assert results[0] == "a.yaml" and results[3] == "b.yaml"
+    assert isinstance(results[1], BriefgenError) and isinstance(results[2], BriefgenError)
+    slow, fails = results[1].problems[0], results[2].problems[0]
+    assert "took longer than 1 seconds" in slow.message and slow.location.path.name == "slow.yaml"
+    assert "ValueError: broken" in fails.message and fails.location.path.name == "fails.yaml"
+
+
+def test_progress_is_reported_per_brief_and_not_printed_without_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "ws", _briefs(2))
+    calls: list[tuple[int, int]] = []
+    build(
+        root / "config.yaml",
+        formats=["md"],
+        out=root / "out",
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    monkeypatch.chdir(root)
+    done = run_cli("build", "--format", "md")
+    assert "building" not in done.stderr and "\r" not in done.stderr

@@ -1,0 +1,216 @@
+"""The preview server: what it serves, what it refuses, and how it follows edits."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefgen.commands.serve import serving
+from briefgen.preview.server import PreviewServer
+from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_subprocess
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[PreviewServer]:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    with serving(root / "config.yaml", ()) as running:
+        yield running
+
+
+def get(
+    server: PreviewServer, path: str, host: str | None = None, method: str = "GET"
+) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.putrequest(method, path, skip_host=True)
+    conn.putheader("Host", host if host is not None else f"127.0.0.1:{server.port}")
+    conn.endheaders()
+    return conn.getresponse()
+
+
+def wait_for(condition: object, seconds: float = 20) -> None:
+    """Poll until condition() is true (generous: the machine may be busy)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached")
+
+
+def test_index_lists_each_brief_with_items_and_citations(server: PreviewServer) -> None:
+    response = get(server, "/")
+    body = response.read().decode()
+    assert response.status == 200
+    assert 'href="/brief/test"' in body
+    assert "<td>2</td>" in body and "2 of 2 verified" in body
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_brief_page_wraps_the_html_output_in_an_iframe(server: PreviewServer) -> None:
+    page = get(server, "/brief/test").read().decode()
+    assert '<iframe id="brief"' in page and 'src="/out/test.html?v=' in page
+    assert 'href="/out/test.pdf"' in page and 'href="/out/test.md"' in page
+    assert 'href="/brief/test?layout=card"' in page
+
+
+def test_html_output_is_what_build_writes_with_its_csp_as_header(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    response = get(server, "/out/test.html")
+    served = response.read()
+    csp = response.headers["Content-Security-Policy"]
+    assert csp.startswith("default-src 'none'") and "script" not in csp
+    root = tmp_path / "ws"
+    done = run_subprocess("build", "--format", "html,md", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert served == (root / "build" / "test.html").read_bytes()
+    assert get(server, "/out/test.md").read() == (root / "build" / "test.md").read_bytes()
+
+
+def test_source_files_the_brief_links_to_are_served(server: PreviewServer) -> None:
+    markdown = get(server, "/out/test.md").read().decode()
+    assert "(../sources/news.txt#L1)" in markdown
+    response = get(server, "/sources/news.txt")
+    assert response.status == 200 and "£2.5 billion" in response.read().decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sources/",
+        "/sources/sources.yaml",
+        "/out/",
+        "/out/../config.yaml",
+        "/..%2fconfig.yaml",
+        "/out/..%2f..%2fconfig.yaml",
+        "/out/%2e%2e/config.yaml",
+        "/out/..%252f..%252fconfig.yaml",
+        "/sources/..%2f..%2fbriefs%2ftest.yaml",
+        "/sources/%2e%2e%2fconfig.yaml",
+        "/briefs/test.yaml",
+        "/config.yaml",
+        "//etc/passwd",
+        "/out/test.html/../../config.yaml",
+        "/brief/../config.yaml",
+        "/brief/nothing",
+        "/out/nothing.html",
+        "/sources/news.txt%00",
+    ],
+)
+def test_nothing_but_the_rendered_briefs_is_served(server: PreviewServer, path: str) -> None:
+    response = get(server, path)
+    body = response.read()
+    assert response.status == 404
+    assert b"organisation" not in body and b"Test brief" not in body
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "", "localhost.evil"]
+)
+def test_a_foreign_host_header_is_refused(server: PreviewServer, host: str) -> None:
+    response = get(server, "/", host=host)
+    assert response.status == 403
+    assert b"Test brief" not in response.read()
+
+
+def test_localhost_host_header_is_accepted(server: PreviewServer) -> None:
+    assert get(server, "/", host=f"localhost:{server.port}").status == 200
+
+
+def test_only_get_and_head(server: PreviewServer) -> None:
+    assert get(server, "/", method="POST").status == 405
+    head = get(server, "/out/test.html", method="HEAD")
+    assert head.status == 200 and head.read() == b""
+
+
+def test_an_edit_is_picked_up_and_a_broken_quote_listed_then_cleared(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    before = server.preview.snapshot.version
+    brief.write_text(MINIMAL_BRIEF.replace("The plan is affordable.", "The plan is cheap."))
+    wait_for(lambda: server.preview.snapshot.version > before)
+    assert b"The plan is cheap." in get(server, "/out/test.html").read()
+
+    broken = MINIMAL_BRIEF.replace('over five years"', 'over six years"').replace(
+        "over five years", "over six years"
+    )
+    brief.write_text(broken)
+    wait_for(lambda: not server.preview.snapshot.ok)
+    status = json.loads(get(server, "/status.json?brief=test").read())
+    errors = [p["text"] for p in status["problems"] if p["error"]]
+    assert any(e.startswith(f"{brief}:12:16: error: quote not found") for e in errors), errors
+    assert "Problems" in get(server, "/brief/test").read().decode()
+
+    brief.write_text(MINIMAL_BRIEF)
+    wait_for(lambda: server.preview.snapshot.ok)
+    status = json.loads(get(server, "/status.json?brief=test").read())
+    assert not [p for p in status["problems"] if p["error"]]
+    assert status["page"] == "/out/test.html"
+
+
+def test_events_announce_each_new_version(server: PreviewServer, tmp_path: Path) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("GET", "/events", headers={"Host": f"127.0.0.1:{server.port}"})
+    response = conn.getresponse()
+    assert response.headers["Content-Type"] == "text/event-stream"
+    first = response.fp.readline()
+    assert first.startswith(b"data: ")
+    version = int(first.split()[1])
+    (tmp_path / "ws" / "sources" / "news.txt").write_text("changed\n" + "x\n")
+    line = b""
+    while not line.startswith(b"data: "):
+        line = response.fp.readline()
+    assert int(line.split()[1]) > version
+    conn.close()
+
+
+def test_a_broken_workspace_does_not_stop_the_server(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files(config_yaml="limits: [\n"))
+    with serving(root / "config.yaml", ()) as running:
+        assert not running.preview.snapshot.ok
+        body = get(running, "/").read().decode()
+        assert "config.yaml:" in body
+        (root / "config.yaml").write_text("organisation: Test Unit\n")
+        wait_for(lambda: running.preview.snapshot.ok)
+        assert 'href="/brief/test"' in get(running, "/").read().decode()
+
+
+def test_ctrl_c_stops_the_server_quietly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    child = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "serve", "--port", "0"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    assert first.startswith("previewing at http://localhost:")
+    port = int(first.split(":")[2].split("/")[0])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/", headers={"Host": f"localhost:{port}"})
+    assert conn.getresponse().status == 200
+    os.kill(child.pid, signal.SIGINT)
+    _out, err = child.communicate(timeout=30)
+    assert child.returncode == 130
+    assert "Traceback" not in err and err.strip() == "briefgen: interrupted"
+
+
+def test_another_host_than_loopback_is_warned_about(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    done = run_subprocess("serve", "--host", "256.0.0.1", "--port", "0", cwd=root)
+    assert "warning: serving on 256.0.0.1, not 127.0.0.1" in done.stderr
+    assert "cannot listen on 256.0.0.1:0" in done.stderr and done.returncode == 1
+    assert "Traceback" not in done.stderr
