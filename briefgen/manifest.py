@@ -108,6 +108,7 @@ def _source(source: Source, sha: str | None) -> dict[str, Any]:
     return {
         "file": source.file,
         "sha256": sha,
+        "label": source.short,  # how the brief's notes name the source
         "publisher": source.publisher,
         "title": source.title,
         "published": _plain(source.published),
@@ -186,6 +187,7 @@ def schema() -> dict[str, Any]:
         {
             "file": _TEXT,
             "sha256": _nullable(_SHA),
+            "label": _TEXT,
             "publisher": _TEXT,
             "title": _TEXT,
             "published": _nullable(_TEXT),
