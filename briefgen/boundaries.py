@@ -16,7 +16,8 @@ from briefgen.normalise import Normalised
 _WORD_HYPHENS = "-\u2010\u2011"
 _GROUPING_SPACES = "\u00a0\u2009\u202f"
 _MINUS = "-\u2212\u2013\ufe63\uff0d"
-_WORDS = re.compile(r"[^\W_]+(?:[-'.,:/%][^\W_]+)*%?")
+# A word or number, in normalised or displayed text ("2.3%", "two-fifths", "haven’t")
+WORD = re.compile(r"[^\W_]+(?:[-'’.,:/%][^\W_]+)*%?")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana, CJK
 
 
@@ -35,7 +36,7 @@ class Token:
 
 def words(normalised_text: str) -> list[str]:
     """The words and numbers of a normalised text ("2.3%", "two-fifths" and "haven't" are one each)."""
-    found = _WORDS.findall(normalised_text)
+    found = WORD.findall(normalised_text)
     return [c for w in found for c in (_UNSPACED.findall(w) or [w])]  # a CJK character is a word
 
 

@@ -29,24 +29,14 @@ def source_date_epoch() -> int | None:
     )
 
 
-def today() -> dt.date:
-    """Today, or the day SOURCE_DATE_EPOCH names when it is set (reproducible builds)."""
-    try:
-        epoch = source_date_epoch()
-    except ValueError:
-        epoch = None  # reported by check_dates
-    if epoch is None:
-        return dt.date.today()
-    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
-
-
 def check_dates(briefs: Sequence[Brief], sources: dict[str, Source], report: Report) -> None:
     """Report dates in the future (errors) and items dated after what they rest on (warnings)."""
     try:
-        source_date_epoch()
+        epoch = source_date_epoch()
     except ValueError as exc:
         report.error(str(exc))
-    now = today()
+        epoch = None
+    now = dt.date.today() if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
     for source in sources.values():
         _not_future(source.published, "published", source.published_loc or source.loc, now, report)
     for brief in briefs:

@@ -7,11 +7,10 @@ is answered in well under a second, so `check` stays quick and interruptible.
 from __future__ import annotations
 
 import difflib
-import re
 
 from rapidfuzz import fuzz
 
-from briefgen.boundaries import joined
+from briefgen.boundaries import WORD, joined
 from briefgen.errors import clip
 from briefgen.matching import Cut, SourceText, find_quote
 from briefgen.models import Source, Span
@@ -25,7 +24,6 @@ ALIKE_PASSAGE = 50  # below this, nothing is offered as the nearest passage
 MAX_DIFFERENCES = 3
 MARGIN_CHARS = 80  # source words either side of the nearest passage, for aligning words
 NEAR_CHARS = 60  # two parts this close are one passage with words left out, not two passages
-_WORD = re.compile(r"[^\W_]+(?:[-'’.,%][^\W_]+)*%?")
 
 
 def not_found(
@@ -90,7 +88,7 @@ def _stitched(quote: str, text: SourceText) -> str | None:
 def word_differences(quote: str, passage: str) -> str:
     """'you wrote "start", the source has "open"' for the words that differ; `passage` may
     run on either side of the quote (those words are not differences)."""
-    mine, theirs = _WORD.findall(display(quote)), _WORD.findall(passage)
+    mine, theirs = WORD.findall(display(quote)), WORD.findall(passage)
     keys = [normalise(w).text for w in mine], [normalise(w).text for w in theirs]
     opcodes = difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes()
     found: list[str] = []
