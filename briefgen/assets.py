@@ -21,10 +21,9 @@ from xml.etree import ElementTree
 from briefgen import css, markup
 from briefgen.errors import Location, Problem, RenderError
 from briefgen.origins import Origins
-from briefgen.paths import extra_links, hard_link_problem, real
+from briefgen.paths import BUILTIN_FONTS, extra_links, hard_link_problem, real
 
 MAX_ASSET_BYTES = 20_000_000
-BUILTIN_FONTS = Path(__file__).parent / "templates" / "fonts"
 BUILTIN_FONTS_FOLDER = "builtin-fonts"  # a name templates use for BUILTIN_FONTS
 MAX_DEPTH = 8  # stylesheets importing stylesheets, images inside images
 LINK_SCHEMES = ("http", "https", "mailto")

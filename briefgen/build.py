@@ -25,7 +25,7 @@ from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
 from briefgen.formats import WRITERS, Job
 from briefgen.models import Brief, Config, Workspace
-from briefgen.paths import real
+from briefgen.paths import BUILTIN_TEMPLATES, real
 
 
 @dataclass
@@ -180,8 +180,8 @@ def render_brief(
     written, and warnings about what was rendered (a card longer than a page)."""
     config = workspace.config
     own_templates = config.templates_dir if config.templates_dir.is_dir() else None
-    assets = Assets([config.templates_dir, render.BUILTIN_TEMPLATES], Location(brief.path))
-    base = own_templates or render.BUILTIN_TEMPLATES
+    assets = Assets([config.templates_dir, BUILTIN_TEMPLATES], Location(brief.path))
+    base = own_templates or BUILTIN_TEMPLATES
     outputs: dict[str, bytes] = {}
     warnings: list[Problem] = []
     for layout in dict.fromkeys(layouts):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from briefgen.paths import BUILTIN_TEMPLATES
+
 Severity = Literal["error", "warning"]
 
 
@@ -25,9 +27,6 @@ class Location:
 def printable(text: str) -> str:
     """Text safe to show on a terminal: control, format (bidi) and surrogate characters escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
 
 def display_path(path: Path) -> str:

@@ -7,6 +7,9 @@ import shlex
 import stat
 from pathlib import Path
 
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"  # the package's own templates
+BUILTIN_FONTS = BUILTIN_TEMPLATES / "fonts"
+
 
 def real(path: Path) -> Path:
     """The path with links resolved, or its absolute form when they cannot be (a link loop)."""

@@ -36,14 +36,13 @@ from briefgen.models import (
     Span,
 )
 from briefgen.origins import Origins, render_with_origins
-from briefgen.paths import extra_links, hard_link_problem, within
+from briefgen.paths import BUILTIN_FONTS, BUILTIN_TEMPLATES, extra_links, hard_link_problem, within
 from briefgen.text import visible
 
 if TYPE_CHECKING:
     from briefgen.commands.diff import BriefChanges
 
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
-FONTS = BUILTIN_TEMPLATES / "fonts"
+FONTS = BUILTIN_FONTS
 FONTS_URL = f"{BUILTIN_FONTS_FOLDER}/"  # resolved by Assets, so no machine path is shown
 CARD_POSITIONS = 4
 CARD_FIGURES = 6
