@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from briefgen.assets import Assets
     from briefgen.models import Source
     from briefgen.render import View
+
+CONTENTS_AFTER = 4  # a PDF longer than this many pages gets a contents list on paper
 
 
 @dataclass(frozen=True)
@@ -58,15 +60,23 @@ def _markdown(job: Job) -> Output:
 def _html(job: Job) -> Output:
     from briefgen import render
 
-    text, origins = render.render_located(job.view, "html")
+    view = replace(job.view, contents=True)  # on screen the contents list is always there
+    text, origins = render.render_located(view, "html")
     return Output(job.assets.inline(text, job.base, origins).encode("utf-8"))
 
 
 def _pdf(job: Job) -> Output:
+    """The PDF, laid out without a contents list first; past CONTENTS_AFTER pages, laid out
+    again with one (its page numbers come from the CSS, target-counter)."""
     from briefgen import pdf, render
 
     text, origins = render.render_located(job.view, "pdf")
-    data, pages = pdf.html_to_pdf(text, job.base, job.assets, origins)
+    document = pdf.lay_out(text, job.base, job.assets, origins)
+    if len(document.pages) > CONTENTS_AFTER:
+        longer, longer_origins = render.render_located(replace(job.view, contents=True), "pdf")
+        if longer != text:  # a layout without a contents list needs no second layout
+            document = pdf.lay_out(longer, job.base, job.assets, longer_origins)
+    data, pages = pdf.write_pdf(document, job.assets), len(document.pages)
     problems = []
     if job.view.layout == "card" and pages > 1:
         brief = job.view.brief

@@ -33,11 +33,8 @@ def make_fetcher(assets: Assets) -> Any:
     return Fetcher(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
-def html_to_pdf(
-    html: str, base: Path, assets: Assets, origins: Origins | None = None
-) -> tuple[bytes, int]:
-    """Render HTML to PDF bytes and its page count; a refused URL or an engine failure is a
-    RenderError."""
+def lay_out(html: str, base: Path, assets: Assets, origins: Origins | None = None) -> Any:
+    """HTML laid out in pages (a WeasyPrint Document); a refused URL is a RenderError."""
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
@@ -49,10 +46,14 @@ def html_to_pdf(
         document = weasyprint.HTML(
             string=checked, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
         )
-        rendered = document.render()
-        pdf = rendered.write_pdf(pdf_variant="pdf/ua-1")  # tagged: a screen reader gets structure
+        return document.render()
     except FatalURLFetchingError as exc:
         raise RefusedURL.single(str(exc), assets.where) from exc
+
+
+def write_pdf(document: Any, assets: Assets) -> bytes:
+    """A laid-out document as tagged PDF bytes (PDF/UA-1: a screen reader gets structure)."""
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise RenderError.single("the PDF engine returned nothing", assets.where)
-    return pdf, len(rendered.pages)
+    return pdf

@@ -143,6 +143,7 @@ class View:
 
     lines: list[Line] = field(default_factory=list)
     cited_by: dict[int, str] = field(default_factory=dict)  # note number -> first item citing it
+    contents: bool = False  # whether to show the contents list: the PDF writer decides by pages
 
     @property
     def marking(self) -> str:
@@ -162,11 +163,6 @@ class View:
     def markers(self, item: Item) -> list[tuple[str, Note]]:
         """An item's note numbers with runs written as ranges ('13–16'), each with its first note."""
         return marker_runs(self.notes_for(item))
-
-    @property
-    def long(self) -> bool:
-        """Whether the brief is long enough to want a contents list on paper."""
-        return len(self.notes) > 12 or len(self.groups) + len(self.proposals) > 8
 
     def as_dict(self) -> dict[str, Any]:
         """What templates see: every path relative to the workspace (no machine paths)."""
@@ -190,7 +186,8 @@ class View:
             "passage_of": self.passage_of,
             "cited_by": self.cited_by,
             "lines_to_take": self.lines,
-            "long": self.long,
+            "contents": self.contents,
+            "long": self.contents,  # the earlier name of `contents`, kept for workspace templates
             "appendix": self.appendix,
             "marking": self.marking,
             "organisation": self.config.organisation,
