@@ -145,6 +145,19 @@ class View:
     cited_by: dict[int, str] = field(default_factory=dict)  # note number -> first item citing it
     contents: bool = False  # whether to show the contents list: the PDF writer decides by pages
 
+    def marker_of(self, item: Item, note: Note) -> str:
+        """The id of the marker in an item's text that stands for a note (a range's first)."""
+        return marker_anchor(item.id, note)
+
+    def back_to(self, note: Note) -> str:
+        """The id of a marker that links to a note, in the first item citing it: where the
+        note's back link goes."""
+        item_id = self.cited_by[note.number]
+        for run in _runs(self.item_notes[item_id]):
+            if run[0].number <= note.number <= run[-1].number:
+                return marker_anchor(item_id, run[0])
+        return f"item-{item_id}"  # pragma: no cover - every note is in a run of its item
+
     @property
     def marking(self) -> str:
         return self.brief.marking or self.config.marking
@@ -184,6 +197,8 @@ class View:
             "notes_for": self.notes_for,
             "markers": self.markers,
             "passage_of": self.passage_of,
+            "marker_of": self.marker_of,
+            "back_to": self.back_to,
             "cited_by": self.cited_by,
             "lines_to_take": self.lines,
             "contents": self.contents,
@@ -300,17 +315,28 @@ def build_view(
     )
 
 
-def marker_runs(notes: list[Note]) -> list[tuple[str, Note]]:
-    """Note numbers in order, consecutive ones joined into a range with an en dash."""
+def _runs(notes: list[Note]) -> list[list[Note]]:
+    """Distinct notes in number order, cut into runs of consecutive numbers."""
     runs: list[list[Note]] = []
     for note in sorted({n.number: n for n in notes}.values(), key=lambda n: n.number):
         if runs and note.number == runs[-1][-1].number + 1:
             runs[-1].append(note)
         else:
             runs.append([note])
+    return runs
+
+
+def marker_runs(notes: list[Note]) -> list[tuple[str, Note]]:
+    """Note numbers in order, consecutive ones joined into a range with an en dash."""
     return [
-        (str(r[0].number) if len(r) == 1 else f"{r[0].number}–{r[-1].number}", r[0]) for r in runs
+        (str(r[0].number) if len(r) == 1 else f"{r[0].number}–{r[-1].number}", r[0])
+        for r in _runs(notes)
     ]
+
+
+def marker_anchor(item_id: str, first: Note) -> str:
+    """The id of an item's marker whose run starts with `first`."""
+    return f"ref-{item_id}-{first.number}"
 
 
 def shown_span(span: Span) -> Span:

@@ -101,3 +101,66 @@ def test_markdown_only_build_does_not_import_weasyprint(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert (tmp_path / "london-summit.md").exists()
+
+
+def _destinations(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
+    """Each named destination: its page (from 0), left and top."""
+    return {
+        str(name): (reader.get_destination_page_number(d), float(d.left), float(d.top))
+        for name, d in reader.named_destinations.items()
+    }
+
+
+def _links(reader: PdfReader) -> list[tuple[int, list[float], str]]:
+    """Every internal link: its page, rectangle and the named destination it goes to."""
+    links = []
+    for number, page in enumerate(reader.pages):
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot["/Subtype"] != "/Link":
+                continue
+            dest = annot.get("/Dest") or annot.get("/A", {}).get("/D")
+            if dest is not None:
+                links.append((number, [float(v) for v in annot["/Rect"]], str(dest)))
+    return links
+
+
+def _at(links: list[tuple[int, list[float], str]], page: int, x: float, y: float) -> list[str]:
+    """Where the links on a page whose rectangle holds the point (x, y) go."""
+    slack = 1.0
+    return [
+        dest
+        for at, (x1, y1, x2, y2), dest in links
+        if at == page
+        and min(x1, x2) - slack <= x <= max(x1, x2) + slack
+        and min(y1, y2) - slack <= y <= max(y1, y2) + slack
+    ]
+
+
+def test_notes_are_linked_both_ways(sample_pdf: tuple[Path, str]) -> None:
+    """Each marker is a link to its note; each note has a link back to a marker that
+    stands for it (its number, or a range holding it)."""
+    from briefgen.render import build_view
+
+    path, _text = sample_pdf
+    reader = PdfReader(path)
+    places, links = _destinations(reader), _links(reader)
+    workspace = check(ROOT / "config.yaml").workspace
+    assert workspace is not None
+    brief = workspace.briefs[0]
+    view = build_view(brief, workspace.sources, workspace.config, path.parent, "brief")
+    items = [*view.lines, *(p for _, g in view.groups for p in g), *view.proposals, *view.figures]
+    covers: dict[str, range] = {}  # marker id -> the note numbers it stands for
+    for item in items:
+        for text, first in view.markers(item):
+            marker = view.marker_of(item, first)
+            page, x, y = places[marker]
+            assert first.anchor in _at(links, page, x + 1, y - 1), (marker, text)
+            low, _, high = text.partition("–")
+            covers[marker] = range(int(low), int(high or low) + 1)
+    assert len(view.notes) >= 50
+    for note in view.notes:
+        page, x, y = places[note.anchor]
+        back = [d for d in _at(links, page, x + 1, y - 3) if d.startswith("ref-")]
+        assert back, note.anchor
+        assert note.number in covers[back[0]], (note.anchor, back[0])
