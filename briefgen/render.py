@@ -404,6 +404,16 @@ def markdown_to_html(text: str | None) -> Markup:
     return Markup(sanitise(html)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
 
 
+def markdown_ending(text: str | None, end: str) -> Markup:
+    """A Markdown field as HTML with `end` (an item's citation markers) inside its last
+    paragraph, so the markers never start a line of their own."""
+    html = markdown_to_html(text)
+    tail = Markup.escape(end)  # a macro's output is Markup and stays as it is
+    if html.endswith("</p>"):
+        return Markup(html[: -len("</p>")]) + tail + Markup("</p>")  # noqa: S704 - sanitised
+    return html + tail
+
+
 def sanitise(html: str) -> tuple[str, list[str]]:
     """HTML from a Markdown field through nh3's allowlist; a link that is not absolute
     http, https, mailto or #place loses its href (plain text) and is returned."""
@@ -484,6 +494,7 @@ def _environment(config: Config, autoescape: bool) -> _Sandbox:
         keep_trailing_newline=True,
     )
     env.filters["markdown"] = markdown_to_html
+    env.filters["markdown_ending"] = markdown_ending
     env.filters["md_text"] = md_text
     env.filters["md_block"] = md_block
     return env

@@ -153,3 +153,17 @@ def test_sample_docx_holds_every_quote_and_reads_back_in_pandoc(sample: Path) ->
             for cite in item.cite:
                 assert cite.span is not None
                 assert re.sub(r"\s+", " ", cite.span.text) in flat, cite.quote
+
+
+def test_the_card_shows_objectives_and_lines_to_take_first(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=MINIMAL_BRIEF + SECTIONS))
+    result = run_cli("--config", str(root), "build", "--format", "md,html", "--template", "card")
+    assert result.exit_code == 0, result.stderr
+    for name in ("test.card.md", "test.card.html"):
+        text = (root / "build" / name).read_text(encoding="utf-8")
+        heads = ["Objectives", "Lines to take", "Key messages", "Positions"]
+        places = [text.index(h) for h in heads]
+        assert places == sorted(places), name
+        assert "The plan runs for five years" in text and "Hear the critics out" in text
+        for left_out in ("The plan was announced in March", "The critics will be there"):
+            assert left_out not in text, name  # the card is one page: key items only
