@@ -15,8 +15,10 @@ ENTRY = re.compile(r"^(\w[\w ]*?)[ .]*?(?:\. )+\.? ?(\d+)$")
 
 def _pdf(tmp_path: Path, brief: str) -> PdfReader:
     root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
-    result = run_cli("--config", str(root), "build", "--format", "pdf")
+    result = run_cli("--config", str(root), "build", "--format", "pdf,html")
     assert result.exit_code == 0, result.stderr
+    html = (root / "build" / "test.html").read_text(encoding="utf-8")
+    assert '<nav class="contents"' in html  # on screen the list is always there
     return PdfReader(root / "build" / "test.pdf")
 
 
