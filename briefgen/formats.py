@@ -66,16 +66,22 @@ def _html(job: Job) -> Output:
 
 
 def _pdf(job: Job) -> Output:
-    """The PDF, laid out without a contents list first; past CONTENTS_AFTER pages, laid out
-    again with one (its page numbers come from the CSS, target-counter)."""
+    """The PDF, with a contents list when it runs past CONTENTS_AFTER pages without one.
+
+    It is laid out with the list first (page numbers by target-counter in the CSS): a long
+    brief is then laid out once. Only a brief near the limit or under it, cheap to lay out,
+    is laid out again without the list, and keeps the shorter layout if it fits the limit.
+    """
     from briefgen import pdf, render
 
-    text, origins = render.render_located(job.view, "pdf")
+    text, origins = render.render_located(replace(job.view, contents=True), "pdf")
     document = pdf.lay_out(text, job.base, job.assets, origins)
-    if len(document.pages) > CONTENTS_AFTER:
-        longer, longer_origins = render.render_located(replace(job.view, contents=True), "pdf")
-        if longer != text:  # a layout without a contents list needs no second layout
-            document = pdf.lay_out(longer, job.base, job.assets, longer_origins)
+    if len(document.pages) <= CONTENTS_AFTER + 1:  # the list itself may be the extra page
+        plain, plain_origins = render.render_located(job.view, "pdf")
+        if plain != text:  # a layout without a contents list needs no second layout
+            shorter = pdf.lay_out(plain, job.base, job.assets, plain_origins)
+            if len(shorter.pages) <= CONTENTS_AFTER:
+                document = shorter
     data, pages = pdf.write_pdf(document, job.assets), len(document.pages)
     problems = []
     if job.view.layout == "card" and pages > 1:

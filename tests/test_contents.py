@@ -5,20 +5,28 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
+from briefgen import formats
 from briefgen.formats import CONTENTS_AFTER
 from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_cli
 
 ENTRY = re.compile(r"^(\w[\w ]*?)[ .]*?(?:\. )+\.? ?(\d+)$")
 
 
-def _pdf(tmp_path: Path, brief: str) -> PdfReader:
-    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+NO_LIST = '{% extends "builtin:brief.html.j2" %}{% block contents %}{% endblock %}\n'
+
+
+def _pdf(tmp_path: Path, brief: str, *, no_list: bool = False) -> PdfReader:
+    files = minimal_files(briefs__test_yaml=brief)
+    if no_list:
+        files["templates/brief.html.j2"] = NO_LIST  # the same brief, never with a list
+    root = build_tree(tmp_path / "ws", files)
     result = run_cli("--config", str(root), "build", "--format", "pdf,html")
     assert result.exit_code == 0, result.stderr
     html = (root / "build" / "test.html").read_text(encoding="utf-8")
-    assert '<nav class="contents"' in html  # on screen the list is always there
+    assert no_list or '<nav class="contents"' in html  # on screen the list is always there
     return PdfReader(root / "build" / "test.pdf")
 
 
@@ -74,3 +82,31 @@ def test_a_long_brief_has_a_contents_list_with_the_pages_of_its_headings(tmp_pat
         assert headings[title] == page, title
         lines = (reader.pages[page - 1].extract_text() or "").splitlines()
         assert title in lines, (title, page)  # the heading, on a line of its own, on that page
+
+
+def _has_contents(reader: PdfReader) -> bool:
+    return "Contents" in (reader.pages[0].extract_text() or "").splitlines()
+
+
+@pytest.mark.parametrize("paragraphs", [3, 66, 70])
+def test_the_list_is_there_exactly_when_the_brief_runs_past_four_pages_without_it(
+    tmp_path: Path, paragraphs: int
+) -> None:
+    built = _pdf(tmp_path / "built", _with_background(paragraphs))
+    without = _pdf(tmp_path / "without", _with_background(paragraphs), no_list=True)
+    assert _has_contents(built) == (len(without.pages) > CONTENTS_AFTER)
+    assert len(built.pages) >= len(without.pages)
+
+
+def test_a_brief_the_list_itself_would_push_past_four_pages_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule counts the pages without the list: 66 paragraphs fill four pages, and five
+    with a list, so the brief is printed on four, without one."""
+    brief = _with_background(66)
+    with monkeypatch.context() as patch:
+        patch.setattr(formats, "CONTENTS_AFTER", 0)  # a list whatever the length
+        listed = _pdf(tmp_path / "listed", brief)
+    assert _has_contents(listed) and len(listed.pages) == CONTENTS_AFTER + 1
+    built = _pdf(tmp_path / "built", brief)
+    assert not _has_contents(built) and len(built.pages) == CONTENTS_AFTER
