@@ -164,3 +164,16 @@ def test_notes_are_linked_both_ways(sample_pdf: tuple[Path, str]) -> None:
         back = [d for d in _at(links, page, x + 1, y - 3) if d.startswith("ref-")]
         assert back, note.anchor
         assert note.number in covers[back[0]], (note.anchor, back[0])
+
+
+def test_no_marker_starts_a_line_apart_from_its_word(sample_pdf: tuple[Path, str]) -> None:
+    """A marker and its as-of date never wrap onto a line of their own."""
+    path, _text = sample_pdf
+    alone = re.compile(r"^\d+(?:–\d+)?(?:,\d+(?:–\d+)?)* (?:out of date\? )?as of \d")
+    lines = [
+        line.strip()
+        for page in PdfReader(path).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
+    assert any(re.search(r"\w\.?\d+(–\d+)? as of \d", line) for line in lines)  # markers read
+    assert [line for line in lines if alone.match(line)] == []
