@@ -4,8 +4,8 @@ Line N of the text is line N of the file (a CR LF or a lone CR ends a line, as i
 Markdown), so a citation's line is the file's line. Each line keeps the words it
 renders to and loses the markup, so `**2.3%**` is cited as `2.3%`:
 
-- emphasis, strong and ~~strikethrough~~ marks go (only where Markdown reads them as
-  markup: snake_case and 2*3 stay as written); `code` keeps its text;
+- emphasis, strong and ~~strikethrough~~ marks go, only where CommonMark reads them as
+  markup (snake_case and 2*3 stay as written); `code` keeps its text;
 - [text](url), [text][ref] and ![alt](src) become text and alt; <https://x> its URL;
 - heading #'s and underlines, > of quotes, list bullets and numbers, table pipes (the
   cells of a row are joined by a space; the |---| row is blank) go;
@@ -15,9 +15,9 @@ renders to and loses the markup, so `**2.3%**` is cited as `2.3%`:
   between fences is kept as written.
 
 The file is parsed with markdown-it-py (CommonMark, with tables and strikethrough),
-whose tokens say which lines they came from. In the rare case where an inline span
-(code or an HTML tag) runs over a line break, that paragraph's later lines are
-joined to the lines before, and the lines left over are blank.
+whose tokens say which lines they came from. In the rare case where a code span runs
+over a line break (which Markdown reads as a space), the paragraph's words are all put
+on its first line and its other lines are left blank.
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def _place(lines: list[str], span: Sequence[int], parts: list[str], joined: bool
     if joined:
         lines[start] = " ".join(x for x in (lines[start], " ".join(parts).strip()) if x)
         return
+    if len(parts) < end - start:  # a line break was lost inside a span: no line is sure
+        parts = [" ".join(p.strip() for p in parts)]
     for i, part in enumerate(parts):
         row = min(start + i, end - 1)
         if row < start:
