@@ -118,6 +118,9 @@ def test_boilerplate_by_tag_role_state_and_name() -> None:
       <div class="social_share">Share class</div><div class="newsletter">News class</div>
       <ul class="breadcrumbs"><li>Crumb</li></ul><div class="ad-slot">Ad class</div>
       <section aria-label="Related content">Related label</section>
+      <div class="mainNav">Camel case</div><div class="cookiebanner">Stem</div>
+      <div class="site-footer">Footer class</div><div id="masthead">Masthead</div>
+      <div class="header-wrapper">Page header class</div>
       <p class="loading lead">Kept: loading and lead are not ad or nav</p>
       <p class="shadow navy">Kept: shadow and navy are other words</p>
     """
@@ -125,6 +128,13 @@ def test_boilerplate_by_tag_role_state_and_name() -> None:
         "Kept: loading and lead are not ad or nav",
         "Kept: shadow and navy are other words",
     ]
+
+
+def test_an_articles_own_header_is_kept() -> None:
+    body = """<header>Page header</header><div class="top-header">Page header class</div>
+      <article><header><h1>Headline</h1></header><div class="story-header">Byline</div>
+      <p>Text.</p></article>"""
+    assert lines(page(body)) == ["Headline", "Byline", "Text."]
 
 
 def test_an_element_named_like_boilerplate_that_holds_the_article_is_kept() -> None:
@@ -231,6 +241,9 @@ def test_title_and_date_fall_back_in_order() -> None:
 
     meta = '<meta property="article:published_time" content="2025-03-02T10:00:00Z">'
     assert date('<time datetime="2025-01-01">x</time>', meta) == "2025-03-02"
+    other = '<meta name="DC.date.issued" content="2025-01-05"><meta name="pubdate" content="2025-01-06">'
+    assert date("", other) == "2025-01-05"
+    assert date("", other + meta) == "2025-03-02"
     assert (
         date('<nav><time datetime="2024-12-31">n</time></nav><time datetime="2025-01-01">x</time>')
         == "2025-01-01"

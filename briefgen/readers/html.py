@@ -12,8 +12,9 @@ every time:
    navigation, banner, contentinfo, complementary, search, menu or dialog; and any
    element whose id, class or aria-label names a cookie or consent banner,
    navigation, a menu, a share bar, related links, a newsletter sign-up, breadcrumbs,
-   comments or adverts (see MARKERS). That last test never drops the page's body,
-   an article or main, nor an element holding one of them.
+   comments, adverts, a site header or footer (see MARKERS: whole words, camelCase
+   split, and a few stems such as "cookie" anywhere). That last test never drops the
+   page's body, an article or main, nor an element holding one of them.
 2. The main text is the largest article left (by its text), else the first main,
    else the first element with role=main, else the whole body.
 3. Within it, each block (p, h1-h6, li, blockquote, pre, figcaption, dt, dd, a table
@@ -22,8 +23,9 @@ every time:
    " | ". The locator is the paragraph: line n of the text is para. n.
 
 The title is the page's og:title, else the article's first h1, else its <title>; the
-date is article:published_time, else the article's first <time datetime>, else an
-itemprop=datePublished, else a JSON-LD datePublished, as YYYY-MM-DD.
+date is a <meta> article:published_time (or another name in DATE_METAS), else the
+article's first <time datetime>, else an itemprop=datePublished, else a JSON-LD
+datePublished, as YYYY-MM-DD.
 """
 
 from __future__ import annotations
@@ -56,16 +58,28 @@ DROP_TAGS = _set(
 DROP_ROLES = _set(
     "navigation banner contentinfo complementary search menu menubar dialog alertdialog"
 )
-# words in an id, class or aria-label that mark boilerplate ("cookie-banner", "share_bar")
+# words in an id, class or aria-label that mark boilerplate ("share-bar", "mainNav")
 MARKERS = _set(
-    "cookie cookies consent gdpr nav navbar navigation menu breadcrumb breadcrumbs share "
-    "sharing social related newsletter signup subscribe subscription comment comments "
-    "advert adverts advertisement ad ads sponsored promo skip"
+    "nav navbar navigation menu share sharing social related comment comments ad ads "
+    "adslot skip footer copyright subscription subscribe signup popup modal toolbar"
 )
+MARKERS_OUTSIDE = _set("header masthead topbar")  # an article's own header is kept
+# stems that mark boilerplate wherever they stand in a name ("cookiebanner")
+MARKER_STEMS = ("cookie", "consent", "gdpr", "newsletter", "breadcrumb", "advert", "sponsor")
 PROTECTED = frozenset({"html", "body", "article", "main"})
 BLOCKS = _set(
     "p h1 h2 h3 h4 h5 h6 li blockquote pre figcaption dt dd tr caption address div section "
     "article main header figure ul ol dl table thead tbody tfoot body details summary hr"
+)
+# <meta> names of the date of publication, the most telling first
+DATE_METAS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "dcterms.issued",
+    "dc.date.issued",
+    "pubdate",
+    "publish-date",
 )
 CELLS = frozenset({"td", "th"})
 # elements that never hold others, or that the parser closes by itself when a sibling opens
@@ -74,7 +88,7 @@ _FLAT = _set(
     "optgroup tr td th thead tbody tfoot colgroup caption rp rt html head body"
 )
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 
@@ -169,7 +183,12 @@ class Page:
         if tag in PROTECTED or holder:
             return False
         names = " ".join(node.get(a, "") for a in ("id", "class", "aria-label"))
-        return not MARKERS.isdisjoint(_WORD.findall(names.lower()))
+        words = {w.lower() for w in _WORD.findall(names)}
+        if not MARKERS.isdisjoint(words) or (
+            not in_article and not MARKERS_OUTSIDE.isdisjoint(words)
+        ):
+            return True
+        return any(stem in names.lower() for stem in MARKER_STEMS)
 
     def main(self) -> tuple[ET.Element, str]:
         """The element holding the article's text, and how it was chosen."""
@@ -249,10 +268,13 @@ class Page:
         return None
 
     def published(self, root: ET.Element) -> str | None:
+        metas = {}
         for meta in self.tree.iter("meta"):
-            key = _attr(meta, "property") or _attr(meta, "name")
-            if key == "article:published_time" and (day := _day(meta.get("content"))):
-                return day
+            key = _attr(meta, "property") or _attr(meta, "name") or _attr(meta, "itemprop")
+            if key in DATE_METAS and key not in metas and (day := _day(meta.get("content"))):
+                metas[key] = day
+        if metas:
+            return min(metas.items(), key=lambda kv: DATE_METAS.index(kv[0]))[1]
         for element in root.iter("time"):
             if id(element) not in self.removed and (day := _day(element.get("datetime"))):
                 return day
