@@ -121,6 +121,7 @@ def test_boilerplate_by_tag_role_state_and_name() -> None:
       <div class="mainNav">Camel case</div><div class="cookiebanner">Stem</div>
       <div class="site-footer">Footer class</div><div id="masthead">Masthead</div>
       <div class="header-wrapper">Page header class</div>
+      <div class="gem-c-feedback"><h2>Is this page useful?</h2></div>
       <p class="loading lead">Kept: loading and lead are not ad or nav</p>
       <p class="shadow navy">Kept: shadow and navy are other words</p>
     """
@@ -244,6 +245,8 @@ def test_title_and_date_fall_back_in_order() -> None:
     other = '<meta name="DC.date.issued" content="2025-01-05"><meta name="pubdate" content="2025-01-06">'
     assert date("", other) == "2025-01-05"
     assert date("", other + meta) == "2025-03-02"
+    govuk = '<meta name="govuk:first-published-at" content="2025-03-02T17:15:00+00:00">'
+    assert date("", govuk) == "2025-03-02"
     assert (
         date('<nav><time datetime="2024-12-31">n</time></nav><time datetime="2025-01-01">x</time>')
         == "2025-01-01"

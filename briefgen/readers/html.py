@@ -61,7 +61,7 @@ DROP_ROLES = _set(
 # words in an id, class or aria-label that mark boilerplate ("share-bar", "mainNav")
 MARKERS = _set(
     "nav navbar navigation menu share sharing social related comment comments ad ads "
-    "adslot skip footer copyright subscription subscribe signup popup modal toolbar"
+    "adslot skip footer copyright subscription subscribe signup popup modal toolbar feedback"
 )
 MARKERS_OUTSIDE = _set("header masthead topbar")  # an article's own header is kept
 # stems that mark boilerplate wherever they stand in a name ("cookiebanner")
@@ -80,6 +80,10 @@ DATE_METAS = (
     "dc.date.issued",
     "pubdate",
     "publish-date",
+    "publication_date",
+    "citation_publication_date",
+    "parsely-pub-date",
+    "govuk:first-published-at",
 )
 CELLS = frozenset({"td", "th"})
 # elements that never hold others, or that the parser closes by itself when a sibling opens
