@@ -209,6 +209,17 @@ def test_blocks_lines_tables_and_inline_whitespace() -> None:
     assert not found("Country Share", text)  # a quote across cells does not match
 
 
+def test_an_inline_quotation_has_the_marks_a_browser_shows() -> None:
+    text = extract(page("<p>He called it <q>utter folly</q> to go alone.</p>")).text
+    assert text == "He called it “utter folly” to go alone."
+    assert found("He called it 'utter folly' to go", text)
+
+
+def test_inline_elements_join_without_a_space() -> None:
+    body = "<p><span>Ukraine</span><span>’s</span> GDP<sup>1</sup> fell 2.<b>3</b>%</p>"
+    assert lines(page(body)) == ["Ukraine’s GDP1 fell 2.3%"]
+
+
 def test_entities_are_decoded() -> None:
     body = "<p>R&amp;D &pound;2&nbsp;billion, caf&eacute;, it&#8217;s &#x2014; &lt;tag&gt;</p>"
     assert lines(page(body)) == ["R&D £2 billion, café, it’s — <tag>"]

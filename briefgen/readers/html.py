@@ -19,8 +19,8 @@ every time:
    else the first element with role=main, else the whole body.
 3. Within it, each block (p, h1-h6, li, blockquote, pre, figcaption, dt, dd, a table
    row, and text standing loose in a div or section) becomes one line, its inline
-   whitespace collapsed and `<br>` read as a space; a table row's cells are joined by
-   " | ". The locator is the paragraph: line n of the text is para. n.
+   whitespace collapsed, `<br>` read as a space and `<q>` given the quotation marks a
+   browser shows; a table row's cells are joined by " | ". The locator is the paragraph: line n of the text is para. n.
 
 The title is the page's og:title, else the article's first h1, else its <title>; the
 date is a <meta> article:published_time (or another name in DATE_METAS), else the
@@ -235,7 +235,7 @@ class Page:
         cells = 0  # how deep inside table cells: their blocks are spaces, not new lines
 
         def flush() -> None:
-            line = " ".join(" ".join(words).split())
+            line = " ".join("".join(words).split())
             if line:
                 lines.append(line)
             words.clear()
@@ -249,6 +249,8 @@ class Page:
                 cells += 1 if event == "open" else -1
                 if event == "open" and any(w.strip() for w in words):
                     words.append(" | ")
+            elif tag == "q":  # shown with quotation marks, so copied with them
+                words.append("“" if event == "open" else "”")
             elif tag == "br" or (tag in BLOCKS and cells and tag != "tr"):
                 words.append(" ")
             elif tag in BLOCKS:
