@@ -294,6 +294,24 @@ def test_every_paragraph_is_one_line_in_order(paragraphs: list[list[str]]) -> No
     assert got.marks == tuple((n, 0) for n in range(1, len(texts) + 1))
 
 
+@given(
+    st.from_regex(r"[A-Za-z0-9£%.,'’]+( [A-Za-z0-9£%.,'’]+){0,8}", fullmatch=True),
+    st.lists(st.tuples(st.integers(0, 200), st.sampled_from(["span", "b", "em", "a", "sup"]))),
+)
+@settings(max_examples=100, deadline=None)
+def test_inline_elements_do_not_change_a_paragraphs_text(
+    text: str, cuts: list[tuple[int, str]]
+) -> None:
+    pieces, opened, last = [], [], 0
+    for at, tag in sorted((min(at, len(text)), tag) for at, tag in cuts):
+        pieces += [html.escape(text[last:at]), f"<{tag}>"]
+        opened.append(tag)
+        last = at
+    pieces.append(html.escape(text[last:]))
+    marked = "".join(pieces) + "".join(f"</{tag}>" for tag in reversed(opened))
+    assert lines(page(f"<article><p>{marked}</p></article>")) == [text]
+
+
 # hostile pages --------------------------------------------------------------------------------
 
 
