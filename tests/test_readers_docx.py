@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import struct
 import zipfile
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefgen.matching import SourceText, find_quote
 from briefgen.readers import PARAGRAPH, ReaderError
@@ -144,6 +147,29 @@ def test_what_word_shows_is_what_is_read() -> None:
         "In a content control",
         "Choice",
     ]
+
+
+@given(
+    st.lists(
+        st.from_regex(r"[A-Za-z0-9£%.,'’]+( [A-Za-z0-9£%.,'’]+){0,8}", fullmatch=True),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.integers(0, 100), max_size=8),
+)
+@settings(max_examples=60, deadline=None)
+def test_runs_do_not_change_a_paragraphs_text(paragraphs: list[str], cuts: list[int]) -> None:
+    def runs(text: str) -> str:
+        edges = [0, *sorted({min(c, len(text)) for c in cuts}), len(text)]
+        return "".join(
+            f'<w:r><w:t xml:space="preserve">{text[a:b]}</w:t></w:r>'
+            for a, b in itertools.pairwise(edges)
+        )
+
+    body = "".join(f"<w:p>{runs(t)}</w:p>" for t in paragraphs)
+    got = extract(package({"word/document.xml": document(body)}))
+    assert got.text.split("\n") == paragraphs
+    assert got.marks == tuple((n, 0) for n in range(1, len(paragraphs) + 1))
 
 
 def test_a_table_inside_a_cell_is_part_of_that_cell() -> None:
