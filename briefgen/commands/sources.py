@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from briefgen import validate
@@ -20,6 +21,7 @@ from briefgen.fields import ID_RE
 from briefgen.load import Map, Scalar, Seq, decode_text, parse_yaml
 from briefgen.normalise import display
 from briefgen.paths import real, within
+from briefgen.readers import READERS, Extracted, ReaderError
 
 _MONTHS = [
     "january",
@@ -153,10 +155,10 @@ def _entry(
         )
         return None
     data = file.read_bytes()
-    text, problem, line, col = decode_text(data)
-    if text is None:
-        report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
+    read = _read(file, data, report)
+    if read is None:
         return None
+    text, offered = read
     if real(file) == real(folder / CATALOGUE):
         report.error(f"is the catalogue itself; add the source documents, not {CATALOGUE}", where)
         return None
@@ -178,19 +180,40 @@ def _entry(
             f'has the same content as source "{digests[digest]}"; it is catalogued already', where
         )
         return None
-    title = given.title or first_line(text) or Path(name).stem
+    title = given.title or _short(offered.title or "") or first_line(text) or Path(name).stem
     source_id = given.id or propose_id(title, Path(name).stem, ids)
     if given.id and not ID_RE.match(given.id):
         report.error(f'--id "{given.id}" may use only letters, digits, "-" and "_"', where)
         return None
     fields = {"id": source_id, "file": name, "publisher": given.publisher or _publisher(given.url)}
     fields["title"] = " ".join(title.split())
-    published = given.published or find_date(text)
+    published = given.published or offered.published or find_date(text)
     if published:
         fields["published"] = published
     if given.url:
         fields["url"] = given.url
     return Entry(file, name, data, not inside, fields)
+
+
+def _read(file: Path, data: bytes, report: Report) -> tuple[str, Extracted] | None:
+    """The file's text and what it says of itself (a web page's or Word document's own
+    title and date), or None when it cannot be read as a source (the problem reported)."""
+    reader = READERS.get(file.suffix.lower())
+    if reader == "pdf":
+        return "", Extracted("")  # read in a bounded child when catalogued, not here
+    if reader in (None, "markdown"):
+        text, problem, line, col = decode_text(data)
+        if text is None:
+            report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
+            return None
+        if reader is None:
+            return text, Extracted(text)
+    try:
+        found: Extracted = import_module(f"briefgen.readers.{reader}").extract(data)
+    except ReaderError as exc:
+        report.error(f"cannot be read as a source: {exc}", Location(file))
+        return None
+    return found.text, found
 
 
 def _catalogued_digests(sources: Sources) -> dict[str, str]:
@@ -204,12 +227,16 @@ def _catalogued_digests(sources: Sources) -> dict[str, str]:
 def first_line(text: str) -> str | None:
     """The document's first non-empty line, as a title (a Markdown heading's # removed)."""
     for line in text.splitlines():
-        clean = display(line).lstrip("#").strip()
+        clean = _short(display(line).lstrip("#"))
         if clean:
-            if len(clean) > MAX_TITLE:
-                clean = clean[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
             return clean
     return None
+
+
+def _short(title: str) -> str:
+    """A title on one line, cut at a word to MAX_TITLE characters."""
+    clean = " ".join(title.split())
+    return clean[:MAX_TITLE].rsplit(" ", 1)[0] + "…" if len(clean) > MAX_TITLE else clean
 
 
 def propose_id(title: str, stem: str, taken: set[str]) -> str:

@@ -1,0 +1,245 @@
+"""A Word document (.docx) -> its text, one paragraph per line, then its notes.
+
+The body is read in document order, headers and footers left out:
+
+- each paragraph with text is one line (tabs and line breaks read as spaces; deleted
+  tracked changes and field codes left out, inserted ones kept; the number of a
+  footnote reference is not part of the text, so a quote runs on across it);
+- each table row is one line, its cells joined by " | " (a cell's own paragraphs by a
+  space), so a quote from within a cell matches and one across cells does not;
+- then each footnote and each endnote, in the order the body refers to them, as one
+  line per paragraph; a note's first line starts "Footnote 1: " or "Endnote 1: ".
+
+The locator is the paragraph: line n of the text is para. n, counting the lines above
+(empty paragraphs are not counted; table rows and notes carry on the count). The title
+is the document's own (dc:title); the date is its creation date (dcterms:created).
+
+A .docx is a zip file, so it is checked before anything is decompressed: at most
+MAX_ENTRIES parts, no part expanding more than MAX_RATIO times, and the parts read at
+most MAX_TOTAL bytes in all, counted as they are decompressed (the sizes the zip file
+declares are not trusted). The XML is parsed without network access, DTDs or entity
+expansion.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from briefgen.readers.base import PARAGRAPH, Extracted, ReaderError
+
+MAX_ENTRIES = 2_000
+MAX_RATIO = 100
+MAX_TOTAL = 50_000_000
+RATIO_FROM = 1_000_000  # parts smaller than this expand as they like: they cannot do harm
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BODY = "word/document.xml"
+_NOTES = (
+    ("word/footnotes.xml", "footnote", "Footnote"),
+    ("word/endnotes.xml", "endnote", "Endnote"),
+)
+_SKIP = frozenset({"moveFrom", "Fallback", "del", "instrText", "delText", "rPr", "pPr"})
+_WRAPPERS = frozenset({"body", "sdt", "sdtContent", "customXml", "smartTag", "ins"})
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
+)
+
+
+def extract(data: bytes) -> Extracted:
+    parts = _Parts(data)
+    body = _element(parts.read(_BODY), _BODY)
+    lines: list[str] = []
+    refs: dict[str, list[str]] = {"footnote": [], "endnote": []}
+    for block in _blocks(body):
+        lines.extend(_block_lines(block))
+        for kind, found in refs.items():
+            for ref in block.iter(f"{{*}}{kind}Reference"):
+                if (note := _attr(ref, "id")) and note not in found:
+                    found.append(note)
+    lines = [line for line in lines if line]
+    for name, kind, label in _NOTES:
+        if refs[kind] and name in parts:
+            lines.extend(_notes(_element(parts.read(name), name), kind, label, refs[kind]))
+    if not lines:
+        raise ReaderError("the document has no text; check that it is the right file")
+    title, created = _core(parts)
+    return Extracted(
+        "\n".join(lines),
+        PARAGRAPH,
+        tuple((n, 0) for n in range(1, len(lines) + 1)),
+        title,
+        created,
+    )
+
+
+class _Parts:
+    """The parts of a .docx, read only within the limits."""
+
+    def __init__(self, data: bytes) -> None:
+        if data.startswith(_OLE):
+            raise ReaderError(
+                "this is a password-protected Word document or an old-style .doc file; "
+                "remove the password, or open it in Word and save it as a .docx document"
+            )
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            entries = self.zip.infolist()
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise ReaderError(
+                f"this is not a Word document (.docx files are zip files; {exc}); "
+                "open it in Word and save it as a .docx document"
+            ) from None
+        if len(entries) > MAX_ENTRIES:
+            raise ReaderError(
+                f"the file holds {len(entries):,} parts, more than the {MAX_ENTRIES:,} a Word "
+                "document needs; it is not a document briefgen will read"
+            )
+        self.names = {e.filename: e for e in entries}
+        if _BODY not in self.names:
+            raise ReaderError(
+                f"the zip file has no {_BODY}, so it is not a Word document; "
+                "open it in Word and save it as a .docx document"
+            )
+        self.budget = MAX_TOTAL
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, name: str) -> bytes:
+        info = self.names[name]
+        if info.flag_bits & 0x1:
+            raise ReaderError(
+                f"the part {name} is encrypted; remove the password and save it again as .docx"
+            )
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ReaderError(
+                f"the part {name} would expand {info.file_size // max(info.compress_size, 1):,} "
+                f"times (more than {MAX_RATIO}:1), as a zip bomb does; briefgen will not read it"
+            )
+        chunks: list[bytes] = []
+        try:
+            with self.zip.open(info) as member:
+                while chunk := member.read(min(1 << 16, self.budget + 1)):
+                    chunks.append(chunk)
+                    self.budget -= len(chunk)
+                    if self.budget < 0:
+                        raise ReaderError(
+                            f"the document's text would take more than {MAX_TOTAL:,} bytes "
+                            f"(reading {name}); it is too large, or a zip bomb"
+                        )
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
+            raise ReaderError(
+                f"the part {name} cannot be read ({exc}); save the document again as .docx"
+            ) from None
+        return b"".join(chunks)
+
+
+def _element(data: bytes, name: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ReaderError(
+            f"the part {name} is not well-formed XML ({exc}); open the document in Word "
+            "and save it again as .docx"
+        ) from None
+
+
+def _local(node: etree._Element) -> str:
+    tag = node.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _attr(node: etree._Element, name: str) -> str:
+    """An attribute by its local name (w:id), whichever namespace the file uses."""
+    for key, value in node.attrib.items():
+        if str(key).rsplit("}", 1)[-1] == name:
+            return str(value)
+    return ""
+
+
+def _within(container: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
+    """The `wanted` elements directly in container, in order, looking through content
+    controls and the like that wrap them."""
+    stack = list(reversed(container))
+    while stack:
+        node = stack.pop()
+        name = _local(node)
+        if name in wanted:
+            yield node
+        elif name in _WRAPPERS:
+            stack.extend(reversed(node))
+
+
+def _blocks(container: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs and tables of a body or note, in order."""
+    return _within(container, ("p", "tbl"))
+
+
+def _rows(table: etree._Element) -> list[str]:
+    """One line per row; a table inside a cell is part of that cell's text."""
+    rows = []
+    for row in _within(table, ("tr",)):
+        cells = [
+            " ".join(t for p in cell.iter("{*}p") if (t := _text(p, nested=False)))
+            for cell in _within(row, ("tc",))
+        ]
+        rows.append(" | ".join(c for c in cells if c))
+    return rows
+
+
+def _text(paragraph: etree._Element, nested: bool = True) -> str:
+    """The words of a paragraph as Word shows them (text boxes inside it included)."""
+    words: list[str] = []
+    stack = [paragraph]
+    while stack:
+        node = stack.pop()
+        name = _local(node)
+        if name in _SKIP or (name == "p" and node is not paragraph and not nested):
+            continue
+        if name == "t" and node.text:
+            words.append(node.text)
+        elif name in ("tab", "br", "cr") or (name == "p" and node is not paragraph):
+            words.append(" ")
+        elif name == "noBreakHyphen":
+            words.append("-")
+        stack.extend(reversed(node))
+    return " ".join("".join(words).split())
+
+
+def _notes(root: etree._Element, kind: str, label: str, order: list[str]) -> list[str]:
+    notes = {
+        _attr(n, "id"): n for n in root if _local(n) == kind and _attr(n, "type") in ("", "normal")
+    }
+    lines = []
+    for number, note_id in enumerate((i for i in order if i in notes), 1):
+        texts = [t for block in _blocks(notes[note_id]) for t in _block_lines(block) if t]
+        if texts:
+            texts[0] = f"{label} {number}: {texts[0]}"
+            lines.extend(texts)
+    return lines
+
+
+def _block_lines(block: etree._Element) -> list[str]:
+    return _rows(block) if _local(block) == "tbl" else [_text(block)]
+
+
+def _core(parts: _Parts) -> tuple[str | None, str | None]:
+    """The title and creation date the document gives itself (docProps/core.xml)."""
+    name = "docProps/core.xml"
+    if name not in parts:
+        return None, None
+    try:
+        core = _element(parts.read(name), name)
+    except ReaderError:
+        return None, None  # the text is still readable without its properties
+    title = next((" ".join(t.text.split()) for t in core.iter("{*}title") if t.text), None)
+    created = None
+    for node in core.iter("{*}created"):
+        with contextlib.suppress(ValueError):
+            created = dt.date.fromisoformat((node.text or "").strip()[:10]).isoformat()
+    return title or None, created

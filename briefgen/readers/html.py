@@ -1,0 +1,338 @@
+"""A saved web page -> the text of its article, one paragraph per line.
+
+The page is parsed (tinyhtml5, the WHATWG parser WeasyPrint uses), never rendered or
+fetched: nothing it links to is loaded. Its bytes are read in the charset a byte-order
+mark or `<meta charset>` declares, UTF-8 otherwise. The rule, applied the same way
+every time:
+
+1. Boilerplate is dropped, with everything inside it: the elements script, style,
+   noscript, template, nav, aside, footer, form, button, iframe, svg and the like;
+   header, except inside an article or main (where it holds the headline and byline);
+   anything `hidden`, `aria-hidden="true"` or `display: none`; anything whose role is
+   navigation, banner, contentinfo, complementary, search, menu or dialog; and any
+   element whose id, class or aria-label names a cookie or consent banner,
+   navigation, a menu, a share bar, related links, a newsletter sign-up, breadcrumbs,
+   comments, adverts, a site header or footer (see MARKERS: whole words, camelCase
+   split, and a few stems such as "cookie" anywhere). That last test never drops the
+   page's body, an article or main, nor an element holding one of them.
+2. The main text is the largest article left (by its text), else the first main,
+   else the first element with role=main, else the whole body.
+3. Within it, each block (p, h1-h6, li, blockquote, pre, figcaption, dt, dd, a table
+   row, and text standing loose in a div or section) becomes one line, its inline
+   whitespace collapsed, `<br>` read as a space and `<q>` given the quotation marks a
+   browser shows; a table row's cells are joined by " | ". The locator is the paragraph: line n of the text is para. n.
+
+The title is the page's og:title, else the article's first h1, else its <title>; the
+date is a <meta> article:published_time (or another name in DATE_METAS), else the
+article's first <time datetime>, else an itemprop=datePublished, else a JSON-LD
+datePublished, as YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET  # tinyhtml5's tree type; no XML is parsed with it
+from collections import deque
+from collections.abc import Iterator
+
+import tinyhtml5
+
+from briefgen.readers.base import PARAGRAPH, Extracted, ReaderError
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+MAX_BYTES = 20_000_000
+MAX_DEPTH = 1_500  # elements inside one another; real pages nest well under 100
+MAX_JSON_LD = 200_000  # characters of one JSON-LD script read for a date
+MAX_JSON_NODES = 10_000
+
+DROP_TAGS = _set(
+    "script style noscript template nav aside footer form button iframe svg math "
+    "object embed canvas select textarea dialog"
+)
+DROP_ROLES = _set(
+    "navigation banner contentinfo complementary search menu menubar dialog alertdialog"
+)
+# words in an id, class or aria-label that mark boilerplate ("share-bar", "mainNav")
+MARKERS = _set(
+    "nav navbar navigation menu share sharing social related comment comments ad ads "
+    "adslot skip footer copyright subscription subscribe signup popup modal toolbar feedback"
+)
+MARKERS_OUTSIDE = _set("header masthead topbar")  # an article's own header is kept
+# stems that mark boilerplate wherever they stand in a name ("cookiebanner")
+MARKER_STEMS = ("cookie", "consent", "gdpr", "newsletter", "breadcrumb", "advert", "sponsor")
+PROTECTED = frozenset({"html", "body", "article", "main"})
+BLOCKS = _set(
+    "p h1 h2 h3 h4 h5 h6 li blockquote pre figcaption dt dd tr caption address div section "
+    "article main header figure ul ol dl table thead tbody tfoot body details summary hr"
+)
+# <meta> names of the date of publication, the most telling first
+DATE_METAS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "dcterms.issued",
+    "dc.date.issued",
+    "pubdate",
+    "publish-date",
+    "publication_date",
+    "citation_publication_date",
+    "parsely-pub-date",
+    "govuk:first-published-at",
+)
+CELLS = frozenset({"td", "th"})
+# elements that never hold others, or that the parser closes by itself when a sibling opens
+_FLAT = _set(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd option "
+    "optgroup tr td th thead tbody tfoot colgroup caption rp rt html head body"
+)
+_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def extract(data: bytes) -> Extracted:
+    if len(data) > MAX_BYTES:
+        raise ReaderError(
+            f"the page is {len(data):,} bytes, over the {MAX_BYTES:,} a saved page is read up to; "
+            "save only the article (File > Save Page As, 'HTML only')"
+        )
+    _check_depth(data)
+    page = Page(tinyhtml5.parse(data, namespace_html_elements=False, default_encoding="utf-8"))
+    root, where = page.main()
+    lines = page.lines(root)
+    if not lines:
+        raise ReaderError(
+            "no text was found in the page's main content; save the page after it has loaded "
+            "(File > Save Page As), or save its text as a .txt file"
+        )
+    return Extracted(
+        "\n".join(lines),
+        PARAGRAPH,
+        tuple((n, 0) for n in range(1, len(lines) + 1)),
+        page.title(root),
+        page.published(root),
+        (f"main text: {where}", f"{page.dropped} boilerplate elements left out"),
+    )
+
+
+def _check_depth(data: bytes) -> None:
+    """Refuse a page nested deeper than MAX_DEPTH before parsing it: the parser's time grows
+    with the square of the depth. Counted from the tags, which is close enough for this."""
+    depth = 0
+    for match in _TAG.finditer(data):
+        if match[2].lower().decode() in _FLAT or match[3]:
+            continue
+        depth = max(0, depth - 1) if match[1] else depth + 1
+        if depth > MAX_DEPTH:
+            line = data.count(b"\n", 0, match.start()) + 1
+            raise ReaderError(
+                f"the page nests elements more than {MAX_DEPTH:,} deep (at line {line}), which "
+                "no article needs; save the article's text as a .txt file instead"
+            )
+
+
+class Page:
+    """A parsed page, with which elements are boilerplate worked out once, top down."""
+
+    def __init__(self, tree: ET.Element) -> None:
+        self.tree = tree
+        self.removed: set[int] = set()  # id() of every element dropped or inside one
+        self.dropped = 0
+        self._elements: list[ET.Element] = []
+        holders = self._holders()
+        stack: list[tuple[ET.Element, bool, bool]] = [(tree, False, False)]
+        while stack:
+            node, gone, in_article = stack.pop()
+            tag = _tag(node)
+            if not gone and self._boilerplate(node, tag, in_article, id(node) in holders):
+                gone = True
+                self.dropped += isinstance(node.tag, str)  # comments are not counted
+            if gone:
+                self.removed.add(id(node))
+            else:
+                self._elements.append(node)
+            inside = in_article or tag in ("article", "main")
+            stack.extend((child, gone, inside) for child in reversed(node))
+
+    def _holders(self) -> set[int]:
+        """id() of every element that holds an article, a main or a role=main."""
+        parent: dict[int, ET.Element] = {}
+        found: set[int] = set()
+        for node in self.tree.iter():
+            for child in node:
+                parent[id(child)] = node
+            if _tag(node) in ("article", "main") or _attr(node, "role") == "main":
+                up = parent.get(id(node))
+                while up is not None and id(up) not in found:
+                    found.add(id(up))
+                    up = parent.get(id(up))
+        return found
+
+    def _boilerplate(self, node: ET.Element, tag: str, in_article: bool, holder: bool) -> bool:
+        if not isinstance(node.tag, str):
+            return True  # a comment or processing instruction
+        if tag in DROP_TAGS or (tag == "header" and not in_article):
+            return True
+        if node.get("hidden") is not None or _attr(node, "aria-hidden") == "true":
+            return True
+        if _HIDDEN_STYLE.search(node.get("style", "")) or _attr(node, "role") in DROP_ROLES:
+            return True
+        if tag in PROTECTED or holder:
+            return False
+        names = " ".join(node.get(a, "") for a in ("id", "class", "aria-label"))
+        words = {w.lower() for w in _WORD.findall(names)}
+        if not MARKERS.isdisjoint(words) or (
+            not in_article and not MARKERS_OUTSIDE.isdisjoint(words)
+        ):
+            return True
+        return any(stem in names.lower() for stem in MARKER_STEMS)
+
+    def main(self) -> tuple[ET.Element, str]:
+        """The element holding the article's text, and how it was chosen."""
+        articles = [e for e in self._elements if _tag(e) == "article"]
+        if articles:
+            sizes = [sum(len(line) for line in self.lines(a)) for a in articles]
+            best = max(range(len(articles)), key=lambda i: (sizes[i], -i))
+            return articles[best], "<article>" if len(articles) == 1 else "the largest <article>"
+        for attr, value, where in (
+            ("", "main", "<main>"),
+            ("role", "main", 'role="main"'),
+            ("", "body", "<body>"),
+        ):
+            for element in self._elements:
+                if (_attr(element, attr) if attr else _tag(element)) == value:
+                    return element, where
+        return self.tree, "the whole page"
+
+    def walk(self, root: ET.Element) -> Iterator[tuple[str, ET.Element | str]]:
+        """("open", el), ("text", s), ("close", el) in document order, boilerplate skipped;
+        iterative, so however deep the page nests."""
+        stack: list[tuple[ET.Element, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                yield "close", node
+            elif id(node) not in self.removed:
+                yield "open", node
+                if node.text:
+                    yield "text", node.text
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(node))
+            if (done or id(node) in self.removed) and node is not root and node.tail:
+                yield "text", node.tail
+
+    def lines(self, root: ET.Element) -> list[str]:
+        """One line per block of text under root."""
+        lines: list[str] = []
+        words: list[str] = []
+        cells = 0  # how deep inside table cells: their blocks are spaces, not new lines
+
+        def flush() -> None:
+            line = " ".join("".join(words).split())
+            if line:
+                lines.append(line)
+            words.clear()
+
+        for event, value in self.walk(root):
+            if isinstance(value, str):
+                words.append(value)
+                continue
+            tag = _tag(value)
+            if tag in CELLS:
+                cells += 1 if event == "open" else -1
+                if event == "open" and any(w.strip() for w in words):
+                    words.append(" | ")
+            elif tag == "q":  # shown with quotation marks, so copied with them
+                words.append("“" if event == "open" else "”")
+            elif tag == "br" or (tag in BLOCKS and cells and tag != "tr"):
+                words.append(" ")
+            elif tag in BLOCKS:
+                flush()
+        flush()
+        return lines
+
+    def title(self, root: ET.Element) -> str | None:
+        for meta in self.tree.iter("meta"):
+            if _attr(meta, "property") == "og:title" and meta.get("content", "").strip():
+                return " ".join(meta.get("content", "").split())
+        for element in root.iter("h1"):
+            if id(element) not in self.removed:
+                text = " ".join("".join(element.itertext()).split())
+                if text:
+                    return text
+        for element in self.tree.iter("title"):
+            text = " ".join("".join(element.itertext()).split())
+            if text:
+                return text
+        return None
+
+    def published(self, root: ET.Element) -> str | None:
+        metas = {}
+        for meta in self.tree.iter("meta"):
+            key = _attr(meta, "property") or _attr(meta, "name") or _attr(meta, "itemprop")
+            if key in DATE_METAS and key not in metas and (day := _day(meta.get("content"))):
+                metas[key] = day
+        if metas:
+            return min(metas.items(), key=lambda kv: DATE_METAS.index(kv[0]))[1]
+        for element in root.iter("time"):
+            if id(element) not in self.removed and (day := _day(element.get("datetime"))):
+                return day
+        for element in self.tree.iter():
+            if _attr(element, "itemprop") == "datepublished":
+                day = _day(element.get("content") or element.get("datetime"))
+                if day:
+                    return day
+        for script in self.tree.iter("script"):
+            if _attr(script, "type") == "application/ld+json":
+                day = _json_ld_date(script.text or "")
+                if day:
+                    return day
+        return None
+
+
+def _tag(node: ET.Element) -> str:
+    return node.tag.lower() if isinstance(node.tag, str) else ""
+
+
+def _attr(node: ET.Element, name: str) -> str:
+    return node.get(name, "").strip().lower()
+
+
+def _day(value: str | None) -> str | None:
+    """YYYY-MM-DD from the start of an ISO date or date-time, if it is a real date."""
+    match = _DATE.match(value or "")
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def _json_ld_date(text: str) -> str | None:
+    """The first datePublished in a JSON-LD script (looked for breadth first, bounded)."""
+    if len(text) > MAX_JSON_LD:
+        return None
+    try:
+        queue = deque([json.loads(text)])
+    except (ValueError, RecursionError):
+        return None
+    seen = 0
+    while queue and seen < MAX_JSON_NODES:
+        node = queue.popleft()
+        seen += 1
+        if isinstance(node, dict):
+            value = node.get("datePublished")
+            if isinstance(value, str) and (day := _day(value)):
+                return day
+            queue.extend(node.values())
+        elif isinstance(node, list):
+            queue.extend(node)
+    return None

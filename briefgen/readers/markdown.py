@@ -1,0 +1,97 @@
+"""A Markdown file -> its words as a reader sees them, line for line.
+
+Line N of the text is line N of the file (a CR LF or a lone CR ends a line, as in
+Markdown), so a citation's line is the file's line. Each line keeps the words it
+renders to and loses the markup, so `**2.3%**` is cited as `2.3%`:
+
+- emphasis, strong and ~~strikethrough~~ marks go, only where CommonMark reads them as
+  markup (snake_case and 2*3 stay as written); `code` keeps its text;
+- [text](url), [text][ref] and ![alt](src) become text and alt; <https://x> its URL;
+- heading #'s and underlines, > of quotes, list bullets and numbers, table pipes (the
+  cells of a row are joined by a space; the |---| row is blank) go;
+- HTML tags and comments go, their text stays (entities decoded; scripts and styles
+  blank); backslash escapes and entities are read as the characters they stand for;
+- code fences and reference definitions ([r]: https://x) become blank lines; the code
+  between fences is kept as written.
+
+The file is parsed with markdown-it-py (CommonMark, with tables and strikethrough),
+whose tokens say which lines they came from. In the rare case where a code span runs
+over a line break (which Markdown reads as a space), the paragraph's words are all put
+on its first line and its other lines are left blank.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefgen.load import decode_text
+from briefgen.readers.base import LINE, Extracted, ReaderError
+
+_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_LINE_END = re.compile(r"\r\n?")
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?(?:-->|$)|<[^>]*>?", re.S | re.I)
+_CELLS = frozenset({"th_open", "td_open"})
+
+
+def extract(data: bytes) -> Extracted:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte-order mark is not part of line 1
+    text, problem, line, col = decode_text(data)
+    if text is None:
+        raise ReaderError(f"line {line}, column {col}: {problem}")
+    source = _LINE_END.sub("\n", text)
+    lines = [""] * (source.count("\n") + 1)
+    in_row = False
+    for token in _PARSER.parse(source):
+        if token.type in ("tr_open", "tr_close"):
+            in_row = token.type == "tr_open"
+        elif token.map is None:
+            continue
+        elif token.type == "inline":
+            _place(lines, token.map, _inline(token.children or []), joined=in_row)
+        elif token.type == "fence":
+            _place(lines, [token.map[0] + 1, token.map[1]], token.content.split("\n"))
+        elif token.type == "code_block":
+            _place(lines, token.map, token.content.split("\n"))
+        elif token.type == "html_block":
+            _place(lines, token.map, _strip_html(token.content).split("\n"))
+    return Extracted("\n".join(lines), LINE)
+
+
+def _place(lines: list[str], span: Sequence[int], parts: list[str], joined: bool = False) -> None:
+    """Put parts on the lines span[0]..span[1]-1; in a table row, after what is there."""
+    start, end = span[0], min(span[1], len(lines))
+    if joined:
+        lines[start] = " ".join(x for x in (lines[start], " ".join(parts).strip()) if x)
+        return
+    if len(parts) < end - start:  # a line break was lost inside a span: no line is sure
+        parts = [" ".join(p.strip() for p in parts)]
+    for i, part in enumerate(parts):
+        row = min(start + i, end - 1)
+        if row < start:
+            return
+        lines[row] = f"{lines[row]} {part}".strip() if row < start + i else part.rstrip()
+
+
+def _inline(children: list[Token]) -> list[str]:
+    """The rendered words of a paragraph or heading, split where its source lines break."""
+    parts = [""]
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append("")
+        elif child.type in ("text", "text_special", "code_inline", "image"):
+            parts[-1] += child.content
+        elif child.type == "html_inline":
+            parts.extend([""] * child.content.count("\n"))  # the tag goes, its lines stay
+    return parts
+
+
+def _strip_html(block: str) -> str:
+    """An HTML block's text: tags, comments, scripts and styles removed, line breaks kept."""
+    kept = _HIDDEN.sub(lambda m: "\n" * m[0].count("\n"), block)
+    return "\n".join(" ".join(html.unescape(line).split()) for line in kept.split("\n"))

@@ -1,0 +1,280 @@
+"""The Word reader: paragraphs, table rows and notes as numbered lines; hostile zips refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import struct
+import zipfile
+
+import docx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.matching import SourceText, find_quote
+from briefgen.readers import PARAGRAPH, ReaderError
+from briefgen.readers.docx import MAX_ENTRIES, extract
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def p(text: str, extra: str = "") -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r>{extra}</w:p>'
+
+
+def note_ref(kind: str, n: int) -> str:
+    return f'<w:r><w:{kind}Reference w:id="{n}"/></w:r>'
+
+
+def notes(kind: str, items: dict[int, str]) -> bytes:
+    body = "".join(
+        f'<w:{kind} w:id="{n}">{"".join(p(t) for t in text.split("|"))}</w:{kind}>'
+        for n, text in items.items()
+    )
+    separators = f'<w:{kind} w:type="separator" w:id="-1">{p("____")}</w:{kind}>'
+    return f'<w:{kind}s xmlns:w="{W}">{separators}{body}</w:{kind}s>'.encode()
+
+
+def document(body: str) -> bytes:
+    return f'<w:document xmlns:w="{W}" xmlns:mc="{MC}"><w:body>{body}<w:sectPr/></w:body></w:document>'.encode()
+
+
+def package(parts: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as z:
+        z.writestr("[Content_Types].xml", b"<Types/>")
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def lines(data: bytes) -> list[str]:
+    return extract(data).text.split("\n")
+
+
+def test_a_document_made_by_word_tools_reads_paragraphs_and_table_rows() -> None:
+    made = docx.Document()
+    made.core_properties.title = "Defence spending note"
+    made.core_properties.created = dt.datetime(2025, 2, 25, 9, 30)
+    made.sections[0].header.paragraphs[0].text = "OFFICIAL header text"
+    made.sections[0].footer.paragraphs[0].text = "Page footer text"
+    made.add_heading("Defence spending", 1)
+    made.add_paragraph("The UK spends around ").add_run("2.3%").bold = True
+    made.add_paragraph("")
+    table = made.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Country"
+    table.cell(0, 1).text = "Share of GDP"
+    table.cell(1, 0).text = "United Kingdom"
+    table.cell(1, 1).text = "2.3%"
+    table.cell(1, 1).add_paragraph("(2024 estimate)")
+    made.add_paragraph("After the table.")
+    out = io.BytesIO()
+    made.save(out)
+    got = extract(out.getvalue())
+    assert got.unit == PARAGRAPH
+    assert got.text.split("\n") == [
+        "Defence spending",
+        "The UK spends around 2.3%",
+        "Country | Share of GDP",
+        "United Kingdom | 2.3% (2024 estimate)",
+        "After the table.",
+    ]
+    assert got.marks == ((1, 0), (2, 0), (3, 0), (4, 0), (5, 0))
+    assert (got.title, got.published) == ("Defence spending note", "2025-02-25")
+    source = SourceText(got.text)
+    span = find_quote("2.3% (2024 estimate)", source).span
+    assert span is not None and got.place(span.line, span.end_line) == "para. 4"
+    assert find_quote("Share of GDP United", source).span is not None  # rows are lines
+    assert find_quote("Country Share of GDP", source).span is None  # across cells
+    assert find_quote("OFFICIAL header text", source).span is None
+    assert find_quote("Page footer text", source).span is None
+
+
+def test_footnotes_and_endnotes_follow_the_body_in_reference_order() -> None:
+    body = (
+        p("First claim.", note_ref("footnote", 7))
+        + p("Second claim.", note_ref("footnote", 3) + note_ref("endnote", 2))
+        + p("Again the first.", note_ref("footnote", 7))
+    )
+    data = package(
+        {
+            "word/document.xml": document(body),
+            "word/footnotes.xml": notes(
+                "footnote",
+                {
+                    3: "Source for the second.",
+                    7: "Source for the first.|Its second paragraph.",
+                    9: "Unused.",
+                },
+            ),
+            "word/endnotes.xml": notes("endnote", {2: "An endnote."}),
+        }
+    )
+    got = extract(data)
+    assert got.text.split("\n") == [
+        "First claim.",
+        "Second claim.",
+        "Again the first.",
+        "Footnote 1: Source for the first.",
+        "Its second paragraph.",
+        "Footnote 2: Source for the second.",
+        "Endnote 1: An endnote.",
+    ]
+    span = find_quote("Its second paragraph", SourceText(got.text)).span
+    assert span is not None and got.place(span.line, span.end_line) == "para. 5"
+    assert "____" not in got.text  # the separator is not a note
+
+
+def test_what_word_shows_is_what_is_read() -> None:
+    body = (
+        "<w:p><w:r><w:t>Tab</w:t><w:tab/><w:t>and</w:t><w:br/><w:t>break</w:t></w:r></w:p>"
+        '<w:p><w:r><w:t>Kept</w:t></w:r><w:del w:id="1"><w:r><w:delText> deleted</w:delText></w:r></w:del>'
+        '<w:ins w:id="2"><w:r><w:t> inserted</w:t></w:r></w:ins></w:p>'
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>HYPERLINK "x"</w:instrText></w:r>'
+        '<w:r><w:t>field result</w:t></w:r><w:r><w:t xml:space="preserve"> non</w:t><w:noBreakHyphen/><w:t>breaking</w:t></w:r></w:p>'
+        "<w:sdt><w:sdtContent>" + p("In a content control") + "</w:sdtContent></w:sdt>"
+        "<w:p><w:r><mc:AlternateContent><mc:Choice><w:t>Choice</w:t></mc:Choice>"
+        "<mc:Fallback><w:t>Fallback</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+        "<w:p/><w:p><w:r><w:t>   </w:t></w:r></w:p>"
+    )
+    assert lines(package({"word/document.xml": document(body)})) == [
+        "Tab and break",
+        "Kept inserted",
+        "field result non-breaking",
+        "In a content control",
+        "Choice",
+    ]
+
+
+@given(
+    st.lists(
+        st.from_regex(r"[A-Za-z0-9£%.,'’]+( [A-Za-z0-9£%.,'’]+){0,8}", fullmatch=True),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.integers(0, 100), max_size=8),
+)
+@settings(max_examples=60, deadline=None)
+def test_runs_do_not_change_a_paragraphs_text(paragraphs: list[str], cuts: list[int]) -> None:
+    def runs(text: str) -> str:
+        edges = [0, *sorted({min(c, len(text)) for c in cuts}), len(text)]
+        return "".join(
+            f'<w:r><w:t xml:space="preserve">{text[a:b]}</w:t></w:r>'
+            for a, b in itertools.pairwise(edges)
+        )
+
+    body = "".join(f"<w:p>{runs(t)}</w:p>" for t in paragraphs)
+    got = extract(package({"word/document.xml": document(body)}))
+    assert got.text.split("\n") == paragraphs
+    assert got.marks == tuple((n, 0) for n in range(1, len(paragraphs) + 1))
+
+
+def test_a_table_inside_a_cell_is_part_of_that_cell() -> None:
+    inner = f"<w:tbl><w:tr><w:tc>{p('inner a')}</w:tc><w:tc>{p('inner b')}</w:tc></w:tr></w:tbl>"
+    body = f"<w:tbl><w:tr><w:tc>{p('outer')}{inner}</w:tc><w:tc>{p('next')}</w:tc></w:tr></w:tbl>"
+    assert lines(package({"word/document.xml": document(body)})) == ["outer inner a inner b | next"]
+
+
+def test_core_properties_are_optional_and_may_be_odd() -> None:
+    core = (
+        b'<cp:coreProperties xmlns:cp="x" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        b'xmlns:dcterms="http://purl.org/dc/terms/"><dc:title> A\n title </dc:title>'
+        b"<dcterms:created>not a date</dcterms:created></cp:coreProperties>"
+    )
+    got = extract(package({"word/document.xml": document(p("x")), "docProps/core.xml": core}))
+    assert (got.title, got.published) == ("A title", None)
+    got = extract(package({"word/document.xml": document(p("x")), "docProps/core.xml": b"<broken"}))
+    assert (got.title, got.published) == (None, None)
+
+
+# files that are not Word documents ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "password-protected Word document or an old-style .doc",
+        ),
+        (b"Just some text, not a zip", "not a Word document"),
+        (b"", "not a Word document"),
+        (package({"content.xml": b"<office/>"}), "no word/document.xml"),
+        (package({"word/document.xml": b"<w:document"}), "not well-formed XML"),
+        (package({"word/document.xml": document("<w:p/>")}), "has no text"),
+    ],
+)
+def test_files_that_are_not_readable_documents_are_errors(data: bytes, message: str) -> None:
+    with pytest.raises(ReaderError, match=message):
+        extract(data)
+
+
+def test_a_part_that_expands_too_far_is_refused_before_it_is_read() -> None:
+    bomb = document(p("x" * 50_000_000))
+    data = package({"word/document.xml": bomb})
+    assert len(data) < 1_000_000
+    with pytest.raises(ReaderError, match=r"would expand .* times \(more than 100:1\)"):
+        extract(data)
+
+
+def test_too_many_parts_is_refused() -> None:
+    parts = {f"word/media/{i}.xml": b"" for i in range(MAX_ENTRIES)}
+    data = package({"word/document.xml": document(p("x")), **parts}, zipfile.ZIP_STORED)
+    with pytest.raises(ReaderError, match="parts, more than"):
+        extract(data)
+
+
+def test_the_bytes_read_are_counted_as_they_are_decompressed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("briefgen.readers.docx.MAX_TOTAL", 10_000)
+    data = package({"word/document.xml": document("".join(p(f"word {i}") for i in range(2_000)))})
+    with pytest.raises(ReaderError, match="more than 10,000 bytes"):
+        extract(data)
+
+
+def _set_size(data: bytes, name: bytes, size: int) -> bytes:
+    """The zip with the uncompressed size it declares for one part changed (both headers)."""
+    out = bytearray(data)
+    for signature, at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := out.find(signature, start)) >= 0:
+            header = 30 if signature == b"PK\x03\x04" else 46
+            if out[start + header : start + header + len(name)] == name:
+                out[start + at : start + at + 4] = struct.pack("<I", size)
+            start += 4
+    return bytes(out)
+
+
+def test_a_part_that_lies_about_its_size_is_not_read_past_the_lie() -> None:
+    honest = package({"word/document.xml": document(p("y" * 3_000_000))})
+    lying = _set_size(honest, b"word/document.xml", 1_000)
+    with pytest.raises(ReaderError, match="cannot be read"):
+        extract(lying)
+
+
+def test_an_encrypted_part_is_refused() -> None:
+    data = bytearray(package({"word/document.xml": document(p("secret"))}))
+    # the central directory's entry after that of [Content_Types].xml is word/document.xml's
+    at = data.find(b"PK\x01\x02", data.rfind(b"[Content_Types].xml"))
+    data[at + 8] |= 0x1  # the central directory's "encrypted" flag
+    with pytest.raises(ReaderError, match="encrypted"):
+        extract(bytes(data))
+
+
+def test_entities_are_not_expanded_and_nothing_outside_is_read() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "haha">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        b'<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">'
+        b'<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        b'<w:document xmlns:w="' + W.encode() + b'"><w:body>'
+        b"<w:p><w:r><w:t>Plain words</w:t></w:r></w:p>"
+        b"<w:p><w:r><w:t>&e;</w:t></w:r></w:p><w:p><w:r><w:t>&x;</w:t></w:r></w:p>"
+        b"</w:body></w:document>"
+    )
+    got = extract(package({"word/document.xml": laughs}))
+    assert got.text == "Plain words"

@@ -1,0 +1,392 @@
+"""The reader of saved web pages: the article's text, one paragraph a line, and nothing else."""
+
+from __future__ import annotations
+
+import html
+import http.server
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.matching import SourceText, find_quote
+from briefgen.readers import PARAGRAPH, ReaderError
+from briefgen.readers.html import MAX_DEPTH, extract
+from conftest import ROOT
+
+SAMPLE = ROOT / "sources/london-summit-page.html"
+
+
+def page(body: str, head: str = "") -> bytes:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def lines(data: bytes) -> list[str]:
+    return extract(data).text.split("\n")
+
+
+def found(quote: str, text: str) -> bool:
+    return find_quote(quote, SourceText(text)).span is not None
+
+
+# the sample page ------------------------------------------------------------------------------
+
+
+def test_the_sample_page_is_reproduced_by_its_script(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts/make-sample-html"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    assert (tmp_path / SAMPLE.name).read_bytes() == SAMPLE.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "We use cookies to make this site work",
+        "Accept all cookies",
+        "Skip to main content",
+        "World",
+        "Share on social media",
+        "Related stories",
+        "US pauses military aid to Ukraine after Oval Office clash",
+        "Sign up for our morning briefing",
+        "Comments are closed for this article",
+        "Advertisement",
+        "Topics: Ukraine",
+        "This page is a sample written for the briefgen sample workspace",
+        "Script text is never part of the article",
+        "Styles are not text",
+        "Sample News is not a real publication",
+    ],
+)
+def test_the_sample_pages_boilerplate_cannot_be_cited(boilerplate: str) -> None:
+    text = extract(SAMPLE.read_bytes()).text
+    assert boilerplate.lower() not in text.lower()
+    assert not found(boilerplate, text)
+
+
+def test_the_sample_pages_article_is_one_numbered_paragraph_per_line() -> None:
+    got = extract(SAMPLE.read_bytes())
+    assert got.unit == PARAGRAPH
+    assert got.title == "Leaders agree four steps on Ukraine at London summit"
+    assert got.published == "2025-03-02"
+    text = got.text.split("\n")
+    assert got.marks == tuple((n, 0) for n in range(1, len(text) + 1))
+    assert text[0] == got.title  # the article's own header is kept
+    source = SourceText(got.text)
+    for quote, para in [
+        ("Lancaster House in London on Sunday 2 March", 3),
+        ("This is not a moment for more talk. It's time to act.", 5),
+        ("to develop a 'coalition of the willing' to defend a deal and guarantee the peace", 7),
+        ("£1.6 billion of export finance for Ukraine to buy more than 5,000 air defence", 9),
+        ("A coalition of the willing to defend a deal", 14),
+    ]:
+        span = find_quote(quote, source).span
+        assert span is not None, quote
+        assert got.place(span.line, span.end_line) == f"para. {para}"
+
+
+def test_a_quote_across_two_paragraphs_names_both() -> None:
+    got = extract(
+        page("<article><p>The first one ends here.</p><p>The second goes on.</p></article>")
+    )
+    span = find_quote("ends here. The second", SourceText(got.text)).span
+    assert span is not None
+    assert got.place(span.line, span.end_line) == "paras. 1–2"
+
+
+# the rule -------------------------------------------------------------------------------------
+
+
+def test_boilerplate_by_tag_role_state_and_name() -> None:
+    body = """
+      <nav>Nav tag</nav><header>Site header</header><aside>Aside</aside><footer>Foot</footer>
+      <form>Form text</form><noscript>Enable scripts</noscript><template>Tmpl</template>
+      <div role="navigation">Role nav</div><div role="banner">Role banner</div>
+      <div role="contentinfo">Role info</div><div role="complementary">Role aside</div>
+      <div hidden>Hidden</div><div aria-hidden="true">Aria hidden</div>
+      <div style="color: red; display : none">Styled away</div>
+      <div id="gdpr-notice">Consent id</div><div class="site-menu">Menu class</div>
+      <div class="social_share">Share class</div><div class="newsletter">News class</div>
+      <ul class="breadcrumbs"><li>Crumb</li></ul><div class="ad-slot">Ad class</div>
+      <section aria-label="Related content">Related label</section>
+      <div class="mainNav">Camel case</div><div class="cookiebanner">Stem</div>
+      <div class="site-footer">Footer class</div><div id="masthead">Masthead</div>
+      <div class="header-wrapper">Page header class</div>
+      <div class="gem-c-feedback"><h2>Is this page useful?</h2></div>
+      <p class="loading lead">Kept: loading and lead are not ad or nav</p>
+      <p class="shadow navy">Kept: shadow and navy are other words</p>
+    """
+    assert lines(page(body)) == [
+        "Kept: loading and lead are not ad or nav",
+        "Kept: shadow and navy are other words",
+    ]
+
+
+def test_an_articles_own_header_is_kept() -> None:
+    body = """<header>Page header</header><div class="top-header">Page header class</div>
+      <article><header><h1>Headline</h1></header><div class="story-header">Byline</div>
+      <p>Text.</p></article>"""
+    assert lines(page(body)) == ["Headline", "Byline", "Text."]
+
+
+def test_an_element_named_like_boilerplate_that_holds_the_article_is_kept() -> None:
+    body = '<div class="menu-wrapper"><article class="comments-open"><p>Story text.</p></article></div>'
+    assert lines(page(body)) == ["Story text."]
+
+
+def test_the_largest_article_is_the_main_text() -> None:
+    body = """
+      <article><h2>Teaser</h2><p>Short.</p></article>
+      <article><h1>Main story</h1><p>A much longer paragraph of the main story itself.</p></article>
+      <aside><article><p>An even longer teaser paragraph that sits in an aside and so is dropped.</p></article></aside>
+    """
+    got = extract(page(body, "<title>Page title</title>"))
+    assert got.text == "Main story\nA much longer paragraph of the main story itself."
+    assert got.title == "Main story"
+    assert "largest <article>" in got.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ("<p>Outside.</p><main><p>Inside.</p></main>", "<main>"),
+        ('<p>Outside.</p><div role="main"><p>Inside.</p></div>', 'role="main"'),
+        ("<p>Inside.</p>", "<body>"),
+    ],
+)
+def test_without_an_article_main_then_role_main_then_body(body: str, where: str) -> None:
+    got = extract(page(body))
+    assert got.text == "Inside."
+    assert got.notes[0] == f"main text: {where}"
+
+
+def test_blocks_lines_tables_and_inline_whitespace() -> None:
+    body = """<article>
+      <h2>Heading</h2>
+      <p>One <b>bold</b>   and
+         <a href="x">linked</a><br>after a break.</p>
+      Loose text in the article
+      <div>Loose text in a div</div>
+      <ul><li>Item one<ul><li>Nested item</li></ul></li><li><p>Item with a p</p></li></ul>
+      <blockquote><p>Quoted one.</p><p>Quoted two.</p></blockquote>
+      <pre>  pre   text
+      kept on one line</pre>
+      <dl><dt>Term</dt><dd>Definition</dd></dl>
+      <table><caption>Spending</caption><tr><th>Country</th><th>Share</th></tr>
+      <tr><td><p>United</p><p>Kingdom</p></td><td>2.3%</td></tr><tr><td></td><td>Alone</td></tr></table>
+      <figure><img src="x.png" alt="Not text"><figcaption>A caption</figcaption></figure>
+    </article>"""
+    assert lines(page(body)) == [
+        "Heading",
+        "One bold and linked after a break.",
+        "Loose text in the article",
+        "Loose text in a div",
+        "Item one",
+        "Nested item",
+        "Item with a p",
+        "Quoted one.",
+        "Quoted two.",
+        "pre text kept on one line",
+        "Term",
+        "Definition",
+        "Spending",
+        "Country | Share",
+        "United Kingdom | 2.3%",
+        "Alone",
+        "A caption",
+    ]
+    text = extract(page(body)).text
+    assert found("United Kingdom", text)
+    assert not found("Country Share", text)  # a quote across cells does not match
+
+
+def test_an_inline_quotation_has_the_marks_a_browser_shows() -> None:
+    text = extract(page("<p>He called it <q>utter folly</q> to go alone.</p>")).text
+    assert text == "He called it “utter folly” to go alone."
+    assert found("He called it 'utter folly' to go", text)
+
+
+def test_inline_elements_join_without_a_space() -> None:
+    body = "<p><span>Ukraine</span><span>’s</span> GDP<sup>1</sup> fell 2.<b>3</b>%</p>"
+    assert lines(page(body)) == ["Ukraine’s GDP1 fell 2.3%"]
+
+
+def test_entities_are_decoded() -> None:
+    body = "<p>R&amp;D &pound;2&nbsp;billion, caf&eacute;, it&#8217;s &#x2014; &lt;tag&gt;</p>"
+    assert lines(page(body)) == ["R&D £2 billion, café, it’s — <tag>"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '<meta charset="windows-1252"><p>It\x92s \x80 5</p>'.encode("latin-1"),
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><p>It\x92s \x80 5</p>'.encode(
+            "latin-1"
+        ),
+        "\ufeff<p>It’s € 5</p>".encode("utf-16-le"),
+        "<p>It’s € 5</p>".encode(),  # no charset declared: UTF-8
+        b"\xef\xbb\xbf<p>It\xe2\x80\x99s \xe2\x82\xac 5</p>",
+    ],
+)
+def test_the_declared_charset_is_honoured(data: bytes) -> None:
+    assert lines(data) == ["It’s € 5"]
+
+
+def test_title_and_date_fall_back_in_order() -> None:
+    head = '<title>Title tag</title><meta property="og:title" content="OG  title">'
+    assert extract(page("<p>x</p>", head)).title == "OG title"
+    assert extract(page("<h1>Heading</h1><p>x</p>", "<title>Title tag</title>")).title == "Heading"
+    assert extract(page("<p>x</p>", "<title> Title\n tag </title>")).title == "Title tag"
+    assert extract(page("<p>x</p>")).title is None
+
+    def date(body: str, head: str = "") -> str | None:
+        return extract(page(body + "<p>x</p>", head)).published
+
+    meta = '<meta property="article:published_time" content="2025-03-02T10:00:00Z">'
+    assert date('<time datetime="2025-01-01">x</time>', meta) == "2025-03-02"
+    other = '<meta name="DC.date.issued" content="2025-01-05"><meta name="pubdate" content="2025-01-06">'
+    assert date("", other) == "2025-01-05"
+    assert date("", other + meta) == "2025-03-02"
+    govuk = '<meta name="govuk:first-published-at" content="2025-03-02T17:15:00+00:00">'
+    assert date("", govuk) == "2025-03-02"
+    assert (
+        date('<nav><time datetime="2024-12-31">n</time></nav><time datetime="2025-01-01">x</time>')
+        == "2025-01-01"
+    )
+    assert date('<span itemprop="datePublished" content="2025-02-03">x</span>') == "2025-02-03"
+    ld = '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"datePublished": "2025-02-04T09:00"}]}</script>'
+    assert date("", ld) == "2025-02-04"
+    assert date("", '<script type="application/ld+json">{not json</script>') is None
+    assert date("", '<script type="application/ld+json">' + "[" * 100_000 + "</script>") is None
+    assert date('<time datetime="2025-02-30">x</time>') is None
+    assert date('<time datetime="soon">x</time>') is None
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.from_regex(r"[A-Za-z0-9£%.,;:'’-]{1,12}", fullmatch=True), min_size=1, max_size=8
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_every_paragraph_is_one_line_in_order(paragraphs: list[list[str]]) -> None:
+    texts = [" ".join(words) for words in paragraphs]
+    body = (
+        "<nav><p>Menu words</p></nav><div class='cookie-consent'><p>Cookie words</p></div>"
+        + "<article>"
+        + "".join("<p>\n  " + html.escape(t).replace(" ", " \n ") + "  </p>" for t in texts)
+        + "</article><footer><p>Footer words</p></footer>"
+    )
+    got = extract(page(body))
+    assert got.text.split("\n") == texts
+    assert got.marks == tuple((n, 0) for n in range(1, len(texts) + 1))
+
+
+@given(
+    st.from_regex(r"[A-Za-z0-9£%.,'’]+( [A-Za-z0-9£%.,'’]+){0,8}", fullmatch=True),
+    st.lists(st.tuples(st.integers(0, 200), st.sampled_from(["span", "b", "em", "a", "sup"]))),
+)
+@settings(max_examples=100, deadline=None)
+def test_inline_elements_do_not_change_a_paragraphs_text(
+    text: str, cuts: list[tuple[int, str]]
+) -> None:
+    pieces, opened, last = [], [], 0
+    for at, tag in sorted((min(at, len(text)), tag) for at, tag in cuts):
+        pieces += [html.escape(text[last:at]), f"<{tag}>"]
+        opened.append(tag)
+        last = at
+    pieces.append(html.escape(text[last:]))
+    marked = "".join(pieces) + "".join(f"</{tag}>" for tag in reversed(opened))
+    assert lines(page(f"<article><p>{marked}</p></article>")) == [text]
+
+
+# hostile pages --------------------------------------------------------------------------------
+
+
+def test_a_page_nested_too_deep_is_refused_before_it_is_parsed() -> None:
+    deep = b"<div>" * 200_000 + b"deep" + b"</div>" * 200_000
+    with pytest.raises(ReaderError, match="nests elements more than"):
+        extract(deep)
+    ok = MAX_DEPTH - 10
+    assert lines(b"<div>" * ok + b"<p>deep</p>" + b"</div>" * ok) == ["deep"]
+
+
+def test_many_unclosed_paragraphs_are_not_depth() -> None:
+    assert len(lines(b"<li><p>x" * 5_000)) == 10_000 // 2
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"<html><body></body></html>", page("<nav>Only a menu</nav>")]
+)
+def test_a_page_without_text_is_an_error(data: bytes) -> None:
+    with pytest.raises(ReaderError, match="no text was found"):
+        extract(data)
+
+
+def test_an_oversized_page_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("briefgen.readers.html.MAX_BYTES", 1_000)
+    with pytest.raises(ReaderError, match="over the 1,000"):
+        extract(page("<p>" + "word " * 500 + "</p>"))
+
+
+@given(st.binary(max_size=2_000))
+@settings(max_examples=150, deadline=None)
+def test_any_bytes_give_text_or_a_reader_error(data: bytes) -> None:
+    try:
+        got = extract(data)
+    except ReaderError:
+        return
+    assert got.text and len(got.marks) == got.text.count("\n") + 1
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []  # noqa: RUF012 - shared by the handler instances of one test
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    _Recorder.requests = []
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_nothing_the_page_links_to_is_fetched(server: str) -> None:
+    head = (
+        f'<link rel="stylesheet" href="{server}/style.css"><script src="{server}/app.js"></script>'
+        f'<meta http-equiv="refresh" content="0; url={server}/refresh"><base href="{server}/">'
+        f'<style>@import url("{server}/import.css");</style>'
+    )
+    body = (
+        f'<img src="{server}/img.png"><iframe src="{server}/frame"></iframe>'
+        f'<object data="{server}/obj"></object><video src="{server}/v.mp4"></video>'
+        f'<p style="background: url({server}/bg.png)">Text.</p>'
+    )
+    assert lines(page(body, head)) == ["Text."]
+    # the server answers when asked: the page's links were simply never followed
+    with urllib.request.urlopen(f"{server}/probe", timeout=5):
+        pass
+    assert _Recorder.requests == ["/probe"]

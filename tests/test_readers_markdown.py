@@ -1,0 +1,196 @@
+"""The Markdown reader: the file's lines, one for one, with the markup taken out."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.matching import SourceText, find_quote
+from briefgen.readers import LINE, ReaderError
+from briefgen.readers.markdown import extract
+
+
+def read(source: str) -> list[str]:
+    return extract(source.encode()).text.split("\n")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("Spending is **2.3%** of GDP", "Spending is 2.3% of GDP"),
+        (
+            "an *emphasised* and __strong__ and _light_ word",
+            "an emphasised and strong and light word",
+        ),
+        ("snake_case_name, 2*3 and 4 * 5 stay", "snake_case_name, 2*3 and 4 * 5 stay"),
+        ("a_b_c and x__y__z", "a_b_c and x__y__z"),
+        ("~~struck~~ out", "struck out"),
+        ("run `pip install` now", "run pip install now"),
+        ("see [the report](https://example.org/r 'Title') here", "see the report here"),
+        ("a ![chart of spending](chart.png) b", "a chart of spending b"),
+        (
+            "mail <https://example.org/x> or <a@example.org>",
+            "mail https://example.org/x or a@example.org",
+        ),
+        ("## A heading ##", "A heading"),
+        ("> quoted words", "quoted words"),
+        ("> > twice quoted", "twice quoted"),
+        ("- a bullet", "a bullet"),
+        ("12. a numbered item", "a numbered item"),
+        ("* [x] starred", "[x] starred"),
+        ("a <span class='x'>tagged</span> word", "a tagged word"),
+        (
+            r"escaped \*stars\* and \_under\_ and \[brackets\]",
+            "escaped *stars* and _under_ and [brackets]",
+        ),
+        ("R&amp;D &pound;2 &#8217;", "R&D £2 ’"),
+        ("trailing spaces  ", "trailing spaces"),
+    ],
+)
+def test_markup_is_removed_within_a_line(markdown: str, text: str) -> None:
+    assert read(markdown) == [text]
+
+
+def test_structure_keeps_every_line_in_place() -> None:
+    source = "\n".join(
+        [
+            "Title",  # 1
+            "=====",  # 2 setext underline
+            "",  # 3
+            "A paragraph with a [reference link][r]",  # 4
+            "that runs on to a second line.",  # 5
+            "",  # 6
+            "[r]: https://example.org/ref",  # 7 reference definition
+            "| Country | Share |",  # 8
+            "|---------|------:|",  # 9
+            "| UK      | **2.3%** |",  # 10
+            "",  # 11
+            "```python",  # 12
+            "print('code kept')",  # 13
+            "```",  # 14
+            "<div class='note'>",  # 15
+            "<p>Block <b>HTML</b> &amp; text</p><!-- a",  # 16
+            "comment -->",  # 17
+            "<script>var hidden = 1;",  # 18
+            "</script>",  # 19
+            "</div>",  # 20
+            "",  # 21
+            "    indented code",  # 22
+            "",  # 23
+            "- item one",  # 24
+            "  lazy continuation",  # 25
+            "1. first",  # 26
+            "Hard break\\",  # 27
+            "after it",  # 28
+            "",  # 29
+        ]
+    )
+    got = read(source)
+    assert got == [
+        "Title",
+        "",
+        "",
+        "A paragraph with a reference link",
+        "that runs on to a second line.",
+        "",
+        "",
+        "Country Share",
+        "",
+        "UK 2.3%",
+        "",
+        "",
+        "print('code kept')",
+        "",
+        "",
+        "Block HTML & text",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "indented code",
+        "",
+        "item one",
+        "lazy continuation",
+        "first",
+        "Hard break",
+        "after it",
+        "",
+    ]
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_other_line_endings_count_as_lines(ending: str) -> None:
+    assert read(ending.join(["# One", "**two**", "three"])) == ["One", "two", "three"]
+
+
+def test_a_byte_order_mark_is_not_part_of_line_one() -> None:
+    assert extract(b"\xef\xbb\xbf# Heading\n").text == "Heading\n"
+
+
+def test_a_code_span_over_a_line_break_keeps_the_line_count() -> None:
+    got = read("before `a\nb` after\nnext paragraph line\n\nlast")
+    assert got == ["before a b after next paragraph line", "", "", "", "last"]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"line one\ncaf\xe9\n", "line 2, column 4"),
+        ("\ufeffabc".encode("utf-16-le"), "UTF-16"),
+        (b"a\nb\x00c", "line 2, column 2"),
+    ],
+)
+def test_text_that_is_not_utf8_is_an_error_with_its_place(data: bytes, where: str) -> None:
+    with pytest.raises(ReaderError, match=where):
+        extract(data)
+
+
+def test_quotes_match_the_rendered_words_at_the_right_line() -> None:
+    source = (
+        "# Defence spending\n\n"
+        "The UK spends **around 2.3%** of [GDP](https://example.org) on defence,\n"
+        "and is committed to *2.5%*.\n\n"
+        "[Share this article](https://example.org/share)\n"
+    )
+    got = extract(source.encode())
+    assert got.unit == LINE
+    text = SourceText(got.text)
+    span = find_quote("spends around 2.3% of GDP on defence, and is committed to 2.5%", text).span
+    assert span is not None
+    assert (span.line, span.end_line) == (3, 4)
+    assert got.place(span.line, span.end_line) == "lines 3–4"
+    assert find_quote("2.3%", text).span is not None
+    assert find_quote("**around 2.3%**", text).span is None  # the markup is not text
+    assert find_quote("example.org", text).span is None  # nor are link targets
+
+
+_WORD = st.from_regex(r"[A-Za-z0-9,;?'’£%]{1,10}", fullmatch=True).filter(
+    lambda w: not w[0].isdigit() or not w.rstrip("0123456789")  # "12." would be a list
+)
+_LINE = st.lists(_WORD, min_size=1, max_size=6).map(" ".join)
+
+
+@given(st.lists(st.one_of(_LINE, st.just("")), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_plain_text_is_unchanged(rows: list[str]) -> None:
+    source = "\n".join(rows)
+    assert extract(source.encode()).text == source
+
+
+_MARKUP = st.lists(
+    st.sampled_from([*"ab 12*_`[]()!<>#>-+|=~\\&;:/.\n\r\t\"'", "**", "```", "<a>", "    "]),
+    max_size=120,
+).map("".join)
+
+
+@given(_MARKUP)
+@settings(max_examples=300, deadline=None)
+def test_the_line_count_is_the_files(source: str) -> None:
+    got = extract(source.encode())
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert got.text.count("\n") == len(lines) - 1
+    for line, original in zip(got.text.split("\n"), lines, strict=True):
+        if not original.strip():
+            assert line == ""  # a blank line of the file stays blank
