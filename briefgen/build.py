@@ -19,6 +19,8 @@ from briefgen import (
     write,
 )
 from briefgen.assets import Assets
+from briefgen.cache import FOLDER as CACHE_FOLDER
+from briefgen.cache import Cache
 from briefgen.commands.diff import BriefChanges
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
@@ -77,6 +79,9 @@ def load_workspace(
     briefs = freshness.mark_stale(briefs, config, report)
     links.warn_unsafe_links(briefs, report)
     texts = citations.read_sources(sources, config, report)
+    cache = Cache(config.root / CACHE_FOLDER)
+    for text in texts.values():
+        text.cache = cache
     sources = {
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s
         for sid, s in sources.items()
