@@ -69,7 +69,7 @@ class Preview:
         them); open pages are told through `changed`."""
         changed = None if changed is None else list(changed)
         folders = self._content_folders()
-        if changed is None or folders is None or self.config_file in map(real, changed):
+        if changed is None or folders is None or self.config_file in {real(p) for p in changed}:
             self.warm.changed(None)  # config.yaml: everything may read differently
         else:
             self.warm.changed(changed)
