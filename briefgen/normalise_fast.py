@@ -21,8 +21,11 @@ from typing import ClassVar
 
 from briefgen.normalise import _DROP, _HYPHENS, _MOJIBAKE_RANGES, CHAR_MAP, Normalised
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_RUN = re.compile(r"[ -]{2,}")
+_ASCII = re.compile(r"[\x00-\x7f]+")
+# Where runs of spaces and dashes are looked for: from a dash, and from two spaces (a
+# pattern that begins with a literal is found far faster than one that begins with a class).
+_DASHES = re.compile(r"-[ -]*")
+_SPACES_RUN = re.compile(r"  +")
 _SPACES = re.compile(r" {2,}")
 # ASCII that does not fold to itself: whitespace other than " ", and quotation marks.
 _ASCII_FOLDS = dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " ") | {'"': "'", "`": "'"}
@@ -121,7 +124,7 @@ class Sides:
 def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
     """`normalise(text)` by whole-string operations, or None when the text needs the reference."""
     folds: dict[str, str] = {}
-    for c in set(_NON_ASCII.findall(text)):
+    for c in _distinct_non_ascii(text):
         rep = _kind(c)
         if rep == _UNSUITED or (dehyphenate and c in _HYPHENS):
             return None
@@ -153,11 +156,10 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
     run_out, run_at, run_len = array("q"), array("q"), array("q")
     run_first, run_last = array("q"), array("q")
     at, out = lead, 0
-    for run in _RUN.finditer(folded, lead, end):
-        start, stop = run.span()
+    for start, stop in _runs(folded, lead, end):
         pieces.append(folded[at:start])
         out += start - at
-        chars = run.group()
+        chars = folded[start:stop]
         dash = chars.find("-")
         run_out.append(out)
         run_at.append(start)
@@ -184,11 +186,32 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
     return Normalised(normalised, Sides(offsets, False), Sides(offsets, True))
 
 
+def _distinct_non_ascii(text: str) -> set[str]:
+    return set() if text.isascii() else set(_ASCII.sub("", text))
+
+
+def _runs(folded: str, lead: int, end: int) -> list[tuple[int, int]]:
+    """[start, stop) of every run of two or more spaces and dashes in folded[lead:end]."""
+    runs = []
+    for found in _DASHES.finditer(folded, lead, end):
+        start, stop = found.span()
+        while start > lead and folded[start - 1] == " ":
+            start -= 1
+        if stop - start > 1:
+            runs.append((start, stop))
+    for found in _SPACES_RUN.finditer(folded, lead, end):
+        start, stop = found.span()
+        if folded[start - 1] != "-" and (stop == end or folded[stop] != "-"):
+            runs.append((start, stop))  # not part of a dash's run
+    runs.sort()
+    return runs
+
+
 def display(text: str) -> str | None:
     """`normalise.display(text)` for text with no debris to repair and no combining accents
     (whitespace made spaces, invisible characters dropped), or None."""
     shown = text
-    for c in set(_NON_ASCII.findall(text)):
+    for c in _distinct_non_ascii(text):
         if c in _MOJIBAKE_RANGES or unicodedata.combining(c):
             return None
         if c.isspace() or c in _DROP:
