@@ -121,10 +121,12 @@ def load_workspace(
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s
         for sid, s in sources.items()
     }
+    source_files = [s.path for s in sources.values()]
     resolved = [
         warm.step(
-            ("resolve", brief, tuple(sorted(sources.items())), tuple(map(id, texts.values()))),
-            lambda _, brief=brief: [catalogue_file, brief.path],  # type: ignore[misc]
+            ("resolve", brief, tuple(sorted(sources.items()))),
+            # every source: a quote not found is compared with the other sources too
+            lambda _, brief=brief: [catalogue_file, brief.path, *source_files],  # type: ignore[misc]
             lambda r, brief=brief: citations.resolve([brief], sources, texts, r)[0],  # type: ignore[misc]
             report,
         )

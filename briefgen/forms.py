@@ -88,7 +88,13 @@ def decode(data: bytes) -> Normalised | None:
             at += 8 + size
     except (struct.error, ValueError, UnicodeDecodeError):
         return None
-    if kind == _FAST and len(arrays) == len(FastMap.ARRAYS) and length == len(text):
+    grows, runs = arrays[:3], arrays[3:]
+    if (
+        kind == _FAST
+        and len(arrays) == len(FastMap.ARRAYS)
+        and length == len(text)
+        and len({len(a) for a in grows}) == len({len(a) for a in runs}) == 1
+    ):
         offsets = FastMap(length, lead, *arrays)
         return Normalised(text, Sides(offsets, False), Sides(offsets, True))
     if kind == _FULL and len(arrays) == 2 and len(arrays[0]) == len(arrays[1]) == len(text):

@@ -42,8 +42,12 @@ class Warm:
         if paths is None:
             self._entries.clear()
             return
-        gone = {key_path(p) for p in paths}
-        for key in [k for k, e in self._entries.items() if e.files & gone]:
+        gone = {key_path(p) for p in paths}  # a file, or a folder moved with all it holds
+
+        def stale(files: frozenset[Path]) -> bool:
+            return bool(files & gone) or any(not gone.isdisjoint(f.parents) for f in files)
+
+        for key in [k for k, e in self._entries.items() if stale(e.files)]:
             del self._entries[key]
 
     def step(

@@ -129,3 +129,24 @@ def test_a_warm_check_reports_what_a_cold_one_does(preview: tuple[Preview, Path]
     cold = check(root / "config.yaml").report.sorted()
     assert [p.format() for p in live.snapshot.problems] == [p.format() for p in cold]
     assert any(p.is_error for p in cold)
+
+
+def test_a_step_is_forgotten_when_its_file_or_a_folder_holding_it_changes(tmp_path: Path) -> None:
+    from briefgen.errors import Report
+    from briefgen.warm import Warm
+
+    warm, made = Warm(), []
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    file = folder / "a.txt"
+
+    def step() -> int:
+        return warm.step("a", lambda _: [file], lambda r: made.append(1) or len(made), Report())
+
+    assert step() == 1 and step() == 1
+    warm.changed({tmp_path / "other.txt"})
+    assert step() == 1
+    warm.changed({file})
+    assert step() == 2
+    warm.changed({folder})  # the folder was moved or replaced: what it held may differ
+    assert step() == 3
