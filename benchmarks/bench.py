@@ -15,6 +15,7 @@ Printed, each with its goal:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -223,11 +224,14 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=10, help="briefs in the PDF ratio")
     args = parser.parse_args()
     repeat = 2 if args.quick else 3
+    # Every ratio compares two timings taken moments apart; a busy machine still skews them.
+    print("load average before: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     if not args.quick:
         ratio_pdf(args.copies)
     ratio_markdown(repeat + 2)
     ratio_check(repeat, (1_000, 2_000, 4_000) if not args.quick else (4_000,))
     warm_rerender(5 if args.quick else 9)
+    print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
