@@ -121,7 +121,7 @@ def compose_all(root: Path) -> None:
 def forget() -> None:
     """Drop what this process remembers of earlier runs (the cold and warm runs below are
     those of a fresh `briefgen check`)."""
-    forms._MEMO.clear()
+    forms.forget()
     normalise._short.cache_clear()
 
 

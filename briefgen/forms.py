@@ -21,8 +21,9 @@ KIND = "normalised"
 # Change NORMALISATION whenever normalise's output or this encoding changes.
 NORMALISATION = "3"
 VERSION = f"{NORMALISATION}-{__version__}"
-MEMO_ENTRIES = 512
+MEMO_CHARS = 64_000_000  # how much normalised text is kept in memory between runs, at most
 _MEMO: OrderedDict[tuple[str, bool], Normalised] = OrderedDict()
+_kept = [0]  # characters in _MEMO
 _FAST, _FULL = b"F", b"R"
 
 
@@ -41,9 +42,16 @@ def normalised(text: str, key: str, dehyphenate: bool, cache: Cache | None = Non
         if cache:
             cache.store(KIND, name, VERSION, encode(form))
     _MEMO[memo_key] = form
-    while len(_MEMO) > MEMO_ENTRIES:
-        _MEMO.popitem(last=False)
+    _kept[0] += len(form.text)
+    while _kept[0] > MEMO_CHARS and len(_MEMO) > 1:  # the oldest go first
+        _kept[0] -= len(_MEMO.popitem(last=False)[1].text)
     return form
+
+
+def forget() -> None:
+    """Empty the in-memory forms (the on-disk cache is kept)."""
+    _MEMO.clear()
+    _kept[0] = 0
 
 
 def encode(form: Normalised) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -70,14 +71,14 @@ def test_forms_are_kept_on_disk_and_a_damaged_entry_is_not_used(tmp_path: Path) 
     text = "The minister said “allies” would — in time — spend more.\n" * 50
     key = hashlib.sha256(text.encode()).hexdigest()
     cache = Cache(tmp_path / "cache")
-    forms._MEMO.clear()
+    forms.forget()
     made = forms.normalised(text, key, False, cache)
     entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert len(entries) == 1
-    forms._MEMO.clear()
+    forms.forget()
     assert offsets(forms.normalised(text, key, False, cache)) == offsets(made)
     entries[0].write_bytes(entries[0].read_bytes()[:-3] + b"xyz")  # damaged: digest differs
-    forms._MEMO.clear()
+    forms.forget()
     again = forms.normalised(text, key, False, cache)
     assert again.text == made.text and offsets(again) == offsets(made)
 
@@ -85,7 +86,19 @@ def test_forms_are_kept_on_disk_and_a_damaged_entry_is_not_used(tmp_path: Path) 
 def test_forms_in_memory_are_shared_by_content(tmp_path: Path) -> None:
     text = "one two three four five six\n" * 20
     key = hashlib.sha256(text.encode()).hexdigest()
-    forms._MEMO.clear()
+    forms.forget()
     first = forms.normalised(text, key, False, None)
     assert forms.normalised(text, key, False, None) is first
     assert forms.normalised(text, key, True, None) is not first
+
+
+def test_forms_in_memory_are_bounded_by_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forms, "MEMO_CHARS", 5_000)
+    forms.forget()
+    texts = [f"text number {n} " * 200 for n in range(3)]  # about 3,000 characters each
+    made = [forms.normalised(t, hashlib.sha256(t.encode()).hexdigest(), False) for t in texts]
+    last = forms.normalised(texts[2], hashlib.sha256(texts[2].encode()).hexdigest(), False)
+    assert last is made[2]  # the newest is kept
+    again = forms.normalised(texts[0], hashlib.sha256(texts[0].encode()).hexdigest(), False)
+    assert again is not made[0]  # the oldest was let go
+    forms.forget()
