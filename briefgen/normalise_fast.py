@@ -26,7 +26,6 @@ _ASCII = re.compile(r"[\x00-\x7f]+")
 # pattern that begins with a literal is found far faster than one that begins with a class).
 _DASHES = re.compile(r"-[ -]*")
 _SPACES_RUN = re.compile(r"  +")
-_SPACES = re.compile(r" {2,}")
 # ASCII that does not fold to itself: whitespace other than " ", and quotation marks.
 _ASCII_FOLDS = dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " ") | {'"': "'", "`": "'"}
 _UNSUITED = "unsuited"
@@ -209,14 +208,11 @@ def _runs(folded: str, lead: int, end: int) -> list[tuple[int, int]]:
 
 def display(text: str) -> str | None:
     """`normalise.display(text)` for text with no debris to repair and no combining accents
-    (whitespace made spaces, invisible characters dropped), or None."""
+    (invisible characters dropped, every whitespace run one space, ends trimmed), or None."""
     shown = text
     for c in _distinct_non_ascii(text):
         if c in _MOJIBAKE_RANGES or unicodedata.combining(c):
             return None
-        if c.isspace() or c in _DROP:
-            shown = shown.replace(c, " " if c.isspace() else "")
-    for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f":
-        if c in shown:
-            shown = shown.replace(c, " ")
-    return _SPACES.sub(" ", shown).strip()
+        if c in _DROP:
+            shown = shown.replace(c, "")
+    return " ".join(shown.split())  # split() breaks at exactly what isspace() calls space
