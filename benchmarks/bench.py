@@ -1,73 +1,60 @@
-"""Benchmarks: time check and build on the sample and on a large generated workspace.
+"""Benchmarks: the speed ratios of issue 10, side by side in one run, and a few absolute times.
 
-Run:  .venv/bin/python benchmarks/bench.py [--briefs 20] [--items 60] [--source-kb 500]
-Prints one line per measurement (best of --repeat runs).
+Run:  .venv/bin/python benchmarks/bench.py            (everything; the PDF ratio takes minutes)
+      .venv/bin/python benchmarks/bench.py --quick    (no PDF builds, smaller repeats)
+
+Printed, each with its goal:
+  (a) ten briefs the size of the sample in one `build --format pdf` / ten separate builds
+  (b) a Markdown-only build / a bare `python -c "import yaml, jinja2, markdown"`
+  (c) `check` of 4,000 items citing 200 sources of 40 KB / composing the same YAML files
+      with PyYAML's C loader, cold (no cache) and warm (on-disk cache of normalised
+      sources), with the check time at 1,000, 2,000 and 4,000 items to show it is linear
+  (d) the preview's re-render of the sample brief's HTML after a one-line YAML edit (ms)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen.build import build, check
-from briefgen.normalise import normalise
+import yaml
+
+from briefgen import forms, normalise
+from briefgen.build import check
+from briefgen.cache import FOLDER as CACHE_FOLDER
 
 ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BRIEFGEN = [PYTHON, "-m", "briefgen"]
 WORDS = [
-    "the",
-    "minister",
-    "said",
-    "allies",
-    "would",
-    "“commit”",
-    "to",
-    "spending",
-    "more",
-    "on",
-    "defence",
-    "—",
-    "and",
-    "that",
-    "Europe’s",
-    "security",
-    "depends",
-    "on",
-    "a",
-    "credible",
-    "force,",
-    "backed",
-    "by",
-    "air",
-    "power",
-    "and",
-    "reserves;",
-    "officials",
-    "expect",
-    "talks",
-    "to",
-    "resume",
-    "next",
-    "week",
-    "while",
-    "critics",
-    "warn",
-    "of",
-    "delays",
-]
+    "the", "minister", "said", "allies", "would", "“commit”", "to", "spending", "more", "on",
+    "defence", "—", "and", "that", "Europe’s", "security", "depends", "on", "a", "credible",
+    "force,", "backed", "by", "air", "power", "and", "reserves;", "officials", "expect",
+    "talks", "to", "resume", "next", "week", "while", "critics", "warn", "of", "delays",
+]  # fmt: skip
 
 
-def make_workspace(root: Path, briefs: int, items: int, source_kb: int, seed: int = 7) -> None:
-    rng = random.Random(seed)
+def make_workspace(
+    root: Path, items: int, sources: int = 200, source_kb: int = 40, per_brief: int = 100
+) -> None:
+    """A workspace of `items` positions in briefs of `per_brief`, each citing ten words of
+    one of `sources` source files of `source_kb` KB."""
+    rng = random.Random(11)
     (root / "sources").mkdir(parents=True)
     (root / "briefs").mkdir()
     (root / "config.yaml").write_text("organisation: Bench Unit\n")
-    sources = []
-    for s in range(5):
+    texts = []
+    for s in range(sources):
         words, size = [], 0
         while size < source_kb * 1024:
             word = rng.choice(WORDS) + f"{rng.randrange(10**6)}"
@@ -75,22 +62,41 @@ def make_workspace(root: Path, briefs: int, items: int, source_kb: int, seed: in
             size += len(word) + 1
         lines = [" ".join(words[i : i + 12]) for i in range(0, len(words), 12)]
         (root / "sources" / f"s{s}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        sources.append(words)
-    catalogue = "".join(
-        f"- id: s{s}\n  file: s{s}.txt\n  publisher: P\n  title: T{s}\n" for s in range(5)
+        texts.append(words)
+    (root / "sources" / "sources.yaml").write_text(
+        "".join(
+            f"- id: s{s}\n  file: s{s}.txt\n  publisher: P\n  title: T{s}\n" for s in range(sources)
+        )
     )
-    (root / "sources" / "sources.yaml").write_text(catalogue)
-    for b in range(briefs):
+    done = 0
+    for b in range((items + per_brief - 1) // per_brief):
         out = [f"title: Brief {b}\npositions:\n"]
-        for i in range(items):
-            s = rng.randrange(5)
-            start = rng.randrange(len(sources[s]) - 12)
-            quote = " ".join(sources[s][start : start + 10]).replace("“", '"').replace("”", '"')
+        for i in range(min(per_brief, items - done)):
+            s = rng.randrange(sources)
+            start = rng.randrange(len(texts[s]) - 12)
+            quote = " ".join(texts[s][start : start + 10]).replace("'", "''")
             out.append(
                 f"  - id: b{b}-i{i}\n    actor: A{i}\n    topic: T{i % 4}\n    stance: S\n"
-                f"    cite:\n      - source: s{s}\n        quote: '{quote.replace(chr(39), chr(39) * 2)}'\n"
+                f"    cite:\n      - source: s{s}\n        quote: '{quote}'\n"
             )
+            done += 1
         (root / "briefs" / f"brief-{b}.yaml").write_text("".join(out), encoding="utf-8")
+
+
+def copy_sample(root: Path, copies: int) -> list[str]:
+    """The sample workspace with its brief copied `copies` times (item ids made distinct)."""
+    shutil.copytree(ROOT / "sources", root / "sources")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copy(ROOT / "config.yaml", root / "config.yaml")
+    (root / "briefs").mkdir()
+    text = (ROOT / "briefs" / "london-summit.yaml").read_text(encoding="utf-8")
+    names = []
+    for n in range(copies):
+        name = f"summit-{n}"
+        mine = re.sub(r"^(\s*- id: )(\S+)", rf"\g<1>\g<2>-{n}", text, flags=re.MULTILINE)
+        (root / "briefs" / f"{name}.yaml").write_text(mine, encoding="utf-8")
+        names.append(name)
+    return names
 
 
 def best(fn: Callable[[], object], repeat: int) -> float:
@@ -102,68 +108,130 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--briefs", type=int, default=20)
-    parser.add_argument("--items", type=int, default=60)
-    parser.add_argument("--source-kb", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+def run(*args: str, cwd: Path) -> None:
+    subprocess.run([*BRIEFGEN, *args], cwd=cwd, check=True, capture_output=True)
 
-    text = (ROOT / "sources" / "002_3d8a4b5ca597a420.txt").read_text(encoding="utf-8") * 100
-    t = best(lambda: normalise(text), args.repeat)
+
+def compose_all(root: Path) -> None:
+    for path in sorted(root.rglob("*.yaml")):
+        if CACHE_FOLDER not in path.parts:
+            yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def forget() -> None:
+    """Drop what this process remembers of earlier runs (the cold and warm runs below are
+    those of a fresh `briefgen check`)."""
+    forms.forget()
+    normalise._short.cache_clear()
+
+
+def ratio_pdf(copies: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "ws"
+        names = copy_sample(root, copies)
+        start = time.perf_counter()
+        run("build", "--format", "pdf", "-o", "together", cwd=root)
+        together = time.perf_counter() - start
+        start = time.perf_counter()
+        for name in names:
+            run("build", "--format", "pdf", "-o", "apart", name, cwd=root)
+        apart = time.perf_counter() - start
     print(
-        f"normalise: {len(text) / 1e6:.2f} MB in {t * 1000:.0f} ms ({len(text) / t / 1e6:.1f} MB/s)"
+        f"(a) {copies} sample-size briefs, one build --format pdf {together:.1f} s / "
+        f"{copies} separate builds {apart:.1f} s = {together / apart:.2f}x (goal <= 0.35x)"
     )
 
-    t = best(lambda: check(ROOT / "config.yaml"), args.repeat)
-    print(f"check sample workspace: {t * 1000:.0f} ms")
+
+def ratio_markdown(repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        t = best(lambda: build(ROOT / "config.yaml", formats=["md"], out=Path(tmp)), args.repeat)
-        print(f"build sample, Markdown: {t * 1000:.0f} ms")
-        t = best(lambda: build(ROOT / "config.yaml", formats=["pdf"], out=Path(tmp)), 1)
-        print(f"build sample, PDF: {t * 1000:.0f} ms")
+        out = Path(tmp) / "out"
+        md = best(lambda: run("build", "--format", "md", "-o", str(out), cwd=ROOT), repeat)
+    bare = best(
+        lambda: subprocess.run([PYTHON, "-c", "import yaml, jinja2, markdown"], check=True), repeat
+    )
+    print(
+        f"(b) Markdown-only build of the sample {md * 1000:.0f} ms / bare imports "
+        f"{bare * 1000:.0f} ms = {md / bare:.2f}x (goal <= 2x)"
+    )
+
+
+def ratio_check(repeat: int, sizes: tuple[int, ...]) -> None:
+    for items in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "ws"
+            make_workspace(root, items)
+            config = root / "config.yaml"
+            result = check(config)
+            assert not result.report.errors, result.report.errors[:3]
+
+            def cold(root: Path = root, config: Path = config) -> None:
+                shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)
+                forget()
+                check(config)
+
+            def warm(config: Path = config) -> None:
+                forget()
+                check(config)
+
+            compose = best(lambda root=root: compose_all(root), repeat + 2)  # type: ignore[misc]
+            t_cold = best(cold, repeat)
+            check(config)  # fills the cache
+            t_warm = best(warm, repeat)
+            compose = min(compose, best(lambda root=root: compose_all(root), repeat + 2))  # type: ignore[misc]
+        print(
+            f"(c) check {items:,} items, 200 sources x 40 KB: cold {t_cold:.2f} s = "
+            f"{t_cold / compose:.1f}x, warm {t_warm:.2f} s = {t_warm / compose:.1f}x "
+            f"YAML C compose {compose:.3f} s (goal <= 3x cold, <= 2x warm; "
+            f"{items / t_cold:,.0f} items/s cold)"
+        )
+
+
+def warm_rerender(runs: int) -> None:
+    from briefgen.preview.state import Preview
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
-        make_workspace(root, args.briefs, args.items, args.source_kb)
-        n = args.briefs * args.items
-        result = check(root / "config.yaml")
-        assert not result.report.errors, result.report.errors[:3]
-        t = best(lambda: check(root / "config.yaml"), args.repeat)
-        print(
-            f"check {args.briefs} briefs x {args.items} items, 5 sources x {args.source_kb} KB: "
-            f"{t:.2f} s ({n / t:.0f} citations/s)"
-        )
-        t = best(lambda: build(root / "config.yaml", formats=["md"]), 1)
-        print(f"build the same, Markdown: {t:.2f} s")
-        shutil.rmtree(root / "build", ignore_errors=True)
-
-    for chars in (1_000, 10_000, 99_000):
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp) / "ws"
-            make_wrong_quote_workspace(root, chars)
-            config = root / "config.yaml"
-            t = best(lambda: check(config), args.repeat)  # noqa: B023 - called at once
-            print(f"check one wrong quote of {chars:,} characters, 450 KB source: {t:.2f} s")
-
-
-def make_wrong_quote_workspace(root: Path, chars: int, seed: int = 3) -> None:
-    """One brief whose single quote, `chars` long, is nowhere in a 450 KB source."""
-    rng = random.Random(seed)
-    (root / "sources").mkdir(parents=True)
-    (root / "briefs").mkdir()
-    source = " ".join(rng.choice(WORDS) for _ in range(90_000))[:450_000]
-    (root / "sources" / "big.txt").write_text(source, encoding="utf-8")
-    (root / "sources" / "sources.yaml").write_text(
-        "- id: big\n  file: big.txt\n  publisher: P\n  title: T\n"
+        shutil.copytree(ROOT / "sources", root / "sources")
+        shutil.copytree(ROOT / "templates", root / "templates")
+        shutil.copytree(ROOT / "briefs", root / "briefs")
+        shutil.copy(ROOT / "config.yaml", root / "config.yaml")
+        preview = Preview(root / "config.yaml")
+        name = "london-summit.html"
+        preview.render(name)
+        brief = root / "briefs" / "london-summit.yaml"
+        text = brief.read_text(encoding="utf-8")
+        line = "audience: Prime Minister"
+        assert line in text
+        times = []
+        for n in range(runs):
+            brief.write_text(text.replace(line, f"{line} ({n})"), encoding="utf-8")
+            start = time.perf_counter()
+            preview.refresh({brief})
+            data = preview.render(name)
+            times.append(time.perf_counter() - start)
+            assert data is not None and f"Prime Minister ({n})".encode() in data
+    print(
+        f"(d) preview re-render of the sample brief's HTML after a one-line YAML edit: "
+        f"median {statistics.median(times) * 1000:.0f} ms of {runs} (goal <= 50 ms)"
     )
-    quote = " ".join(rng.choice(WORDS) for _ in range(chars // 3))[:chars].replace("'", "''")
-    (root / "briefs" / "b.yaml").write_text(
-        "title: T\npositions:\n  - id: p\n    actor: A\n    stance: S\n    cite:\n"
-        f"      - source: big\n        quote: '{quote}'\n",
-        encoding="utf-8",
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
+    parser.add_argument("--quick", action="store_true", help="no PDF builds; fewer repeats")
+    parser.add_argument("--copies", type=int, default=10, help="briefs in the PDF ratio")
+    args = parser.parse_args()
+    repeat = 2 if args.quick else 3
+    # Every ratio compares two timings taken moments apart; a busy machine still skews them.
+    print("load average before: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    if not args.quick:
+        ratio_pdf(args.copies)
+    ratio_markdown(repeat + 2)
+    ratio_check(repeat, (1_000, 2_000, 4_000) if not args.quick else (4_000,))
+    warm_rerender(5 if args.quick else 9)
+    print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

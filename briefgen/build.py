@@ -19,13 +19,17 @@ from briefgen import (
     write,
 )
 from briefgen.assets import Assets
+from briefgen.cache import FOLDER as CACHE_FOLDER
+from briefgen.cache import Cache
 from briefgen.commands.diff import BriefChanges
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
 from briefgen.formats import WRITERS, Job
+from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
 from briefgen.paths import BUILTIN_TEMPLATES, real
+from briefgen.warm import Cold, Warm
 
 
 @dataclass
@@ -60,14 +64,40 @@ def _count(n: int, noun: str) -> str:
 
 
 def load_workspace(
-    config_path: str | Path | None, names: Sequence[str], report: Report, allow_none: bool = False
+    config_path: str | Path | None,
+    names: Sequence[str],
+    report: Report,
+    allow_none: bool = False,
+    warm: Warm | None = None,
 ) -> Workspace:
-    """Read and check a whole workspace, verifying every quote; problems go to `report`."""
-    config = load_config(find_config(config_path), report)
-    listed = catalogue.validate_sources(config, report)
+    """Read and check a whole workspace, verifying every quote; problems go to `report`.
+
+    With `warm` (the preview's), files that have not changed since it last saw them
+    are not read again, and what was worked out from them is reused."""
+    warm = warm or Cold()
+    path = find_config(config_path)
+    config = warm.step(("config", path), lambda _: [path], lambda r: load_config(path, r), report)
+    catalogue_file = config.sources_dir / catalogue.CATALOGUE
+    listed = warm.step(
+        ("catalogue", config),
+        lambda _: [catalogue_file],
+        lambda r: catalogue.validate_sources(config, r),
+        report,
+    )
     sources = listed.sources
     paths = validate.brief_paths(config, names, report, allow_none)
-    briefs = [brief for path in paths if (brief := validate.validate_brief(path, config, report))]
+    briefs = [
+        brief
+        for path in paths
+        if (
+            brief := warm.step(
+                ("brief", config, path),
+                lambda _, path=path: [path],  # type: ignore[misc]
+                lambda r, path=path: validate.validate_brief(path, config, r),  # type: ignore[misc]
+                report,
+            )
+        )
+    ]
     every_brief_read = not names and not any(
         p.is_error and p.location and p.location.path in paths for p in report.problems
     )
@@ -76,12 +106,32 @@ def load_workspace(
     dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)
     links.warn_unsafe_links(briefs, report)
-    texts = citations.read_sources(sources, config, report)
+    texts: dict[str, SourceText] = {}
+    for sid, source in sources.items():
+        texts |= warm.step(
+            ("source", config, source),
+            lambda _, source=source: [source.path, catalogue_file],  # type: ignore[misc]
+            lambda r, sid=sid, source=source: citations.read_sources({sid: source}, config, r),  # type: ignore[misc]
+            report,
+        )
+    cache = Cache(config.root / CACHE_FOLDER)
+    for text in texts.values():
+        text.cache = cache
     sources = {
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s
         for sid, s in sources.items()
     }
-    resolved = citations.resolve(briefs, sources, texts, report)
+    source_files = [s.path for s in sources.values()]
+    resolved = [
+        warm.step(
+            ("resolve", brief, tuple(sorted(sources.items()))),
+            # every source: a quote not found is compared with the other sources too
+            lambda _, brief=brief: [catalogue_file, brief.path, *source_files],  # type: ignore[misc]
+            lambda r, brief=brief: citations.resolve([brief], sources, texts, r)[0],  # type: ignore[misc]
+            report,
+        )
+        for brief in briefs
+    ]
     return Workspace(config, sources, tuple(resolved))
 
 

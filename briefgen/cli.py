@@ -22,11 +22,11 @@ from briefgen.commands import init as init_command
 from briefgen.commands import new as new_command
 from briefgen.commands import quote as quote_command
 from briefgen.commands import schema as schema_command
-from briefgen.commands import serve as serve_command
 from briefgen.commands import sources as sources_command
 from briefgen.commands.select import Selection
 from briefgen.config import FORMATS
 from briefgen.errors import BriefgenError, UsageError, display_path, printable
+from briefgen.preview import LOCAL
 
 T = TypeVar("T")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -230,7 +230,7 @@ def build(
 )
 @click.option(
     "--host",
-    default=serve_command.LOCAL,
+    default=LOCAL,
     show_default=True,
     help="Address to listen on. Another than 127.0.0.1 lets other machines see the briefs.",
 )
@@ -251,12 +251,14 @@ def serve(
 
     Example: briefgen serve london-summit --open
     """
-    if host not in (serve_command.LOCAL, "localhost"):
+    if host not in (LOCAL, "localhost"):
         say(
             f"briefgen: warning: serving on {host}, not 127.0.0.1: other machines on the "
             "network can read these briefs",
             err=True,
         )
+    from briefgen.commands import serve as serve_command  # the server and watcher: only here
+
     _run(ctx, lambda: serve_command.run(config_path, briefs, host, port, open_browser, say))
 
 

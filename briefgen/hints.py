@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import difflib
 
-from rapidfuzz import fuzz
-
 from briefgen.boundaries import WORD, joined
 from briefgen.errors import clip
 from briefgen.matching import Cut, SourceText, find_quote
@@ -113,6 +111,8 @@ def nearest(quote: str, source: SourceText) -> tuple[Span, float] | None:
     A long quote is compared by its opening words, and a large source only around
     the quote's longest words, so that the search takes a bounded time.
     """
+    from rapidfuzz import fuzz  # only when a quote is not found
+
     needle = normalise(quote).text
     if len(needle) > MAX_NEEDLE_CHARS:
         cut = needle.rfind(" ", 0, MAX_NEEDLE_CHARS)

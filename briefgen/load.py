@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import stat
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ _STD = "tag:yaml.org,2002:"
 _ALLOWED_SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _RESOLVER = yaml.resolver.Resolver()
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_STR = f"{_STD}str"
+# What text.newlines and text.hidden look for: scalars without any skip both.
+_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]|&#")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _NEW_ITEM_HINT = (
     'if this starts another citation, begin it with "- " as a new list item:  '
@@ -302,6 +306,11 @@ def _date_or_text(text: str) -> Any:
         return text
 
 
+class _Everything:
+    def __contains__(self, _item: object) -> bool:
+        return True
+
+
 class _Builder:
     """Builds nodes from parser events with an explicit stack (no recursion)."""
 
@@ -312,12 +321,20 @@ class _Builder:
         self.stack: list[Seq | Map] = []
         self.pending_key: list[tuple[str, Location] | None] = []
         self.documents = 0
+        # First characters of plain scalars the resolver may read as other than strings
+        # (all of them if some resolver looks at every scalar).
+        resolvers = _RESOLVER.yaml_implicit_resolvers
+        self.resolved_first: Container[str] = (
+            _Everything() if None in resolvers else {*resolvers, ""}
+        )
 
     def fail(self, message: str, mark: Any) -> bool:
         self.report.error(message, _loc(self.path, mark))
         return False
 
     def feed(self, event: yaml.Event) -> bool:
+        if type(event) is yaml.ScalarEvent and event.anchor is None:  # most events: the fast way
+            return self.scalar(event)
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -365,7 +382,9 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> bool:
         loc = _loc(self.path, event.start_mark)
-        text = self.without_controls(newlines(event.value), loc)
+        text = event.value
+        if _SUSPECT.search(text):  # a line-break form, a control or a character reference
+            text = self.without_controls(newlines(text), loc)
         return self.attach(
             Scalar(self.construct(event, text, loc), text, not event.style, loc), event.start_mark
         )
@@ -398,8 +417,12 @@ class _Builder:
             )
             return None
         tag = event.tag
+        if tag is None and (event.style or text[:1] not in self.resolved_first):
+            return text  # quoted, or a first character no resolver looks at: a string
         if tag in (None, "!"):
             tag = _RESOLVER.resolve(yaml.ScalarNode, text, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR:
+            return text
         if tag == f"{_STD}merge":
             self.report.error(
                 "YAML merge keys (<<) are not supported; write the fields out in full", loc

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from briefgen import forms
 from briefgen.boundaries import cut_at, token_at
+from briefgen.cache import Cache
 from briefgen.models import Span
 from briefgen.normalise import Normalised, display, normalise
 
@@ -24,22 +26,27 @@ class SourceText:
 
     text: str
     _line_starts: list[int] = field(default_factory=list)
+    cache: Cache | None = None  # where normalised forms are kept between runs
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @cached_property
     def digest(self) -> str:
         """A short SHA-256 of the file's bytes, so a reader can tell which version was cited."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:12]
+        return self.sha256[:12]
 
     @cached_property
     def plain(self) -> Normalised:
-        return normalise(self.text)
+        return forms.normalised(self.text, self.sha256, False, self.cache)
 
     @cached_property
     def dehyphenated(self) -> Normalised:
-        return normalise(self.text, dehyphenate=True)
+        return forms.normalised(self.text, self.sha256, True, self.cache)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self._line_starts, offset) - 1
@@ -124,7 +131,8 @@ def find_quote(quote: str, source: SourceText) -> Found:
     first such place is described instead.
     """
     cut: Cut | None = None
-    for form, dehyphenate in ((source.plain, False), (source.dehyphenated, True)):
+    for dehyphenate in (False, True):  # the dehyphenated form is made only when needed
+        form = source.dehyphenated if dehyphenate else source.plain
         needle = normalise(quote, dehyphenate=dehyphenate).text
         candidates = [needle]
         if len(needle) > 2 and needle[0] == needle[-1] and needle[0] in "\"'":

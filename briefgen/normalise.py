@@ -7,10 +7,12 @@ normalised text maps back to exact offsets (and so lines and columns) in the fil
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from typing import Protocol
 
 # Every quotation mark is one mark: British single and American double quotes are a
 # house style, not a difference of words. Apostrophe look-alikes typed for ’ (modifier
@@ -30,13 +32,21 @@ _PLAIN = re.compile(
 _MOJIBAKE_RANGES = {"Â": (0x80, 0xBF), "Ã": (0xC0, 0xFF), "â": (0x2000, 0x20CF)}
 
 
+class OffsetMap(Protocol):
+    """For normalised character i, the original offsets it came from."""
+
+    def __getitem__(self, i: int, /) -> int: ...
+
+    def __len__(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Normalised:
     """Normalised text; `starts[i]`/`ends[i]` are the original offsets of character i."""
 
     text: str
-    starts: array[int]
-    ends: array[int]
+    starts: OffsetMap
+    ends: OffsetMap
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) offsets of the normalised range [start, end)."""
@@ -111,12 +121,34 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
     return units
 
 
+MEMO_CHARS = 2_000  # quotes and other short texts are normalised once per run
+
+
 def normalise(text: str, dehyphenate: bool = False) -> Normalised:
     """Fold quotes, dashes, whitespace, case and encoding debris, keeping a map to `text`.
 
     Whitespace runs become one space, dash runs one "-" with no spaces around it,
-    and leading and trailing space is dropped.
+    and leading and trailing space is dropped. Text made only of characters that fold
+    one by one (most text) takes a fast path of whole-string operations with a compact
+    map (see normalise_fast.py); anything else, character by character.
     """
+    if len(text) <= MEMO_CHARS:
+        return _short(text, dehyphenate)
+    return _normalise(text, dehyphenate)
+
+
+def _normalise(text: str, dehyphenate: bool) -> Normalised:
+    from briefgen import normalise_fast  # it builds on this module's tables
+
+    fast = normalise_fast.normalise(text, dehyphenate)
+    return fast if fast is not None else reference(text, dehyphenate)
+
+
+_short = functools.lru_cache(maxsize=16_384)(_normalise)
+
+
+def reference(text: str, dehyphenate: bool = False) -> Normalised:
+    """`normalise` worked out unit by unit, with a full offset map: the definition of it."""
     out: list[str] = []
     starts: array[int] = array("q")  # compact: 8 bytes an offset, not a Python int object
     ends: array[int] = array("q")
@@ -162,6 +194,14 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
 
 def display(text: str) -> str:
     """Text as it should be shown: debris removed and whitespace collapsed, typography kept."""
+    from briefgen import normalise_fast
+
+    fast = normalise_fast.display(text)
+    return fast if fast is not None else display_reference(text)
+
+
+def display_reference(text: str) -> str:
+    """`display` worked out unit by unit: the definition of it."""
     clean = "".join(unit[0] for unit in _units(text, dehyphenate=False) if unit[0] not in _DROP)
     return re.sub(r" {2,}", " ", clean).strip()
 

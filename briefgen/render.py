@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -478,8 +479,26 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_attribute(obj, attr, value))
 
 
+# Environments (with their compiled templates) the preview keeps between renders; it
+# empties the dict when a template changes. None: a fresh environment for every render.
+ENVIRONMENTS: ContextVar[dict[tuple[Path, bool, bool], _Sandbox] | None] = ContextVar(
+    "ENVIRONMENTS", default=None
+)
+
+
 def _environment(config: Config, autoescape: bool) -> _Sandbox:
     """Workspace templates first, then the built-ins (also reachable as builtin:<name>)."""
+    kept = ENVIRONMENTS.get()
+    key = (config.templates_dir, config.templates_dir.is_dir(), autoescape)
+    env = kept.get(key) if kept is not None else None
+    if env is None:
+        env = _new_environment(config, autoescape)
+        if kept is not None:
+            kept[key] = env
+    return env
+
+
+def _new_environment(config: Config, autoescape: bool) -> _Sandbox:
     builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"builtin": builtin}, delimiter=":")]
     if config.templates_dir.is_dir():

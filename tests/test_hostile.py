@@ -27,6 +27,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
+from briefgen.cache import FOLDER as CACHE_FOLDER
 from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_cli, run_subprocess
 
 PROBLEM_LINE = re.compile(r"^(\S.*?:\d+:\d+: (error|warning): .+|briefgen: error: .+)$")
@@ -76,12 +77,13 @@ def make(root: Path, files: dict[str, str | bytes] | None = None) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:
-    """Every file and link under `root` except build/: links by target, files by content."""
+    """Every file and link under `root` except build/ and the cache: links by target, files
+    by content."""
     state: dict[str, bytes | str] = {}
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         if here == root:
-            dirs[:] = [d for d in dirs if d != "build"]
+            dirs[:] = [d for d in dirs if d not in ("build", CACHE_FOLDER)]
         for name in [*files, *dirs]:
             path = here / name
             key = path.relative_to(root).as_posix()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +124,41 @@ def test_progress_is_reported_per_brief_and_not_printed_without_a_terminal(
     monkeypatch.chdir(root)
     done = run_cli("build", "--format", "md")
     assert "building" not in done.stderr and "\r" not in done.stderr
+
+
+@pytest.mark.parametrize("briefs", [1, 3])
+def test_ctrl_c_while_the_pdf_engine_loads_stops_cleanly(tmp_path: Path, briefs: int) -> None:
+    """The PDF engine is loaded once (by the parent before it forks, or by the one child); a
+    Ctrl-C while it loads ends the build with status 130 and one line, whichever is loading."""
+    root = build_tree(tmp_path / "ws", _briefs(briefs))
+    fake = tmp_path / "lib" / "weasyprint"  # a PDF engine that takes its time to load
+    fake.mkdir(parents=True)
+    marker = tmp_path / "loading"
+    (fake / "__init__.py").write_text(
+        f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text(str(__import__('os').getpid()))\n"
+        "time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(fake.parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", "--format", "pdf"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # Ctrl-C reaches the whole group, as from a terminal
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), proc.communicate()[1]
+    loaders = [marker.read_text()]
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _out, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("build did not stop on Ctrl-C")
+    assert proc.returncode == 130, err
+    assert err.strip() == "briefgen: interrupted"
+    assert len(loaders) == 1 and (briefs == 1 or loaders[0] == str(proc.pid))

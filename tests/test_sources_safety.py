@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.cache import FOLDER as CACHE_FOLDER
 from conftest import MINIMAL_CATALOGUE, build_tree, minimal_files, run_cli, run_subprocess
 
 # The extra catalogue entry starts at line 6; its `file:` value at line 7, column 9.
@@ -37,10 +38,12 @@ def make_workspace(tmp_path: Path, file_yaml: str, **overrides: str | bytes) -> 
 
 
 def snapshot(*roots: Path) -> dict[str, tuple[int, int, int, bytes | None]]:
-    """Mode, size, mtime and (for regular files) bytes of everything under the roots."""
+    """Mode, size, mtime and (for regular files) bytes of everything under the roots but
+    the cache (which only ever saves time)."""
     state: dict[str, tuple[int, int, int, bytes | None]] = {}
     for root in roots:
         for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d != CACHE_FOLDER]
             for name in [*dirs, *files]:
                 path = Path(folder) / name
                 st = os.lstat(path)

@@ -55,7 +55,9 @@ BRIEF_OVERRIDE = """\
 {% endblock %}
 #}
 """
-GITIGNORE = "# what briefgen build writes\n/build/\n"
+GITIGNORE = (
+    "# what briefgen build writes, and its cache (safe to delete)\n/build/\n/.briefgen-cache/\n"
+)
 VSCODE = {
     "yaml.schemas": {
         "./schemas/brief.schema.json": ["briefs/*.yaml", "briefs/*.yml"],

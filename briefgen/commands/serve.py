@@ -17,10 +17,10 @@ from watchfiles import watch
 from briefgen.cache import FOLDER as CACHE_FOLDER
 from briefgen.config import find_config
 from briefgen.errors import OutputError
+from briefgen.preview import LOCAL
 from briefgen.preview.server import PreviewServer
 from briefgen.preview.state import Preview
 
-LOCAL = "127.0.0.1"
 _IGNORED = {".git", ".venv", "__pycache__", CACHE_FOLDER, ".mypy_cache", ".pytest_cache"}
 
 
@@ -81,7 +81,7 @@ def _watch(preview: Preview, stop: threading.Event) -> None:
         p = Path(path)
         return not (_IGNORED & set(p.parts)) and not (out is not None and p.is_relative_to(out))
 
-    for _changes in watch(
+    for changes in watch(
         root,
         watch_filter=wanted,
         stop_event=stop,
@@ -91,4 +91,4 @@ def _watch(preview: Preview, stop: threading.Event) -> None:
         yield_on_timeout=False,
         raise_interrupt=False,
     ):
-        preview.refresh()
+        preview.refresh({Path(path) for _change, path in changes})

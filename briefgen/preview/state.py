@@ -7,18 +7,21 @@ writers, via build.render_brief), so the preview shows exactly what build writes
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from briefgen import build as pipeline
 from briefgen import render
 from briefgen.bounded import run_bounded
 from briefgen.config import available_layouts
-from briefgen.errors import BriefgenError, Location, Problem
+from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.formats import WRITERS
 from briefgen.models import Brief, Workspace
 from briefgen.paths import real, within
+from briefgen.warm import Warm
 
 OUT = "/out/"  # where rendered outputs are served; source links resolve against it
 
@@ -57,12 +60,27 @@ class Preview:
         self._lock = threading.Lock()
         self.changed = threading.Condition()
         self.snapshot = Snapshot(0, None, [])
+        self.warm = Warm()  # the workspace as last read, file by file
+        self.environments: dict[Any, Any] = {}  # compiled templates, kept until one changes
         self.refresh()
 
-    def refresh(self) -> Snapshot:
-        """Check the workspace again; open pages are told through `changed`."""
+    def refresh(self, changed: Iterable[Path] | None = None) -> Snapshot:
+        """Check the workspace again, reading again only the `changed` files (None: all of
+        them); open pages are told through `changed`."""
+        changed = None if changed is None else list(changed)
+        folders = self._content_folders()
+        if changed is None or folders is None or self.config_file in {real(p) for p in changed}:
+            self.warm.changed(None)  # config.yaml: everything may read differently
+        else:
+            self.warm.changed(changed)
+        if folders is None or changed is None or not all(_inside(p, folders) for p in changed):
+            self.environments.clear()  # a template or stylesheet: compile afresh
         try:
-            result: pipeline.Result | None = pipeline.check(self.config_path, self.names)
+            report = Report()
+            workspace = pipeline.load_workspace(
+                self.config_path, self.names, report, allow_none=True, warm=self.warm
+            )
+            result: pipeline.Result | None = pipeline.Result(report, workspace)
             problems = result.report.sorted() if result else []
         except BriefgenError as exc:  # a broken config.yaml: nothing to show but the problems
             result, problems = None, list(exc.problems)
@@ -75,6 +93,19 @@ class Preview:
             self.changed.notify_all()
         return snap
 
+    @property
+    def config_file(self) -> Path | None:
+        snap = self.snapshot
+        return real(snap.result.workspace.config.path) if snap.result else None
+
+    def _content_folders(self) -> list[Path] | None:
+        """The briefs and sources folders, whose files no template depends on."""
+        snap = self.snapshot
+        if snap.result is None:
+            return None
+        config = snap.result.workspace.config
+        return [real(config.briefs_dir), real(config.sources_dir)]
+
     def render(self, name: str) -> bytes | None:
         """The bytes of output `name` in the current state; None if there is no such output."""
         snap = self.snapshot
@@ -85,7 +116,11 @@ class Preview:
         target = snap.outputs.get(name)
         if target is None or snap.result is None:
             return None
-        data = render_output(target, snap.result.workspace)
+        kept = render.ENVIRONMENTS.set(self.environments)
+        try:
+            data = render_output(target, snap.result.workspace)
+        finally:
+            render.ENVIRONMENTS.reset(kept)
         with self._lock:
             snap.rendered[name] = data
         return data
@@ -99,6 +134,8 @@ def render_output(target: Output, workspace: Workspace) -> bytes:
     if fmt == "html":  # in-process for a warm re-render; the page's CSP confines what it loads
         outputs, _warnings = pipeline.render_brief(*args)
     else:
+        if fmt == "pdf":
+            import weasyprint  # noqa: F401 - loaded once here, inherited by every render's child
         limits = config.limits
         outputs, _warnings = run_bounded(
             pipeline.render_brief,
@@ -127,3 +164,7 @@ def _addresses(workspace: Workspace) -> tuple[dict[str, Output], dict[str, Path]
             link = render.source_link(source, config.output_dir)
             sources[urljoin(OUT, link)] = source.path
     return outputs, sources
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    return any(within(path, folder) for folder in folders)

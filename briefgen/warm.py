@@ -1,0 +1,84 @@
+"""Work done on a workspace's files, kept until one of the files it read changes.
+
+`check` reads everything afresh; the preview server keeps a `Warm` and, after each
+batch of saves, tells it which files changed, so that only they are read again and
+only what depends on them is worked out again. A step's problems are kept with its
+result and reported again each time it is reused, so a warm check reports what a
+cold one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from briefgen.errors import Problem, Report
+
+T = TypeVar("T")
+
+
+def key_path(path: Path) -> Path:
+    """A path as changes are compared: absolute, links resolved."""
+    return path.resolve()
+
+
+@dataclass
+class _Entry:
+    files: frozenset[Path]
+    value: Any
+    problems: list[Problem]
+
+
+@dataclass
+class Warm:
+    """Step results by key, each with the files it depends on."""
+
+    _entries: dict[Hashable, _Entry] = field(default_factory=dict)
+
+    def changed(self, paths: Iterable[Path] | None) -> None:
+        """Forget every result that depends on one of `paths` (None: everything)."""
+        if paths is None:
+            self._entries.clear()
+            return
+        gone = {key_path(p) for p in paths}  # a file, or a folder moved with all it holds
+
+        def stale(files: frozenset[Path]) -> bool:
+            return bool(files & gone) or any(not gone.isdisjoint(f.parents) for f in files)
+
+        for key in [k for k, e in self._entries.items() if stale(e.files)]:
+            del self._entries[key]
+
+    def step(
+        self,
+        key: Hashable,
+        files: Callable[[T], Iterable[Path]],
+        make: Callable[[Report], T],
+        report: Report,
+    ) -> T:
+        """make(report), or its kept result (and problems) while none of its files changed."""
+        try:
+            entry = self._entries.get(key)
+        except TypeError:  # a value that cannot be a key (it holds a list): not kept
+            return make(report)
+        if entry is None:
+            mine = Report()
+            value = make(mine)
+            entry = _Entry(frozenset(key_path(p) for p in files(value)), value, mine.problems)
+            self._entries[key] = entry
+        report.problems.extend(entry.problems)
+        return entry.value  # type: ignore[no-any-return]
+
+
+class Cold(Warm):
+    """Nothing kept: every step is worked out (what `check` and `build` use)."""
+
+    def step(
+        self,
+        key: Hashable,
+        files: Callable[[T], Iterable[Path]],
+        make: Callable[[Report], T],
+        report: Report,
+    ) -> T:
+        return make(report)

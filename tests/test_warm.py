@@ -1,0 +1,152 @@
+"""The preview keeps the workspace in memory: after a change it reads again only the changed
+files, and every kind of change (brief, source, template, config.yaml) shows in the re-render."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import check
+from briefgen.preview.state import Preview
+from conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, build_tree, minimal_files
+
+OTHER_BRIEF = MINIMAL_BRIEF.replace("Test brief", "Other brief").replace("id: ", "id: other-")
+TEMPLATE = (
+    '{% extends "builtin:brief.html.j2" %}\n{% block purpose %}<p>BANNER-ONE</p>{% endblock %}\n'
+)
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[Preview, Path]]:
+    files = minimal_files(briefs__other_yaml=OTHER_BRIEF)
+    files["templates/brief.html.j2"] = TEMPLATE
+    root = build_tree(tmp_path / "ws", files)
+    yield Preview(root / "config.yaml"), root
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every file read as bytes or text (how briefgen reads YAML and sources), and every
+    template file Jinja opens."""
+    seen: list[Path] = []
+    real_bytes, real_text = pathlib.Path.read_bytes, pathlib.Path.read_text
+
+    def read_bytes(self: Path) -> bytes:
+        seen.append(self.resolve())
+        return real_bytes(self)
+
+    def read_text(self: Path, *args: object, **kwargs: object) -> str:
+        seen.append(self.resolve())
+        return real_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(pathlib.Path, "read_text", read_text)
+    return seen
+
+
+def html(preview: Preview, name: str = "test.html") -> str:
+    data = preview.render(name)
+    assert data is not None, preview.snapshot.problems
+    return data.decode("utf-8")
+
+
+def test_an_edited_brief_is_the_only_file_read_again(
+    preview: tuple[Preview, Path], reads: list[Path]
+) -> None:
+    live, root = preview
+    html(live)
+    brief = root / "briefs" / "test.yaml"
+    brief.write_text(MINIMAL_BRIEF.replace("The plan is affordable.", "The plan is cheap."))
+    reads.clear()
+    live.refresh({brief})
+    assert "The plan is cheap." in html(live)
+    workspace = {p for p in reads if p.is_relative_to(root.resolve())}
+    assert workspace <= {brief.resolve(), *root.resolve().glob("templates/*.svg")}
+    assert brief.resolve() in workspace
+
+
+def test_an_unchanged_workspace_is_not_read_again(
+    preview: tuple[Preview, Path], reads: list[Path]
+) -> None:
+    live, root = preview
+    reads.clear()
+    live.refresh(set())
+    assert not [p for p in reads if p.is_relative_to(root.resolve())]
+    assert live.snapshot.ok
+
+
+def test_an_edited_source_is_read_again_and_its_quotes_checked_again(
+    preview: tuple[Preview, Path], reads: list[Path]
+) -> None:
+    live, root = preview
+    assert live.snapshot.ok
+    source = root / "sources" / "news.txt"
+    source.write_text(MINIMAL_SOURCE.replace("over five years", "over ten years"))
+    reads.clear()
+    live.refresh({source})
+    assert source.resolve() in reads
+    assert not {root.resolve() / "briefs" / "test.yaml", root.resolve() / "config.yaml"} & set(
+        reads
+    )
+    assert any("not found" in p.message or "ten years" in p.message for p in live.snapshot.problems)
+    source.write_text(MINIMAL_SOURCE)
+    live.refresh({source})
+    assert live.snapshot.ok
+
+
+def test_an_edited_template_shows_in_the_next_render(preview: tuple[Preview, Path]) -> None:
+    live, root = preview
+    assert "BANNER-ONE" in html(live)
+    template = root / "templates" / "brief.html.j2"
+    template.write_text(TEMPLATE.replace("BANNER-ONE", "BANNER-TWO"))
+    live.refresh({template})
+    page = html(live)
+    assert "BANNER-TWO" in page and "BANNER-ONE" not in page
+
+
+def test_an_edited_config_shows_in_the_next_render(preview: tuple[Preview, Path]) -> None:
+    live, root = preview
+    assert "Test Unit" in html(live)
+    config = root / "config.yaml"
+    config.write_text("organisation: Renamed Unit\n")
+    live.refresh({config})
+    page = html(live)
+    assert "Renamed Unit" in page and "Test Unit" not in page
+
+
+def test_a_warm_check_reports_what_a_cold_one_does(preview: tuple[Preview, Path]) -> None:
+    live, root = preview
+    brief = root / "briefs" / "other.yaml"
+    broken = OTHER_BRIEF.replace(
+        'quote: the plan would cost "£2.5 billion"', "quote: words that are nowhere"
+    )
+    brief.write_text(broken + "unknown_field: 1\n")
+    live.refresh({brief})
+    live.refresh(set())  # reused: the problems are reported again, not lost
+    cold = check(root / "config.yaml").report.sorted()
+    assert [p.format() for p in live.snapshot.problems] == [p.format() for p in cold]
+    assert any(p.is_error for p in cold)
+
+
+def test_a_step_is_forgotten_when_its_file_or_a_folder_holding_it_changes(tmp_path: Path) -> None:
+    from briefgen.errors import Report
+    from briefgen.warm import Warm
+
+    warm, made = Warm(), []
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    file = folder / "a.txt"
+
+    def step() -> int:
+        return warm.step("a", lambda _: [file], lambda r: made.append(1) or len(made), Report())
+
+    assert step() == 1 and step() == 1
+    warm.changed({tmp_path / "other.txt"})
+    assert step() == 1
+    warm.changed({file})
+    assert step() == 2
+    warm.changed({folder})  # the folder was moved or replaced: what it held may differ
+    assert step() == 3
