@@ -74,18 +74,20 @@ def _page_lines(page: Any) -> list[str]:
     return [line.rstrip() for line in raw.split("\n") if line.strip()]
 
 
-def _keys(lines: list[str], index: int) -> set[str]:
+def _keys(lines: list[str], index: int, number: int, total: int) -> set[str]:
     """How a line is recognised as a running head or foot: where it stands (how far from the
-    top, how far from the bottom of the page) and its words, spacing, case and numbers aside."""
-    words = re.sub(r"\d+", "#", " ".join(lines[index].split()).casefold())
-    keys: set[str] = set()
-    if not any(c.isalpha() for c in words):  # a row of figures is not a running head
-        return keys
+    top, how far from the bottom of the page) and its words, spacing and case aside, as they
+    stand and with the page's own number and the number of pages written as #."""
+    words = " ".join(lines[index].split()).casefold()
+    if not any(c.isalpha() for c in words):
+        return set()  # a bare number is a page number or a figure, not a running head
+    forms = {words, re.sub(rf"(?<!\d)(?:{number}|{total})(?!\d)", "#", words)}
+    places = []
     if index < EDGE:
-        keys.add(f"top {index} {words}")
+        places.append(f"top {index}")
     if len(lines) - index <= EDGE:
-        keys.add(f"bottom {len(lines) - index} {words}")
-    return keys
+        places.append(f"bottom {len(lines) - index}")
+    return {f"{place} {form}" for place in places for form in forms}
 
 
 def _at_edge(lines: list[str], index: int) -> bool:
@@ -97,8 +99,8 @@ def running_lines(pages: list[list[str]]) -> set[str]:
     if len(pages) < 2:
         return set()
     seen: Counter[str] = Counter()
-    for lines in pages:
-        seen.update(set().union(*(_keys(lines, i) for i in range(len(lines)))))
+    for number, lines in enumerate(pages, 1):
+        seen.update(set().union(*(_keys(lines, i, number, len(pages)) for i in range(len(lines)))))
     needed = max(2, math.ceil(len(pages) / 2))
     return {key for key, count in seen.items() if count >= needed}
 
@@ -113,7 +115,7 @@ def _assemble(pages: list[list[str]]) -> Extracted:
         if not lines:
             blank_pages.append(number)
         for index, line in enumerate(lines):
-            keys = _keys(lines, index)
+            keys = _keys(lines, index, number, len(pages))
             if keys & running:
                 dropped_heads += 1
             elif _at_edge(lines, index) and _FOLIO.fullmatch(line.strip()):
