@@ -345,3 +345,36 @@ def test_the_script_makes_the_committed_sample_pdf_byte_for_byte(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     name = "north-atlantic-treaty.pdf"
     assert (tmp_path / name).read_bytes() == (ROOT / "sources" / name).read_bytes()
+
+
+# --- sources add --------------------------------------------------------------------------
+
+
+def test_sources_add_catalogues_a_pdf_with_title_and_date_from_its_text(ws: Path) -> None:
+    pages = [
+        ["Statement on river defences", "Published 3 March 2025.", "The money is in place."],
+        ["Work starts in the summer.", "It ends in two years."],
+    ]
+    (ws / "statement.pdf").write_bytes(pdf_bytes(pages, header="Agency statements"))
+    result = run_cli("sources", "add", "statement.pdf", "--publisher", "Agency")
+    assert result.exit_code == 0, result.stderr
+    catalogue = (ws / "sources" / "sources.yaml").read_text(encoding="utf-8")
+    assert catalogue.endswith(
+        "- id: statement-on-river-defences\n  file: statement.pdf\n  publisher: Agency\n"
+        "  title: Statement on river defences\n  published: 2025-03-03\n"
+    )
+    assert (ws / "sources" / "statement.pdf").read_bytes() == (ws / "statement.pdf").read_bytes()
+
+
+def test_sources_add_refuses_a_scan_and_writes_nothing(ws: Path) -> None:
+    (ws / "scan.pdf").write_bytes(scanned_pdf())
+    before = (ws / "sources" / "sources.yaml").read_bytes()
+    result = run_cli("sources", "add", "scan.pdf", "--publisher", "Agency")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        'scan.pdf:1:1: error: source file "scan.pdf": no page of the PDF has a text layer (it '
+        "looks like a scanned image); briefgen does not do OCR: catalogue a text version of "
+        "the document, or a PDF with a text layer"
+    )
+    assert (ws / "sources" / "sources.yaml").read_bytes() == before
+    assert not (ws / "sources" / "scan.pdf").exists()

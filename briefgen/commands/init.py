@@ -55,7 +55,10 @@ BRIEF_OVERRIDE = """\
 {% endblock %}
 #}
 """
-GITIGNORE = "# what briefgen build writes\n/build/\n"
+GITIGNORE = (
+    "# what briefgen build writes\n/build/\n"
+    "# text read from PDFs, kept to save time: safe to delete\n/.briefgen-cache/\n"
+)
 VSCODE = {
     "yaml.schemas": {
         "./schemas/brief.schema.json": ["briefs/*.yaml", "briefs/*.yml"],

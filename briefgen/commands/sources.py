@@ -18,8 +18,11 @@ from briefgen.commands.workspace import Sources
 from briefgen.errors import Location, Report, UsageError, display_path
 from briefgen.fields import ID_RE
 from briefgen.load import Map, Scalar, Seq, decode_text, parse_yaml
+from briefgen.models import Config
 from briefgen.normalise import display
 from briefgen.paths import real, within
+from briefgen.readers import READERS
+from briefgen.sources_read import extract
 
 _MONTHS = [
     "january",
@@ -141,7 +144,8 @@ def _entry(
         return None
     if not file.is_file():
         report.error(
-            "does not exist or is not a file; name a text file saved from the source", where
+            "does not exist or is not a file; name a text or PDF file saved from the source",
+            where,
         )
         return None
     limit = sources.config.limits.max_source_bytes
@@ -153,9 +157,8 @@ def _entry(
         )
         return None
     data = file.read_bytes()
-    text, problem, line, col = decode_text(data)
+    text = _document_text(file, data, sources.config, report)
     if text is None:
-        report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
         return None
     if real(file) == real(folder / CATALOGUE):
         report.error(f"is the catalogue itself; add the source documents, not {CATALOGUE}", where)
@@ -191,6 +194,18 @@ def _entry(
     if given.url:
         fields["url"] = given.url
     return Entry(file, name, data, not inside, fields)
+
+
+def _document_text(file: Path, data: bytes, config: Config, report: Report) -> str | None:
+    """The text `check` will match quotes against: UTF-8 text as it is, a PDF through its reader."""
+    reader = READERS.get(file.suffix.lower())
+    if reader is not None:
+        extracted = extract(data, reader, file.name, config, Location(file), report)
+        return None if extracted is None else extracted.text
+    text, problem, line, col = decode_text(data)
+    if text is None:
+        report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
+    return text
 
 
 def _catalogued_digests(sources: Sources) -> dict[str, str]:
