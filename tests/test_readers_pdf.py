@@ -378,3 +378,13 @@ def test_sources_add_refuses_a_scan_and_writes_nothing(ws: Path) -> None:
     )
     assert (ws / "sources" / "sources.yaml").read_bytes() == before
     assert not (ws / "sources" / "scan.pdf").exists()
+
+
+def test_pages_without_text_do_not_hide_running_heads() -> None:
+    """A report with figure pages between its text pages still loses its running header."""
+    head = "Quarterly report"
+    text = [[head, "Results for the first quarter.", "Sales rose."], [], [], [], [head, "Outlook."]]
+    extracted = reader.extract(pdf_bytes(text, header=None, footer=None))
+    assert "Quarterly report" not in extracted.text
+    assert extracted.notes[-1] == "no text on pages 2, 3, 4"
+    assert extracted.marks[0] == (1, 2)

@@ -14,6 +14,7 @@ dropped ones included (what a reader counts on the printed page).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -78,10 +79,12 @@ def _keys(lines: list[str], index: int, number: int, total: int) -> set[str]:
     """How a line is recognised as a running head or foot: where it stands (how far from the
     top, how far from the bottom of the page) and its words, spacing and case aside, as they
     stand and with the page's own number and the number of pages written as #."""
+    if not _at_edge(lines, index):
+        return set()
     words = " ".join(lines[index].split()).casefold()
     if not any(c.isalpha() for c in words):
         return set()  # a bare number is a page number or a figure, not a running head
-    forms = {words, re.sub(rf"(?<!\d)(?:{number}|{total})(?!\d)", "#", words)}
+    forms = {words, _page_number(number, total).sub("#", words)}
     places = []
     if index < EDGE:
         places.append(f"top {index}")
@@ -90,18 +93,27 @@ def _keys(lines: list[str], index: int, number: int, total: int) -> set[str]:
     return {f"{place} {form}" for place in places for form in forms}
 
 
+@functools.lru_cache(maxsize=64)
+def _page_number(number: int, total: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\d)(?:{number}|{total})(?!\d)")
+
+
 def _at_edge(lines: list[str], index: int) -> bool:
     return index < EDGE or len(lines) - index <= EDGE
 
 
+def _edges(lines: list[str]) -> list[int]:
+    """The lines at the top and at the bottom of a page."""
+    return sorted({*range(min(EDGE, len(lines))), *range(max(len(lines) - EDGE, 0), len(lines))})
+
+
 def running_lines(pages: list[list[str]]) -> set[str]:
-    """Keys of lines standing in the same place at the top or bottom of most pages (two or more)."""
-    if len(pages) < 2:
-        return set()
+    """Keys of lines standing in the same place at the top or bottom of most pages with text
+    (two or more; pages that are only a picture do not count)."""
     seen: Counter[str] = Counter()
     for number, lines in enumerate(pages, 1):
-        seen.update(set().union(*(_keys(lines, i, number, len(pages)) for i in range(len(lines)))))
-    needed = max(2, math.ceil(len(pages) / 2))
+        seen.update(set().union(*(_keys(lines, i, number, len(pages)) for i in _edges(lines))))
+    needed = max(2, math.ceil(sum(1 for lines in pages if lines) / 2))
     return {key for key, count in seen.items() if count >= needed}
 
 
