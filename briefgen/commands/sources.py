@@ -21,7 +21,7 @@ from briefgen.load import Map, Scalar, Seq, decode_text, parse_yaml
 from briefgen.models import Config
 from briefgen.normalise import display
 from briefgen.paths import real, within
-from briefgen.readers import READERS
+from briefgen.readers import READERS, Extracted
 from briefgen.sources_read import extract
 
 _MONTHS = [
@@ -157,9 +157,10 @@ def _entry(
         )
         return None
     data = file.read_bytes()
-    text = _document_text(file, data, sources.config, report)
-    if text is None:
+    document = _document(file, data, sources.config, report)
+    if document is None:
         return None
+    text = document.text
     if real(file) == real(folder / CATALOGUE):
         report.error(f"is the catalogue itself; add the source documents, not {CATALOGUE}", where)
         return None
@@ -196,16 +197,17 @@ def _entry(
     return Entry(file, name, data, not inside, fields)
 
 
-def _document_text(file: Path, data: bytes, config: Config, report: Report) -> str | None:
-    """The text `check` will match quotes against: UTF-8 text as it is, a PDF through its reader."""
+def _document(file: Path, data: bytes, config: Config, report: Report) -> Extracted | None:
+    """The text `check` will match quotes against (UTF-8 text as it is, a PDF through its
+    reader), with the title and date the document gives itself, if its reader finds them."""
     reader = READERS.get(file.suffix.lower())
     if reader is not None:
-        extracted = extract(data, reader, file.name, config, Location(file), report)
-        return None if extracted is None else extracted.text
+        return extract(data, reader, file.name, config, Location(file), report)
     text, problem, line, col = decode_text(data)
     if text is None:
         report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
-    return text
+        return None
+    return Extracted(text)
 
 
 def _catalogued_digests(sources: Sources) -> dict[str, str]:
