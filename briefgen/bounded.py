@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,25 @@ _NO_REPORT = 70  # the child failed before it could send a result (usually: out 
 _FROM_OUTSIDE = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1}
 
 
+@dataclass(frozen=True)
+class Task:
+    """How the messages name the work a child does, and what to do when it fails."""
+
+    doing: str = "rendering"
+    advice: str = "simplify the brief or its templates"
+    again: str = "build again"
+
+
+RENDERING = Task()
+
+
 def run_bounded(
-    fn: Callable[..., Any], args: tuple[Any, ...], timeout: float, memory_mb: int, where: Location
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    timeout: float,
+    memory_mb: int,
+    where: Location,
+    task: Task = RENDERING,
 ) -> Any:
     """fn(*args) in a child process; RenderError at `where` if it times out or runs out of memory.
 
@@ -49,28 +67,30 @@ def run_bounded(
         with _signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
             temp = _private_temp()
             receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_child, args=(send, fn, args, memory_mb, temp), daemon=True)
+            child = ctx.Process(
+                target=_child, args=(send, fn, args, memory_mb, temp, task), daemon=True
+            )
             try:
                 child.start()
             except OSError as exc:
                 raise RenderError.single(
-                    f"cannot start rendering: {exc.strerror}; the machine may be short of memory "
-                    "or processes, try again",
+                    f"cannot start {task.doing}: {exc.strerror}; the machine may be short of "
+                    "memory or processes, try again",
                     where,
                 ) from exc
             finally:
                 send.close()
         if not _wait(receive, timeout):
             raise RenderError.single(
-                f"rendering took longer than {timeout:g} seconds and was stopped; simplify the "
-                "brief or its templates, or raise limits.render_timeout in config.yaml",
+                f"{task.doing} took longer than {timeout:g} seconds and was stopped; "
+                f"{task.advice}, or raise limits.render_timeout in config.yaml",
                 where,
             )
         try:
             kind, payload = receive.recv()
         except EOFError:
             child.join(5)
-            raise RenderError.single(_died(child.exitcode, memory_mb), where) from None
+            raise RenderError.single(_died(child.exitcode, memory_mb, task), where) from None
     finally:
         with _signals_held():  # a second Ctrl-C must not leave the child or its files behind
             _clean_up(child, receive, temp)
@@ -160,35 +180,40 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _out_of_memory(memory_mb: int) -> str:
+def _out_of_memory(memory_mb: int, task: Task) -> str:
     return (
-        f"rendering ran out of memory (limit {memory_mb} MB); simplify the brief or its "
-        "templates, or raise limits.render_memory_mb in config.yaml"
+        f"{task.doing} ran out of memory (limit {memory_mb} MB); {task.advice}, "
+        "or raise limits.render_memory_mb in config.yaml"
     )
 
 
-def _died(exitcode: int | None, memory_mb: int) -> str:
+def _died(exitcode: int | None, memory_mb: int, task: Task) -> str:
     if exitcode == _NO_REPORT:
         return (
-            f"rendering failed before it could report a result, most likely because it ran out "
-            f"of memory (limit {memory_mb} MB); simplify the brief or its templates, or raise "
+            f"{task.doing} failed before it could report a result, most likely because it ran "
+            f"out of memory (limit {memory_mb} MB); {task.advice}, or raise "
             "limits.render_memory_mb in config.yaml"
         )
     if exitcode is not None and exitcode < 0:
         sig = -exitcode
         name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
         if sig in _FROM_OUTSIDE:
-            return f"rendering was stopped by signal {name} from outside briefgen; build again"
+            return f"{task.doing} was stopped by signal {name} from outside briefgen; {task.again}"
         return (
-            f"rendering was stopped by signal {name}, most likely because it ran out of "
-            f"memory (limit {memory_mb} MB); simplify the brief or its templates, or raise "
+            f"{task.doing} was stopped by signal {name}, most likely because it ran out of "
+            f"memory (limit {memory_mb} MB); {task.advice}, or raise "
             "limits.render_memory_mb in config.yaml"
         )
-    return f"rendering stopped unexpectedly (exit status {exitcode}); build again"
+    return f"{task.doing} stopped unexpectedly (exit status {exitcode}); {task.again}"
 
 
 def _child(
-    send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, temp: Path
+    send: Connection,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    memory_mb: int,
+    temp: Path,
+    task: Task,
 ) -> None:
     """Render and send the outcome; whatever happens, end without printing anything."""
     code = _NO_REPORT
@@ -201,7 +226,7 @@ def _child(
         os.environ["TMPDIR"] = str(temp)
         tempfile.tempdir = str(temp)
         _limit_memory(memory_mb)
-        send.send(_outcome(fn, args, memory_mb))
+        send.send(_outcome(fn, args, memory_mb, task))
         code = 0
     except BaseException:  # noqa: S110 - out of memory even to report it: the exit code says so
         pass
@@ -209,19 +234,21 @@ def _child(
         os._exit(code)
 
 
-def _outcome(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> tuple[str, Any]:
+def _outcome(
+    fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, task: Task
+) -> tuple[str, Any]:
     try:
         return ("ok", fn(*args))
     except BriefgenError as exc:
         return ("problems", exc.problems)
     except (MemoryError, SystemError):  # SystemError: CPython failing an allocation
-        return ("error", _out_of_memory(memory_mb))
+        return ("error", _out_of_memory(memory_mb, task))
     except RecursionError:
-        return ("error", "rendering nested too deeply (a pathological document or stylesheet)")
+        return ("error", f"{task.doing} nested too deeply (a pathological document or stylesheet)")
     except Exception as exc:
         if getattr(exc, "errno", None) == errno.ENOMEM or "allocate memory" in str(exc):
-            return ("error", _out_of_memory(memory_mb))  # a library that could not be loaded
-        return ("error", f"rendering failed: {type(exc).__name__}: {exc}")
+            return ("error", _out_of_memory(memory_mb, task))  # a library that could not be loaded
+        return ("error", f"{task.doing} failed: {type(exc).__name__}: {exc}")
 
 
 def _quiet_stderr() -> None:

@@ -8,10 +8,11 @@ from dataclasses import replace
 from briefgen import figures, hints
 from briefgen.boundaries import words
 from briefgen.errors import Report, clip
-from briefgen.load import quoted, read_text
+from briefgen.load import quoted
 from briefgen.matching import SourceText, find_quote, locate
 from briefgen.models import Brief, Citation, Config, Figure, Item, Source
 from briefgen.normalise import normalise
+from briefgen.sources_read import read_source
 
 __all__ = ["SourceText", "find_quote", "locate", "read_sources", "resolve"]
 
@@ -23,11 +24,10 @@ def read_sources(
 ) -> dict[str, SourceText]:
     """Read every catalogued source file; a missing or unreadable one is reported at its entry."""
     texts: dict[str, SourceText] = {}
-    max_bytes = config.limits.max_source_bytes
     for source in sources.values():
-        text = read_text(source.path, report, source.file_loc, max_bytes, "source file")
+        text = read_source(source, config, report)
         if text is not None:
-            texts[source.id] = SourceText(text)
+            texts[source.id] = text
     return texts
 
 
@@ -80,13 +80,17 @@ def _resolve_one(
         report.error(hints.not_found(cite.quote, source, text, texts, found.cut), cite.quote_loc)
         return cite
     if found.ambiguous:
-        lines = ", ".join(str(s.line) for s in found.spans)
         more = (
             f" and {found.count - len(found.spans)} more" if found.count > len(found.spans) else ""
         )
+        if span.place is None:
+            places = "lines " + ", ".join(str(s.line) for s in found.spans)
+            used = f"line {span.line}"
+        else:
+            places, used = "; ".join(s.where for s in found.spans), span.where
         report.warning(
-            f'quote appears {found.count} times in "{source.id}" (lines {lines}{more}); line '
-            f"{span.line} is used: quote a few more words to pick the passage you mean",
+            f'quote appears {found.count} times in "{source.id}" ({places}{more}); '
+            f"{used} is used: quote a few more words to pick the passage you mean",
             cite.quote_loc,
         )
     return replace(cite, span=span)

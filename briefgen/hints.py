@@ -31,7 +31,7 @@ def not_found(
     if cut is not None:
         side = "ends" if cut.side == "end" else "begins"
         return (
-            f'quote {side} inside "{clip(cut.token, 60)}" (line {cut.line}); '
+            f'quote {side} inside "{clip(cut.token, 60)}" ({cut.place or f"line {cut.line}"}); '
             f"extend it to the whole {cut.kind}"
         )
     message = f'quote not found in source "{source.id}" ({source.file})'
@@ -39,7 +39,7 @@ def not_found(
         if other_id != source.id:
             span = find_quote(quote, other).span
             if span is not None:
-                return f'{message}, but it is in "{other_id}" at line {span.line}: write  source: {other_id}'
+                return f'{message}, but it is in "{other_id}" at {span.place or f"line {span.line}"}: write  source: {other_id}'
     stitched = _stitched(quote, text)
     if stitched:
         return f"{message}: {stitched}"

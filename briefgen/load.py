@@ -98,6 +98,15 @@ def _loc(path: Path, mark: Any) -> Location:
 
 def read_text(path: Path, report: Report, where: Location, max_bytes: int, what: str) -> str | None:
     """Read a UTF-8 text file, reporting at `where` anything that stops it being read."""
+    data = read_bytes(path, report, where, max_bytes, what)
+    return None if data is None else text_of(data, path, report, where, what)
+
+
+def read_bytes(
+    path: Path, report: Report, where: Location, max_bytes: int, what: str
+) -> bytes | None:
+    """A file's bytes, after the checks every input passes (there, a regular file of its own,
+    within the size limit); what stops it being read is reported at `where`."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -120,10 +129,14 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
         )
         return None
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         report.error(f"cannot read {what} {quoted(path.name)}: {exc.strerror}", where)
         return None
+
+
+def text_of(data: bytes, path: Path, report: Report, where: Location, what: str) -> str | None:
+    """The bytes of `path` as UTF-8 text; why not is reported (at its place if `where` is it)."""
     text, problem, line, col = decode_text(data)
     if problem:
         if where.path == path:

@@ -90,6 +90,7 @@ def _item(item: Item, sources: dict[str, Source], hashes: dict[str, str | None])
 
 def _citation(cite: Citation, source: Source | None, sha: str | None) -> dict[str, Any]:
     span = cite.span
+    place = {"place": span.place} if span is not None and span.place is not None else {}
     return {
         "source": cite.source_id,
         "file": source.file if source else None,
@@ -101,6 +102,7 @@ def _citation(cite: Citation, source: Source | None, sha: str | None) -> dict[st
         "column": span.col if span else None,
         "end_line": span.end_line if span else None,
         "end_column": span.end_col if span else None,
+        **place,
     }
 
 
@@ -145,20 +147,24 @@ def _closed(props: dict[str, Any], required: list[str] | None = None) -> dict[st
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of a manifest (`briefgen schema manifest`)."""
-    citation = _closed(
-        {
-            "source": {**_TEXT, "description": "The source's id in sources.yaml."},
-            "file": {**_nullable(_TEXT), "description": "The source file, inside sources/."},
-            "sha256": {**_nullable(_SHA), "description": "SHA-256 of the whole source file."},
-            "quote": {**_TEXT, "description": "The quote as written in the brief."},
-            "found": {**_nullable(_TEXT), "description": "The words as found in the source."},
-            "verified": {"type": "boolean", "description": "Whether the quote was found."},
-            "line": {**_nullable(_INT), "description": "1-based line where the quote starts."},
-            "column": {**_nullable(_INT), "description": "1-based column where it starts."},
-            "end_line": {**_nullable(_INT), "description": "Line of the quote's last character."},
-            "end_column": {**_nullable(_INT), "description": "Column of its last character."},
-        }
-    )
+    props = {
+        "source": {**_TEXT, "description": "The source's id in sources.yaml."},
+        "file": {**_nullable(_TEXT), "description": "The source file, inside sources/."},
+        "sha256": {**_nullable(_SHA), "description": "SHA-256 of the whole source file."},
+        "quote": {**_TEXT, "description": "The quote as written in the brief."},
+        "found": {**_nullable(_TEXT), "description": "The words as found in the source."},
+        "verified": {"type": "boolean", "description": "Whether the quote was found."},
+        "line": {**_nullable(_INT), "description": "1-based line where the quote starts."},
+        "column": {**_nullable(_INT), "description": "1-based column where it starts."},
+        "end_line": {**_nullable(_INT), "description": "Line of the quote's last character."},
+        "end_column": {**_nullable(_INT), "description": "Column of its last character."},
+        "place": {
+            **_TEXT,
+            "description": "Where the quote stands in a PDF or document, as its notes say "
+            "(p. 12, line 4; para. 7); line and column then count lines of its extracted text.",
+        },
+    }
+    citation = _closed(props, sorted(set(props) - {"place"}))
     value = {
         "anyOf": [_TEXT, {"type": "boolean"}, {"type": "array", "items": _TEXT}, {"type": "null"}]
     }

@@ -13,6 +13,7 @@ from briefgen.boundaries import cut_at, token_at
 from briefgen.cache import Cache
 from briefgen.models import Span
 from briefgen.normalise import Normalised, display, normalise
+from briefgen.readers.base import LINE, PAGE, Extracted
 
 CONTEXT_CHARS = 240
 MAX_PLACES = 50  # places of a repeated quote that are worked out in full
@@ -22,11 +23,17 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*Â*(?=\s)|\n\s*\n")
 
 @dataclass
 class SourceText:
-    """A source file's text with its normalised forms and line index, built once."""
+    """A source file's text with its normalised forms and line index, built once.
+
+    `extracted` is what a reader made of a PDF or document (its lines' pages and
+    paragraphs); `file_sha256` the digest of the file's bytes when they are not the text's.
+    """
 
     text: str
     _line_starts: list[int] = field(default_factory=list)
     cache: Cache | None = None  # where normalised forms are kept between runs
+    extracted: Extracted | None = None
+    file_sha256: str | None = None
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -38,7 +45,25 @@ class SourceText:
     @cached_property
     def digest(self) -> str:
         """A short SHA-256 of the file's bytes, so a reader can tell which version was cited."""
-        return self.sha256[:12]
+        return (self.file_sha256 or self.sha256)[:12]
+
+    def place(self, line: int, end_line: int | None = None) -> str | None:
+        """Where lines of the text stand in a PDF or document ("p. 3, line 4"); None for text."""
+        if self.extracted is None or self.extracted.unit == LINE:
+            return None
+        return self.extracted.place(line, line if end_line is None else end_line)
+
+    def anchor(self, line: int) -> str | None:
+        """The fragment of a link to the line's place: "page=3" in a PDF, "" where there is none."""
+        if self.extracted is None or self.extracted.unit == LINE:
+            return None
+        if self.extracted.unit == PAGE:
+            return f"page={self.extracted.marks[line - 1][0]}"
+        return ""
+
+    def where(self, line: int) -> str:
+        """A line of the text as a reader finds it: "line 12", "p. 3, line 4", "para. 7"."""
+        return self.place(line) or f"line {line}"
 
     @cached_property
     def plain(self) -> Normalised:
@@ -67,6 +92,8 @@ class SourceText:
             display(self.text[start:end]),
             after,
             occurrences,
+            self.place(line, end_line),
+            self.anchor(line),
         )
 
 
@@ -120,6 +147,7 @@ class Cut:
     token: str
     kind: str  # "word" or "number"
     line: int
+    place: str | None = None  # "p. 3, line 4" in a PDF or document
 
 
 def find_quote(quote: str, source: SourceText) -> Found:
@@ -146,7 +174,8 @@ def find_quote(quote: str, source: SourceText) -> Found:
                 elif cut is None:
                     token = token_at(form, source.text, where[1])
                     shown = display(token.text)
-                    cut = Cut(where[0], shown, token.kind, source.line_col(token.start)[0])
+                    line = source.line_col(token.start)[0]
+                    cut = Cut(where[0], shown, token.kind, line, source.place(line))
             if clean:
                 spans = tuple(
                     source.span(*form.original_span(h, h + len(candidate)), len(clean))

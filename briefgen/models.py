@@ -103,6 +103,8 @@ class Span:
     text: str
     after: str
     occurrences: int = 1
+    place: str | None = None  # where it stands in a PDF or document ("p. 12, line 4", "para. 7")
+    anchor: str | None = None  # the link fragment to the place ("page=12"); None: "L<line>"
 
     @property
     def lines(self) -> str:
@@ -110,7 +112,9 @@ class Span:
 
     @property
     def where(self) -> str:
-        """'line 12' or 'lines 12–13', as a reader expects it."""
+        """'line 12' or 'lines 12–13' (or 'p. 12, line 4', 'para. 7'), as a reader expects it."""
+        if self.place is not None:
+            return self.place
         return f"line {self.line}" if self.line == self.end_line else f"lines {self.lines}"
 
 

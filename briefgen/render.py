@@ -281,7 +281,11 @@ def build_view(
             key = (source.id, cite.span.start, cite.span.end)
             note = by_place.get(key)
             if note is None:
-                link = f"{source_link(source, out_dir)}#L{cite.span.line}"
+                anchor = cite.span.anchor
+                fragment = (
+                    f"#L{cite.span.line}" if anchor is None else f"#{anchor}" if anchor else ""
+                )
+                link = f"{source_link(source, out_dir)}{fragment}"
                 note = Note(len(notes) + 1, cite, source, shown_span(cite.span), link)
                 notes.append(note)
                 by_place[key] = note

@@ -84,6 +84,7 @@ def test_init_makes_a_workspace_check_passes_at_once(
         assert (ws / schema_file).is_file()
         assert globs
     assert "/build/" in (ws / ".gitignore").read_text()
+    assert "/.briefgen-cache/" in (ws / ".gitignore").read_text()
     monkeypatch.chdir(ws)
     checked = run_cli("--strict", "check")
     assert checked.exit_code == 0, checked.output

@@ -56,7 +56,8 @@ BRIEF_OVERRIDE = """\
 #}
 """
 GITIGNORE = (
-    "# what briefgen build writes, and its cache (safe to delete)\n/build/\n/.briefgen-cache/\n"
+    "# what briefgen build writes\n/build/\n"
+    "# text read from sources, kept to save time: safe to delete\n/.briefgen-cache/\n"
 )
 VSCODE = {
     "yaml.schemas": {

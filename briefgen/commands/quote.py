@@ -132,11 +132,13 @@ def _show_hits(out: Outcome, hits: list[Hit]) -> None:
     shown: set[tuple[str, str]] = set()
     for hit in hits:
         span = hit.span
-        out.say(f"{hit.source.id} ({hit.source.file}), line {span.line}, column {span.col}:")
+        at = span.place or f"line {span.line}, column {span.col}"
+        out.say(f"{hit.source.id} ({hit.source.file}), {at}:")
         out.say(f"  {span.before}«{span.text}»{span.after}")
         if hit.first is not None and hit.first.start != span.start:
             out.say(
-                f"  (the same words stand first at line {hit.first.line}, which check will use; "
+                f"  (the same words stand first at {hit.first.place or f'line {hit.first.line}'}, "
+                "which check will use; "
                 "quote a few more words to pick this passage)"
             )
         if (hit.source.id, hit.quote) not in shown:
@@ -166,4 +168,6 @@ def _show_nearest(
         else f"the words are not in {where}, and nothing there is close to them"
     )
     for score, source, span in near[:MAX_NEAREST]:
-        out.say(f'{source.id}, line {span.line} ({score:.0f}% alike): "{span.text}"')
+        out.say(
+            f'{source.id}, {span.place or f"line {span.line}"} ({score:.0f}% alike): "{span.text}"'
+        )

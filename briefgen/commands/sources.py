@@ -7,7 +7,6 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
 
 from briefgen import validate
@@ -19,9 +18,11 @@ from briefgen.commands.workspace import Sources
 from briefgen.errors import Location, Report, UsageError, display_path
 from briefgen.fields import ID_RE
 from briefgen.load import Map, Scalar, Seq, decode_text, parse_yaml
+from briefgen.models import Config
 from briefgen.normalise import display
 from briefgen.paths import real, within
-from briefgen.readers import READERS, Extracted, ReaderError
+from briefgen.readers import READERS, Extracted
+from briefgen.sources_read import extract
 
 _MONTHS = [
     "january",
@@ -143,7 +144,8 @@ def _entry(
         return None
     if not file.is_file():
         report.error(
-            "does not exist or is not a file; name a text file saved from the source", where
+            "does not exist or is not a file; name a text or PDF file saved from the source",
+            where,
         )
         return None
     limit = sources.config.limits.max_source_bytes
@@ -155,10 +157,10 @@ def _entry(
         )
         return None
     data = file.read_bytes()
-    read = _read(file, data, report)
-    if read is None:
+    offered = _document(file, data, sources.config, report)
+    if offered is None:
         return None
-    text, offered = read
+    text = offered.text
     if real(file) == real(folder / CATALOGUE):
         report.error(f"is the catalogue itself; add the source documents, not {CATALOGUE}", where)
         return None
@@ -195,25 +197,23 @@ def _entry(
     return Entry(file, name, data, not inside, fields)
 
 
-def _read(file: Path, data: bytes, report: Report) -> tuple[str, Extracted] | None:
-    """The file's text and what it says of itself (a web page's or Word document's own
-    title and date), or None when it cannot be read as a source (the problem reported)."""
+def _document(file: Path, data: bytes, config: Config, report: Report) -> Extracted | None:
+    """The text `check` will match quotes against (UTF-8 text as it is, a PDF through its
+    reader), with the title and date the document gives itself, if its reader finds them."""
     reader = READERS.get(file.suffix.lower())
-    if reader == "pdf":
-        return "", Extracted("")  # read in a bounded child when catalogued, not here
-    if reader in (None, "markdown"):
-        text, problem, line, col = decode_text(data)
-        if text is None:
-            report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
-            return None
-        if reader is None:
-            return text, Extracted(text)
-    try:
-        found: Extracted = import_module(f"briefgen.readers.{reader}").extract(data)
-    except ReaderError as exc:
-        report.error(f"cannot be read as a source: {exc}", Location(file))
-        return None
-    return found.text, found
+    if reader is None:
+        text = _utf8(file, data, report)
+        return None if text is None else Extracted(text)
+    if reader == "markdown" and _utf8(file, data, report) is None:
+        return None  # a decoding problem is shown at its line and column
+    return extract(data, reader, file.name, config, Location(file), report)
+
+
+def _utf8(file: Path, data: bytes, report: Report) -> str | None:
+    text, problem, line, col = decode_text(data)
+    if text is None:
+        report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
+    return text
 
 
 def _catalogued_digests(sources: Sources) -> dict[str, str]:

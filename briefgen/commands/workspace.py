@@ -11,8 +11,8 @@ from briefgen.citations import SourceText
 from briefgen.config import find_config, load_config
 from briefgen.errors import Report
 from briefgen.fields import did_you_mean
-from briefgen.load import read_text
 from briefgen.models import Config, Source
+from briefgen.sources_read import read_source
 
 
 @dataclass
@@ -49,14 +49,7 @@ class Sources:
 
     def text(self, source: Source, report: Report) -> SourceText | None:
         """The source file's text, read with the same checks and limits as `check`."""
-        text = read_text(
-            source.path,
-            report,
-            source.file_loc,
-            self.config.limits.max_source_bytes,
-            "source file",
-        )
-        return SourceText(text) if text is not None else None
+        return read_source(source, self.config, report)
 
 
 def _same_file(wanted: Path, path: Path) -> bool:

@@ -1,0 +1,153 @@
+"""PDF sources: the text layer, page by page and line by line, without running heads and folios.
+
+PDFium (through pypdfium2) gives each page's text with its line breaks. A word broken
+at a line end comes back as the first part and a soft-hyphen mark, which is written
+as "-" and a line break, so the dehyphenated matching joins it again. Ligatures
+(ﬁ, ﬂ) are folded by the quote normalisation. Lines that frame most pages (a running
+header or footer, the same words at the top or bottom of page after page, numbers
+aside) and bare page numbers ("12", "Page 3 of 9", "- 4 -") at a page's top or
+bottom are dropped, so that they cannot be cited as the document's words and a quote
+running over a page break reads straight on. Each remaining line keeps its place:
+the page, and the line on that page counting every line of text from the top, the
+dropped ones included (what a reader counts on the printed page).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from typing import Any
+
+from briefgen.readers.base import PAGE, Extracted, ReaderError
+
+VERSION = "pdf-1"  # change when the extracted text or its marks would come out differently
+EDGE = 3  # lines at the top and at the bottom of a page where heads, feet and folios stand
+_SOFT_BREAK = re.compile("[\ufffe\x02]")  # PDFium's mark for a hyphen that ends a line
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_ROMAN = r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_FOLIO = re.compile(
+    rf"(?:page\s*)?[-–—(\[]?\s*(?:\d{{1,5}}|{_ROMAN})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{{1,5}})?",
+    re.IGNORECASE,
+)
+
+
+def extract(data: bytes) -> Extracted:
+    """The PDF's text layer; ReaderError for a file that is not a PDF, is locked or is a scan."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReaderError(
+                "the PDF is encrypted and needs a password to open; save a copy without the "
+                "password (or ask its publisher for one) and catalogue that"
+            ) from None
+        raise ReaderError(
+            "the file cannot be read as a PDF (it is damaged, incomplete or not a PDF at "
+            "all); download it again, or catalogue the document in another format"
+        ) from None
+    try:
+        pages = [_page_lines(document[i]) for i in range(len(document))]
+    finally:
+        document.close()
+    if not any(any(line.strip() for line in page) for page in pages):
+        raise ReaderError(
+            "no page of the PDF has a text layer (it looks like a scanned image); briefgen "
+            "does not do OCR: catalogue a text version of the document, or a PDF with a text "
+            "layer"
+        )
+    return _assemble(pages)
+
+
+def _page_lines(page: Any) -> list[str]:
+    """The page's lines of text as PDFium reads them (blank lines left out)."""
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.get_text_range()
+    finally:
+        textpage.close()
+        page.close()
+    raw = _SOFT_BREAK.sub("-\n", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    raw = _CONTROL.sub("", raw)
+    return [line.rstrip() for line in raw.split("\n") if line.strip()]
+
+
+def _keys(lines: list[str], index: int, number: int, total: int) -> set[str]:
+    """How a line is recognised as a running head or foot: where it stands (how far from the
+    top, how far from the bottom of the page) and its words, spacing and case aside, as they
+    stand and with the page's own number and the number of pages written as #."""
+    if not _at_edge(lines, index):
+        return set()
+    words = " ".join(lines[index].split()).casefold()
+    if not any(c.isalpha() for c in words):
+        return set()  # a bare number is a page number or a figure, not a running head
+    forms = {words, _page_number(number, total).sub("#", words)}
+    places = []
+    if index < EDGE:
+        places.append(f"top {index}")
+    if len(lines) - index <= EDGE:
+        places.append(f"bottom {len(lines) - index}")
+    return {f"{place} {form}" for place in places for form in forms}
+
+
+@functools.lru_cache(maxsize=64)
+def _page_number(number: int, total: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\d)(?:{number}|{total})(?!\d)")
+
+
+def _at_edge(lines: list[str], index: int) -> bool:
+    return index < EDGE or len(lines) - index <= EDGE
+
+
+def _edges(lines: list[str]) -> list[int]:
+    """The lines at the top and at the bottom of a page."""
+    return sorted({*range(min(EDGE, len(lines))), *range(max(len(lines) - EDGE, 0), len(lines))})
+
+
+def running_lines(pages: list[list[str]]) -> set[str]:
+    """Keys of lines standing in the same place at the top or bottom of most pages with text
+    (two or more; pages that are only a picture do not count)."""
+    seen: Counter[str] = Counter()
+    for number, lines in enumerate(pages, 1):
+        seen.update(set().union(*(_keys(lines, i, number, len(pages)) for i in _edges(lines))))
+    needed = max(2, math.ceil(sum(1 for lines in pages if lines) / 2))
+    return {key for key, count in seen.items() if count >= needed}
+
+
+def _assemble(pages: list[list[str]]) -> Extracted:
+    running = running_lines(pages)
+    kept: list[str] = []
+    marks: list[tuple[int, int]] = []
+    dropped_heads = folios = 0
+    blank_pages: list[int] = []
+    for number, lines in enumerate(pages, 1):
+        if not lines:
+            blank_pages.append(number)
+        for index, line in enumerate(lines):
+            keys = _keys(lines, index, number, len(pages))
+            if keys & running:
+                dropped_heads += 1
+            elif _at_edge(lines, index) and _FOLIO.fullmatch(line.strip()):
+                folios += 1
+            else:
+                kept.append(line)
+                marks.append((number, index + 1))
+    notes: list[str] = []
+    if dropped_heads:
+        notes.append(f"{dropped_heads} running header and footer lines left out")
+    if folios:
+        notes.append(f"{folios} page numbers left out")
+    if blank_pages:
+        shown = ", ".join(str(n) for n in blank_pages[:10]) + (
+            ", …" if len(blank_pages) > 10 else ""
+        )
+        notes.append(f"no text on page{'s' if len(blank_pages) > 1 else ''} {shown}")
+    if not kept:
+        raise ReaderError(
+            "the PDF's only text is page numbers and running headers or footers, so there is "
+            "nothing to cite; catalogue a version with the document's text"
+        )
+    return Extracted("\n".join(kept), PAGE, tuple(marks), notes=tuple(notes))

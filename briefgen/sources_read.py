@@ -1,0 +1,123 @@
+"""A catalogued source file, as received, -> the text its quotes are matched against.
+
+A UTF-8 text file is its own text. A PDF, web page, Word document or Markdown file
+goes through its reader (briefgen.readers), which gives the text and where each line
+of it stands in the file (page and line, paragraph). PDF and Word files are parsed in
+a child process under the render time and memory limits, so that a hostile file (a
+decompression bomb, a pathological layout) stops with a message instead of hanging or
+exhausting the machine. What a reader made of a file is kept in the workspace's
+.briefgen-cache/ folder under the SHA-256 of its bytes and reused only for the same
+bytes and the same reader version. The source file itself is only ever read.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from briefgen import __version__
+from briefgen.bounded import Task, run_bounded
+from briefgen.cache import FOLDER, Cache, digest
+from briefgen.errors import BriefgenError, Location, Report
+from briefgen.load import quoted, read_bytes, text_of
+from briefgen.matching import SourceText
+from briefgen.models import Config, Source
+from briefgen.readers import READERS, Extracted, ReaderError
+
+KIND = "extract"
+BOUNDED = {"pdf", "docx"}  # readers that parse binary containers: only in the bounded child
+
+
+def read_source(source: Source, config: Config, report: Report) -> SourceText | None:
+    """The source's text with its locators; None (reported at the catalogue's file: line)
+    when it cannot be read."""
+    where = source.file_loc
+    data = read_bytes(source.path, report, where, config.limits.max_source_bytes, "source file")
+    if data is None:
+        return None
+    reader = READERS.get(source.path.suffix.lower())
+    if reader is None:
+        text = text_of(data, source.path, report, where, "source file")
+        return None if text is None else SourceText(text)
+    extracted = extract(data, reader, source.path.name, config, where, report)
+    if extracted is None:
+        return None
+    return SourceText(extracted.text, extracted=extracted, file_sha256=digest(data))
+
+
+def cache_for(config: Config) -> Cache:
+    return Cache(config.root / FOLDER)
+
+
+def extract(
+    data: bytes, reader: str, name: str, config: Config, where: Location, report: Report
+) -> Extracted | None:
+    """What reader module `reader` (a value of READERS) makes of `data`, cached by its hash;
+    None when it cannot (reported at `where`)."""
+    module = _module(reader)
+    if module is None:
+        report.error(
+            f"source file {quoted(name)} cannot be read: the reader for "
+            f"{Path(name).suffix.lower()} files is not available in this installation; "
+            "reinstall briefgen, or catalogue a UTF-8 text (.txt) copy of the document",
+            where,
+        )
+        return None
+    cache = cache_for(config)
+    key = digest(data)
+    version = f"{reader}:{getattr(module, 'VERSION', '0')}:{__version__}"
+    kept = cache.load(KIND, key, version)
+    if kept is not None:
+        try:
+            return Extracted.loads(kept)
+        except (ValueError, KeyError, TypeError):  # an entry from elsewhere: read the file again
+            pass
+    try:
+        if reader in BOUNDED:
+            found = _bounded(reader, data, name, config, where)
+        else:
+            found = _run(reader, data)
+    except BriefgenError as exc:  # the child ran out of time or memory
+        report.problems.extend(exc.problems)
+        return None
+    if isinstance(found, str):
+        report.error(f"source file {quoted(name)}: {found}", where)
+        return None
+    cache.store(KIND, key, version, found.dumps())
+    return found
+
+
+def _module(reader: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"briefgen.readers.{reader}")
+    except ImportError:
+        return None
+
+
+def _run(reader: str, data: bytes) -> Extracted | str:
+    """The reader's text, or what is wrong with the file (its ReaderError's message)."""
+    module = importlib.import_module(f"briefgen.readers.{reader}")
+    try:
+        found = module.extract(data)
+    except ReaderError as exc:
+        return str(exc)
+    if not isinstance(found, Extracted):  # pragma: no cover - a reader that breaks its contract
+        raise TypeError(f"briefgen.readers.{reader}.extract returned {type(found).__name__}")
+    return found
+
+
+def _bounded(
+    reader: str, data: bytes, name: str, config: Config, where: Location
+) -> Extracted | str:
+    task = Task(
+        doing=f"reading source file {quoted(name)}",
+        advice="the file may be damaged or built to exhaust its reader (a decompression bomb): "
+        "catalogue a clean copy",
+        again="check again",
+    )
+    limits = config.limits
+    result: Extracted | str = run_bounded(
+        _run, (reader, data), limits.render_timeout, limits.render_memory_mb, where, task
+    )
+    return result
