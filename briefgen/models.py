@@ -117,6 +117,12 @@ class Span:
             return self.place
         return f"line {self.line}" if self.line == self.end_line else f"lines {self.lines}"
 
+    @property
+    def heading(self) -> str:
+        """`where` at the start of a sentence: 'Line 12', 'Para. 7'; a page stays 'p. 12'."""
+        where = self.where
+        return where if where.startswith("p. ") else where[:1].upper() + where[1:]
+
 
 @dataclass(frozen=True)
 class Citation:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import source_text
 from pypdf import PdfReader
 
 from briefgen.commands.diff import TRUST_FLAG
@@ -336,12 +337,3 @@ def test_a_filtered_build_lists_only_the_changes_it_shows(repo: Path) -> None:
     section = md.split("## Changes since HEAD\\~1", 1)[1].split("\n## ", 1)[0]
     assert "Emmanuel Macron: stance revised" in section
     assert "withdrawn" not in section and "new figure" not in section
-
-
-def source_text(path: Path) -> str:
-    """The text a source's manifest lines and columns count in: a PDF's as its reader gives it."""
-    if path.suffix == ".pdf":
-        from briefgen.readers import pdf
-
-        return pdf.extract(path.read_bytes()).text
-    return path.read_text("utf-8")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from helpers import source_text
 
 from briefgen import build
 from briefgen.figures import value_problem
@@ -617,15 +618,6 @@ def test_check_fails_when_a_figure_value_is_not_in_its_quote(
 
 
 # --- end to end: the sample workspace -------------------------------------------------------
-
-
-def source_text(path: Path) -> str:
-    """The text a span's lines and columns count in: a PDF's as its reader gives it."""
-    if path.suffix == ".pdf":
-        from briefgen.readers import pdf
-
-        return pdf.extract(path.read_bytes()).text
-    return path.read_text(encoding="utf-8")
 
 
 def test_every_sample_quote_resolves_where_its_words_are(sample: Path) -> None:
