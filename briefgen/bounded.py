@@ -263,11 +263,22 @@ def _limit_memory(memory_mb: int) -> None:
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
-        limit = memory_mb * 1024 * 1024
+        # on top of what the child already holds from its parent (loaded libraries, fonts),
+        # so the same limit means the same room however much the parent had imported
+        limit = _address_space() + memory_mb * 1024 * 1024
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now (0 where that cannot be read)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _die_with_parent() -> None:

@@ -255,7 +255,7 @@ def test_notes_link_to_the_page(ws: Path) -> None:
     assert result.exit_code == 0, result.stderr
     md = (ws / "build" / "b.md").read_text(encoding="utf-8")
     assert "[p. 2, line 3](../sources/review.pdf#page=2)" in md
-    assert "- P. 2, line 3 (" in md  # the appendix's passage in context
+    assert "- p. 2, line 3 (" in md  # the appendix's passage in context
 
 
 # --- files that must be refused, at the catalogue line ------------------------------------

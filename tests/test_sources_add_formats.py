@@ -82,7 +82,7 @@ def test_markdown_is_titled_by_its_first_line_without_markup(ws: Path, tmp_path:
         (
             "broken.docx",
             b"not a zip at all",
-            "cannot be read as a source: this is not a Word document",
+            'error: source file "broken.docx": this is not a Word document',
         ),
         ("empty.html", b"<nav>Only a menu</nav>", "no text was found"),
         ("latin.md", b"caf\xe9\n", "latin.md:1:4"),
