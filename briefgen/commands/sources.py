@@ -212,7 +212,10 @@ def _document(file: Path, data: bytes, config: Config, report: Report) -> Extrac
 def _utf8(file: Path, data: bytes, report: Report) -> str | None:
     text, problem, line, col = decode_text(data)
     if text is None:
-        report.error(f"{problem}; briefgen reads UTF-8 text files", Location(file, line, col))
+        report.error(
+            f"{problem}; save it as UTF-8 text, or add the document as received (.pdf, .html, .docx or .md)",
+            Location(file, line, col),
+        )
     return text
 
 
