@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 from contextvars import ContextVar
@@ -405,6 +406,13 @@ def markdown_to_html(text: str | None) -> Markup:
     """A Markdown field as sanitised HTML, safe to put in a page."""
     if not text:
         return Markup("")
+    return _markdown_to_html(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_to_html(text: str) -> Markup:
+    """Converted once per distinct text: the conversion depends on nothing else, and a
+    preview re-renders the same fields after every edit."""
     html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
     return Markup(sanitise(html)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
 
