@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import os
 import re
+import threading
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -413,8 +414,27 @@ def markdown_to_html(text: str | None) -> Markup:
 def _markdown_to_html(text: str) -> Markup:
     """Converted once per distinct text: the conversion depends on nothing else, and a
     preview re-renders the same fields after every edit."""
-    html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
-    return Markup(sanitise(html)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
+    return Markup(sanitised_markdown(text)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
+
+
+@functools.lru_cache(maxsize=4096)
+def sanitised_markdown(text: str) -> tuple[str, tuple[str, ...]]:
+    """A Markdown field as HTML through `sanitise`, and the links it dropped."""
+    html, dropped = sanitise(_converter().reset().convert(text))
+    return html, tuple(dropped)
+
+
+_CONVERTERS = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """This thread's Python-Markdown converter: making one looks up every installed
+    extension, which costs more than converting a field; reset() empties it between uses."""
+    converter: markdown_lib.Markdown | None = getattr(_CONVERTERS, "converter", None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        _CONVERTERS.converter = converter
+    return converter
 
 
 def markdown_ending(text: str | None, end: str) -> Markup:
