@@ -225,6 +225,8 @@ class View:
 
 def workspace_relative(obj: Any, root: Path, memo: dict[int, Any]) -> Any:
     """`obj` with every Path made relative to the workspace root, shared objects kept shared."""
+    if obj is None or isinstance(obj, str | int | float | dt.date):  # holds no Path: as it is
+        return obj
     if id(obj) in memo:
         return memo[id(obj)]
     new: Any = obj
@@ -238,13 +240,17 @@ def workspace_relative(obj: Any, root: Path, memo: dict[int, Any]) -> Any:
         new = {k: workspace_relative(v, root, memo) for k, v in obj.items()}
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {
-            f.name: workspace_relative(getattr(obj, f.name), root, memo)
-            for f in dataclasses.fields(obj)
-            if f.init
+            name: workspace_relative(getattr(obj, name), root, memo)
+            for name in _init_fields(type(obj))
         }
         new = dataclasses.replace(obj, **changes)
     memo[id(obj)] = new
     return new
+
+
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
 def shown_items(brief: Brief, layout: str) -> tuple[list[Position], list[Proposal], list[Figure]]:
