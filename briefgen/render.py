@@ -281,6 +281,7 @@ def build_view(
     cited_by: dict[int, str] = {}
     appendix: dict[str, CitedSource] = {}
     item_labels: list[Note] = []
+    links: dict[str, str] = {}  # each source's link, worked out once (resolving paths is slow)
     for item in reading_order:
         for order, cite in enumerate(item.cite, 1):
             if cite.span is None:
@@ -293,13 +294,13 @@ def build_view(
                 fragment = (
                     f"#L{cite.span.line}" if anchor is None else f"#{anchor}" if anchor else ""
                 )
-                link = f"{source_link(source, out_dir)}{fragment}"
+                if source.id not in links:
+                    links[source.id] = source_link(source, out_dir)
+                link = f"{links[source.id]}{fragment}"
                 note = Note(len(notes) + 1, cite, source, shown_span(cite.span), link)
                 notes.append(note)
                 by_place[key] = note
-                cited = appendix.setdefault(
-                    source.id, CitedSource(source, source_link(source, out_dir))
-                )
+                cited = appendix.setdefault(source.id, CitedSource(source, links[source.id]))
                 _add_passage(cited, note)
             cited_by.setdefault(note.number, item.id)
             # Markdown names each citation by its item and place in it, so that an edit to
