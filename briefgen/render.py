@@ -19,6 +19,8 @@ import markdown as markdown_lib
 import nh3
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markupsafe import Markup
 
 from briefgen import mdsafe
@@ -435,11 +437,13 @@ _CONVERTERS = threading.local()
 
 
 def _converter() -> markdown_lib.Markdown:
-    """This thread's Python-Markdown converter: making one looks up every installed
-    extension, which costs more than converting a field; reset() empties it between uses."""
+    """This thread's Python-Markdown converter, emptied by reset() between uses. Its
+    extensions are given as objects: named, they are looked up among the entry points of
+    every installed package, which takes longer than converting a whole brief."""
     converter: markdown_lib.Markdown | None = getattr(_CONVERTERS, "converter", None)
     if converter is None:
-        converter = markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        extensions = [SaneListExtension(), TableExtension()]
+        converter = markdown_lib.Markdown(extensions=extensions, output_format="html")
         _CONVERTERS.converter = converter
     return converter
 
