@@ -7,14 +7,13 @@ text, and the author is told where and what to write instead.
 
 from __future__ import annotations
 
-import markdown as markdown_lib
 from markdown_it import MarkdownIt
 
 from briefgen import load
 from briefgen.assets import safe_link
 from briefgen.errors import Location, Report
 from briefgen.models import Brief, Item
-from briefgen.render import sanitise
+from briefgen.render import sanitised_markdown
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -35,8 +34,7 @@ def unsafe_links(text: str) -> list[str]:
             href = child.attrGet("href")
             if child.type == "link_open" and isinstance(href, str) and not safe_link(href):
                 found.append(href)
-    html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"])
-    found.extend(sanitise(html)[1])
+    found.extend(sanitised_markdown(text)[1])
     return list(dict.fromkeys(found))
 
 

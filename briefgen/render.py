@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
+import threading
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +19,8 @@ import markdown as markdown_lib
 import nh3
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markupsafe import Markup
 
 from briefgen import mdsafe
@@ -223,6 +227,8 @@ class View:
 
 def workspace_relative(obj: Any, root: Path, memo: dict[int, Any]) -> Any:
     """`obj` with every Path made relative to the workspace root, shared objects kept shared."""
+    if obj is None or isinstance(obj, str | int | float | dt.date):  # holds no Path: as it is
+        return obj
     if id(obj) in memo:
         return memo[id(obj)]
     new: Any = obj
@@ -236,13 +242,17 @@ def workspace_relative(obj: Any, root: Path, memo: dict[int, Any]) -> Any:
         new = {k: workspace_relative(v, root, memo) for k, v in obj.items()}
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {
-            f.name: workspace_relative(getattr(obj, f.name), root, memo)
-            for f in dataclasses.fields(obj)
-            if f.init
+            name: workspace_relative(getattr(obj, name), root, memo)
+            for name in _init_fields(type(obj))
         }
         new = dataclasses.replace(obj, **changes)
     memo[id(obj)] = new
     return new
+
+
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
 def shown_items(brief: Brief, layout: str) -> tuple[list[Position], list[Proposal], list[Figure]]:
@@ -273,6 +283,7 @@ def build_view(
     cited_by: dict[int, str] = {}
     appendix: dict[str, CitedSource] = {}
     item_labels: list[Note] = []
+    links: dict[str, str] = {}  # each source's link, worked out once (resolving paths is slow)
     for item in reading_order:
         for order, cite in enumerate(item.cite, 1):
             if cite.span is None:
@@ -285,13 +296,13 @@ def build_view(
                 fragment = (
                     f"#L{cite.span.line}" if anchor is None else f"#{anchor}" if anchor else ""
                 )
-                link = f"{source_link(source, out_dir)}{fragment}"
+                if source.id not in links:
+                    links[source.id] = source_link(source, out_dir)
+                link = f"{links[source.id]}{fragment}"
                 note = Note(len(notes) + 1, cite, source, shown_span(cite.span), link)
                 notes.append(note)
                 by_place[key] = note
-                cited = appendix.setdefault(
-                    source.id, CitedSource(source, source_link(source, out_dir))
-                )
+                cited = appendix.setdefault(source.id, CitedSource(source, links[source.id]))
                 _add_passage(cited, note)
             cited_by.setdefault(note.number, item.id)
             # Markdown names each citation by its item and place in it, so that an edit to
@@ -405,8 +416,36 @@ def markdown_to_html(text: str | None) -> Markup:
     """A Markdown field as sanitised HTML, safe to put in a page."""
     if not text:
         return Markup("")
-    html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
-    return Markup(sanitise(html)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
+    return _markdown_to_html(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_to_html(text: str) -> Markup:
+    """Converted once per distinct text: the conversion depends on nothing else, and a
+    preview re-renders the same fields after every edit."""
+    return Markup(sanitised_markdown(text)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
+
+
+@functools.lru_cache(maxsize=4096)
+def sanitised_markdown(text: str) -> tuple[str, tuple[str, ...]]:
+    """A Markdown field as HTML through `sanitise`, and the links it dropped."""
+    html, dropped = sanitise(_converter().reset().convert(text))
+    return html, tuple(dropped)
+
+
+_CONVERTERS = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """This thread's Python-Markdown converter, emptied by reset() between uses. Its
+    extensions are given as objects: named, they are looked up among the entry points of
+    every installed package, which takes longer than converting a whole brief."""
+    converter: markdown_lib.Markdown | None = getattr(_CONVERTERS, "converter", None)
+    if converter is None:
+        extensions = [SaneListExtension(), TableExtension()]
+        converter = markdown_lib.Markdown(extensions=extensions, output_format="html")
+        _CONVERTERS.converter = converter
+    return converter
 
 
 def markdown_ending(text: str | None, end: str) -> Markup:
