@@ -13,7 +13,7 @@ from briefgen.boundaries import cut_at, token_at
 from briefgen.cache import Cache
 from briefgen.models import Span
 from briefgen.normalise import Normalised, display, normalise
-from briefgen.readers.base import LINE, PAGE, Extracted
+from briefgen.readers.base import LINE, PAGE, PARAGRAPH, Extracted
 
 CONTEXT_CHARS = 240
 MAX_PLACES = 50  # places of a repeated quote that are worked out in full
@@ -80,7 +80,14 @@ class SourceText:
     def span(self, start: int, end: int, occurrences: int = 1) -> Span:
         line, col = self.line_col(start)
         end_line, end_col = self.line_col(max(start, end - 1))
-        before, after = context(self.text, start, end)
+        if self.extracted is not None and self.extracted.unit == PARAGRAPH:
+            # a paragraph is the whole of its context: the next one may be a heading or a
+            # list item with no full stop between them
+            first = self._line_starts[line - 1]
+            last = self._line_starts[end_line] - 1 if end_line < len(self._line_starts) else None
+            before, after = context(self.text[first:last], start - first, end - first)
+        else:
+            before, after = context(self.text, start, end)
         return Span(
             start,
             end,

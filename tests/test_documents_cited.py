@@ -30,6 +30,8 @@ height had been set by the final survey.</p>
 <p>Councils will receive &pound;2.5 million in two instalments over the next three years.</p>
 <aside class="related"><p>Related: the flood maps will be redrawn next year</p></aside>
 <p>A second review will follow in 2027.</p>
+<h2>Next steps</h2>
+<ul><li>Barrier works begin in the autumn</li><li>Maps are redrawn after the works</li></ul>
 </article></main>
 <footer><p>Copyright Riverside Gazette. All rights reserved across the river valley.</p></footer>
 </body></html>
@@ -208,3 +210,9 @@ def test_sources_add_offers_the_page_title_and_date(ws: Path) -> None:
     catalogue = (ws / "sources" / "sources.yaml").read_text(encoding="utf-8")
     entry = catalogue[catalogue.index("id: second") :]
     assert "Barrier work starts" in entry and "2025-02-20" in entry
+
+
+def test_a_paragraph_is_the_whole_of_its_context(ws: Path) -> None:
+    result = run_cli("quote", "page", "Barrier works begin")
+    assert result.exit_code == 0, result.stderr
+    assert "para. 6:\n  «Barrier works begin» in the autumn\n" in result.stdout, result.stdout
