@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from briefgen.write import replace_file
 
 FOLDER = ".briefgen-cache"
 _MAGIC = b"briefgen-cache-1\n"
@@ -56,11 +56,4 @@ class Cache:
             return
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_MAGIC + digest(data).encode("ascii") + b"\n" + data)
-                os.replace(tmp, path)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            replace_file(path, _MAGIC + digest(data).encode("ascii") + b"\n" + data, durable=False)

@@ -48,26 +48,30 @@ def write_atomic(out_dir: Path, name: str, data: bytes, inputs: set[Path]) -> Pa
             Location(target),
         )
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=out_dir)
+        replace_file(target, data)
     except OSError as exc:
-        raise OutputError.single(f"cannot write into {out_dir}: {exc.strerror}", None) from exc
+        raise OutputError.single(f"cannot write {target}: {exc.strerror}", None) from exc
+    _fsync_dir(out_dir)
+    return target
+
+
+def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
+    """Put `data` at `path` through a temporary file beside it and os.replace, so a reader
+    sees the old file or the new one, never a part; `durable` also flushes it to disk.
+    The temporary file is removed whatever happens; OSError is left to the caller."""
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError.single(f"cannot write {target}: {exc.strerror}", None) from exc
+        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(out_dir)
-    return target
 
 
 def _fsync_dir(folder: Path) -> None:

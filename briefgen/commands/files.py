@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from briefgen.commands.schema import FILE_NAMES, schema_json
 from briefgen.errors import Location, Report
+from briefgen.write import replace_file
 
 SCHEMA_DIR = "schemas"
 
@@ -32,18 +31,7 @@ def refuse_existing(paths: list[Path], force: bool, report: Report, hint: str) -
 def write_file(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, flushed, then renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".briefgen-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    replace_file(path, data)
 
 
 def schema_files(root: Path) -> dict[Path, str]:
