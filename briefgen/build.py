@@ -19,8 +19,6 @@ from briefgen import (
     write,
 )
 from briefgen.assets import Assets
-from briefgen.cache import FOLDER as CACHE_FOLDER
-from briefgen.cache import Cache
 from briefgen.commands.diff import BriefChanges
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
@@ -114,9 +112,6 @@ def load_workspace(
             lambda r, sid=sid, source=source: citations.read_sources({sid: source}, config, r),  # type: ignore[misc]
             report,
         )
-    cache = Cache(config.root / CACHE_FOLDER)
-    for text in texts.values():
-        text.cache = cache
     sources = {
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s
         for sid, s in sources.items()

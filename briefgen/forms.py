@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from briefgen import __version__
 from briefgen.cache import Cache
-from briefgen.normalise import Normalised, normalise
+from briefgen.normalise import Normalised, OffsetMap, normalise
 from briefgen.normalise_fast import FastMap, Sides
 
 KIND = "normalised"
@@ -54,6 +54,13 @@ def forget() -> None:
     _kept[0] = 0
 
 
+def _as_array(offsets: OffsetMap, size: int) -> array[int]:
+    """The offset map as array('q'): the reference path's own array as it is, else a copy."""
+    if isinstance(offsets, array):
+        return offsets
+    return array("q", [offsets[i] for i in range(size)])
+
+
 def encode(form: Normalised) -> bytes:
     """The form as bytes: its text, then its offset map as machine arrays."""
     text = form.text.encode("utf-8", "surrogatepass")
@@ -63,11 +70,7 @@ def encode(form: Normalised) -> bytes:
         arrays = [getattr(offsets, name) for name in FastMap.ARRAYS]
     else:
         head = _FULL
-        size = range(len(form.text))
-        arrays = [
-            array("q", [form.starts[i] for i in size]),
-            array("q", [form.ends[i] for i in size]),
-        ]
+        arrays = [_as_array(form.starts, len(form.text)), _as_array(form.ends, len(form.text))]
     parts = [head, struct.pack("<q", len(text)), text]
     for values in arrays:
         raw = values.tobytes()

@@ -61,10 +61,6 @@ class SourceText:
             return f"page={self.extracted.marks[line - 1][0]}"
         return ""
 
-    def where(self, line: int) -> str:
-        """A line of the text as a reader finds it: "line 12", "p. 3, line 4", "para. 7"."""
-        return self.place(line) or f"line {line}"
-
     @cached_property
     def plain(self) -> Normalised:
         return forms.normalised(self.text, self.sha256, False, self.cache)

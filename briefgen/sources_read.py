@@ -37,13 +37,15 @@ def read_source(source: Source, config: Config, report: Report) -> SourceText | 
     if data is None:
         return None
     reader = READERS.get(source.path.suffix.lower())
+    cache = cache_for(config)
     if reader is None:
         text = text_of(data, source.path, report, where, "source file")
-        return None if text is None else SourceText(text)
-    extracted = extract(data, reader, source.path.name, config, where, report)
+        return None if text is None else SourceText(text, cache=cache)
+    key = digest(data)
+    extracted = extract(data, reader, source.path.name, config, where, report, key)
     if extracted is None:
         return None
-    return SourceText(extracted.text, extracted=extracted, file_sha256=digest(data))
+    return SourceText(extracted.text, cache=cache, extracted=extracted, file_sha256=key)
 
 
 def cache_for(config: Config) -> Cache:
@@ -51,10 +53,16 @@ def cache_for(config: Config) -> Cache:
 
 
 def extract(
-    data: bytes, reader: str, name: str, config: Config, where: Location, report: Report
+    data: bytes,
+    reader: str,
+    name: str,
+    config: Config,
+    where: Location,
+    report: Report,
+    key: str | None = None,
 ) -> Extracted | None:
-    """What reader module `reader` (a value of READERS) makes of `data`, cached by its hash;
-    None when it cannot (reported at `where`)."""
+    """What reader module `reader` (a value of READERS) makes of `data`, cached by its hash
+    (`key`, worked out here if not given); None when it cannot (reported at `where`)."""
     module = _module(reader)
     if module is None:
         report.error(
@@ -65,7 +73,7 @@ def extract(
         )
         return None
     cache = cache_for(config)
-    key = digest(data)
+    key = key or digest(data)
     version = f"{reader}:{getattr(module, 'VERSION', '0')}:{__version__}"
     kept = cache.load(KIND, key, version)
     if kept is not None:

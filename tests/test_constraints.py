@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib import metadata
 
 from conftest import ROOT
 
@@ -23,3 +24,5 @@ def test_every_dependency_is_pinned() -> None:
             pins[_name(name)] = version
     assert wanted <= set(pins), sorted(wanted - set(pins))
     assert all(re.fullmatch(r"\d[\w.]*", v) for v in pins.values()), pins
+    installed = {name: metadata.version(name) for name in wanted}
+    assert installed == {name: pins[name] for name in wanted}  # what the tests run on

@@ -67,20 +67,33 @@ def test_cached_form_reads_back_the_same(text: str, dehyphenate: bool) -> None:
         assert offsets(back) == offsets(form)
 
 
-def test_forms_are_kept_on_disk_and_a_damaged_entry_is_not_used(tmp_path: Path) -> None:
+def test_forms_are_kept_on_disk_and_a_damaged_entry_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = "The minister said “allies” would — in time — spend more.\n" * 50
     key = hashlib.sha256(text.encode()).hexdigest()
     cache = Cache(tmp_path / "cache")
+    made_here: list[str] = []
+    real = forms.normalise
+
+    def counting(text: str, dehyphenate: bool = False) -> Normalised:
+        made_here.append(text)
+        return real(text, dehyphenate)
+
+    monkeypatch.setattr(forms, "normalise", counting)
     forms.forget()
     made = forms.normalised(text, key, False, cache)
     entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert len(entries) == 1
     forms.forget()
     assert offsets(forms.normalised(text, key, False, cache)) == offsets(made)
-    entries[0].write_bytes(entries[0].read_bytes()[:-3] + b"xyz")  # damaged: digest differs
+    assert len(made_here) == 1  # read back from disk, not normalised again
+    raw = entries[0].read_bytes()
+    entries[0].write_bytes(raw.replace(b"minister", b"ministar", 1))  # decodes; digest differs
     forms.forget()
     again = forms.normalised(text, key, False, cache)
     assert again.text == made.text and offsets(again) == offsets(made)
+    assert len(made_here) == 2  # the damaged entry was not used
 
 
 def test_forms_in_memory_are_shared_by_content(tmp_path: Path) -> None:

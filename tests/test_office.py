@@ -131,7 +131,9 @@ def test_docx_has_headings_footnotes_quotes_and_properties(tmp_path: Path) -> No
         body = z.read("word/document.xml").decode()
     assert footnotes.count("<w:footnote ") >= 2 + 2  # two notes, plus Word's separators
     assert "£2.5 billion" in body and "over five years" in body
-    run_cli("--config", str(root), "build", "--format", "docx")
+    (root / "build" / "test.docx").unlink()
+    again = run_cli("--config", str(root), "build", "--format", "docx")
+    assert again.exit_code == 0, again.stderr
     assert (root / "build" / "test.docx").read_bytes() == first  # reproducible
 
 

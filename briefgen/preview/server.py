@@ -12,6 +12,7 @@ import json
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,6 +27,17 @@ _TYPES = {
     "md": "text/markdown; charset=utf-8",
     "pdf": "application/pdf",
 }
+
+# a source as received: a PDF opens at the page a note links to; a Word document is a
+# download; anything else (a saved web page included) is shown as text, never rendered
+_SOURCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _source_type(path: Path) -> str:
+    return _SOURCE_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -121,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
         source = snap.sources.get(path)
         if source is not None and not source.is_symlink() and extra_links(source) == 0:
             try:
-                return source.read_bytes(), "text/plain; charset=utf-8", pages.OUTPUT_CSP
+                return source.read_bytes(), _source_type(source), pages.OUTPUT_CSP
             except OSError:
                 return None
         return None
