@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.dates import source_date_epoch
 from briefgen.errors import Location, Problem
 
 if TYPE_CHECKING:
@@ -118,18 +119,25 @@ def _docx(job: Job) -> Output:
     meta = [f"--metadata=title:{brief.title}", "--metadata=lang:en-GB"]
     if job.view.config.organisation:
         meta.append(f"--metadata=author:{job.view.config.organisation}")
-    if job.view.created and "SOURCE_DATE_EPOCH" not in os.environ:
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if job.view.created and source_date_epoch() is None:  # pandoc dates the zip by it
         import datetime as dt
 
         stamp = dt.datetime.strptime(job.view.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))  # pandoc dates the zip by it
-    with tempfile.TemporaryDirectory() as folder:
-        target = os.path.join(folder, "out.docx")
-        pypandoc.convert_text(
-            text, "docx", format="gfm+footnotes", outputfile=target, extra_args=meta
-        )
-        with open(target, "rb") as f:
-            data = f.read()
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            target = os.path.join(folder, "out.docx")
+            pypandoc.convert_text(
+                text, "docx", format="gfm+footnotes", outputfile=target, extra_args=meta
+            )
+            with open(target, "rb") as f:
+                data = f.read()
+    finally:  # the process's environment is left as it was
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
     from briefgen.wordmark import add_marking
 
     return Output(add_marking(data, job.view.marking))

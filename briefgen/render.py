@@ -41,13 +41,12 @@ from briefgen.models import (
     Span,
 )
 from briefgen.origins import Origins, render_with_origins
-from briefgen.paths import BUILTIN_FONTS, BUILTIN_TEMPLATES, extra_links, hard_link_problem, within
+from briefgen.paths import BUILTIN_TEMPLATES, extra_links, hard_link_problem, within
 from briefgen.text import visible
 
 if TYPE_CHECKING:
     from briefgen.commands.diff import BriefChanges
 
-FONTS = BUILTIN_FONTS
 FONTS_URL = f"{BUILTIN_FONTS_FOLDER}/"  # resolved by Assets, so no machine path is shown
 CARD_POSITIONS = 4
 CARD_FIGURES = 6
@@ -416,19 +415,14 @@ def markdown_to_html(text: str | None) -> Markup:
     """A Markdown field as sanitised HTML, safe to put in a page."""
     if not text:
         return Markup("")
-    return _markdown_to_html(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _markdown_to_html(text: str) -> Markup:
-    """Converted once per distinct text: the conversion depends on nothing else, and a
-    preview re-renders the same fields after every edit."""
     return Markup(sanitised_markdown(text)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
 
 
 @functools.lru_cache(maxsize=4096)
 def sanitised_markdown(text: str) -> tuple[str, tuple[str, ...]]:
-    """A Markdown field as HTML through `sanitise`, and the links it dropped."""
+    """A Markdown field as HTML through `sanitise`, and the links it dropped; worked out once
+    per distinct text (it depends on nothing else, and a preview renders the same fields
+    again after every edit)."""
     html, dropped = sanitise(_converter().reset().convert(text))
     return html, tuple(dropped)
 

@@ -164,9 +164,13 @@ def _meeting(f: Fields, report: Report) -> Meeting | None:
     return Meeting(name=m.text("name"), date=m.date("date"), place=m.text("place"))
 
 
+LINE_ID_PREFIX = "line-to-take-"  # lines to take are numbered in their brief: line-to-take-1, ...
+_LINE_ID = re.compile(re.escape(LINE_ID_PREFIX) + r"[0-9]+")
+
+
 def _line(node: Node, number: int, report: Report) -> Line | None:
     """A line to take: plain Markdown text, or text: with cite: (verified like an item's)."""
-    line_id = f"line-to-take-{number}"
+    line_id = f"{LINE_ID_PREFIX}{number}"
     if isinstance(node, Scalar):
         if node.value is None:
             return None
@@ -319,6 +323,12 @@ def cross_check(
         for item in brief.items:
             if not item.id:
                 pass  # a missing or malformed id is already reported
+            elif _LINE_ID.fullmatch(item.id):
+                report.error(
+                    f'the id "{item.id}" is the one a brief\'s line to take is given in the '
+                    "outputs' links and notes; choose another id for this item",
+                    item.loc,
+                )
             elif item.id in seen:
                 first = seen[item.id].loc
                 report.error(

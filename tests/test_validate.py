@@ -654,3 +654,15 @@ def test_check_api_returns_the_report(workspace: Path) -> None:
     ]
     expected = (workspace / "briefs/test.yaml").resolve()
     assert all(p.location.path.resolve() == expected for p in result.report.problems)  # type: ignore[union-attr]
+
+
+def test_an_item_cannot_take_the_id_of_a_line_to_take(workspace: Path) -> None:
+    brief = MINIMAL_BRIEF.replace("  - id: minister-plan", "  - id: line-to-take-1")
+    build_tree(workspace, {"briefs/test.yaml": "lines_to_take:\n  - We act.\n" + brief})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert (
+        'briefs/test.yaml:8:5: error: the id "line-to-take-1" is the one a brief\'s line to take '
+        "is given in the outputs' links and notes; choose another id for this item\n"
+    ) in result.stderr
+    no_crash(result)
