@@ -91,9 +91,18 @@ class Passage:
         return self.span.before + self.span.text + self.span.after
 
     def places(self, note: Note) -> tuple[int, int] | None:
-        """Where a note's words stand in this passage's context, if they do."""
-        at = self.context.find(note.span.text)
-        return None if at < 0 else (at, at + len(note.span.text))
+        """Where a note's words stand in this passage's context, if they do: of the places
+        the same words stand, the one nearest the note's own offset in the source (the
+        context's text is shown as a reader sees it, so offsets alone can be a little off)."""
+        words, context = note.span.text, self.context
+        expected = len(self.span.before) + note.span.start - self.span.start
+        best: int | None = None
+        at = context.find(words)
+        while at >= 0:
+            if best is None or abs(at - expected) < abs(best - expected):
+                best = at
+            at = context.find(words, at + 1)
+        return None if best is None else (best, best + len(words))
 
     @property
     def pieces(self) -> list[tuple[str, bool]]:
@@ -597,6 +606,15 @@ def render_located(view: View, fmt: str) -> tuple[str, Origins]:
     except SecurityError as exc:
         raise RenderError.single(
             f"template {name} tried something unsafe: {exc}", _template_location(exc, name)
+        ) from exc
+    except (ArithmeticError, AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+        where = _template_location(exc, name)
+        if where == Location(Path(name)):
+            raise  # no template line in the traceback: not the template's doing
+        raise RenderError.single(
+            f"template {where.path.name} failed: {type(exc).__name__}: {exc}; check what it "
+            "does with the values there against the README's template variables",
+            where,
         ) from exc
 
 

@@ -121,6 +121,25 @@ def test_undefined_variable_names_template_and_line(
     assert not (root / "build" / "test.md").exists()
 
 
+def test_a_template_that_misuses_a_value_names_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make(
+        tmp_path,
+        monkeypatch,
+        **{
+            "templates/brief.md.j2": '{% extends "builtin:brief.md.j2" %}\n{% block header %}\n{{ brief.title + 1 }}\n{% endblock %}\n'
+        },
+    )
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "templates/brief.md.j2:3:1: error: template brief.md.j2 failed: TypeError: "
+    ), result.stderr
+    assert "internal error" not in result.stderr
+    assert not (root / "build" / "test.md").exists()
+
+
 STALE_BRIEF = MINIMAL_BRIEF.replace(
     "as_of: 2025-03-02\n", "as_of: 2025-03-02\nmeeting:\n  date: 2025-03-10\n"
 ).replace("    topic: Costs\n", "    topic: Costs\n    as_of: 2025-01-05\n")
