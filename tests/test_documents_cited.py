@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from helpers import brief_citing
 
 from conftest import build_tree, run_cli
 
@@ -74,14 +75,7 @@ def word_document() -> bytes:
 
 
 def brief(cites: list[tuple[str, str]]) -> str:
-    lines = "".join(
-        f"      - source: {source}\n        quote: {json.dumps(quote, ensure_ascii=False)}\n"
-        for source, quote in cites
-    )
-    return (
-        "title: Floods\nas_of: 2025-03-05\npositions:\n  - id: p1\n    actor: The agency\n"
-        f"    stance: Barriers by spring.\n    as_of: 2025-03-01\n    cite:\n{lines}"
-    )
+    return brief_citing(*cites)
 
 
 @pytest.fixture

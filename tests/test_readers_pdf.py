@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import brief_citing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdfs import SCRIPT, bomb_pdf, encrypted_pdf, pdf_bytes, scanned_pdf
@@ -51,14 +52,7 @@ def report_pdf() -> bytes:
 
 
 def brief(*quotes: str) -> str:
-    cites = "".join(
-        f"      - source: review\n        quote: {json.dumps(q, ensure_ascii=False)}\n"
-        for q in quotes
-    )
-    return (
-        "title: Floods\nas_of: 2025-03-05\npositions:\n  - id: p1\n    actor: The agency\n"
-        f"    stance: Barriers by spring.\n    as_of: 2025-03-01\n    cite:\n{cites}"
-    )
+    return brief_citing(*(("review", quote) for quote in quotes))
 
 
 @pytest.fixture

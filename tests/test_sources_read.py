@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from helpers import brief_citing
 from pdfs import pdf_bytes
 
 from briefgen import sources_read
@@ -21,11 +21,7 @@ CATALOGUE = "- id: review\n  file: review.pdf\n  publisher: Environment Agency\n
 
 
 def brief(quote: str) -> str:
-    return (
-        "title: Floods\nas_of: 2025-03-05\npositions:\n  - id: p1\n    actor: A\n"
-        f"    stance: B.\n    as_of: 2025-03-01\n    cite:\n      - source: review\n"
-        f"        quote: {json.dumps(quote)}\n"
-    )
+    return brief_citing(("review", quote))
 
 
 @pytest.fixture
