@@ -273,8 +273,6 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     at = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return "tab character in indentation; YAML needs spaces: replace the tab with spaces"
-    if "maximum nesting depth" in problem:  # libyaml's own limit, reached before ours
-        return f"YAML is nested more than {MAX_DEPTH} levels deep; write it flatter"
     context = f" {exc.context}" if exc.context else ""
     return f"YAML syntax error: {problem}{context}{_hint(problem, at)}"
 

@@ -26,7 +26,9 @@ from briefgen.models import Config, Source
 from briefgen.readers import READERS, Extracted, ReaderError
 
 KIND = "extract"
-BOUNDED = {"pdf", "docx"}  # readers that parse binary containers: only in the bounded child
+# every reader parses what a stranger wrote, with parsers whose time can grow faster than the
+# file (a web page of 100,000 attributes): each runs in the bounded child
+BOUNDED = frozenset(READERS.values())
 
 
 def read_source(source: Source, config: Config, report: Report) -> SourceText | None:

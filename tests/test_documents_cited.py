@@ -211,3 +211,24 @@ def test_a_paragraph_is_the_whole_of_its_context(ws: Path) -> None:
     result = run_cli("quote", "page", "Barrier works begin")
     assert result.exit_code == 0, result.stderr
     assert "para. 6:\n  «Barrier works begin» in the autumn\n" in result.stdout, result.stdout
+
+
+def test_a_page_built_to_be_slow_to_parse_is_stopped_at_its_catalogue_line(ws: Path) -> None:
+    (ws / "config.yaml").write_text("organisation: Test\nlimits: {render_timeout: 2}\n")
+    (ws / "sources" / "page.html").write_text("<p " + "a=b " * 100_000 + ">x</p>")
+    code, err = check(ws, [("note", "funded from the capital budget for this year")])
+    assert code == 1
+    line = next(line for line in err.splitlines() if "page.html" in line)
+    assert line.startswith(
+        'sources/sources.yaml:2:9: error: reading source file "page.html" took longer than '
+        "2 seconds and was stopped;"
+    ), err
+
+
+def test_quote_on_a_source_that_cannot_be_read_says_only_that(ws: Path) -> None:
+    (ws / "sources" / "note.docx").unlink()
+    (ws / "sources" / "note.docx").mkdir()
+    result = run_cli("quote", "note", "funded from the capital")
+    assert result.exit_code == 1
+    assert 'source file "note.docx" is not a regular file' in result.stderr, result.stderr
+    assert "the words are not in" not in result.stdout + result.stderr

@@ -278,3 +278,11 @@ def test_entities_are_not_expanded_and_nothing_outside_is_read() -> None:
     )
     got = extract(package({"word/document.xml": laughs}))
     assert got.text == "Plain words"
+
+
+def test_a_damaged_compressed_part_is_a_reader_error() -> None:
+    data = bytearray(package({"word/document.xml": document(p("Some words in a paragraph " * 50))}))
+    start = data.index(b"word/document.xml") + len("word/document.xml")  # its local header
+    data[start + 20] ^= 0xFF  # a byte of the deflated stream
+    with pytest.raises(ReaderError, match="cannot be read"):
+        extract(bytes(data))

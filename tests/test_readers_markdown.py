@@ -194,3 +194,12 @@ def test_the_line_count_is_the_files(source: str) -> None:
     for line, original in zip(got.text.split("\n"), lines, strict=True):
         if not original.strip():
             assert line == ""  # a blank line of the file stays blank
+
+
+def test_image_alt_text_over_two_lines_keeps_the_lines_after_it() -> None:
+    assert read("![alt\ntext](x)\n\nline three has words here") == [
+        "alt",
+        "text",
+        "",
+        "line three has words here",
+    ]

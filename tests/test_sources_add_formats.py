@@ -99,3 +99,22 @@ def test_a_file_its_reader_refuses_is_not_added(
     assert message in result.stderr
     assert (ws / "sources/sources.yaml").read_bytes() == before
     assert not (ws / "sources" / name).exists()
+
+
+def test_a_hard_linked_file_is_refused_as_check_would(ws: Path, tmp_path: Path) -> None:
+    before = (ws / "sources/sources.yaml").read_bytes()
+    file = tmp_path / "linked.txt"
+    file.write_text("The minister said the plan would cost more.\n", encoding="utf-8")
+    (tmp_path / "other-name.txt").hardlink_to(file)
+    result = run_cli("sources", "add", str(file), "--publisher", "P")
+    assert result.exit_code == 1
+    assert 'error: file "linked.txt" is a hard link' in result.stderr
+    assert "internal error" not in result.stderr
+    assert (ws / "sources/sources.yaml").read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux's /proc")
+def test_a_file_that_cannot_be_read_is_an_error_not_a_crash(ws: Path) -> None:
+    result = run_cli("sources", "add", "/proc/self/clear_refs", "--publisher", "P")
+    assert result.exit_code == 1
+    assert "internal error" not in result.stderr and "clear_refs" in result.stderr

@@ -47,6 +47,9 @@ def quote(config_path: str | Path | None, name: str | None, words: str) -> Outco
         out.failed = True
         return out
     texts = {s.id: t for s in chosen if (t := sources.text(s, out.report)) is not None}
+    if not texts:  # nothing could be read (said above): there is nothing to search
+        out.failed = True
+        return out
     hits = [h for s in chosen if s.id in texts for h in find(words, s, texts[s.id])]
     if hits:
         _show_hits(out, hits)

@@ -17,7 +17,7 @@ from briefgen.commands.new import check_date, scalar
 from briefgen.commands.workspace import Sources
 from briefgen.errors import Location, Report, UsageError, display_path
 from briefgen.fields import ID_RE
-from briefgen.load import Map, Scalar, Seq, decode_text, parse_yaml
+from briefgen.load import Map, Scalar, Seq, parse_yaml, read_bytes, text_of
 from briefgen.models import Config
 from briefgen.normalise import display
 from briefgen.paths import real, within
@@ -148,15 +148,10 @@ def _entry(
             where,
         )
         return None
-    limit = sources.config.limits.max_source_bytes
-    if file.stat().st_size > limit:
-        report.error(
-            f"is {file.stat().st_size:,} bytes, over the limit of {limit:,}; "
-            "split it or raise limits.max_source_bytes in config.yaml",
-            where,
-        )
+    # the checks `check` makes (a file of its own, within the size limit), its errors reported
+    data = read_bytes(file, report, where, sources.config.limits.max_source_bytes, "file")
+    if data is None:
         return None
-    data = file.read_bytes()
     offered = _document(file, data, sources.config, report)
     if offered is None:
         return None
@@ -202,21 +197,11 @@ def _document(file: Path, data: bytes, config: Config, report: Report) -> Extrac
     reader), with the title and date the document gives itself, if its reader finds them."""
     reader = READERS.get(file.suffix.lower())
     if reader is None:
-        text = _utf8(file, data, report)
+        text = text_of(data, file, report, Location(file), "file")  # a problem at its line
         return None if text is None else Extracted(text)
-    if reader == "markdown" and _utf8(file, data, report) is None:
-        return None  # a decoding problem is shown at its line and column
+    if reader == "markdown" and text_of(data, file, report, Location(file), "file") is None:
+        return None  # a decoding problem is shown at its own line and column
     return extract(data, reader, file.name, config, Location(file), report)
-
-
-def _utf8(file: Path, data: bytes, report: Report) -> str | None:
-    text, problem, line, col = decode_text(data)
-    if text is None:
-        report.error(
-            f"{problem}; save it as UTF-8 text, or add the document as received (.pdf, .html, .docx or .md)",
-            Location(file, line, col),
-        )
-    return text
 
 
 def _catalogued_digests(sources: Sources) -> dict[str, str]:

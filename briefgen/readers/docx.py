@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from lxml import etree
@@ -132,7 +133,7 @@ class _Parts:
                             f"the document's text would take more than {MAX_TOTAL:,} bytes "
                             f"(reading {name}); it is too large, or a zip bomb"
                         )
-        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, zlib.error) as exc:
             raise ReaderError(
                 f"the part {name} cannot be read ({exc}); save the document again as .docx"
             ) from None

@@ -84,7 +84,11 @@ def _inline(children: list[Token]) -> list[str]:
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             parts.append("")
-        elif child.type in ("text", "text_special", "code_inline", "image"):
+        elif child.type == "image":  # its alt text may run over lines, as the file has it
+            first, *rest = child.content.split("\n")
+            parts[-1] += first
+            parts.extend(rest)
+        elif child.type in ("text", "text_special", "code_inline"):
             parts[-1] += child.content
         elif child.type == "html_inline":
             parts.extend([""] * child.content.count("\n"))  # the tag goes, its lines stay
