@@ -181,9 +181,10 @@ class View:
     def passage_of(self, note: Note) -> str:
         """The anchor of the appendix passage that holds a note's words."""
         for cited in self.appendix:
-            for passage in cited.passages:
-                if note in passage.notes:
-                    return passage.anchor
+            if cited.source.id == note.source.id:
+                for passage in cited.passages:
+                    if any(n is note for n in passage.notes):
+                        return passage.anchor
         return note.passage_anchor
 
     def markers(self, item: Item) -> list[tuple[str, Note]]:
@@ -402,7 +403,8 @@ def _add_passage(cited: CitedSource, note: Note) -> None:
 
 
 def _passage_of(cited: CitedSource, note: Note) -> Passage:
-    return next(p for p in cited.passages if note in p.notes)
+    """The passage of a cited source that holds the note (by identity: notes are unique)."""
+    return next(p for p in cited.passages if any(n is note for n in p.notes))
 
 
 def group_positions(positions: list[Position], by: str) -> list[tuple[str, list[Position]]]:
