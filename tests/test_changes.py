@@ -233,6 +233,8 @@ def test_build_since_shows_the_changes_in_the_pdf(repo: Path) -> None:
         for p in PdfReader(repo / "build" / "london-summit.pdf").pages
     )
     assert "Changes since HEAD~1" in pdf
+    html = (repo / "build" / "london-summit.html").read_text(encoding="utf-8")
+    assert '<li><a href="#changes">Changes since HEAD~1</a></li>' in html  # in the contents
     assert "Emmanuel Macron: stance revised (was: Is pushing, with Starmer," in pdf
     assert "Peacekeepers in the proposed Anglo-French force, as Vance put it: new figure" in pdf
     assert "Joint Starmer-Macron-Zelensky visit to Washington: proposal withdrawn" in pdf

@@ -34,7 +34,9 @@ def serving(
         server = PreviewServer(host, port, preview)
     except OSError as exc:
         raise OutputError.single(
-            f"cannot listen on {host}:{port}: {exc.strerror}; give another --port", None
+            f"cannot listen on {host}:{port}: {exc.strerror}; give another --port, or "
+            "check the address given with --host (an IPv4 address or name)",
+            None,
         ) from exc
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(preview, stop), daemon=True)
