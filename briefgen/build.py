@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import (
     catalogue,
@@ -19,7 +20,6 @@ from briefgen import (
     write,
 )
 from briefgen.assets import Assets
-from briefgen.commands.diff import BriefChanges
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
@@ -28,6 +28,9 @@ from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
 from briefgen.paths import BUILTIN_TEMPLATES, real
 from briefgen.warm import Cold, Warm
+
+if TYPE_CHECKING:
+    from briefgen.commands.diff import BriefChanges
 
 
 @dataclass

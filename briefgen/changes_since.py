@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen import manifest
-from briefgen.commands.diff import BriefChanges, compare
 from briefgen.errors import Problem, Report, UsageError
 from briefgen.models import Brief, Workspace
-from briefgen.revisions import Side, read_side
+
+if TYPE_CHECKING:  # a build with no since: never loads the manifest, diff and git machinery
+    from briefgen.commands.diff import BriefChanges
+    from briefgen.revisions import Side
 
 
 class Olds:
@@ -38,6 +40,9 @@ class Olds:
                     Problem("error", f"since: {problem.message}", brief.since_loc)
                 )
             return None
+        from briefgen import manifest
+        from briefgen.commands.diff import compare
+
         new = manifest.manifest(brief, workspace.sources)
         old = side.briefs.get(brief.id)
         if old is None and side.single and len(side.briefs) == 1:
@@ -50,5 +55,7 @@ class Olds:
 
     def side(self, spec: str) -> Side:
         if spec not in self.sides:
+            from briefgen.revisions import read_side
+
             self.sides[spec] = read_side(spec, self.config_path)
         return self.sides[spec]

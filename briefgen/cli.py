@@ -10,23 +10,22 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
 
-from briefgen import build as pipeline
-from briefgen.commands import Outcome
-from briefgen.commands import diff as diff_command
-from briefgen.commands import init as init_command
-from briefgen.commands import new as new_command
-from briefgen.commands import quote as quote_command
-from briefgen.commands import schema as schema_command
-from briefgen.commands import sources as sources_command
-from briefgen.commands.select import Selection
-from briefgen.config import FORMATS
 from briefgen.errors import BriefgenError, UsageError, display_path, printable
 from briefgen.preview import LOCAL
+from briefgen.spec import FORMATS, SCHEMA_KINDS
+
+if TYPE_CHECKING:
+    from briefgen.build import Result
+    from briefgen.commands import Outcome
+
+# Each command imports what it runs when it runs, so that starting briefgen costs only the
+# command line itself: a Markdown build never loads the PDF engine, the preview server or
+# the git and diff machinery.
 
 T = TypeVar("T")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -143,6 +142,8 @@ def check(
 
     Example: briefgen check --strict
     """
+    from briefgen import build as pipeline
+
     result = _run(ctx, lambda: pipeline.check(config_path, briefs))
     if not result.workspace.briefs and not briefs:
         say("no briefs yet: start one with  briefgen new NAME")
@@ -205,6 +206,9 @@ def build(
 
     Example: briefgen build london-summit --format pdf,md --template card
     """
+    from briefgen import build as pipeline
+    from briefgen.commands.select import Selection
+
     selection = Selection(topics, actors)
     result = _run(
         ctx,
@@ -279,6 +283,8 @@ def init(
 
     Example: briefgen init my-briefs
     """
+    from briefgen.commands import init as init_command
+
     _outcome(ctx, lambda: init_command.init(directory, force))
 
 
@@ -303,6 +309,8 @@ def new(
 
     Example: briefgen new ukraine-update --title "Ukraine: where things stand"
     """
+    from briefgen.commands import new as new_command
+
     _outcome(ctx, lambda: new_command.new(config_path, name, title, meeting_date, force))
 
 
@@ -341,6 +349,8 @@ def sources_add(
 
     Example: briefgen sources add article.txt --publisher "BBC News"
     """
+    from briefgen.commands import sources as sources_command
+
     given = sources_command.Given(source_id, publisher, title, published, url)
     _outcome(ctx, lambda: sources_command.add(config_path, files, given))
 
@@ -353,6 +363,8 @@ def sources_list(ctx: click.Context, config_path: Path | None, strict: bool, deb
 
     Example: briefgen sources list
     """
+    from briefgen.commands import sources as sources_command
+
     _outcome(ctx, lambda: sources_command.listing(config_path))
 
 
@@ -383,6 +395,8 @@ def quote(
         raise click.UsageError(
             "give a SOURCE (an id or file name) and the WORDS to find, or --all-sources and the WORDS"
         )
+    from briefgen.commands import quote as quote_command
+
     _outcome(ctx, lambda: quote_command.quote(config_path, source, " ".join(words)))
 
 
@@ -414,6 +428,8 @@ def diff(
 
     Example: briefgen diff HEAD~1
     """
+    from briefgen.commands import diff as diff_command
+
     done, changed = _run(ctx, lambda: diff_command.run(config_path, old, new, fmt.lower()))
     for problem in done.report.sorted():
         say(problem.format(), err=True)
@@ -424,7 +440,7 @@ def diff(
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(schema_command.KINDS))
+@click.argument("kind", type=click.Choice(SCHEMA_KINDS))
 @shared_options
 @click.pass_context
 def schema(
@@ -434,6 +450,8 @@ def schema(
 
     Example: briefgen schema brief
     """
+    from briefgen.commands import schema as schema_command
+
     click.echo(schema_command.schema_json(kind), nl=False)
 
 
@@ -493,7 +511,7 @@ def say(line: str, err: bool = False) -> None:
     click.echo(printable(line), err=err)
 
 
-def _finish(result: pipeline.Result, strict: bool | None) -> None:
+def _finish(result: Result, strict: bool | None) -> None:
     report = result.report
     for problem in report.sorted():
         say(problem.format(), err=True)

@@ -15,12 +15,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
-import markdown as markdown_lib
-import nh3
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
 from markupsafe import Markup
 
 from briefgen import mdsafe
@@ -41,10 +37,13 @@ from briefgen.models import (
     Span,
 )
 from briefgen.origins import Origins, render_with_origins
+from briefgen.precompiled import BuiltinTemplates
 from briefgen.paths import BUILTIN_TEMPLATES, extra_links, hard_link_problem, within
 from briefgen.text import visible
 
 if TYPE_CHECKING:
+    import markdown as markdown_lib
+
     from briefgen.commands.diff import BriefChanges
 
 FONTS_URL = f"{BUILTIN_FONTS_FOLDER}/"  # resolved by Assets, so no machine path is shown
@@ -446,9 +445,13 @@ def _converter() -> markdown_lib.Markdown:
     extensions are given as objects: named, they are looked up among the entry points of
     every installed package, which takes longer than converting a whole brief."""
     converter: markdown_lib.Markdown | None = getattr(_CONVERTERS, "converter", None)
-    if converter is None:
+    if converter is None:  # Python-Markdown is loaded only where a field is converted to HTML
+        import markdown
+        from markdown.extensions.sane_lists import SaneListExtension
+        from markdown.extensions.tables import TableExtension
+
         extensions = [SaneListExtension(), TableExtension()]
-        converter = markdown_lib.Markdown(extensions=extensions, output_format="html")
+        converter = markdown.Markdown(extensions=extensions, output_format="html")
         _CONVERTERS.converter = converter
     return converter
 
@@ -473,6 +476,8 @@ def sanitise(html: str) -> tuple[str, list[str]]:
             dropped.append(value)
             return None
         return value
+
+    import nh3
 
     clean = nh3.clean(
         html,
@@ -547,10 +552,17 @@ def _environment(config: Config, autoescape: bool) -> _Sandbox:
 
 
 def _new_environment(config: Config, autoescape: bool) -> _Sandbox:
-    builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
+    folder = config.templates_dir if config.templates_dir.is_dir() else None
+    return new_environment(folder, autoescape)
+
+
+def new_environment(folder: Path | None, autoescape: bool) -> _Sandbox:
+    """The sandbox templates render in: `folder`'s templates first (None: only the
+    built-ins), then the built-ins, which are also reachable as builtin:<name>."""
+    builtin = BuiltinTemplates(BUILTIN_TEMPLATES)
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"builtin": builtin}, delimiter=":")]
-    if config.templates_dir.is_dir():
-        loaders.append(_TemplateFolder(config.templates_dir))
+    if folder is not None:
+        loaders.append(_TemplateFolder(folder))
     loaders.append(builtin)
     env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),

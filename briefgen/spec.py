@@ -272,6 +272,7 @@ LIMITS = (
 )
 FORMATS = NAMES  # the output formats' registry
 LAYOUTS = ("brief", "card")
+SCHEMA_KINDS = ("brief", "sources", "config", "manifest")  # what `briefgen schema` prints
 _FOLDER = "A folder inside the workspace."
 CONFIG = (
     Field("title", "text", "A name for this set of briefs."),
