@@ -145,8 +145,7 @@ def check_output(text: str, origins: Origins, generated: set[str]) -> list[Probl
     """Problems in a rendered Markdown document: what a template wrote that a renderer would
     make an image, raw HTML or a link outside http, https, mailto, #places and the links
     briefgen makes itself (`generated`, from each citation to its source file)."""
-    reader = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    reader.validateLink = _every_link  # type: ignore[method-assign]  # see what others drop
+    reader = _output_reader()
     allowed = {reader.normalizeLink(link) for link in generated}
     problems = []
     for block in reader.parse(text):
@@ -169,3 +168,18 @@ def check_output(text: str, origins: Origins, generated: set[str]) -> list[Probl
 
 def _every_link(url: str) -> bool:
     return True
+
+
+_READERS: list[MarkdownIt] = []
+# Rules that only shape text (emphasis, strikethrough, line breaks, entities, joined text):
+# none of them makes or unmakes a link, an image or raw HTML, and they are most of the work
+_SHAPING = ["strikethrough", "emphasis", "newline", "entity", "text_join", "balance_pairs"]
+
+
+def _output_reader() -> MarkdownIt:
+    """markdown-it reading a whole rendered document for links, images and raw HTML."""
+    if not _READERS:
+        reader = MarkdownIt("commonmark").enable(["table"]).disable(_SHAPING + ["fragments_join"])
+        reader.validateLink = _every_link  # type: ignore[method-assign]  # see what others drop
+        _READERS.append(reader)
+    return _READERS[0]

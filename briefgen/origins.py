@@ -38,6 +38,36 @@ class Origins:
         return Location(Path(filename), template_line + line - self.starts[at], col)
 
 
+class LateOrigins(Origins):
+    """The origins of a render that was made without noting them: worked out, by rendering
+    again with notes, only when a line is first located (that is, when something in the
+    output is refused). Following every piece of a render back to its template line costs
+    more than the render itself, and almost every render refuses nothing."""
+
+    def __init__(self, template: jinja2.Template, variables: dict[str, Any], text: str) -> None:
+        super().__init__()
+        self._pending: tuple[jinja2.Template, dict[str, Any], str] | None = (
+            template,
+            variables,
+            text,
+        )
+
+    def locate(self, line: int, col: int = 1) -> Location:
+        if self._pending is not None:
+            template, variables, text = self._pending
+            self._pending = None
+            again, noted = render_with_origins(template, variables)
+            if again == text:  # a template renders the same twice; if not, say only the brief
+                self.starts, self.places = noted.starts, noted.places
+        return super().locate(line, col)
+
+
+def render_late(template: jinja2.Template, variables: dict[str, Any]) -> tuple[str, Origins]:
+    """Render `template` as Template.render does; its origins are worked out if asked for."""
+    text = template.render(variables)
+    return text, LateOrigins(template, variables, text)
+
+
 def render_with_origins(
     template: jinja2.Template, variables: dict[str, Any]
 ) -> tuple[str, Origins]:

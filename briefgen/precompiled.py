@@ -94,4 +94,3 @@ class BuiltinTemplates(jinja2.FileSystemLoader):
         return environment.template_class.from_code(
             environment, code, environment.make_globals(globals), uptodate
         )
-

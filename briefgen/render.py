@@ -36,9 +36,9 @@ from briefgen.models import (
     Source,
     Span,
 )
-from briefgen.origins import Origins, render_with_origins
-from briefgen.precompiled import BuiltinTemplates
+from briefgen.origins import Origins, render_late
 from briefgen.paths import BUILTIN_TEMPLATES, extra_links, hard_link_problem, within
+from briefgen.precompiled import BuiltinTemplates
 from briefgen.text import visible
 
 if TYPE_CHECKING:
@@ -594,7 +594,7 @@ def render_located(view: View, fmt: str) -> tuple[str, Origins]:
     try:
         template = env.get_template(name)
         variables = {**view.as_dict(), "print": fmt == "pdf", "fonts": FONTS_URL}
-        text, origins = render_with_origins(template, variables)
+        text, origins = render_late(template, variables)
         origins.fallback = Location(view.brief.path)
         return _checked(view, fmt, text, origins)
     except jinja2.TemplateNotFound as exc:

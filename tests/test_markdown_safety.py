@@ -205,3 +205,26 @@ def test_markdown_template_writing_live_content_is_refused_at_its_line(
     assert any(line.startswith("templates/brief.md.j2:7:") and "raw HTML" in line for line in lines)
     assert len(lines) == 3, lines  # the safe links and the built-in source links pass
     assert not (root / "build" / "test.md").exists()
+
+
+def _live(tokens: list[Token]) -> list[tuple[str, str, str]]:
+    found = []
+    for block in tokens:
+        for token in [block, *(block.children or [])]:
+            if token.type in ("html_block", "html_inline", "image", "link_open"):
+                href = str(token.attrGet("href") or token.attrGet("src") or "")
+                found.append((token.type, href, token.content))
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile)
+def test_the_output_check_sees_what_a_full_commonmark_reader_sees(text: str) -> None:
+    """The reader that checks rendered Markdown leaves out the rules that only shape text
+    (emphasis, strikethrough, line breaks, entities): it finds the same links, images and
+    raw HTML as CommonMark with every rule."""
+    from briefgen import mdsafe
+
+    full = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    full.validateLink = lambda url: True  # type: ignore[method-assign]
+    assert _live(mdsafe._output_reader().parse(text)) == _live(full.parse(text))

@@ -35,8 +35,9 @@ def test_precompiled_code_is_the_code_jinja_makes(name: str) -> None:
     source = path.read_text(encoding="utf-8")
     code = precompiled.code_for(name, source, str(path), escape)
     assert code is not None and code.co_filename == str(path)  # template lines stay reportable
-    assert _plain(escape).compile(source, name, str(path), raw=True) == (
-        json.loads(precompiled.FILE.read_text(encoding="utf-8"))["templates"][name]["python"]
+    assert (
+        _plain(escape).compile(source, name, str(path), raw=True)
+        == (json.loads(precompiled.FILE.read_text(encoding="utf-8"))["templates"][name]["python"])
     )
 
 
