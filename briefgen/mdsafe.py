@@ -179,7 +179,7 @@ _SHAPING = ["strikethrough", "emphasis", "newline", "entity", "text_join", "bala
 def _output_reader() -> MarkdownIt:
     """markdown-it reading a whole rendered document for links, images and raw HTML."""
     if not _READERS:
-        reader = MarkdownIt("commonmark").enable(["table"]).disable(_SHAPING + ["fragments_join"])
+        reader = MarkdownIt("commonmark").enable(["table"]).disable([*_SHAPING, "fragments_join"])
         reader.validateLink = _every_link  # type: ignore[method-assign]  # see what others drop
         _READERS.append(reader)
     return _READERS[0]
