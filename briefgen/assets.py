@@ -13,7 +13,7 @@ import binascii
 import mimetypes
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from xml.etree import ElementTree
@@ -22,11 +22,11 @@ from briefgen import css, markup
 from briefgen.errors import Location, Problem, RenderError
 from briefgen.origins import Origins
 from briefgen.paths import BUILTIN_FONTS, extra_links, hard_link_problem, real
+from briefgen.urls import LINK_RULE, clean_url, safe_link, scheme
 
 MAX_ASSET_BYTES = 20_000_000
 BUILTIN_FONTS_FOLDER = "builtin-fonts"  # a name templates use for BUILTIN_FONTS
 MAX_DEPTH = 8  # stylesheets importing stylesheets, images inside images
-LINK_SCHEMES = ("http", "https", "mailto")
 # Attributes that load what they name, on any element.
 _LOADING = {
     "src", "srcset", "imagesrcset", "poster", "data", "background", "lowsrc", "dynsrc",
@@ -43,8 +43,6 @@ _REFUSED_ELEMENTS = {
 _META_ALLOWED = {"content-type", "content-language", "x-ua-compatible", "content-security-policy"}
 _URL_ATTRS = _LOADING | _NEVER | {"href", "xlink:href"}
 _ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "discard"}
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_STRIP = "".join(chr(c) for c in range(0x21))  # what a browser trims from a URL's ends
 CSP_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline' data:; img-src data:; font-src data:; "
     "media-src data:; base-uri 'none'; form-action 'none'"
@@ -57,23 +55,6 @@ _RefAt = Callable[[css.Reference], Location]
 
 class RefusedURL(RenderError):
     """The document asked for a file or URL outside the template folders."""
-
-
-def clean_url(value: str) -> str:
-    """A URL as a browser reads it: ends trimmed of spaces and controls, tabs and newlines
-    removed inside."""
-    return re.sub(r"[\t\n\r]", "", value.strip(_STRIP))
-
-
-def scheme(url: str) -> str | None:
-    found = _SCHEME.match(url)
-    return found[1].lower() if found else None
-
-
-def safe_link(url: str) -> bool:
-    """Whether a link may reach an output: absolute http, https, mailto, or #in-document."""
-    url = clean_url(url)
-    return url.startswith("#") or (scheme(url) in LINK_SCHEMES and not url.startswith("\\"))
 
 
 @dataclass
@@ -167,15 +148,27 @@ class Assets:
     ) -> None:
         lines = html.split("\n")
         base_uri = base.resolve().as_uri() + "/"
+        # The template line behind a place is worked out only for a place a problem names
+        # (finding it can mean rendering again): until then a place is a stand-in.
+        later: list[Callable[[], Location]] = []
         for element in elements:
 
             def at(value: str = "", offset: int = 0, element: markup.Element = element) -> Location:
-                number = element.line + offset
-                line = lines[number - 1] if number <= len(lines) else ""
-                col = line.find(value) + 1 if value and value in line else 1
-                return self.where if origins is None else origins.locate(number, col)
+                if origins is None:
+                    return self.where
+
+                def real(origins: Origins = origins) -> Location:
+                    number = element.line + offset
+                    line = lines[number - 1] if number <= len(lines) else ""
+                    col = line.find(value) + 1 if value and value in line else 1
+                    return origins.locate(number, col)
+
+                later.append(real)
+                return Location(_LATER, len(later))
 
             self._element(element, base_uri, walk, at)
+        if later:
+            walk.problems[:] = [_placed(p, later) for p in walk.problems]
 
     def _element(self, element: markup.Element, base_uri: str, walk: _Walk, at: _At) -> None:
         name = element.name.lower()
@@ -364,7 +357,6 @@ def _animates_url(name: str) -> bool:
     return name.strip().lower().split(":")[-1] in {a.split(":")[-1] for a in _URL_ATTRS}
 
 
-LINK_RULE = "a link may go only to http:, https:, mailto: or a #place in the document"
 _LINK_WHY = f"{LINK_RULE}; write the full address (https://...)"
 
 
@@ -403,3 +395,14 @@ def _refusal(url: str, why: str) -> str:
 
 def _problem(message: str, where: Location) -> Problem:
     return Problem("error", message, where)
+
+
+_LATER = Path("<a place in the rendered document>")
+
+
+def _placed(problem: Problem, later: list[Callable[[], Location]]) -> Problem:
+    """The problem at its real place, if it stands at a stand-in from `_elements`."""
+    where = problem.location
+    if where is None or where.path != _LATER or not 1 <= where.line <= len(later):
+        return problem
+    return replace(problem, location=later[where.line - 1]())

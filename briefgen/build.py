@@ -15,15 +15,12 @@ from briefgen import (
     freshness,
     links,
     parallel,
-    render,
     validate,
     write,
 )
-from briefgen.assets import Assets
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
-from briefgen.formats import WRITERS, Job
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
 from briefgen.paths import BUILTIN_TEMPLATES, real
@@ -191,6 +188,8 @@ def build(
             changes.items = [c for c in changes.items if c.id in shown]
         chosen = tuple(layouts) or layouts_of(brief, config)
         jobs.append((brief, workspace, out_dir, tuple(formats) or config.formats, chosen, changes))
+    if len(jobs) > 1:  # loaded once here and inherited by every render's child process
+        from briefgen import render  # noqa: F401
     for done in parallel.render_all(render_brief, jobs, config.limits, progress):
         if isinstance(done, BriefgenError):
             report.problems.extend(done.problems)
@@ -226,6 +225,10 @@ def render_brief(
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Every requested output of one brief, as file name -> bytes, rendered before any is
     written, and warnings about what was rendered (a card longer than a page)."""
+    from briefgen import render  # templates and their libraries: loaded only to render
+    from briefgen.assets import Assets
+    from briefgen.formats import WRITERS, Job
+
     config = workspace.config
     own_templates = config.templates_dir if config.templates_dir.is_dir() else None
     assets = Assets([config.templates_dir, BUILTIN_TEMPLATES], Location(brief.path))

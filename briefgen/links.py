@@ -7,29 +7,47 @@ text, and the author is told where and what to write instead.
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+from functools import cache
+from typing import TYPE_CHECKING
 
 from briefgen import load
-from briefgen.assets import safe_link
 from briefgen.errors import Location, Report
 from briefgen.models import Brief, Item
-from briefgen.render import sanitised_markdown
+from briefgen.urls import safe_link
 
-_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 def _every_link(url: str) -> bool:
     return True
 
 
-_PARSER.validateLink = _every_link  # type: ignore[method-assign]  # see links markdown-it drops
+@cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser.validateLink = _every_link  # type: ignore[method-assign]  # see links markdown-it drops
+    return parser
+
+
+def could_link(text: str) -> bool:
+    """Whether a field could hold a link at all: both Markdown readers make one only from
+    `[` (a link or a reference) or `<` (an autolink or raw HTML). Most fields have neither,
+    and are passed over without loading either reader."""
+    return "[" in text or "<" in text
 
 
 def unsafe_links(text: str) -> list[str]:
     """Link targets in a Markdown field that an output would turn into plain text, as either
     Markdown reader (markdown-it for .md, Python-Markdown for HTML and PDF) sees them."""
+    if not could_link(text):
+        return []
+    from briefgen.fieldhtml import sanitised_markdown
+
     found: list[str] = []
-    for token in _PARSER.parse(text):
+    for token in _parser().parse(text):
         for child in token.children or []:
             href = child.attrGet("href")
             if child.type == "link_open" and isinstance(href, str) and not safe_link(href):

@@ -11,9 +11,9 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from briefgen.assets import LINK_RULE, safe_link
 from briefgen.errors import Problem
 from briefgen.origins import Origins
+from briefgen.urls import LINK_RULE, safe_link
 
 # Characters that can start markup in running text; '/' only when doubled (protocol links),
 # '!' only at the end, where a link written after it would make it an image; '(' after ']'

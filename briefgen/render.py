@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import os
 import re
-import threading
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,13 +16,13 @@ from urllib.parse import quote
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
 
 from briefgen import mdsafe
-from briefgen.assets import BUILTIN_FONTS_FOLDER, safe_link
+from briefgen.assets import BUILTIN_FONTS_FOLDER
 from briefgen.config import LAYOUTS
 from briefgen.dates import source_date_epoch
 from briefgen.errors import Location, RenderError
+from briefgen.fieldhtml import markdown_ending, markdown_to_html
 from briefgen.models import (
     Brief,
     Citation,
@@ -42,17 +41,11 @@ from briefgen.precompiled import BuiltinTemplates
 from briefgen.text import visible
 
 if TYPE_CHECKING:
-    import markdown as markdown_lib
-
     from briefgen.commands.diff import BriefChanges
 
 FONTS_URL = f"{BUILTIN_FONTS_FOLDER}/"  # resolved by Assets, so no machine path is shown
 CARD_POSITIONS = 4
 CARD_FIGURES = 6
-_ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
-    "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -419,75 +412,6 @@ def source_link(source: Source, out_dir: Path) -> str:
     """A relative link from the output folder to the source file, with forward slashes."""
     rel = os.path.relpath(source.path.resolve(), out_dir.resolve())
     return quote(Path(rel).as_posix(), safe="/-_.~")
-
-
-def markdown_to_html(text: str | None) -> Markup:
-    """A Markdown field as sanitised HTML, safe to put in a page."""
-    if not text:
-        return Markup("")
-    return Markup(sanitised_markdown(text)[0])  # noqa: S704 - sanitised by nh3 with an allowlist
-
-
-@functools.lru_cache(maxsize=4096)
-def sanitised_markdown(text: str) -> tuple[str, tuple[str, ...]]:
-    """A Markdown field as HTML through `sanitise`, and the links it dropped; worked out once
-    per distinct text (it depends on nothing else, and a preview renders the same fields
-    again after every edit)."""
-    html, dropped = sanitise(_converter().reset().convert(text))
-    return html, tuple(dropped)
-
-
-_CONVERTERS = threading.local()
-
-
-def _converter() -> markdown_lib.Markdown:
-    """This thread's Python-Markdown converter, emptied by reset() between uses. Its
-    extensions are given as objects: named, they are looked up among the entry points of
-    every installed package, which takes longer than converting a whole brief."""
-    converter: markdown_lib.Markdown | None = getattr(_CONVERTERS, "converter", None)
-    if converter is None:  # Python-Markdown is loaded only where a field is converted to HTML
-        import markdown
-        from markdown.extensions.sane_lists import SaneListExtension
-        from markdown.extensions.tables import TableExtension
-
-        extensions = [SaneListExtension(), TableExtension()]
-        converter = markdown.Markdown(extensions=extensions, output_format="html")
-        _CONVERTERS.converter = converter
-    return converter
-
-
-def markdown_ending(text: str | None, end: str) -> Markup:
-    """A Markdown field as HTML with `end` (an item's citation markers) inside its last
-    paragraph, so the markers never start a line of their own."""
-    html = markdown_to_html(text)
-    tail = Markup.escape(end)  # a macro's output is Markup and stays as it is
-    if html.endswith("</p>"):
-        return Markup(html[: -len("</p>")]) + tail + Markup("</p>")  # noqa: S704 - sanitised
-    return html + tail
-
-
-def sanitise(html: str) -> tuple[str, list[str]]:
-    """HTML from a Markdown field through nh3's allowlist; a link that is not absolute
-    http, https, mailto or #place loses its href (plain text) and is returned."""
-    dropped: list[str] = []
-
-    def keep(tag: str, attr: str, value: str) -> str | None:
-        if tag == "a" and attr == "href" and not safe_link(value):
-            dropped.append(value)
-            return None
-        return value
-
-    import nh3
-
-    clean = nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        attribute_filter=keep,
-    )
-    return clean, dropped
 
 
 def md_text(text: object) -> str:

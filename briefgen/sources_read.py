@@ -23,7 +23,7 @@ from briefgen.errors import BriefgenError, Location, Report
 from briefgen.load import quoted, read_bytes, text_of
 from briefgen.matching import SourceText
 from briefgen.models import Config, Source
-from briefgen.readers import READERS, Extracted, ReaderError
+from briefgen.readers import READERS, VERSIONS, Extracted, ReaderError
 
 KIND = "extract"
 # every reader parses what a stranger wrote, with parsers whose time can grow faster than the
@@ -65,8 +65,16 @@ def extract(
 ) -> Extracted | None:
     """What reader module `reader` (a value of READERS) makes of `data`, cached by its hash
     (`key`, worked out here if not given); None when it cannot (reported at `where`)."""
-    module = _module(reader)
-    if module is None:
+    cache = cache_for(config)
+    key = key or digest(data)
+    version = f"{reader}:{VERSIONS.get(reader, '0')}:{__version__}"
+    kept = cache.load(KIND, key, version)
+    if kept is not None:
+        try:
+            return Extracted.loads(kept)
+        except (ValueError, KeyError, TypeError):  # an entry from elsewhere: read the file again
+            pass
+    if _module(reader) is None:
         report.error(
             f"source file {quoted(name)} cannot be read: the reader for "
             f"{Path(name).suffix.lower()} files is not available in this installation; "
@@ -74,15 +82,6 @@ def extract(
             where,
         )
         return None
-    cache = cache_for(config)
-    key = key or digest(data)
-    version = f"{reader}:{getattr(module, 'VERSION', '0')}:{__version__}"
-    kept = cache.load(KIND, key, version)
-    if kept is not None:
-        try:
-            return Extracted.loads(kept)
-        except (ValueError, KeyError, TypeError):  # an entry from elsewhere: read the file again
-            pass
     try:
         if reader in BOUNDED:
             found = _bounded(reader, data, name, config, where)

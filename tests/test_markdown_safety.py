@@ -18,7 +18,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from pypdf import PdfReader
 from test_hostile import ALL_FORMATS, build, make
 
-from briefgen.render import md_block, md_text, sanitise
+from briefgen.fieldhtml import sanitise
+from briefgen.render import md_block, md_text
 from conftest import MINIMAL_BRIEF, run_cli
 
 RENDERERS = {
@@ -228,3 +229,19 @@ def test_the_output_check_sees_what_a_full_commonmark_reader_sees(text: str) -> 
     full = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     full.validateLink = lambda url: True  # type: ignore[method-assign]
     assert _live(mdsafe._output_reader().parse(text)) == _live(full.parse(text))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile.map(lambda t: t.replace("[", "").replace("<", "")))
+def test_a_field_without_brackets_or_angles_holds_no_link_for_either_reader(text: str) -> None:
+    """`check` passes over fields without `[` or `<` (links.could_link): neither Markdown
+    reader makes a link, an image or raw HTML from such a field."""
+    from briefgen.fieldhtml import sanitised_markdown
+    from briefgen.links import could_link
+
+    assert not could_link(text)
+    full = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    full.validateLink = lambda url: True  # type: ignore[method-assign]
+    assert _live(full.parse(text)) == []
+    html = sanitised_markdown(text)[0]
+    assert "<a" not in html and "<img" not in html

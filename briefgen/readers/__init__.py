@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from briefgen.readers.base import LINE, PAGE, PARAGRAPH, Extracted, ReaderError
 
-__all__ = ["LINE", "PAGE", "PARAGRAPH", "READERS", "Extracted", "ReaderError"]
+__all__ = ["LINE", "PAGE", "PARAGRAPH", "READERS", "VERSIONS", "Extracted", "ReaderError"]
 
 # suffix -> module under briefgen.readers, imported only when such a file is catalogued
 READERS = {
@@ -20,3 +20,8 @@ READERS = {
     ".md": "markdown",
     ".markdown": "markdown",
 }
+# module -> its version, part of the key of what it extracted: change a reader's version
+# when the text or the marks it extracts would come out differently. Kept here, so that a
+# source read before comes from the cache without importing its reader or the reader's
+# library.
+VERSIONS = {"pdf": "pdf-1"}
