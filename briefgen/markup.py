@@ -89,13 +89,40 @@ class _Builder(treebuilder.TreeBuilder):  # type: ignore[misc]
         return element
 
 
+class _Where:
+    """The stream's position() (1-based line, 0-based column), counted on from the last
+    call instead of from the start of the chunk each time: one count per character
+    rather than one per character per element."""
+
+    def __init__(self, parser: Any) -> None:
+        self.parser = parser
+        self.chunk: str | None = None
+        self.offset = self.lines = 0
+        self.newline = -1  # the chunk's last newline before `offset`
+
+    def __call__(self) -> tuple[int, int]:
+        stream = self.parser.tokenizer.stream
+        chunk, offset = stream.chunk, stream.chunk_offset
+        if chunk is not self.chunk or offset < self.offset:  # a new chunk, or a step back
+            self.chunk, self.offset, self.lines, self.newline = chunk, 0, 0, -1
+        self.lines += chunk.count("\n", self.offset, offset)
+        newline = chunk.rfind("\n", self.offset, offset)
+        if newline != -1:
+            self.newline = newline
+        self.offset = offset
+        line = stream.previous_number_lines + self.lines + 1
+        if self.newline == -1:
+            return line, stream.previous_number_columns + offset
+        return line, offset - (self.newline + 1)
+
+
 def parse(text: str, scripting: bool = True) -> tuple[ElementTree.Element, list[Element]]:
     """The document tree and every element in document order, with rendered line and column.
     `scripting` as in a browser: with it on, <noscript> holds text, not markup."""
     parser = html_parser.HTMLParser(namespace_html_elements=True)
     builder = _Builder(True)
     builder.positions = {}
-    builder.where = lambda: parser.tokenizer.stream.position()
+    builder.where = _Where(parser)
     parser.tree = builder
     parser.phases = {name: cls(parser, builder) for name, cls in html_parser._phases.items()}
     root = parser.parse(text, scripting=scripting)
