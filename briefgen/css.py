@@ -3,6 +3,7 @@ engine uses), so escapes, comments and nesting are read as a browser reads them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,12 +76,21 @@ def _ref(url: str, token: Any, holder: list[Any], index: int) -> Reference:
 
 
 def rewrite(css: str, change: Callable[[Reference], str | None]) -> str:
-    """The stylesheet with each reference replaced by `change(ref)` (None keeps it)."""
+    """The stylesheet with each reference replaced by `change(ref)` (None keeps it).
+
+    A stylesheet is tokenized once per distinct text (a preview renders the same one after
+    every edit); it is tokenized again only to write references that change."""
+    found = _scanned(css)
+    news = [change(Reference(url, line, col, [], 0)) for url, line, col in found]
+    if all(new is None or new == url for new, (url, _, _) in zip(news, found, strict=True)):
+        return css
     tokens = parse(css)
-    changed = False
-    for ref in references(tokens):
-        new = change(ref)
+    for ref, new in zip(references(tokens), news, strict=True):
         if new is not None and new != ref.url:
             ref.replace(new)
-            changed = True
-    return str(tinycss2.serialize(tokens)) if changed else css
+    return str(tinycss2.serialize(tokens))
+
+
+@functools.lru_cache(maxsize=256)
+def _scanned(css: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple((ref.url, ref.line, ref.col) for ref in references(parse(css)))
