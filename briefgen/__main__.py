@@ -26,7 +26,26 @@ def run() -> None:
 
     for sig, handler in starting.items():
         signal.signal(sig, handler)
-    main()
+    try:
+        main()
+    except SystemExit as exc:
+        _leave(exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1)
+    _leave(0)
+
+
+def _leave(code: int) -> None:
+    """End the process once what it printed is written. Every child process, thread and
+    temporary folder briefgen started is already stopped and removed by then, so the
+    interpreter's own teardown (freeing every module, a fifth of a Markdown build's time)
+    is skipped."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            code = code or 1
+    os._exit(code)
 
 
 if __name__ == "__main__":

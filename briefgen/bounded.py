@@ -52,10 +52,12 @@ def run_bounded(
     memory_mb: int,
     where: Location,
     task: Task = RENDERING,
+    ahead: Ahead | None = None,
 ) -> Any:
     """fn(*args) in a child process; RenderError at `where` if it times out or runs out of memory.
 
     The child's temporary files go into a folder of its own, removed before this returns.
+    With `ahead`, the work goes to that child started earlier, if it is still there.
     """
     if sys.platform == "win32":  # pragma: no cover - no fork there: run unbounded
         return fn(*args)
@@ -66,20 +68,8 @@ def run_bounded(
     try:
         with _signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
             temp = _private_temp()
-            receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(
-                target=_child, args=(send, fn, args, memory_mb, temp, task), daemon=True
-            )
-            try:
-                child.start()
-            except OSError as exc:
-                raise RenderError.single(
-                    f"cannot start {task.doing}: {exc.strerror}; the machine may be short of "
-                    "memory or processes, try again",
-                    where,
-                ) from exc
-            finally:
-                send.close()
+            given = ahead.give((fn, args, memory_mb, temp, task)) if ahead else None
+            child, receive = given or _start(ctx, (fn, args, memory_mb, temp, task), where)
         if not _wait(receive, timeout):
             raise RenderError.single(
                 f"{task.doing} took longer than {timeout:g} seconds and was stopped; "
@@ -99,6 +89,89 @@ def run_bounded(
     if kind == "problems":
         raise BriefgenError(payload)
     raise RenderError.single(payload, where)
+
+
+def _start(
+    ctx: Any, job: tuple[Any, ...], where: Location
+) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    """A new child doing `job` (fn, args, memory_mb, temp, task), and the end its result
+    comes from."""
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, *job), daemon=True)
+    try:
+        child.start()
+    except OSError as exc:
+        receive.close()
+        raise RenderError.single(
+            f"cannot start {job[-1].doing}: {exc.strerror}; the machine may be short of "
+            "memory or processes, try again",
+            where,
+        ) from exc
+    finally:
+        send.close()
+    return child, receive
+
+
+class Ahead:
+    """A render child started before its work is known, so that what it loads (the
+    templates, their libraries, the PDF engine) loads while the parent checks the workspace
+    on another core. It waits for one job; `run_bounded` gives it one, under the same time
+    and memory limits as a child started for it. Close it when the build is over: if it
+    was never given work, it is stopped."""
+
+    def __init__(self, warm: Callable[[], object]) -> None:
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._receive: Connection | None = None
+        self._jobs: Connection | None = None
+        if sys.platform == "win32":  # pragma: no cover - no fork there
+            return
+        ctx = multiprocessing.get_context("fork")
+        with _signals_held():
+            jobs_in, jobs_out = ctx.Pipe(duplex=False)
+            receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(
+                target=_waiting_child, args=(jobs_in, jobs_out, send, warm), daemon=True
+            )
+            try:
+                child.start()
+            except OSError:  # no child now: each render starts its own, as without this
+                jobs_out.close()
+                receive.close()
+                return
+            finally:
+                jobs_in.close()
+                send.close()
+            self._child, self._receive, self._jobs = child, receive, jobs_out
+
+    def give(
+        self, job: tuple[Any, ...]
+    ) -> tuple[multiprocessing.process.BaseProcess, Connection] | None:
+        """Send `job` to the waiting child: the child and the end its result comes from, or
+        None (the child is gone or already busy, or the job cannot be sent) and the caller
+        starts a child of its own."""
+        child, receive, jobs = self._child, self._receive, self._jobs
+        self._child = self._receive = self._jobs = None
+        if child is None or receive is None or jobs is None:
+            return None
+        try:
+            if not child.is_alive():
+                raise OSError("gone")
+            jobs.send(job)
+        except Exception:  # not picklable, or the child died: it is not used
+            _clean_up(child, receive, None)
+            return None
+        finally:
+            jobs.close()
+        return child, receive
+
+    def close(self) -> None:
+        """Stop the child if it was never given work."""
+        child, receive, jobs = self._child, self._receive, self._jobs
+        self._child = self._receive = self._jobs = None
+        if jobs is not None:
+            jobs.close()
+        with _signals_held():
+            _clean_up(child, receive, None)
 
 
 class Stopped(Exception):
@@ -218,20 +291,54 @@ def _child(
     """Render and send the outcome; whatever happens, end without printing anything."""
     code = _NO_REPORT
     try:
-        for sig in _STOP:  # die at once and quietly; the parent reports the interruption
-            signal.signal(sig, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
-        _die_with_parent()
-        _quiet_stderr()
-        os.environ["TMPDIR"] = str(temp)
-        tempfile.tempdir = str(temp)
-        _limit_memory(memory_mb)
-        send.send(_outcome(fn, args, memory_mb, task))
+        _become_child()
+        send.send(_job(fn, args, memory_mb, temp, task))
         code = 0
     except BaseException:  # noqa: S110 - out of memory even to report it: the exit code says so
         pass
     finally:
         os._exit(code)
+
+
+def _waiting_child(
+    jobs: Connection, unused: Connection, send: Connection, warm: Callable[[], object]
+) -> None:
+    """Load what the work will need, wait for it, do it and send the outcome (an Ahead)."""
+    code = _NO_REPORT
+    try:
+        _become_child()
+        unused.close()
+        with contextlib.suppress(Exception):  # only a head start: the job loads what it needs
+            warm()
+        try:
+            job = jobs.recv()
+        except EOFError:  # the build ended before it had work for this child
+            code = 0
+        else:
+            send.send(_job(*job))
+            code = 0
+    except BaseException:  # noqa: S110 - out of memory even to report it: the exit code says so
+        pass
+    finally:
+        os._exit(code)
+
+
+def _become_child() -> None:
+    for sig in _STOP:  # die at once and quietly; the parent reports the interruption
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+    _die_with_parent()
+    _quiet_stderr()
+
+
+def _job(
+    fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, temp: Path, task: Task
+) -> tuple[str, Any]:
+    """The outcome of fn(*args) with its temporary files in `temp`, under the memory limit."""
+    os.environ["TMPDIR"] = str(temp)
+    tempfile.tempdir = str(temp)
+    _limit_memory(memory_mb)
+    return _outcome(fn, args, memory_mb, task)
 
 
 def _outcome(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen import (
+    bounded,
     catalogue,
     changes_since,
     citations,
@@ -18,6 +19,7 @@ from briefgen import (
     validate,
     write,
 )
+from briefgen.ahead import start_ahead
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
@@ -149,12 +151,38 @@ def build(
     selection: Selection | None = None,
     since: str | None = None,
     progress: parallel.Progress | None = None,
+    ahead: bounded.Ahead | None = None,
 ) -> Result:
     """Check the workspace, then render and write each brief in each layout and format.
 
     `strict` None means the workspace's own setting (config.yaml's strict:). Briefs are
-    rendered in parallel; `progress(done, total)` is called as each one finishes.
+    rendered in parallel; `progress(done, total)` is called as each one finishes. The
+    first brief is rendered by `ahead` (see ahead.py), started here if not given.
     """
+    own = ahead is None  # a caller may have started the first render's child earlier still
+    if ahead is None:
+        ahead = start_ahead(config_path, formats)
+    try:
+        return _build(
+            config_path, names, formats, out, layouts, strict, selection, since, progress, ahead
+        )
+    finally:
+        if own:
+            ahead.close()
+
+
+def _build(
+    config_path: str | Path | None,
+    names: Sequence[str],
+    formats: Sequence[str],
+    out: str | Path | None,
+    layouts: Sequence[str],
+    strict: bool | None,
+    selection: Selection | None,
+    since: str | None,
+    progress: parallel.Progress | None,
+    ahead: bounded.Ahead,
+) -> Result:
     result = check(config_path, names, allow_none=False)
     workspace, report = result.workspace, result.report
     whole = {b.id: b for b in workspace.briefs}  # a filtered brief's changes are the whole one's
@@ -187,10 +215,11 @@ def build(
             shown = {i.id for i in brief.items}
             changes.items = [c for c in changes.items if c.id in shown]
         chosen = tuple(layouts) or layouts_of(brief, config)
-        jobs.append((brief, workspace, out_dir, tuple(formats) or config.formats, chosen, changes))
+        own = _own_workspace(workspace, brief)
+        jobs.append((brief, own, out_dir, tuple(formats) or config.formats, chosen, changes))
     if len(jobs) > 1:  # loaded once here and inherited by every render's child process
         from briefgen import render  # noqa: F401
-    for done in parallel.render_all(render_brief, jobs, config.limits, progress):
+    for done in parallel.render_all(render_brief, jobs, config.limits, progress, ahead):
         if isinstance(done, BriefgenError):
             report.problems.extend(done.problems)
             continue
@@ -243,6 +272,14 @@ def render_brief(
             outputs[name] = made.data
             warnings.extend(made.problems)
     return outputs, warnings
+
+
+def _own_workspace(workspace: Workspace, brief: Brief) -> Workspace:
+    """The part of the workspace a brief's render reads: the config and the sources it cites
+    (all a child needs, and all that is sent to a child started ahead)."""
+    cited = {c.source_id for item in brief.citing for c in item.cite}
+    sources = {sid: s for sid, s in workspace.sources.items() if sid in cited}
+    return replace(workspace, sources=sources, briefs=(brief,))
 
 
 def _input_folders(config: Config) -> list[Path]:

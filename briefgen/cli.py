@@ -206,16 +206,32 @@ def build(
 
     Example: briefgen build london-summit --format pdf,md --template card
     """
-    from briefgen import build as pipeline
-    from briefgen.commands.select import Selection
+    from briefgen.ahead import start_ahead
 
-    selection = Selection(topics, actors)
-    result = _run(
-        ctx,
-        lambda: pipeline.build(
-            config_path, briefs, formats, out, layouts, strict, selection, since, _progress_bar()
-        ),
-    )
+    ahead = start_ahead(config_path, formats)  # first, so that it loads while the rest does
+    try:
+        from briefgen import build as pipeline
+        from briefgen.commands.select import Selection
+
+        selection = Selection(topics, actors)
+        progress = _progress_bar()
+        result = _run(
+            ctx,
+            lambda: pipeline.build(
+                config_path,
+                briefs,
+                formats,
+                out,
+                layouts,
+                strict,
+                selection,
+                since,
+                progress,
+                ahead,
+            ),
+        )
+    finally:
+        ahead.close()
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)  # clear the progress bar
     for path in result.written:

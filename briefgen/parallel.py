@@ -35,16 +35,24 @@ def render_all(
     jobs: Sequence[tuple[Any, ...]],
     limits: Limits,
     progress: Progress | None = None,
+    ahead: bounded.Ahead | None = None,
 ) -> list[Any]:
     """fn(*job) for each job under the render limits; each result, or the BriefgenError it
-    raised, in the order of `jobs`. The first argument of each job is the brief."""
+    raised, in the order of `jobs`. The first argument of each job is the brief. The first
+    job goes to `ahead`, a child started earlier, if there is one."""
     if sum("pdf" in job[3] for job in jobs) > 1:  # for one brief its child imports it anyway
         import weasyprint  # noqa: F401 - loaded once here, inherited by every child
 
     def one(job: tuple[Any, ...]) -> Any:
+        given = ahead if job is jobs[0] else None
         try:
             return bounded.run_bounded(
-                fn, job, limits.render_timeout, limits.render_memory_mb, Location(job[0].path)
+                fn,
+                job,
+                limits.render_timeout,
+                limits.render_memory_mb,
+                Location(job[0].path),
+                ahead=given,
             )
         except BriefgenError as exc:
             return exc

@@ -94,3 +94,10 @@ class BuiltinTemplates(jinja2.FileSystemLoader):
         return environment.template_class.from_code(
             environment, code, environment.make_globals(globals), uptodate
         )
+
+
+def warm(name: str) -> None:
+    """Compile built-in template `name` now, so that its first render does not."""
+    path = BUILTIN_TEMPLATES / name
+    if path.is_file():
+        code_for(name, path.read_text(encoding="utf-8"), str(path), autoescaped(name))

@@ -1,0 +1,177 @@
+"""The first render's child, started before the workspace is checked (bounded.Ahead)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from briefgen import ahead, bounded, parallel
+from briefgen.build import build
+from briefgen.errors import Location, RenderError
+from conftest import build_tree, minimal_files, run_cli
+
+HERE = Location(Path("b.yaml"))
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _allocate() -> bytes:
+    return b"x" * (1 << 34)
+
+
+def _child_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().split()[2] != "Z"
+
+
+def test_the_job_runs_in_the_child_started_ahead() -> None:
+    early = bounded.Ahead(lambda: None)
+    child = early._child
+    assert child is not None
+    pid = bounded.run_bounded(_pid, (), 30, 512, HERE, ahead=early)
+    assert pid == child.pid and pid != os.getpid()
+    early.close()
+
+
+def test_a_child_started_ahead_keeps_the_time_limit() -> None:
+    early = bounded.Ahead(lambda: None)
+    with pytest.raises(RenderError) as caught:
+        bounded.run_bounded(_sleep, (30,), 0.5, 512, HERE, ahead=early)
+    assert "took longer than 0.5 seconds" in caught.value.problems[0].message
+
+
+def test_a_child_started_ahead_keeps_the_memory_limit() -> None:
+    early = bounded.Ahead(lambda: None)
+    with pytest.raises(RenderError) as caught:
+        bounded.run_bounded(_allocate, (), 30, 64, HERE, ahead=early)
+    assert "out of memory (limit 64 MB)" in caught.value.problems[0].message
+
+
+def test_a_job_that_cannot_be_sent_runs_in_a_child_of_its_own() -> None:
+    early = bounded.Ahead(lambda: None)
+    child = early._child
+    assert child is not None
+    unpicklable = (lambda: 1,)  # a lambda cannot be pickled; a forked child needs no pickling
+    assert bounded.run_bounded(len, (unpicklable,), 30, 512, HERE, ahead=early) == 1
+    child.join(5)
+    assert not child.is_alive()
+
+
+def test_a_child_that_died_while_waiting_is_replaced() -> None:
+    early = bounded.Ahead(lambda: None)
+    child = early._child
+    assert child is not None and child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(5)
+    assert bounded.run_bounded(_pid, (), 30, 512, HERE, ahead=early) != child.pid
+
+
+def test_an_unused_child_is_stopped_when_closed() -> None:
+    early = bounded.Ahead(lambda: time.sleep(30))
+    child = early._child
+    assert child is not None and child.pid is not None
+    early.close()
+    assert not _child_alive(child.pid)
+    early.close()  # twice is harmless
+
+
+def test_a_failing_warm_up_does_not_stop_the_render() -> None:
+    def broken() -> None:
+        raise RuntimeError("cannot load")
+
+    early = bounded.Ahead(broken)
+    assert bounded.run_bounded(len, ((1, 2),), 30, 512, HERE, ahead=early) == 2
+
+
+def test_a_build_gives_its_first_brief_to_the_child_started_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    given: list[bounded.Ahead | None] = []
+    real = bounded.run_bounded
+
+    def spying(*args: object, **kwargs: object) -> object:
+        given.append(kwargs.get("ahead"))  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bounded, "run_bounded", spying)
+    result = build(root / "config.yaml", formats=["md"], out=root / "out")
+    assert not result.report.errors and (root / "out" / "test.md").is_file()
+    assert len(given) == 1 and isinstance(given[0], bounded.Ahead)
+
+
+def test_a_build_that_fails_its_check_leaves_no_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = minimal_files()
+    files["briefs/test.yaml"] = str(files["briefs/test.yaml"]).replace("title:", "titel:", 1)
+    root = build_tree(tmp_path / "ws", files)
+    started: list[bounded.Ahead] = []
+    pids: list[int] = []
+    real = ahead.start_ahead
+
+    def keeping(*args: object) -> bounded.Ahead:
+        started.append(real(*args))  # type: ignore[arg-type]
+        child = started[-1]._child
+        assert child is not None and child.pid is not None
+        pids.append(child.pid)
+        return started[-1]
+
+    monkeypatch.setattr(ahead, "start_ahead", keeping)
+    monkeypatch.chdir(root)
+    assert run_cli("build", "--format", "md").exit_code == 1
+    assert len(started) == 1 and started[0]._child is None  # closed: nothing left waiting
+    assert not _child_alive(pids[0])
+
+
+def test_the_warm_up_loads_the_render_side(tmp_path: Path) -> None:
+    """What the child loads ahead is what a render of those formats imports."""
+    import subprocess
+    import sys
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    code = (
+        "import sys; from briefgen import ahead; "
+        f"ahead.warm_up({str(root / 'config.yaml')!r}, ('md',)); "
+        "print(sorted(m for m in ('jinja2', 'markdown_it', 'briefgen.render', 'weasyprint') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['briefgen.render', 'jinja2', 'markdown_it']"
+
+
+def test_parallel_renders_give_only_the_first_job_ahead() -> None:
+    early = bounded.Ahead(lambda: None)
+    child = early._child
+    assert child is not None
+    jobs = [(_Named(name), None, None, ("md",)) for name in "abc"]
+    pids = parallel.render_all(_pid_of, jobs, _Limits(), ahead=early)  # type: ignore[arg-type]
+    assert pids[0] == child.pid and child.pid not in pids[1:]
+
+
+class _Named:
+    def __init__(self, name: str) -> None:
+        self.path = Path(name)
+
+
+def _pid_of(_brief: _Named, *_rest: object) -> int:
+    return os.getpid()
+
+
+class _Limits:
+    render_timeout = 30.0
+    render_memory_mb = 512
