@@ -78,12 +78,17 @@ def _ref(url: str, token: Any, holder: list[Any], index: int) -> Reference:
 def rewrite(css: str, change: Callable[[Reference], str | None]) -> str:
     """The stylesheet with each reference replaced by `change(ref)` (None keeps it).
 
-    A stylesheet is tokenized once per distinct text (a preview renders the same one after
-    every edit); it is tokenized again only to write references that change."""
+    A stylesheet is tokenized once per distinct text, and written once per distinct text
+    and replacements (a preview renders the same one after every edit)."""
     found = _scanned(css)
     news = [change(Reference(url, line, col, [], 0)) for url, line, col in found]
     if all(new is None or new == url for new, (url, _, _) in zip(news, found, strict=True)):
         return css
+    return _rewritten(css, tuple(news))
+
+
+@functools.lru_cache(maxsize=64)
+def _rewritten(css: str, news: tuple[str | None, ...]) -> str:
     tokens = parse(css)
     for ref, new in zip(references(tokens), news, strict=True):
         if new is not None and new != ref.url:
