@@ -214,3 +214,30 @@ def test_another_host_than_loopback_is_warned_about(tmp_path: Path) -> None:
     assert "warning: serving on 256.0.0.1, not 127.0.0.1" in done.stderr
     assert "cannot listen on 256.0.0.1:0" in done.stderr and done.returncode == 1
     assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def everywhere(tmp_path: Path) -> Iterator[PreviewServer]:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    with serving(root / "config.yaml", (), host="0.0.0.0") as running:
+        yield running
+
+
+def test_served_to_other_machines_it_answers_to_any_address_of_its_port(
+    everywhere: PreviewServer,
+) -> None:
+    """Another machine names the preview by an address of this one (or its name); a name
+    that is not this machine's may be a rebound one and is still refused."""
+    import socket
+
+    port = everywhere.port
+    for host in (f"192.0.2.7:{port}", "192.0.2.7", f"[2001:db8::1]:{port}", socket.gethostname()):
+        assert get(everywhere, "/", host=host).status == 200, host
+    for host in (f"192.0.2.7:{port + 1}", f"evil.example:{port}", "192.0.2.7.evil.example", ""):
+        response = get(everywhere, "/", host=host)
+        assert response.status == 403, host
+        assert b"this machine's addresses and names" in response.read()
+
+
+def test_on_loopback_another_address_is_refused(server: PreviewServer) -> None:
+    assert get(server, "/", host=f"192.0.2.7:{server.port}").status == 403

@@ -3,12 +3,16 @@
 Every answer is looked up by its exact path in what the current snapshot can render
 (no file system paths are built from a request), so there is no directory listing
 and no traversal, encoded or not. A Host header other than the bound address or
-localhost is refused, which defeats DNS rebinding.
+localhost is refused, which defeats DNS rebinding. Served to other machines (an explicit
+--host), it also answers to any address and to the machine's own names, never to another
+name.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +44,23 @@ def _source_type(path: Path) -> str:
     return _SOURCE_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
 
 
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return address.lower() == "localhost"
+
+
+def _host_and_port(host: str) -> tuple[str, int | None]:
+    """A Host header's name (an IPv6 address without its brackets) and port, if any."""
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":")
+    else:
+        name, _, port = host.partition(":")
+    return name, int(port) if port.isdigit() else None
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -51,7 +72,28 @@ class PreviewServer(ThreadingHTTPServer):
         bound = str(self.server_address[0])
         self.port = int(self.server_address[1])
         names = {"localhost", "127.0.0.1", "[::1]", bound.lower()}
+        # Served beyond this machine (an explicit --host): other machines name it by one of
+        # its addresses or its own names. An address cannot be rebound to another site;
+        # only a name can, so any other name is still refused.
+        self.remote = not _loopback(bound)
+        if self.remote:
+            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
         self.hosts = names | {f"{name}:{self.port}" for name in names}
+
+    def answers_to(self, host: str) -> bool:
+        """Whether a request with this Host header is for this preview (not a rebound name)."""
+        if host in self.hosts:
+            return True
+        if not self.remote:
+            return False
+        name, port = _host_and_port(host)
+        if port is not None and port != self.port:
+            return False
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A page closed mid-answer is normal here; nothing is printed (only cli.py prints)."""
@@ -86,8 +128,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         host = (self.headers.get("Host") or "").strip().lower()
-        if host not in self.server.hosts:
-            body = b"refused: this preview answers only to 127.0.0.1 and localhost\n"
+        if not self.server.answers_to(host):
+            body = (
+                b"refused: this preview answers only to this machine's addresses and names\n"
+                if self.server.remote
+                else b"refused: this preview answers only to 127.0.0.1 and localhost\n"
+            )
             self._send(HTTPStatus.FORBIDDEN, body, "text/plain; charset=utf-8", head)
             return
         url = urlsplit(self.path)
