@@ -122,7 +122,7 @@ def forget() -> None:
     """Drop what this process remembers of earlier runs (the cold and warm runs below are
     those of a fresh `briefgen check`)."""
     forms.forget()
-    normalise._short.cache_clear()
+    normalise.forget()
 
 
 def ratio_pdf(copies: int) -> None:

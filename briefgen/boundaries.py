@@ -37,6 +37,8 @@ class Token:
 def words(normalised_text: str) -> list[str]:
     """The words and numbers of a normalised text ("2.3%", "two-fifths" and "haven't" are one each)."""
     found = WORD.findall(normalised_text)
+    if not _UNSPACED.search(normalised_text):
+        return found
     return [c for w in found for c in (_UNSPACED.findall(w) or [w])]  # a CJK character is a word
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ from briefgen import (
     freshness,
     links,
     parallel,
+    results,
     validate,
     write,
 )
@@ -26,6 +29,7 @@ from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
 from briefgen.paths import BUILTIN_TEMPLATES, real
+from briefgen.sources_read import cache_for
 from briefgen.warm import Cold, Warm
 
 if TYPE_CHECKING:
@@ -74,7 +78,31 @@ def load_workspace(
 
     With `warm` (the preview's), files that have not changed since it last saw them
     are not read again, and what was worked out from them is reused."""
-    warm = warm or Cold()
+    with _collector_paused():
+        return _load_workspace(config_path, names, report, allow_none, warm or Cold())
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a workspace is read: reading makes
+    a great many objects that live on (nodes, models, spans) and almost no cycles, and
+    each collection would walk every one of them again. Memory is still freed as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_workspace(
+    config_path: str | Path | None,
+    names: Sequence[str],
+    report: Report,
+    allow_none: bool,
+    warm: Warm,
+) -> Workspace:
     path = find_config(config_path)
     config = warm.step(("config", path), lambda _: [path], lambda r: load_config(path, r), report)
     catalogue_file = config.sources_dir / catalogue.CATALOGUE
@@ -86,6 +114,7 @@ def load_workspace(
     )
     sources = listed.sources
     paths = validate.brief_paths(config, names, report, allow_none)
+    kept = results.Results(config, cache_for(config) if warm.results_on_disk else None)
     briefs = [
         brief
         for path in paths
@@ -93,7 +122,7 @@ def load_workspace(
             brief := warm.step(
                 ("brief", config, path),
                 lambda _, path=path: [path],  # type: ignore[misc]
-                lambda r, path=path: validate.validate_brief(path, config, r),  # type: ignore[misc]
+                lambda r, path=path: kept.validate(path, r),  # type: ignore[misc]
                 report,
             )
         )
@@ -124,7 +153,7 @@ def load_workspace(
             ("resolve", brief, tuple(sorted(sources.items()))),
             # every source: a quote not found is compared with the other sources too
             lambda _, brief=brief: [catalogue_file, brief.path, *source_files],  # type: ignore[misc]
-            lambda r, brief=brief: citations.resolve([brief], sources, texts, r)[0],  # type: ignore[misc]
+            lambda r, brief=brief: kept.resolve(brief, sources, texts, r),  # type: ignore[misc]
             report,
         )
         for brief in briefs

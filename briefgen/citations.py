@@ -10,8 +10,8 @@ from briefgen.boundaries import words
 from briefgen.errors import Report, clip
 from briefgen.load import quoted
 from briefgen.matching import SourceText, find_quote, locate
-from briefgen.models import Brief, Citation, Config, Figure, Item, Source
-from briefgen.normalise import normalise
+from briefgen.models import Brief, Citation, Config, Figure, Item, Source, changed
+from briefgen.normalise import normalised_text
 from briefgen.sources_read import read_source
 
 __all__ = ["SourceText", "find_quote", "locate", "read_sources", "resolve"]
@@ -48,7 +48,7 @@ def _resolve_brief(
         resolved = []
         for item in group:
             cites = tuple(_resolve_one(c, sources, texts, report) for c in item.cite)
-            item = replace(item, cite=cites)
+            item = changed(item, cite=cites)
             if isinstance(item, Figure):
                 figures.check_figure(item, report)
             resolved.append(item)
@@ -93,12 +93,12 @@ def _resolve_one(
             f"{used} is used: quote a few more words to pick the passage you mean",
             cite.quote_loc,
         )
-    return replace(cite, span=span)
+    return changed(cite, span=span)
 
 
 def _trivial(quote: str) -> str | None:
     """Why a quote is too short to identify a passage, or None."""
-    found = words(normalise(quote).text)
+    found = words(normalised_text(quote))
     if not found:
         return (
             "quote has no letters or digits, so it identifies nothing; "

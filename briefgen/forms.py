@@ -1,7 +1,8 @@
 """A source's normalised forms, made once per content: kept in memory and in the on-disk cache.
 
 The key is the SHA-256 of the text, so an edited source is normalised afresh and an
-unchanged one (on the next rebuild of the preview, or the next `check`) is not. The
+unchanged one (on the next rebuild of the preview, or the next `check`) is not; only
+forms that are slow to make are kept on disk (see `worth_keeping`). The
 cache's entries are checked against their own digest before use (see cache.py); a
 missing, damaged or unwritable cache only costs the time of normalising again.
 """
@@ -39,13 +40,20 @@ def normalised(text: str, key: str, dehyphenate: bool, cache: Cache | None = Non
     form = decode(data) if data is not None else None
     if form is None:
         form = normalise(text, dehyphenate)
-        if cache:
+        if cache and worth_keeping(form):
             cache.store(KIND, name, VERSION, encode(form))
     _MEMO[memo_key] = form
     _kept[0] += len(form.text)
     while _kept[0] > MEMO_CHARS and len(_MEMO) > 1:  # the oldest go first
         _kept[0] -= len(_MEMO.popitem(last=False)[1].text)
     return form
+
+
+def worth_keeping(form: Normalised) -> bool:
+    """Whether a form is worth a file of the on-disk cache: one the character-by-character
+    reference path made. The fast path's forms (most text) take less time to make again
+    than a new file takes to write, and about as long as one takes to read back."""
+    return not isinstance(form.starts, Sides)
 
 
 def forget() -> None:

@@ -37,6 +37,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _STR = f"{_STD}str"
 # What text.newlines and text.hidden look for: scalars without any skip both.
 _SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]|&#")
+# What sends a scalar down the full path: a _SUSPECT character or an unpaired surrogate
+# (each of them is one str.isprintable refuses, which is far quicker to ask first).
+_ODD = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]|&#"
+)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _NEW_ITEM_HINT = (
     'if this starts another citation, begin it with "- " as a new list item:  '
@@ -234,10 +239,10 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
         report.warning("file starts with a byte-order mark; it is ignored", Location(path))
         text = text[1:]
     builder = _Builder(path, report)
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if not builder.feed(event):
-                return None
+        if not builder.run(loader):
+            return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
@@ -258,6 +263,8 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
     except yaml.YAMLError as exc:
         report.error(f"YAML cannot be read: {exc}", Location(path))
         return None
+    finally:
+        loader.dispose()
     if builder.root is None:
         report.error(
             "file is empty; write the YAML content described in the README", Location(path)
@@ -338,6 +345,54 @@ class _Builder:
         self.resolved_first: Container[str] = (
             _Everything() if None in resolvers else {*resolvers, ""}
         )
+
+    def run(self, loader: Any) -> bool:
+        """Feed every event of `loader` (a PyYAML parser); False when the file is refused.
+
+        The common event, a plain or quoted string scalar with no tag, anchor or odd
+        character, is handled here in line; every other event goes through `feed`, which
+        handles any event (this loop only saves the calls).
+        """
+        get_event = loader.get_event
+        stack, pending, path = self.stack, self.pending_key, self.path
+        resolved_first, odd = self.resolved_first, _ODD.search
+        while True:
+            event = get_event()
+            if type(event) is not yaml.ScalarEvent or event.anchor is not None or event.tag:
+                if event is None or type(event) is yaml.StreamEndEvent:
+                    return True
+                if not self.feed(event):
+                    return False
+                continue
+            text, style = event.value, event.style
+            if not (style or text[:1] not in resolved_first) or len(text) > MAX_SCALAR_CHARS:
+                if not self.scalar(event):  # a value the resolver may read as other than text
+                    return False
+                continue
+            if not (text.isprintable() and "&#" not in text) and odd(text):
+                if not self.scalar(event):
+                    return False
+                continue
+            mark: Any = event.start_mark
+            loc = Location(path, mark.line + 1, mark.column + 1)
+            node = Scalar(text, text, not style, loc)
+            if not stack:
+                self.root = node
+                continue
+            parent = stack[-1]
+            if isinstance(parent, Seq):
+                parent.items.append(node)
+                continue
+            key = pending[-1]
+            if key is None:
+                pending[-1] = (text, loc)
+                continue
+            if key[0] in parent.entries:  # a duplicate: reported by attach
+                if not self.attach(node, mark):
+                    return False
+                continue
+            pending[-1] = None
+            parent.entries[key[0]] = Entry(key[1], node)
 
     def fail(self, message: str, mark: Any) -> bool:
         self.report.error(message, _loc(self.path, mark))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -12,7 +13,7 @@ from briefgen import forms
 from briefgen.boundaries import cut_at, token_at
 from briefgen.cache import Cache
 from briefgen.models import Span
-from briefgen.normalise import Normalised, display, normalise
+from briefgen.normalise import Normalised, display, normalised_text
 from briefgen.readers.base import LINE, PAGE, PARAGRAPH, Extracted
 
 CONTEXT_CHARS = 240
@@ -74,30 +75,54 @@ class SourceText:
         return index + 1, offset - self._line_starts[index] + 1
 
     def span(self, start: int, end: int, occurrences: int = 1) -> Span:
+        """The span of original offsets [start, end); its context is worked out when read."""
         line, col = self.line_col(start)
         end_line, end_col = self.line_col(max(start, end - 1))
+        return Span.found(
+            start,
+            end,
+            (line, col, end_line, end_col),
+            display(self.text[start:end]),
+            occurrences,
+            self.place(line, end_line),
+            self.anchor(line),
+            self.context_of(start, end, line, end_line),
+        )
+
+    def context_of(
+        self, start: int, end: int, line: int, end_line: int
+    ) -> Callable[[], tuple[str, str]]:
+        """What works out `context` of [start, end) when it is first read."""
+        return _Context(self, start, end, line, end_line)
+
+    def context(self, start: int, end: int, line: int, end_line: int) -> tuple[str, str]:
+        """The words before and after [start, end) (on lines line to end_line) that a
+        passage shows around a quote."""
         if self.extracted is not None and self.extracted.unit == PARAGRAPH:
             # a paragraph is the whole of its context: the next one may be a heading or a
             # list item with no full stop between them
             first = self._line_starts[line - 1]
             last = self._line_starts[end_line] - 1 if end_line < len(self._line_starts) else None
-            before, after = context(self.text[first:last], start - first, end - first)
-        else:
-            before, after = context(self.text, start, end)
-        return Span(
+            return context(self.text[first:last], start - first, end - first)
+        return context(self.text, start, end)
+
+
+class _Context:
+    """A span's context, worked out from its source text when first read."""
+
+    __slots__ = ("end", "end_line", "line", "source", "start")
+
+    def __init__(self, source: SourceText, start: int, end: int, line: int, end_line: int) -> None:
+        self.source, self.start, self.end, self.line, self.end_line = (
+            source,
             start,
             end,
             line,
-            col,
             end_line,
-            end_col,
-            before,
-            display(self.text[start:end]),
-            after,
-            occurrences,
-            self.place(line, end_line),
-            self.anchor(line),
         )
+
+    def __call__(self) -> tuple[str, str]:
+        return self.source.context(self.start, self.end, self.line, self.end_line)
 
 
 def context(text: str, start: int, end: int) -> tuple[str, str]:
@@ -164,7 +189,7 @@ def find_quote(quote: str, source: SourceText) -> Found:
     cut: Cut | None = None
     for dehyphenate in (False, True):  # the dehyphenated form is made only when needed
         form = source.dehyphenated if dehyphenate else source.plain
-        needle = normalise(quote, dehyphenate=dehyphenate).text
+        needle = normalised_text(quote, dehyphenate)
         candidates = [needle]
         if len(needle) > 2 and needle[0] == needle[-1] and needle[0] in "\"'":
             candidates.append(needle[1:-1].strip())
@@ -184,7 +209,8 @@ def find_quote(quote: str, source: SourceText) -> Found:
                     source.span(*form.original_span(h, h + len(candidate)), len(clean))
                     for h in clean[:MAX_PLACES]
                 )
-                contexts = {(s.before, s.text, s.after) for s in spans}
+                # one place is never ambiguous: its context is left for the outputs to read
+                contexts = {(s.before, s.text, s.after) for s in spans} if len(spans) > 1 else ()
                 return Found(spans, len(clean), len(contexts) > 1)
     return Found(cut=cut)
 

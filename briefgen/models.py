@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from briefgen.errors import Location
 
@@ -27,6 +28,25 @@ _MONTHS = [
     "November",
     "December",
 ]
+
+
+T = TypeVar("T")
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def changed(model: T, **changes: object) -> T:
+    """dataclasses.replace(model, **changes) for these models (frozen, with no __post_init__),
+    made by copying the fields rather than by calling __init__ again with all of them."""
+    cls = type(model)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
+    if not names.issuperset(changes):
+        raise TypeError(f"{cls.__name__} has no field {sorted(set(changes) - names)[0]!r}")
+    new = object.__new__(cls)
+    new.__dict__.update(model.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 @dataclass(frozen=True, order=True)
@@ -105,6 +125,59 @@ class Span:
     occurrences: int = 1
     place: str | None = None  # where it stands in a PDF or document ("p. 12, line 4", "para. 7")
     anchor: str | None = None  # the link fragment to the place ("page=12"); None: "L<line>"
+
+    @classmethod
+    def found(
+        cls,
+        start: int,
+        end: int,
+        lines: tuple[int, int, int, int],
+        text: str,
+        occurrences: int,
+        place: str | None,
+        anchor: str | None,
+        context: Callable[[], tuple[str, str]],
+    ) -> Span:
+        """A span whose `before` and `after` are worked out by `context()` when first read.
+
+        Checking a quote needs only where it stands; the words around it are for the
+        outputs, so a check that renders nothing never works them out. `lines` is
+        (line, col, end_line, end_col). The span is equal to, and reads, pickles and
+        copies as, the one made with the context given."""
+        span = object.__new__(cls)
+        line, col, end_line, end_col = lines
+        span.__dict__.update(
+            start=start,
+            end=end,
+            line=line,
+            col=col,
+            end_line=end_line,
+            end_col=end_col,
+            text=text,
+            occurrences=occurrences,
+            place=place,
+            anchor=anchor,
+            _context=context,
+        )
+        return span
+
+    if not TYPE_CHECKING:  # for the type checker, before and after are plain fields
+
+        def __getattr__(self, name: str) -> str:
+            if name not in ("before", "after"):
+                raise AttributeError(name)
+            context = self.__dict__.get("_context")
+            if context is None:
+                raise AttributeError(name)
+            before, after = context()
+            self.__dict__.update(before=before, after=after)
+            self.__dict__.pop("_context", None)
+            return before if name == "before" else after
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__, before=self.before, after=self.after)
+        state.pop("_context", None)
+        return state
 
     @property
     def lines(self) -> str:

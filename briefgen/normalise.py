@@ -147,6 +147,29 @@ def _normalise(text: str, dehyphenate: bool) -> Normalised:
 _short = functools.lru_cache(maxsize=16_384)(_normalise)
 
 
+def normalised_text(text: str, dehyphenate: bool = False) -> str:
+    """normalise(text, dehyphenate).text, without the offset map a quote has no use for."""
+    if len(text) <= MEMO_CHARS:
+        return _short_text(text, dehyphenate)
+    return _normalised_text(text, dehyphenate)
+
+
+def _normalised_text(text: str, dehyphenate: bool) -> str:
+    from briefgen import normalise_fast
+
+    fast = normalise_fast.normalised_text(text, dehyphenate)
+    return fast if fast is not None else reference(text, dehyphenate).text
+
+
+_short_text = functools.lru_cache(maxsize=16_384)(_normalised_text)
+
+
+def forget() -> None:
+    """Empty the memo of short texts (what a new process starts without)."""
+    _short.cache_clear()
+    _short_text.cache_clear()
+
+
 def reference(text: str, dehyphenate: bool = False) -> Normalised:
     """`normalise` worked out unit by unit, with a full offset map: the definition of it."""
     out: list[str] = []

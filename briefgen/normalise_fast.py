@@ -122,15 +122,10 @@ class Sides:
 
 def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
     """`normalise(text)` by whole-string operations, or None when the text needs the reference."""
-    folds: dict[str, str] = {}
-    for c in _distinct_non_ascii(text):
-        rep = _kind(c)
-        if rep == _UNSUITED or (dehyphenate and c in _HYPHENS):
-            return None
-        if rep != c:
-            folds[c] = rep
-    if dehyphenate and "-" in text:
-        return None  # hyphens inside words are joined by looking around them
+    made = _fold(text, dehyphenate)
+    if made is None:
+        return None
+    folds, folded = made
     grows = [c for c, rep in folds.items() if len(rep) != 1]
     grow_at, grow_from, grow_len = array("q"), array("q"), array("q")
     if grows:
@@ -142,13 +137,6 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
             grow_from.append(start)
             grow_len.append(length)
             shift += length - 1
-    folded = text
-    for c, rep in folds.items():
-        folded = folded.replace(c, rep)
-    for c, rep in _ASCII_FOLDS.items():
-        if c in folded:
-            folded = folded.replace(c, rep)
-    folded = folded.lower()  # only ASCII is left to lower: every other character is folded
     end = len(folded.rstrip(" "))
     lead = min(len(folded) - len(folded.lstrip(" ")), end)
     pieces: list[str] = []
@@ -183,6 +171,47 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
         run_last,
     )
     return Normalised(normalised, Sides(offsets, False), Sides(offsets, True))
+
+
+def normalised_text(text: str, dehyphenate: bool = False) -> str | None:
+    """`normalise(text).text` with no offset map (what a quote needs), or None when the
+    text needs the reference. The same steps as `normalise`, map left out."""
+    made = _fold(text, dehyphenate)
+    if made is None:
+        return None
+    folded = made[1]
+    end = len(folded.rstrip(" "))
+    lead = min(len(folded) - len(folded.lstrip(" ")), end)
+    pieces: list[str] = []
+    at = lead
+    for start, stop in _runs(folded, lead, end):
+        pieces.append(folded[at:start])
+        pieces.append("-" if "-" in folded[start:stop] else " ")
+        at = stop
+    pieces.append(folded[at:end])
+    return "".join(pieces)
+
+
+def _fold(text: str, dehyphenate: bool) -> tuple[dict[str, str], str] | None:
+    """The characters that fold to something else and what they fold to, and the text with
+    them folded and lowered (runs of spaces and dashes not yet made one); None when the
+    text needs the reference path."""
+    folds: dict[str, str] = {}
+    for c in _distinct_non_ascii(text):
+        rep = _kind(c)
+        if rep == _UNSUITED or (dehyphenate and c in _HYPHENS):
+            return None
+        if rep != c:
+            folds[c] = rep
+    if dehyphenate and "-" in text:
+        return None  # hyphens inside words are joined by looking around them
+    folded = text
+    for c, rep in folds.items():
+        folded = folded.replace(c, rep)
+    for c, rep in _ASCII_FOLDS.items():
+        if c in folded:
+            folded = folded.replace(c, rep)
+    return folds, folded.lower()  # only ASCII is left to lower: every other character is folded
 
 
 def _distinct_non_ascii(text: str) -> set[str]:

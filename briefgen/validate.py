@@ -12,7 +12,7 @@ from briefgen.catalogue import Catalogue
 from briefgen.config import available_layouts
 from briefgen.errors import Location, Report
 from briefgen.fields import ID_RE, Fields, did_you_mean
-from briefgen.load import Map, Node, Scalar, describe, load_yaml_file
+from briefgen.load import Map, Node, Scalar, describe, parse_yaml, read_bytes, text_of
 from briefgen.models import (
     STATUSES,
     Brief,
@@ -98,14 +98,27 @@ def _inside(path: Path, root: Path, report: Report) -> bool:
 
 def validate_brief(path: Path, config: Config, report: Report) -> Brief | None:
     """Read one brief file into a Brief model."""
-    stem = path.stem
-    if not ID_RE.match(stem):
+    data = read_brief(path, config, report)
+    return None if data is None else brief_from(path, data, report)
+
+
+def read_brief(path: Path, config: Config, report: Report) -> bytes | None:
+    """A brief file's bytes, or None when its name or the file cannot be used (reported)."""
+    if not ID_RE.match(path.stem):
         report.error(
             f'brief file name "{path.name}" may use only letters, digits, "-" and "_"; rename the file',
             Location(path),
         )
         return None
-    node = load_yaml_file(path, report, config.limits.max_yaml_bytes)
+    return read_bytes(path, report, Location(path), config.limits.max_yaml_bytes, "YAML file")
+
+
+def brief_from(path: Path, data: bytes, report: Report) -> Brief | None:
+    """The Brief model of the bytes read from brief file `path`: what follows from those
+    bytes and that path alone (see results.py, which keeps it)."""
+    stem = path.stem
+    text = text_of(data, path, report, Location(path), "YAML file")
+    node = None if text is None else parse_yaml(text, path, report)
     if node is None:
         return None
     if not isinstance(node, Map):

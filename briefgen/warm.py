@@ -35,6 +35,9 @@ class _Entry:
 class Warm:
     """Step results by key, each with the files it depends on."""
 
+    # whether each brief's result is also kept on disk (results.py): a run that keeps
+    # nothing in memory gains from it; a Warm keeps what it needs itself
+    results_on_disk = False
     _entries: dict[Hashable, _Entry] = field(default_factory=dict)
 
     def changed(self, paths: Iterable[Path] | None) -> None:
@@ -73,6 +76,8 @@ class Warm:
 
 class Cold(Warm):
     """Nothing kept: every step is worked out (what `check` and `build` use)."""
+
+    results_on_disk = True
 
     def step(
         self,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from briefgen import forms, normalise_fast
 from briefgen.cache import Cache
 from briefgen.normalise import Normalised, display, display_reference, normalise, reference
+from briefgen.normalise_fast import Sides
 
 PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text a source file may hold: letters and digits, every kind of space, quotation mark
@@ -70,7 +71,9 @@ def test_cached_form_reads_back_the_same(text: str, dehyphenate: bool) -> None:
 def test_forms_are_kept_on_disk_and_a_damaged_entry_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = "The minister said “allies” would — in time — spend more.\n" * 50
+    # a combining accent (e + U+0301) sends the text down the reference path: worth keeping
+    text = "The minister said “allies” would — in time — spend more in cafe\u0301s.\n" * 50
+    assert normalise_fast.normalise(text) is None
     key = hashlib.sha256(text.encode()).hexdigest()
     cache = Cache(tmp_path / "cache")
     made_here: list[str] = []
@@ -94,6 +97,20 @@ def test_forms_are_kept_on_disk_and_a_damaged_entry_is_not_used(
     again = forms.normalised(text, key, False, cache)
     assert again.text == made.text and offsets(again) == offsets(made)
     assert len(made_here) == 2  # the damaged entry was not used
+
+
+def test_forms_the_fast_path_makes_are_not_kept_on_disk(tmp_path: Path) -> None:
+    text = "The minister said “allies” would — in time — spend more.\n" * 50
+    key = hashlib.sha256(text.encode()).hexdigest()
+    forms.forget()
+    made = forms.normalised(text, key, False, Cache(tmp_path / "cache"))
+    assert isinstance(made.starts, Sides)  # the fast path's compact map
+    assert not forms.worth_keeping(made)
+    assert not (tmp_path / "cache").exists()  # quicker made again than read back
+    forms.forget()
+    again = forms.normalised(text, key, False, Cache(tmp_path / "cache"))
+    assert again.text == made.text and offsets(again) == offsets(made)
+    forms.forget()
 
 
 def test_forms_in_memory_are_shared_by_content(tmp_path: Path) -> None:
