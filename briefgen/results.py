@@ -168,7 +168,7 @@ class Results:
                     return None
                 resolution = (skey, spans, later)
             return _Held(key, brief, problems, resolution)
-        except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
+        except (ValueError, TypeError, LookupError, AttributeError, RecursionError):
             return None  # not an entry this code wrote: read the brief afresh
 
     def _store(self, path: Path, held: _Held) -> None:
@@ -230,6 +230,9 @@ def _apply(brief: Brief, rows: list[Any], texts: dict[str, SourceText]) -> Brief
             return c
         start, end, line, col, end_line, end_col, shown, count, place, anchor = row
         text = texts[c.source_id]  # KeyError: a span for a source not read (caught below)
+        numbers = (start, end, line, col, end_line, end_col, count)
+        if not all(type(n) is int for n in numbers) or type(shown) is not str:
+            raise ValueError("not a span")
         if not (0 <= start <= end <= len(text.text)):
             raise ValueError("span outside its source")
         lines = (line, col, end_line, end_col)
@@ -256,6 +259,7 @@ class _Model:
     """How a model is kept: its fields' names, and which hold a location, a tuple or a path."""
 
     cls: type
+    size: int
     values: Callable[[dict[str, Any]], tuple[Any, ...]]
     locations: tuple[int, ...]
     tuples: tuple[int, ...]
@@ -267,6 +271,7 @@ def _model(cls: type) -> _Model:
     names = [f.name for f in fields(cls)]
     return _Model(
         cls,
+        len(names),
         operator.itemgetter(*names),
         tuple(i for i, k in enumerate(kinds) if k.split(" |")[0] == "Location"),
         tuple(i for i, k in enumerate(kinds) if k.startswith("tuple[")),
@@ -308,14 +313,15 @@ def _decoder(home: Path) -> Callable[[dict[str, Any]], Any]:
             raise ValueError("not a kept value")
         ((name, values),) = obj.items()
         model = _KEPT[name]
-        if type(values) is not list:
+        if type(values) is not list or len(values) != model.size:
             raise ValueError("not a model")
         for i in model.locations:
             loc = values[i]
             if loc is not None:
-                path = home if len(loc) == 2 else Path(loc[2])
-                values[i] = Location(path, loc[0], loc[1])
+                values[i] = _location(loc, home)
         for i in model.tuples:
+            if type(values[i]) is not list:
+                raise ValueError("not a tuple")
             values[i] = tuple(values[i])
         for i in model.paths:
             if type(values[i]) is not str:
@@ -324,3 +330,17 @@ def _decoder(home: Path) -> Callable[[dict[str, Any]], Any]:
         return model.cls(*values)
 
     return decode
+
+
+def _location(kept: Any, home: Path) -> Location:
+    if type(kept) is list and len(kept) == 2:
+        line, col = kept
+        path = home
+    elif type(kept) is list and len(kept) == 3 and type(kept[2]) is str:
+        line, col, name = kept
+        path = Path(name)
+    else:
+        raise ValueError("not a location")
+    if type(line) is not int or type(col) is not int:
+        raise ValueError("not a location")
+    return Location(path, line, col)
