@@ -356,10 +356,23 @@ class _Builder:
         get_event = loader.get_event
         stack, pending, path = self.stack, self.pending_key, self.path
         resolved_first, odd = self.resolved_first, _ODD.search
+        starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         while True:
             event = get_event()
-            if type(event) is not yaml.ScalarEvent or event.anchor is not None or event.tag:
-                if event is None or type(event) is yaml.StreamEndEvent:
+            kind = type(event)
+            if kind is not yaml.ScalarEvent or event.anchor is not None or event.tag:
+                if kind in ends:
+                    done = stack.pop()
+                    pending.pop()
+                    if not self.attach(done, event.start_mark):
+                        return False
+                    continue
+                if kind in starts and event.anchor is None:
+                    if not self.start_collection(event):
+                        return False
+                    continue
+                if event is None or kind is yaml.StreamEndEvent:
                     return True
                 if not self.feed(event):
                     return False

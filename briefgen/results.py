@@ -102,6 +102,8 @@ class Results:
 
     def validate(self, path: Path, report: Report) -> Brief | None:
         """validate.validate_brief(path, ...), or its kept result for the same bytes."""
+        if self.cache is None:
+            return validate.validate_brief(path, self.config, report)
         data = validate.read_brief(path, self.config, report)
         if data is None:
             return None
@@ -130,7 +132,7 @@ class Results:
         """citations.resolve([brief], ...)[0], or the kept resolution when the brief was read
         in this run and no source has changed since it was kept."""
         held = self._held.get(brief.path)
-        if held is None or held.brief is None:  # not read in this run (the preview kept it)
+        if held is None or held.brief is None:  # nothing kept, or not read in this run
             return citations.resolve([brief], sources, texts, report)[0]
         if self._sources is None or not (self._sources[0] is sources and self._sources[1] is texts):
             self._sources = (sources, texts, sources_key(sources, texts))
