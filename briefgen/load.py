@@ -355,7 +355,7 @@ class _Builder:
         """
         get_event = loader.get_event
         stack, pending, path = self.stack, self.pending_key, self.path
-        resolved_first, odd = self.resolved_first, _ODD.search
+        resolved_first, odd, resolve = self.resolved_first, _ODD.search, _RESOLVER.resolve
         starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
         ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         while True:
@@ -378,12 +378,16 @@ class _Builder:
                     return False
                 continue
             text, style = event.value, event.style
-            if not (style or text[:1] not in resolved_first) or len(text) > MAX_SCALAR_CHARS:
-                if not self.scalar(event):  # a value the resolver may read as other than text
+            if len(text) > MAX_SCALAR_CHARS or (
+                not (text.isprintable() and "&#" not in text) and odd(text)
+            ):
+                if not self.scalar(event):
                     return False
                 continue
-            if not (text.isprintable() and "&#" not in text) and odd(text):
-                if not self.scalar(event):
+            if not (style or text[:1] not in resolved_first) and (
+                resolve(yaml.ScalarNode, text, event.implicit) != _STR  # type: ignore[no-untyped-call]
+            ):
+                if not self.scalar(event):  # a value the resolver reads as other than text
                     return False
                 continue
             mark: Any = event.start_mark
