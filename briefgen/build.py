@@ -29,7 +29,6 @@ from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
 from briefgen.paths import BUILTIN_TEMPLATES, real
-from briefgen.sources_read import cache_for
 from briefgen.warm import Cold, Warm
 
 if TYPE_CHECKING:
@@ -114,7 +113,7 @@ def _load_workspace(
     )
     sources = listed.sources
     paths = validate.brief_paths(config, names, report, allow_none)
-    kept = results.Results(config, cache_for(config) if warm.results_on_disk else None)
+    kept = results.Results(config, results.cache_for(config) if warm.results_on_disk else None)
     briefs = [
         brief
         for path in paths

@@ -24,16 +24,22 @@ def digest(data: bytes) -> str:
 
 
 class Cache:
-    """Entries in `folder` (created on first store); `None` folder: a cache that keeps nothing."""
+    """Entries in `folder` (created on first store); `None` folder: a cache that keeps nothing.
 
-    def __init__(self, folder: Path | None) -> None:
+    Entries are spread over folders named by the first two characters of their name, so
+    that no folder holds too many; `shard=False` keeps them in one folder of their kind
+    (for a kind with an entry per brief, where making a folder for most entries would
+    take longer than writing them)."""
+
+    def __init__(self, folder: Path | None, shard: bool = True) -> None:
         self.folder = folder
+        self.shard = shard
 
     def _path(self, kind: str, key: str, version: str) -> Path | None:
         if self.folder is None:
             return None
         name = digest(f"{kind}\0{key}\0{version}".encode())
-        return self.folder / kind / name[:2] / name
+        return self.folder / kind / name[:2] / name if self.shard else self.folder / kind / name
 
     def load(self, kind: str, key: str, version: str) -> bytes | None:
         """The stored bytes, or None when absent, unreadable or not what was stored."""

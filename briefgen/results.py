@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from briefgen import __version__, citations, validate
-from briefgen.cache import Cache, digest
+from briefgen.cache import FOLDER, Cache, digest
 from briefgen.errors import Location, Problem, Report
 from briefgen.matching import SourceText
 from briefgen.models import (
@@ -184,6 +184,11 @@ class Results:
         except (TypeError, ValueError):  # a value this code cannot keep: simply not kept
             return
         self.cache.store(KIND, held.key, FORMAT, text.encode("utf-8", "surrogatepass"))
+
+
+def cache_for(config: Config) -> Cache:
+    """Where a workspace's kept results are: .briefgen-cache/brief/, one folder for all."""
+    return Cache(config.root / FOLDER, shard=False)
 
 
 def sources_key(sources: dict[str, Source], texts: dict[str, SourceText]) -> str:

@@ -34,3 +34,15 @@ def test_no_folder_or_an_unwritable_one_keeps_nothing(tmp_path: Path) -> None:
     cache = Cache(blocker / "c")  # a folder that cannot be made
     cache.store("a", "b", "c", b"x")
     assert cache.load("a", "b", "c") is None
+
+
+def test_an_unsharded_cache_keeps_its_entries_in_one_folder(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c", shard=False)
+    for key in ("a", "b", "c"):
+        cache.store("brief", key, "1", key.encode())
+    assert [cache.load("brief", key, "1") for key in ("a", "b", "c")] == [b"a", b"b", b"c"]
+    assert cache.load("brief", "a", "2") is None
+    assert {p.parent for p in (tmp_path / "c").rglob("*") if p.is_file()} == {
+        tmp_path / "c" / "brief"
+    }
+    assert Cache(tmp_path / "c").load("brief", "a", "1") is None  # sharded: looked for elsewhere
