@@ -162,3 +162,79 @@ def test_ctrl_c_while_the_pdf_engine_loads_stops_cleanly(tmp_path: Path, briefs:
     assert proc.returncode == 130, err
     assert err.strip() == "briefgen: interrupted"
     assert len(loaders) == 1 and (briefs == 1 or loaders[0] == str(proc.pid))
+
+
+def _dies(_marker: Path) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _waits_for(marker: Path) -> str:
+    deadline = time.monotonic() + 20
+    while not marker.exists():
+        if time.monotonic() > deadline:
+            return "gave up"
+        time.sleep(0.02)
+    return "saw it"
+
+
+def test_a_child_started_beside_another_render_does_not_hold_that_renders_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two renders starting at once: the second child must not inherit the first render's
+    open pipe end, or the first render would not see its own child die (nor, through
+    multiprocessing's sentinel, end) until the second child had ended too."""
+    import threading
+    from multiprocessing.context import ForkProcess
+
+    from briefgen.errors import BriefgenError, Location
+
+    real = ForkProcess._Popen
+    first, second = threading.Event(), threading.Event()
+
+    def popen(process: object) -> object:
+        made = real(process)
+        if not first.is_set():  # the first render, between starting its child and closing
+            first.set()  # its copy of the pipe: the other render tries to start now
+            second.wait(1)
+        else:
+            second.set()
+        return made
+
+    monkeypatch.setattr(ForkProcess, "_Popen", staticmethod(popen))
+    marker = tmp_path / "first-render-done"
+    results: dict[str, object] = {}
+
+    def run(name: str, fn: object) -> None:
+        try:
+            results[name] = bounded.run_bounded(fn, (marker,), 60, 512, Location(Path(name)))  # type: ignore[arg-type]
+        except BriefgenError as exc:
+            results[name] = exc.problems[0].message
+        if name == "dies":
+            marker.write_text("done")
+
+    dying = threading.Thread(target=run, args=("dies", _dies))
+    waiting = threading.Thread(target=run, args=("waits", _waits_for))
+    dying.start()
+    assert first.wait(20)
+    waiting.start()
+    dying.join(60)
+    waiting.join(60)
+    assert "stopped by signal SIGKILL" in str(results["dies"])
+    assert results["waits"] == "saw it"
+
+
+def _collector() -> tuple[int, tuple[int, int, int]]:
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()
+
+
+def test_a_child_leaves_what_it_inherited_out_of_its_garbage_collections() -> None:
+    import gc
+
+    from briefgen.errors import Location
+
+    inherited = len(gc.get_objects())
+    frozen, threshold = bounded.run_bounded(_collector, (), 60, 512, Location(Path("b.yaml")))
+    assert frozen >= inherited // 2  # the parent's objects, not rescanned by every collection
+    assert threshold == bounded._CHILD_GC and gc.get_threshold() != bounded._CHILD_GC
