@@ -22,6 +22,11 @@ def _interrupted(_signum: int, _frame: FrameType | None) -> None:
 
 def run() -> None:
     starting = {sig: signal.signal(sig, _interrupted) for sig in _SIGNALS}
+    import sys
+
+    from briefgen import ahead
+
+    ahead.early(sys.argv[1:])  # a build's render child starts loading on the other core now
     from briefgen.cli import main
 
     for sig, handler in starting.items():
@@ -29,7 +34,9 @@ def run() -> None:
     try:
         main()
     except SystemExit as exc:
+        ahead.close_early()
         _leave(exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1)
+    ahead.close_early()
     _leave(0)
 
 

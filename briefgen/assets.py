@@ -21,11 +21,16 @@ from xml.etree import ElementTree
 from briefgen import css, markup
 from briefgen.errors import Location, Problem, RenderError
 from briefgen.origins import Origins
-from briefgen.paths import BUILTIN_FONTS, extra_links, hard_link_problem, real
+from briefgen.paths import (
+    BUILTIN_FONTS,
+    BUILTIN_FONTS_FOLDER,
+    extra_links,
+    hard_link_problem,
+    real,
+)
 from briefgen.urls import LINK_RULE, clean_url, safe_link, scheme
 
 MAX_ASSET_BYTES = 20_000_000
-BUILTIN_FONTS_FOLDER = "builtin-fonts"  # a name templates use for BUILTIN_FONTS
 MAX_DEPTH = 8  # stylesheets importing stylesheets, images inside images
 # Attributes that load what they name, on any element.
 _LOADING = {

@@ -25,14 +25,15 @@ from briefgen import (
 from briefgen.ahead import start_ahead
 from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
-from briefgen.errors import BriefgenError, Location, Problem, Report, UsageError
+from briefgen.errors import BriefgenError, Report, UsageError
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
-from briefgen.paths import BUILTIN_TEMPLATES, real
+from briefgen.outputs import render_brief
+from briefgen.paths import real
 from briefgen.warm import Cold, Warm
 
 if TYPE_CHECKING:
-    from briefgen.commands.diff import BriefChanges
+    pass
 
 
 @dataclass
@@ -265,41 +266,6 @@ def layouts_of(brief: Brief, config: Config) -> tuple[str, ...]:
     """The layouts built for a brief by default: config.yaml's layouts, and the brief's own."""
     own = brief.template or "brief"
     return tuple(dict.fromkeys([*config.layouts, own])) if config.layouts else (own,)
-
-
-def output_name(brief: Brief, layout: str, fmt: str) -> str:
-    """london-summit.pdf for the brief layout, london-summit.card.pdf for the card, and so on."""
-    return f"{brief.id}.{fmt}" if layout == "brief" else f"{brief.id}.{layout}.{fmt}"
-
-
-def render_brief(
-    brief: Brief,
-    workspace: Workspace,
-    out_dir: Path,
-    formats: Sequence[str],
-    layouts: Sequence[str],
-    changes: BriefChanges | None = None,
-) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every requested output of one brief, as file name -> bytes, rendered before any is
-    written, and warnings about what was rendered (a card longer than a page)."""
-    from briefgen import render  # templates and their libraries: loaded only to render
-    from briefgen.assets import Assets
-    from briefgen.formats import WRITERS, Job
-
-    config = workspace.config
-    own_templates = config.templates_dir if config.templates_dir.is_dir() else None
-    assets = Assets([config.templates_dir, BUILTIN_TEMPLATES], Location(brief.path))
-    base = own_templates or BUILTIN_TEMPLATES
-    outputs: dict[str, bytes] = {}
-    warnings: list[Problem] = []
-    for layout in dict.fromkeys(layouts):
-        view = render.build_view(brief, workspace.sources, config, out_dir, layout, changes)
-        for fmt in dict.fromkeys(formats):
-            name = output_name(brief, layout, fmt)
-            made = WRITERS[fmt].write(Job(view, assets, base, name, workspace.sources))
-            outputs[name] = made.data
-            warnings.extend(made.problems)
-    return outputs, warnings
 
 
 def _own_workspace(workspace: Workspace, brief: Brief) -> Workspace:

@@ -206,9 +206,10 @@ def build(
 
     Example: briefgen build london-summit --format pdf,md --template card
     """
-    from briefgen.ahead import start_ahead
+    from briefgen.ahead import start_ahead, take_early
 
-    ahead = start_ahead(config_path, formats)  # first, so that it loads while the rest does
+    # first, so that it loads while the rest does (the briefgen command starts it earlier)
+    ahead = take_early() or start_ahead(config_path, formats)
     try:
         from briefgen import build as pipeline
         from briefgen.commands.select import Selection

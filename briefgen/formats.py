@@ -29,10 +29,14 @@ class Job:
     """One output to make: the view of a brief in one layout, and where assets come from."""
 
     view: View
-    assets: Assets
+    assets_of: Callable[[], Assets]  # made when a writer first needs it (never for Markdown)
     base: Path
     name: str  # the output file's name
     sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def assets(self) -> Assets:
+        return self.assets_of()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"  # the package's own templates
 BUILTIN_FONTS = BUILTIN_TEMPLATES / "fonts"
+BUILTIN_FONTS_FOLDER = "builtin-fonts"  # a name templates use for BUILTIN_FONTS
 
 
 def real(path: Path) -> Path:

@@ -18,7 +18,6 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen import mdsafe
-from briefgen.assets import BUILTIN_FONTS_FOLDER
 from briefgen.config import LAYOUTS
 from briefgen.dates import source_date_epoch
 from briefgen.errors import Location, RenderError
@@ -36,7 +35,13 @@ from briefgen.models import (
     Span,
 )
 from briefgen.origins import Origins, render_late
-from briefgen.paths import BUILTIN_TEMPLATES, extra_links, hard_link_problem, within
+from briefgen.paths import (
+    BUILTIN_FONTS_FOLDER,
+    BUILTIN_TEMPLATES,
+    extra_links,
+    hard_link_problem,
+    within,
+)
 from briefgen.precompiled import BuiltinTemplates
 from briefgen.text import visible
 

@@ -175,3 +175,65 @@ def _pid_of(_brief: _Named, *_rest: object) -> int:
 class _Limits:
     render_timeout = 30.0
     render_memory_mb = 512
+
+
+@pytest.mark.parametrize(
+    "argv, started, formats",
+    [
+        (["build"], True, ()),
+        (["build", "--format", "md"], True, ("md",)),
+        (["--config", "x/config.yaml", "build", "--format=pdf,MD"], True, ("pdf", "md")),
+        (["--strict", "build", "london-summit"], True, ()),
+        (["check"], False, ()),
+        (["build", "--help"], False, ()),
+        (["--version"], False, ()),
+        (["quote", "build"], False, ()),
+        ([], False, ()),
+    ],
+)
+def test_the_command_starts_the_child_early_only_for_a_build(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], started: bool, formats: tuple[str, ...]
+) -> None:
+    seen: list[tuple[object, ...]] = []
+
+    class Fake:
+        def close(self) -> None:
+            seen.append(("closed",))
+
+    def fake(config: object, chosen: tuple[str, ...]) -> Fake:
+        seen.append((config, chosen))
+        return Fake()
+
+    monkeypatch.setattr(ahead, "start_ahead", fake)
+    ahead.early(argv)
+    assert bool(seen) is started
+    if started:
+        assert seen[0][1] == formats
+        assert ahead.take_early() is not None and ahead.take_early() is None
+    ahead.close_early()
+
+
+def test_a_build_through_the_command_uses_the_child_started_early(tmp_path: Path) -> None:
+    """End to end through `python -m briefgen`: the build is written, nothing is left
+    running, and a failing build (no such brief) stops the early child too."""
+    import subprocess
+    import sys
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--format", "md"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (root / "build" / "test.md").is_file()
+    failed = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "nothing-by-this-name"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert failed.returncode == 1 and "nothing-by-this-name" in failed.stderr

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from briefgen import build as pipeline
+from briefgen import outputs as rendering
 from briefgen.config import available_layouts
 from briefgen.preview.state import OUT, Snapshot
 
@@ -130,10 +130,10 @@ def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
         if other != layout
     ]
     for fmt in ("pdf", "md"):
-        name = pipeline.output_name(brief, layout, fmt)
+        name = rendering.output_name(brief, layout, fmt)
         if name in snap.outputs:
             links.append(f'<a href="{OUT}{escape(name)}">{fmt.upper()}</a>')
-    page = f"{OUT}{pipeline.output_name(brief, layout, 'html')}"
+    page = f"{OUT}{rendering.output_name(brief, layout, 'html')}"
     content = (
         f'<header><a href="/">All briefs</a><strong>{escape(brief.title or brief.id)}</strong>'
         f"<span>layout: {escape(layout)}</span>{' '.join(links)}</header>"
@@ -152,7 +152,7 @@ def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
     page = None
     if snap.result is not None and any(b.id == brief_id for b in snap.result.workspace.briefs):
         brief = next(b for b in snap.result.workspace.briefs if b.id == brief_id)
-        name = pipeline.output_name(brief, layout, "html")
+        name = rendering.output_name(brief, layout, "html")
         page = f"{OUT}{name}" if name in snap.outputs else None
     return {
         "version": snap.version,

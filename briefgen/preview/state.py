@@ -1,7 +1,7 @@
 """The workspace as the preview server holds it: checked again on every change, rendered on demand.
 
 Rendering goes through the same path as `build` (render.build_view and the format
-writers, via build.render_brief), so the preview shows exactly what build writes.
+writers, via outputs.render_brief), so the preview shows exactly what build writes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefgen import build as pipeline
+from briefgen import outputs as rendering
 from briefgen import render
 from briefgen.bounded import run_bounded
 from briefgen.config import available_layouts
@@ -132,19 +133,19 @@ def render_output(target: Output, workspace: Workspace) -> bytes:
     brief, layout, fmt = target.brief, target.layout, target.fmt
     args = (brief, workspace, config.output_dir, (fmt,), (layout,))
     if fmt == "html":  # in-process for a warm re-render; the page's CSP confines what it loads
-        outputs, _warnings = pipeline.render_brief(*args)
+        outputs, _warnings = rendering.render_brief(*args)
     else:
         if fmt == "pdf":
             import weasyprint  # noqa: F401 - loaded once here, inherited by every render's child
         limits = config.limits
         outputs, _warnings = run_bounded(
-            pipeline.render_brief,
+            rendering.render_brief,
             args,
             limits.render_timeout,
             limits.render_memory_mb,
             Location(brief.path),
         )
-    return bytes(outputs[pipeline.output_name(brief, layout, fmt)])
+    return bytes(outputs[rendering.output_name(brief, layout, fmt)])
 
 
 def _addresses(workspace: Workspace) -> tuple[dict[str, Output], dict[str, Path]]:
@@ -152,7 +153,7 @@ def _addresses(workspace: Workspace) -> tuple[dict[str, Output], dict[str, Path]
     as the rendered briefs link to it (relative to the output folder)."""
     config = workspace.config
     outputs = {
-        pipeline.output_name(brief, layout, fmt): Output(brief, layout, fmt)
+        rendering.output_name(brief, layout, fmt): Output(brief, layout, fmt)
         for brief in workspace.briefs
         for layout in available_layouts(config)
         for fmt in WRITERS
