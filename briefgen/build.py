@@ -19,6 +19,7 @@ from briefgen import (
     links,
     parallel,
     results,
+    split,
     validate,
     write,
 )
@@ -115,18 +116,40 @@ def _load_workspace(
     sources = listed.sources
     paths = validate.brief_paths(config, names, report, allow_none)
     kept = results.Results(config, results.cache_for(config) if warm.results_on_disk else None)
-    briefs = [
-        brief
-        for path in paths
-        if (
-            brief := warm.step(
-                ("brief", config, path),
-                lambda _, path=path: [path],  # type: ignore[misc]
-                lambda r, path=path: kept.validate(path, r),  # type: ignore[misc]
-                report,
-            )
+    shared = split.share(config, sources, paths, kept) if warm.results_on_disk else None
+    try:
+        return _check_briefs(
+            config, listed, catalogue_file, paths, names, report, warm, kept, shared
         )
-    ]
+    finally:
+        if shared is not None:
+            shared.close()
+
+
+def _check_briefs(
+    config: Config,
+    listed: catalogue.Catalogue,
+    catalogue_file: Path,
+    paths: list[Path],
+    names: Sequence[str],
+    report: Report,
+    warm: Warm,
+    kept: results.Results,
+    shared: split.Share | None,
+) -> Workspace:
+    sources = listed.sources
+    briefs = []
+    for path in paths:
+        if shared is not None and path in shared.later:
+            shared.wait(split.READ)  # the child has kept what reading it gave
+        brief = warm.step(
+            ("brief", config, path),
+            lambda _, path=path: [path],  # type: ignore[misc]
+            lambda r, path=path: kept.validate(path, r),  # type: ignore[misc]
+            report,
+        )
+        if brief:
+            briefs.append(brief)
     every_brief_read = not names and not any(
         p.is_error and p.location and p.location.path in paths for p in report.problems
     )
@@ -148,12 +171,19 @@ def _load_workspace(
         for sid, s in sources.items()
     }
     source_files = [s.path for s in sources.values()]
+
+    def resolve(brief: Brief, r: Report) -> Brief:
+        if shared is not None and brief.path in shared.later:
+            shared.wait(split.MATCHED)  # the child has kept its quotes' places too
+            kept.reload(brief.path)
+        return kept.resolve(brief, sources, texts, r)
+
     resolved = [
         warm.step(
             ("resolve", brief, tuple(sorted(sources.items()))),
             # every source: a quote not found is compared with the other sources too
             lambda _, brief=brief: [catalogue_file, brief.path, *source_files],  # type: ignore[misc]
-            lambda r, brief=brief: kept.resolve(brief, sources, texts, r),  # type: ignore[misc]
+            lambda r, brief=brief: resolve(brief, r),  # type: ignore[misc]
             report,
         )
         for brief in briefs

@@ -41,6 +41,11 @@ class Cache:
         name = digest(f"{kind}\0{key}\0{version}".encode())
         return self.folder / kind / name[:2] / name if self.shard else self.folder / kind / name
 
+    def has(self, kind: str, key: str, version: str) -> bool:
+        """Whether an entry is there (it may still turn out damaged when loaded)."""
+        path = self._path(kind, key, version)
+        return path is not None and path.is_file()
+
     def load(self, kind: str, key: str, version: str) -> bytes | None:
         """The stored bytes, or None when absent, unreadable or not what was stored."""
         path = self._path(kind, key, version)

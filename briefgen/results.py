@@ -107,11 +107,7 @@ class Results:
         data = validate.read_brief(path, self.config, report)
         if data is None:
             return None
-        key = digest(
-            json.dumps([code_version(), str(path), digest(data), self._config]).encode(
-                "utf-8", "surrogatepass"
-            )
-        )
+        key = self._key(path, data)
         held = self._load(path, key)
         if held is None:
             mine = Report()
@@ -148,6 +144,34 @@ class Results:
         held.resolution = (key, [_span_row(c.span) for c in _cites(done)], mine.problems)
         self._store(brief.path, held)
         return done
+
+    def _key(self, path: Path, data: bytes) -> str:
+        return digest(
+            json.dumps([code_version(), str(path), digest(data), self._config]).encode(
+                "utf-8", "surrogatepass"
+            )
+        )
+
+    def has(self, path: Path) -> bool:
+        """Whether a result is kept for the brief file as it is now."""
+        if self.cache is None:
+            return False
+        data = validate.read_brief(path, self.config, Report())
+        return data is not None and self.cache.has(KIND, self._key(path, data), FORMAT)
+
+    def keep(self, path: Path) -> None:
+        """Keep what reading `path` gave now, before its quotes are matched (split.py)."""
+        held = self._held.get(path)
+        if held is not None:
+            self._store(path, held)
+
+    def reload(self, path: Path) -> None:
+        """Take a resolution kept for `path` since it was read (by split.py's child)."""
+        held = self._held.get(path)
+        if held is not None and held.resolution is None:
+            found = self._load(path, held.key)
+            if found is not None and found.resolution is not None:
+                held.resolution = found.resolution
 
     def _load(self, path: Path, key: str) -> _Held | None:
         raw = self.cache.load(KIND, key, FORMAT) if self.cache else None

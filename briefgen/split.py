@@ -1,0 +1,144 @@
+"""A cold check of many briefs, shared with a second process.
+
+Reading and checking a brief, and matching its quotes, depends on nothing but the brief
+file, config.yaml and the catalogued sources, which is why each brief's result can be
+kept (results.py). When many briefs have no kept result, a child process works out the
+later half of them and keeps their results while this process does the first half, on
+the other core; this process then takes those results as it takes any kept result, so
+what is reported is the same as if it had done them all itself. If the child fails,
+is slow or cannot keep results, this process simply does the work (a kept result that
+is missing is a miss, never an error).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from briefgen import citations, freshness
+from briefgen.errors import Report
+from briefgen.models import Config, Source
+from briefgen.results import Results, cache_for
+
+MIN_BRIEFS = 8  # fewer: starting a child costs more than it saves
+READ, MATCHED = "read", "matched"  # what the child has kept so far
+WAIT_SECONDS = 600.0  # a child slower than this is not waited for (the work is done here)
+
+
+class Share:
+    """The child doing `later` (brief files), and what it has said it has kept."""
+
+    def __init__(self, config: Config, sources: dict[str, Source], later: Sequence[Path]) -> None:
+        self.later = set(later)
+        self.said: set[str] = set()
+        ctx = multiprocessing.get_context("fork")
+        receive, send = ctx.Pipe(duplex=False)
+        self._receive: Connection | None = receive
+        self._child = ctx.Process(
+            target=_work, args=(send, receive, config, sources, list(later)), daemon=True
+        )
+        try:
+            self._child.start()
+        except OSError:
+            receive.close()
+            self._receive = None
+        finally:
+            send.close()
+
+    def wait(self, stage: str) -> None:
+        """Wait until the child has kept `stage` (READ or MATCHED), or has ended."""
+        while stage not in self.said and self._receive is not None:
+            try:
+                if not self._receive.poll(WAIT_SECONDS):
+                    raise EOFError
+                self.said.add(str(self._receive.recv()))
+            except (EOFError, OSError):
+                self.close()
+
+    def close(self) -> None:
+        receive, self._receive = self._receive, None
+        if receive is not None:
+            receive.close()
+        if self._child.pid is not None:
+            if self._child.is_alive():
+                self._child.kill()
+            self._child.join(5)
+
+
+def share(
+    config: Config, sources: dict[str, Source], paths: Sequence[Path], kept: Results
+) -> Share | None:
+    """A child for the later half of the briefs in `paths` that have no kept result, if
+    there are enough of them to be worth one."""
+    if sys.platform == "win32" or len(paths) < MIN_BRIEFS:  # pragma: no cover - no fork there
+        return None
+    if _cores() < 2 or not _can_keep(config):
+        return None
+    cold = [path for path in paths if not kept.has(path)]
+    if len(cold) < MIN_BRIEFS:
+        return None
+    return Share(config, sources, cold[(len(cold) + 1) // 2 :])
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _can_keep(config: Config) -> bool:
+    """Whether kept results can be written (the child's only way to hand them over)."""
+    folder = cache_for(config).folder
+    if folder is None:
+        return False
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        return os.access(folder, os.W_OK)
+    return False
+
+
+def _work(
+    send: Connection,
+    unused: Connection,
+    config: Config,
+    sources: dict[str, Source],
+    later: list[Path],
+) -> None:
+    """In the child: read, check and keep the later briefs, then match their quotes and
+    keep that; say each stage as it is done. Whatever happens, end without printing."""
+    code = 1
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):  # the parent reports an interruption
+            signal.signal(sig, signal.SIG_DFL)
+        unused.close()
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
+        quiet = Report()
+        kept = Results(config, cache_for(config))
+        briefs = [b for path in later if (b := kept.validate(path, quiet)) is not None]
+        for path in later:
+            kept.keep(path)
+        send.send(READ)
+        texts = citations.read_sources(sources, config, quiet)
+        sources = {
+            sid: replace(s, digest=texts[sid].digest) if sid in texts else s
+            for sid, s in sources.items()
+        }
+        for brief in freshness.mark_stale(briefs, config, quiet):
+            kept.resolve(brief, sources, texts, quiet)
+        send.send(MATCHED)
+        code = 0
+    except BaseException:  # noqa: S110 - the parent does the work itself
+        pass
+    finally:
+        os._exit(code)

@@ -1,0 +1,103 @@
+"""A cold check of many briefs shared with a child process (split.py): the same report
+and the same workspace as a check done in one process, whatever the child does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from test_results_cache import PROBLEMS, TWICE_SOURCE, run, shown
+
+from briefgen import split, validate
+from briefgen.cache import FOLDER
+from conftest import build_tree, minimal_files
+
+BRIEFS = 12
+
+
+def _workspace(tmp_path: Path) -> Path:
+    files = minimal_files(
+        **{
+            "config.yaml": "organisation: Test Unit\nstale_after_days: 1\n",
+            "sources/news.txt": TWICE_SOURCE,
+        }
+    )
+    base = str(files.pop("briefs/test.yaml"))
+    for n in range(BRIEFS):  # good briefs and briefs with problems of every kind, interleaved
+        text = PROBLEMS if n % 3 == 0 else base
+        files[f"briefs/b{n:02}.yaml"] = text.replace("id: ", f"id: b{n}-")
+    return build_tree(tmp_path / "ws", files)
+
+
+def _cold(root: Path) -> tuple[list[str], object]:
+    shutil.rmtree(root / FOLDER, ignore_errors=True)
+    result = run(root)
+    return shown(result), result.workspace
+
+
+@pytest.fixture
+def parsed_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The brief files this process parses itself (the child's are not seen here)."""
+    seen: list[Path] = []
+    real = validate.brief_from
+
+    def counting(path: Path, *args: object) -> object:
+        seen.append(path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "brief_from", counting)
+    return seen
+
+
+def test_a_shared_check_reports_what_a_check_in_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_here: list[Path]
+) -> None:
+    root = _workspace(tmp_path)
+    shared_report, shared_workspace = _cold(root)
+    assert 0 < len(parsed_here) < BRIEFS  # the child read the rest
+    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
+    parsed_here.clear()
+    alone_report, alone_workspace = _cold(root)
+    assert len(parsed_here) == BRIEFS
+    assert shared_report == alone_report and any("error" in p for p in alone_report)
+    assert shared_workspace == alone_workspace
+
+
+def _dies(*_args: object) -> None:
+    os._exit(1)
+
+
+def test_a_child_that_fails_leaves_the_work_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_here: list[Path]
+) -> None:
+    root = _workspace(tmp_path)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
+    expected = _cold(root)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    monkeypatch.setattr(split, "_work", _dies)
+    parsed_here.clear()
+    assert _cold(root) == expected
+    assert len(parsed_here) == BRIEFS
+
+
+def test_no_child_when_results_are_kept_or_cannot_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _workspace(tmp_path)
+    run(root)  # every brief's result kept
+    started: list[object] = []
+    real = split.Share.__init__
+
+    def spying(self: split.Share, *args: object) -> None:
+        started.append(args)
+        real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(split.Share, "__init__", spying)
+    run(root)
+    assert started == []  # warm: nothing to share
+    shutil.rmtree(root / FOLDER)
+    (root / FOLDER).write_text("not a folder")
+    run(root)
+    assert started == []  # nowhere to keep results: nothing to hand over
