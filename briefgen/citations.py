@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from briefgen import figures, hints
+from briefgen import figures
 from briefgen.boundaries import words
 from briefgen.errors import Report, clip
 from briefgen.load import quoted
@@ -77,6 +77,8 @@ def _resolve_one(
     found = find_quote(cite.quote, text)
     span = found.span
     if span is None:
+        from briefgen import hints  # why a quote was not found: loaded only when one is not
+
         report.error(hints.not_found(cite.quote, source, text, texts, found.cut), cite.quote_loc)
         return cite
     if found.ambiguous:
