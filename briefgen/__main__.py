@@ -43,7 +43,7 @@ def run() -> None:
 def _leave(code: int) -> None:
     """End the process once what it printed is written. Every child process, thread and
     temporary folder briefgen started is already stopped and removed by then, so the
-    interpreter's own teardown (freeing every module, a fifth of a Markdown build's time)
+    interpreter's own teardown (freeing every module, about an eighth of a Markdown build)
     is skipped."""
     import sys
 
