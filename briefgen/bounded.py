@@ -303,7 +303,7 @@ def _child(
     """Render and send the outcome; whatever happens, end without printing anything."""
     code = _NO_REPORT
     try:
-        _become_child()
+        become_child()
         send.send(_job(fn, args, memory_mb, temp, task))
         code = 0
     except BaseException:  # noqa: S110 - out of memory even to report it: the exit code says so
@@ -318,7 +318,7 @@ def _waiting_child(
     """Load what the work will need, wait for it, do it and send the outcome (an Ahead)."""
     code = _NO_REPORT
     try:
-        _become_child()
+        become_child()
         unused.close()
         with contextlib.suppress(Exception):  # only a head start: the job loads what it needs
             warm()
@@ -335,7 +335,9 @@ def _waiting_child(
         os._exit(code)
 
 
-def _become_child() -> None:
+def become_child() -> None:
+    """Set up a child process of briefgen's: Ctrl-C and SIGTERM kill it at once and
+    quietly (the parent reports them), it dies with its parent, and prints nothing."""
     for sig in _STOP:  # die at once and quietly; the parent reports the interruption
         signal.signal(sig, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)

@@ -15,14 +15,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from briefgen import citations, freshness
+from briefgen import bounded, citations, freshness
 from briefgen.errors import Report
 from briefgen.models import Config, Source
 from briefgen.results import Results, cache_for
@@ -116,13 +115,8 @@ def _work(
     keep that; say each stage as it is done. Whatever happens, end without printing."""
     code = 1
     try:
-        for sig in (signal.SIGINT, signal.SIGTERM):  # the parent reports an interruption
-            signal.signal(sig, signal.SIG_DFL)
+        bounded.become_child()
         unused.close()
-        with contextlib.suppress(OSError):
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, 2)
-            os.close(null)
         quiet = Report()
         kept = Results(config, cache_for(config))
         briefs = [b for path in later if (b := kept.validate(path, quiet)) is not None]
