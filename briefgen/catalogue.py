@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen import spec
-from briefgen.errors import Location, Report
+from briefgen.errors import Location, Report, quoted
 from briefgen.fields import Fields
-from briefgen.load import Map, Node, Seq, describe, parse_yaml, quoted, read_text
+from briefgen.load import Map, Node, Seq, describe, parse_yaml, read_text
 from briefgen.models import Config, Source
 from briefgen.paths import within
 

@@ -7,8 +7,7 @@ from dataclasses import replace
 
 from briefgen import figures
 from briefgen.boundaries import words
-from briefgen.errors import Report, clip
-from briefgen.load import quoted
+from briefgen.errors import Report, clip, quoted
 from briefgen.matching import SourceText, find_quote, locate
 from briefgen.models import Brief, Citation, Config, Figure, Item, Source, changed
 from briefgen.normalise import normalised_text

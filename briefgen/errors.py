@@ -29,6 +29,11 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def quoted(text: str) -> str:
+    """Text in double quotes with control characters made visible."""
+    return f'"{printable(text)}"'
+
+
 def display_path(path: Path) -> str:
     """The path as the user should read it: relative to the current folder when inside it,
     and a built-in template by its template name (builtin:brief.html.j2)."""

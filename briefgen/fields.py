@@ -7,8 +7,8 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from briefgen.errors import Location, Report
-from briefgen.load import Map, Node, Scalar, Seq, describe, quoted
+from briefgen.errors import Location, Report, quoted
+from briefgen.load import Map, Node, Scalar, Seq, describe
 from briefgen.models import PartialDate
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.dates import source_date_epoch
+from briefgen.epoch import source_date_epoch
 from briefgen.errors import Location, Problem
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from briefgen.errors import Location, Report, printable
+from briefgen.errors import Location, Report, quoted
 from briefgen.paths import extra_links, hard_link_problem
 from briefgen.text import CONTROL, char_name, hidden, newlines
 
@@ -151,11 +151,6 @@ def text_of(data: bytes, path: Path, report: Report, where: Location, what: str)
                 f"{what} {quoted(path.name)}: {problem} (line {line}, column {col})", where
             )
     return text
-
-
-def quoted(text: str) -> str:
-    """Text in double quotes with control characters made visible."""
-    return f'"{printable(text)}"'
 
 
 def _folder_hint(path: Path) -> str:

@@ -18,8 +18,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen import mdsafe
-from briefgen.config import LAYOUTS
-from briefgen.dates import source_date_epoch
+from briefgen.epoch import source_date_epoch
 from briefgen.errors import Location, RenderError
 from briefgen.fieldhtml import markdown_ending, markdown_to_html
 from briefgen.models import (
@@ -43,6 +42,7 @@ from briefgen.paths import (
     within,
 )
 from briefgen.precompiled import BuiltinTemplates
+from briefgen.spec import LAYOUTS
 from briefgen.text import visible
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from types import ModuleType
 from briefgen import __version__
 from briefgen.bounded import Task, run_bounded
 from briefgen.cache import FOLDER, Cache, digest
-from briefgen.errors import BriefgenError, Location, Report
-from briefgen.load import quoted, read_bytes, text_of
+from briefgen.errors import BriefgenError, Location, Report, quoted
+from briefgen.load import read_bytes, text_of
 from briefgen.matching import SourceText
 from briefgen.models import Config, Source
 from briefgen.readers import READERS, VERSIONS, Extracted, ReaderError
