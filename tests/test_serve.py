@@ -241,3 +241,27 @@ def test_served_to_other_machines_it_answers_to_any_address_of_its_port(
 
 def test_on_loopback_another_address_is_refused(server: PreviewServer) -> None:
     assert get(server, "/", host=f"192.0.2.7:{server.port}").status == 403
+
+
+def test_a_save_made_while_the_watcher_starts_is_not_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brief saved after the first check but before the watcher is in place is seen
+    (watchfiles would never report it)."""
+    from briefgen.commands import serve as serve_command
+    from briefgen.preview.state import Preview
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    brief = root / "briefs" / "test.yaml"
+
+    class SavedMeanwhile(Preview):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)  # type: ignore[arg-type]
+            brief.write_text(MINIMAL_BRIEF.replace("The plan is affordable.", "The plan is cheap."))
+
+    monkeypatch.setattr(serve_command, "Preview", SavedMeanwhile)
+    with serving(root / "config.yaml", ()) as running:
+        snap = running.preview.snapshot
+        assert snap.result is not None
+        texts = [p.stance for b in snap.result.workspace.briefs for p in b.positions]
+        assert any("cheap" in t for t in texts), texts

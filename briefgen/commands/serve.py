@@ -6,7 +6,10 @@ tells open pages through server-sent events; problems never stop the server.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
+import time
 import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +32,7 @@ def serving(
     config_path: Path | None, names: tuple[str, ...], host: str = LOCAL, port: int = 0
 ) -> Iterator[PreviewServer]:
     """A running preview server and watcher; both stopped, quietly, when the block ends."""
+    started = time.time_ns()
     preview = Preview(config_path, names)
     try:
         server = PreviewServer(host, port, preview)
@@ -38,10 +42,14 @@ def serving(
             "check the address given with --host (an IPv4 address or name)",
             None,
         ) from exc
-    stop = threading.Event()
+    stop = _Stop()
     watcher = threading.Thread(target=_watch, args=(preview, stop), daemon=True)
     loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     watcher.start()
+    if stop.watching.wait(10):  # from now on every save is seen: catch up on any made before
+        missed = _saved_since(preview, started - _COARSE_NS)
+        if missed:
+            preview.refresh(missed)
     loop.start()
     try:
         yield server
@@ -72,8 +80,27 @@ def run(
         threading.Event().wait()  # until Ctrl-C
 
 
-def _watch(preview: Preview, stop: threading.Event) -> None:
-    """Re-check the workspace after each batch of changes to its files."""
+_COARSE_NS = 2_000_000_000  # file times may be this coarse: a save this close is checked again
+
+
+class _Stop:
+    """The watcher's stop event, which also tells when the watcher is watching: watchfiles
+    asks is_set() only once its watch of the folder is in place."""
+
+    def __init__(self) -> None:
+        self.stopping = threading.Event()
+        self.watching = threading.Event()
+
+    def is_set(self) -> bool:
+        self.watching.set()
+        return self.stopping.is_set()
+
+    def set(self) -> None:
+        self.stopping.set()
+
+
+def _watched(preview: Preview) -> tuple[Path, Callable[[object, str], bool]]:
+    """The folder watched, and which of the paths in it count."""
     snap = preview.snapshot
     config = snap.result.workspace.config if snap.result else None
     root = config.root if config else find_config(preview.config_path).resolve().parent
@@ -83,6 +110,26 @@ def _watch(preview: Preview, stop: threading.Event) -> None:
         p = Path(path)
         return not (_IGNORED & set(p.parts)) and not (out is not None and p.is_relative_to(out))
 
+    return root, wanted
+
+
+def _saved_since(preview: Preview, since_ns: int) -> set[Path]:
+    """The workspace's files saved since `since_ns` (nanoseconds since 1970)."""
+    root, wanted = _watched(preview)
+    found = set()
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if wanted(None, os.path.join(folder, d))]
+        for name in files:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                if wanted(None, path) and os.stat(path).st_mtime_ns >= since_ns:
+                    found.add(Path(path))
+    return found
+
+
+def _watch(preview: Preview, stop: _Stop) -> None:
+    """Re-check the workspace after each batch of changes to its files."""
+    root, wanted = _watched(preview)
     for changes in watch(
         root,
         watch_filter=wanted,
