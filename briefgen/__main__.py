@@ -31,13 +31,14 @@ def run() -> None:
 
     for sig, handler in starting.items():
         signal.signal(sig, handler)
+    code = 0
     try:
         main()
     except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finally:
         ahead.close_early()
-        _leave(exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1)
-    ahead.close_early()
-    _leave(0)
+    _leave(code)
 
 
 def _leave(code: int) -> None:

@@ -72,7 +72,6 @@ def run_bounded(
     """
     if sys.platform == "win32":  # pragma: no cover - no fork there: run unbounded
         return fn(*args)
-    ctx = multiprocessing.get_context("fork")
     temp: Path | None = None
     child: multiprocessing.process.BaseProcess | None = None
     receive: Connection | None = None
@@ -80,7 +79,7 @@ def run_bounded(
         with _signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
             temp = _private_temp()
             given = ahead.give((fn, args, memory_mb, temp, task)) if ahead else None
-            child, receive = given or _start(ctx, (fn, args, memory_mb, temp, task), where)
+            child, receive = given or _start((fn, args, memory_mb, temp, task), where)
         if not _wait(receive, timeout):
             raise RenderError.single(
                 f"{task.doing} took longer than {timeout:g} seconds and was stopped; "
@@ -102,26 +101,41 @@ def run_bounded(
     raise RenderError.single(payload, where)
 
 
-def _start(
-    ctx: Any, job: tuple[Any, ...], where: Location
+def spawn(
+    target: Callable[..., None], *args: Any
 ) -> tuple[multiprocessing.process.BaseProcess, Connection]:
-    """A new child doing `job` (fn, args, memory_mb, temp, task), and the end its result
-    comes from."""
-    with _FORKING:
+    """A forked child running target(send, *args), and the end of the pipe `send` writes to.
+
+    Every child briefgen starts is started here, one at a time and with Ctrl-C held until
+    it is, so that no child inherits another's pipe ends half made. OSError if the machine
+    cannot start one (nothing is left open then)."""
+    ctx = multiprocessing.get_context("fork")
+    with _signals_held(), _FORKING:
         receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_child, args=(send, *job), daemon=True)
+        child = ctx.Process(target=target, args=(send, *args), daemon=True)
         try:
             child.start()
-        except OSError as exc:
+        except OSError:
             receive.close()
-            raise RenderError.single(
-                f"cannot start {job[-1].doing}: {exc.strerror}; the machine may be short of "
-                "memory or processes, try again",
-                where,
-            ) from exc
+            raise
         finally:
             send.close()
     return child, receive
+
+
+def _start(
+    job: tuple[Any, ...], where: Location
+) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    """A new child doing `job` (fn, args, memory_mb, temp, task), and the end its result
+    comes from."""
+    try:
+        return spawn(_child, *job)
+    except OSError as exc:
+        raise RenderError.single(
+            f"cannot start {job[-1].doing}: {exc.strerror}; the machine may be short of "
+            "memory or processes, try again",
+            where,
+        ) from exc
 
 
 class Ahead:
@@ -137,23 +151,15 @@ class Ahead:
         self._jobs: Connection | None = None
         if sys.platform == "win32":  # pragma: no cover - no fork there
             return
-        ctx = multiprocessing.get_context("fork")
-        with _signals_held(), _FORKING:
-            jobs_in, jobs_out = ctx.Pipe(duplex=False)
-            receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(
-                target=_waiting_child, args=(jobs_in, jobs_out, send, warm), daemon=True
-            )
-            try:
-                child.start()
-            except OSError:  # no child now: each render starts its own, as without this
-                jobs_out.close()
-                receive.close()
-                return
-            finally:
-                jobs_in.close()
-                send.close()
-            self._child, self._receive, self._jobs = child, receive, jobs_out
+        jobs_in, jobs_out = multiprocessing.get_context("fork").Pipe(duplex=False)
+        try:
+            child, receive = spawn(_waiting_child, jobs_in, jobs_out, warm)
+        except OSError:  # no child now: each render starts its own, as without this
+            jobs_out.close()
+            return
+        finally:
+            jobs_in.close()
+        self._child, self._receive, self._jobs = child, receive, jobs_out
 
     def give(
         self, job: tuple[Any, ...]
@@ -313,7 +319,7 @@ def _child(
 
 
 def _waiting_child(
-    jobs: Connection, unused: Connection, send: Connection, warm: Callable[[], object]
+    send: Connection, jobs: Connection, unused: Connection, warm: Callable[[], object]
 ) -> None:
     """Load what the work will need, wait for it, do it and send the outcome (an Ahead)."""
     code = _NO_REPORT

@@ -7,7 +7,6 @@ import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefgen import (
     bounded,
@@ -32,9 +31,6 @@ from briefgen.models import Brief, Config, Workspace
 from briefgen.outputs import render_brief
 from briefgen.paths import real
 from briefgen.warm import Cold, Warm
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass
@@ -166,10 +162,7 @@ def _check_briefs(
             lambda r, sid=sid, source=source: citations.read_sources({sid: source}, config, r),  # type: ignore[misc]
             report,
         )
-    sources = {
-        sid: replace(s, digest=texts[sid].digest) if sid in texts else s
-        for sid, s in sources.items()
-    }
+    sources = citations.with_digests(sources, texts)
     source_files = [s.path for s in sources.values()]
 
     def resolve(brief: Brief, r: Report) -> Brief:

@@ -30,6 +30,14 @@ def read_sources(
     return texts
 
 
+def with_digests(sources: dict[str, Source], texts: dict[str, SourceText]) -> dict[str, Source]:
+    """The catalogue's sources, each with the digest of its text as read (if it was)."""
+    return {
+        sid: replace(s, digest=texts[sid].digest) if sid in texts else s
+        for sid, s in sources.items()
+    }
+
+
 def resolve(
     briefs: Sequence[Brief],
     sources: dict[str, Source],

@@ -39,9 +39,7 @@ _STR = f"{_STD}str"
 _SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]|&#")
 # What sends a scalar down the full path: a _SUSPECT character or an unpaired surrogate
 # (each of them is one str.isprintable refuses, which is far quicker to ask first).
-_ODD = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]|&#"
-)
+_ODD = re.compile(f"{_SURROGATE.pattern}|{_SUSPECT.pattern}")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _NEW_ITEM_HINT = (
     'if this starts another citation, begin it with "- " as a new list item:  '

@@ -6,6 +6,7 @@ image, an autolink, an entity or raw HTML, and breaks up '//' so linkify finds n
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -170,16 +171,14 @@ def _every_link(url: str) -> bool:
     return True
 
 
-_READERS: list[MarkdownIt] = []
 # Rules that only shape text (emphasis, strikethrough, line breaks, entities, joined text):
 # none of them makes or unmakes a link, an image or raw HTML, and they are most of the work
 _SHAPING = ["strikethrough", "emphasis", "newline", "entity", "text_join", "balance_pairs"]
 
 
+@functools.cache
 def _output_reader() -> MarkdownIt:
     """markdown-it reading a whole rendered document for links, images and raw HTML."""
-    if not _READERS:
-        reader = MarkdownIt("commonmark").enable(["table"]).disable([*_SHAPING, "fragments_join"])
-        reader.validateLink = _every_link  # type: ignore[method-assign]  # see what others drop
-        _READERS.append(reader)
-    return _READERS[0]
+    reader = MarkdownIt("commonmark").enable(["table"]).disable([*_SHAPING, "fragments_join"])
+    reader.validateLink = _every_link  # type: ignore[method-assign]  # see what others drop
+    return reader

@@ -14,7 +14,6 @@ nothing in a workspace is ever loaded this way.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, MutableMapping
 from types import CodeType
@@ -22,6 +21,7 @@ from typing import Any
 
 import jinja2
 
+from briefgen import cache
 from briefgen.paths import BUILTIN_TEMPLATES
 
 FILE = BUILTIN_TEMPLATES / "compiled.json"
@@ -35,7 +35,7 @@ def autoescaped(name: str) -> bool:
 
 
 def digest(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+    return cache.digest(source.encode("utf-8"))
 
 
 def generate(environment: Callable[[bool], jinja2.Environment]) -> str:

@@ -99,12 +99,13 @@ class Results:
         self._held: dict[Path, _Held] = {}
         self._config = repr(config)
         self._sources: tuple[dict[str, Source], dict[str, SourceText], str] | None = None
+        self._read: dict[Path, bytes] = {}  # read by has(), for validate() not to read again
 
     def validate(self, path: Path, report: Report) -> Brief | None:
         """validate.validate_brief(path, ...), or its kept result for the same bytes."""
         if self.cache is None:
             return validate.validate_brief(path, self.config, report)
-        data = validate.read_brief(path, self.config, report)
+        data = self._read.pop(path, None) or validate.read_brief(path, self.config, report)
         if data is None:
             return None
         key = self._key(path, data)
@@ -157,7 +158,10 @@ class Results:
         if self.cache is None:
             return False
         data = validate.read_brief(path, self.config, Report())
-        return data is not None and self.cache.has(KIND, self._key(path, data), FORMAT)
+        if data is None:  # validate() reads it again, to report why
+            return False
+        self._read[path] = data
+        return self.cache.has(KIND, self._key(path, data), FORMAT)
 
     def keep(self, path: Path) -> None:
         """Keep what reading `path` gave now, before its quotes are matched (split.py)."""

@@ -17,11 +17,10 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from briefgen import bounded, citations, freshness
+from briefgen import bounded, citations, freshness, parallel
 from briefgen.errors import Report
 from briefgen.models import Config, Source
 from briefgen.results import Results, cache_for
@@ -37,19 +36,10 @@ class Share:
     def __init__(self, config: Config, sources: dict[str, Source], later: Sequence[Path]) -> None:
         self.later = set(later)
         self.said: set[str] = set()
-        ctx = multiprocessing.get_context("fork")
-        receive, send = ctx.Pipe(duplex=False)
-        self._receive: Connection | None = receive
-        self._child = ctx.Process(
-            target=_work, args=(send, receive, config, sources, list(later)), daemon=True
-        )
-        try:
-            self._child.start()
-        except OSError:
-            receive.close()
-            self._receive = None
-        finally:
-            send.close()
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._receive: Connection | None = None
+        with contextlib.suppress(OSError):  # no child: this process does all the work
+            self._child, self._receive = bounded.spawn(_work, config, sources, list(later))
 
     def wait(self, stage: str) -> None:
         """Wait until the child has kept `stage` (READ or MATCHED), or has ended."""
@@ -65,10 +55,11 @@ class Share:
         receive, self._receive = self._receive, None
         if receive is not None:
             receive.close()
-        if self._child.pid is not None:
-            if self._child.is_alive():
-                self._child.kill()
-            self._child.join(5)
+        child, self._child = self._child, None
+        if child is not None:
+            if child.is_alive():
+                child.kill()
+            child.join(5)
 
 
 def share(
@@ -78,19 +69,12 @@ def share(
     there are enough of them to be worth one."""
     if sys.platform == "win32" or len(paths) < MIN_BRIEFS:  # pragma: no cover - no fork there
         return None
-    if _cores() < 2 or not _can_keep(config):
+    if parallel.workers(2) < 2 or not _can_keep(config):
         return None
     cold = [path for path in paths if not kept.has(path)]
     if len(cold) < MIN_BRIEFS:
         return None
     return Share(config, sources, cold[(len(cold) + 1) // 2 :])
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _can_keep(config: Config) -> bool:
@@ -106,7 +90,6 @@ def _can_keep(config: Config) -> bool:
 
 def _work(
     send: Connection,
-    unused: Connection,
     config: Config,
     sources: dict[str, Source],
     later: list[Path],
@@ -116,7 +99,6 @@ def _work(
     code = 1
     try:
         bounded.become_child()
-        unused.close()
         quiet = Report()
         kept = Results(config, cache_for(config))
         briefs = [b for path in later if (b := kept.validate(path, quiet)) is not None]
@@ -124,10 +106,7 @@ def _work(
             kept.keep(path)
         send.send(READ)
         texts = citations.read_sources(sources, config, quiet)
-        sources = {
-            sid: replace(s, digest=texts[sid].digest) if sid in texts else s
-            for sid, s in sources.items()
-        }
+        sources = citations.with_digests(sources, texts)
         for brief in freshness.mark_stale(briefs, config, quiet):
             kept.resolve(brief, sources, texts, quiet)
         send.send(MATCHED)

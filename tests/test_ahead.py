@@ -213,9 +213,28 @@ def test_the_command_starts_the_child_early_only_for_a_build(
     ahead.close_early()
 
 
-def test_a_build_through_the_command_uses_the_child_started_early(tmp_path: Path) -> None:
-    """End to end through `python -m briefgen`: the build is written, nothing is left
-    running, and a failing build (no such brief) stops the early child too."""
+def test_a_build_takes_the_child_the_command_started_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    monkeypatch.chdir(root)
+    ahead.early(["build", "--format", "md"])
+    early = ahead._EARLY[0]
+    given: list[object] = []
+    real = bounded.run_bounded
+
+    def spying(*args: object, **kwargs: object) -> object:
+        given.append(kwargs.get("ahead"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bounded, "run_bounded", spying)
+    assert run_cli("build", "--format", "md").exit_code == 0
+    assert given == [early] and ahead.take_early() is None
+
+
+def test_a_build_through_the_command_writes_and_a_failing_one_ends(tmp_path: Path) -> None:
+    """End to end through `python -m briefgen`, which starts the child early: the build is
+    written, and a failing build (no such brief) ends with its message."""
     import subprocess
     import sys
 

@@ -20,10 +20,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from briefgen.readers import VERSIONS
 from briefgen.readers.base import PAGE, Extracted, ReaderError
 
-VERSION = VERSIONS["pdf"]
 EDGE = 3  # lines at the top and at the bottom of a page where heads, feet and folios stand
 _SOFT_BREAK = re.compile("[\ufffe\x02]")  # PDFium's mark for a hyphen that ends a line
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
