@@ -50,6 +50,18 @@ RENDERING = Task()
 # sentinel): the other render would then not see its own child end, or die, until this
 # child had ended too, leaving a core idle in a parallel build.
 _FORKING = threading.Lock()
+
+
+def _unlock_in_child() -> None:
+    """A child is forked while its parent holds _FORKING, and inherits it held: without a
+    new lock, the child's own first fork (a PDF source read under limits) would wait for
+    ever."""
+    global _FORKING
+    _FORKING = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - every POSIX Python 3.7+
+    os.register_at_fork(after_in_child=_unlock_in_child)
 # Garbage collection thresholds in a child (Python's defaults are 700, 10, 10): a layout
 # makes millions of short-lived objects, and collecting every 700 of them costs about a
 # tenth of a render.
@@ -102,17 +114,19 @@ def run_bounded(
 
 
 def spawn(
-    target: Callable[..., None], *args: Any
+    target: Callable[..., None], *args: Any, parent: bool = False
 ) -> tuple[multiprocessing.process.BaseProcess, Connection]:
     """A forked child running target(send, *args), and the end of the pipe `send` writes to.
 
     Every child briefgen starts is started here, one at a time and with Ctrl-C held until
-    it is, so that no child inherits another's pipe ends half made. OSError if the machine
-    cannot start one (nothing is left open then)."""
+    it is, so that no child inherits another's pipe ends half made. A child that starts
+    children of its own (`parent`: multiprocessing lets no daemon do so) must be stopped
+    by its caller, as every caller here does. OSError if the machine cannot start one
+    (nothing is left open then)."""
     ctx = multiprocessing.get_context("fork")
     with _signals_held(), _FORKING:
         receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=target, args=(send, *args), daemon=True)
+        child = ctx.Process(target=target, args=(send, *args), daemon=not parent)
         try:
             child.start()
         except OSError:

@@ -27,7 +27,10 @@ from briefgen.results import Results, cache_for
 
 MIN_BRIEFS = 8  # fewer: starting a child costs more than it saves
 READ, MATCHED = "read", "matched"  # what the child has kept so far
-WAIT_SECONDS = 600.0  # a child slower than this is not waited for (the work is done here)
+# A child that has not reported within this long is given up on and this process does
+# the work (a cold check of thousands of briefs takes about a second; giving up only
+# costs the time the child would have saved)
+WAIT_SECONDS = 60.0
 
 
 class Share:
@@ -39,7 +42,13 @@ class Share:
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
         with contextlib.suppress(OSError):  # no child: this process does all the work
-            self._child, self._receive = bounded.spawn(_work, config, sources, list(later))
+            self._child, self._receive = bounded.spawn(
+                _work,
+                config,
+                sources,
+                list(later),
+                parent=True,  # it reads documents in children
+            )
 
     def wait(self, stage: str) -> None:
         """Wait until the child has kept `stage` (READ or MATCHED), or has ended."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_results_cache import PROBLEMS, TWICE_SOURCE, run, shown
 
-from briefgen import split, validate
+from briefgen import citations, split, validate
 from briefgen.cache import FOLDER
 from conftest import build_tree, minimal_files
 
@@ -101,3 +101,36 @@ def test_no_child_when_results_are_kept_or_cannot_be(
     (root / FOLDER).write_text("not a folder")
     run(root)
     assert started == []  # nowhere to keep results: nothing to hand over
+
+
+def test_a_child_reading_a_document_under_limits_does_its_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_here: list[Path]
+) -> None:
+    """A web page is read in a bounded child of its own; the check's child, forked while
+    this process held the lock that keeps forks one at a time, must still be able to fork
+    (it once waited for ever, and this process for its whole patience)."""
+    from briefgen.catalogue import CATALOGUE
+
+    root = _workspace(tmp_path)
+    (root / "sources" / "page.html").write_text(
+        "<html><body><article><p>The minister spoke again today.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    catalogue = root / "sources" / CATALOGUE
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8")
+        + "- id: page\n  file: page.html\n  publisher: Example News\n  title: Page\n",
+        encoding="utf-8",
+    )
+    matched_here: list[object] = []
+    real = citations.resolve
+
+    def counting(briefs: list[object], *args: object) -> object:
+        matched_here.extend(briefs)
+        return real(briefs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(citations, "resolve", counting)
+    monkeypatch.setattr(split, "WAIT_SECONDS", 20.0)
+    _cold(root)
+    assert 0 < len(parsed_here) < BRIEFS  # the child read the later half
+    assert 0 < len(matched_here) < BRIEFS  # and matched its quotes: it did not hang
