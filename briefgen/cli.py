@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 _AS_PROCESS = False  # set by main(): briefgen owns the process's signal handlers
+_TERMINATED = False  # set on SIGTERM: whatever fails after it is part of stopping
 
 
 def _merge_shared(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -558,6 +559,14 @@ def main(argv: list[str] | None = None) -> Any:
         _silence(sys.stdout)
         _quietly(say, f"briefgen: error: cannot write to standard output: {exc.strerror}", err=True)
         code = EXIT_DATA
+    except Exception:
+        # A SIGTERM that landed inside an import leaves that module half made, so code
+        # that cleans up after it may fail to import it: that is still the stop asked for.
+        if not _TERMINATED:
+            raise
+        _stop_listening()
+        _quietly(say, "briefgen: interrupted", err=True)
+        code = EXIT_INTERRUPTED
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
@@ -587,4 +596,6 @@ def _silence(stream: Any) -> None:
 
 def _terminate(signum: int, _frame: object) -> None:
     """Stop on SIGTERM the way Ctrl-C does, so temporary files and child processes are cleaned up."""
+    global _TERMINATED
+    _TERMINATED = True
     raise KeyboardInterrupt

@@ -674,3 +674,40 @@ def test_merge_keys_are_named_as_unsupported(tmp_path: Path, yaml_text: str) -> 
         err,
         re.M,
     ), err
+
+
+def test_a_failure_after_sigterm_is_reported_as_the_interruption(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SIGTERM inside an import leaves that module half made; code cleaning up after it
+    may then fail to import it. That must end as an interruption, not a traceback."""
+    from briefgen import cli
+
+    def stopped(**_kwargs: object) -> None:
+        try:
+            cli._terminate(signal.SIGTERM, None)
+        except KeyboardInterrupt:
+            raise ImportError("cannot import name 'Extracted' (partially initialized)") from None
+
+    monkeypatch.setattr(cli.cli, "main", stopped)
+    monkeypatch.setattr(cli, "_TERMINATED", False)
+    monkeypatch.setattr(cli, "_AS_PROCESS", False)  # main() sets it; put back after
+    monkeypatch.setattr(signal, "signal", lambda *_args: None)  # the test keeps its own
+    with pytest.raises(SystemExit) as stop:
+        cli.main([])
+    assert stop.value.code == 130
+    assert capsys.readouterr().err == "briefgen: interrupted\n"
+
+
+def test_a_failure_without_sigterm_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import cli
+
+    def broken(**_kwargs: object) -> None:
+        raise ImportError("a real bug")
+
+    monkeypatch.setattr(cli.cli, "main", broken)
+    monkeypatch.setattr(cli, "_TERMINATED", False)
+    monkeypatch.setattr(cli, "_AS_PROCESS", False)  # main() sets it; put back after
+    monkeypatch.setattr(signal, "signal", lambda *_args: None)
+    with pytest.raises(ImportError, match="a real bug"):
+        cli.main([])
