@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from briefgen.cli import cli
+
+# A shell starts a background job with Ctrl-C ignored, and a command started with it
+# ignored keeps ignoring it, as it should; the tests that press Ctrl-C on a briefgen
+# command need it delivered, however the suite itself was started.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SOURCES = ROOT / "sources"
