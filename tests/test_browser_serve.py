@@ -59,15 +59,13 @@ def server(tmp_path: Path) -> Iterator[PreviewServer]:
 
 
 def _waiter(driver: Any) -> Any:
-    """Waits that retry while the page is being replaced under the driver."""
-    from selenium.common.exceptions import (
-        NoSuchElementException,
-        NoSuchFrameException,
-        StaleElementReferenceException,
-    )
+    """Waits that retry while the page is being replaced under the driver (a look taken
+    as the page reloads is "aborted by navigation", a plain WebDriverException; a wait
+    whose condition never holds still fails when its time is up)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    ignored = (NoSuchElementException, NoSuchFrameException, StaleElementReferenceException)
+    ignored = (WebDriverException,)
     return WebDriverWait(driver, WAIT, poll_frequency=0.1, ignored_exceptions=ignored)
 
 
