@@ -597,5 +597,7 @@ def _silence(stream: Any) -> None:
 def _terminate(signum: int, _frame: object) -> None:
     """Stop on SIGTERM the way Ctrl-C does, so temporary files and child processes are cleaned up."""
     global _TERMINATED
+    if _TERMINATED:  # a SIGTERM again while stopping: the stop is already under way
+        return
     _TERMINATED = True
     raise KeyboardInterrupt
