@@ -552,9 +552,7 @@ def main(argv: list[str] | None = None) -> Any:
             _quietly(say, line, err=True)
         code = exc.exit_code
     except click.Abort:  # Ctrl-C outside a command's run, e.g. while printing
-        _stop_listening()
-        _quietly(say, "briefgen: interrupted", err=True)
-        code = EXIT_INTERRUPTED
+        code = _interrupted()
     except OSError as exc:  # standard output cannot be written (a full disk, a closed pipe)
         _silence(sys.stdout)
         _quietly(say, f"briefgen: error: cannot write to standard output: {exc.strerror}", err=True)
@@ -564,10 +562,14 @@ def main(argv: list[str] | None = None) -> Any:
         # that cleans up after it may fail to import it: that is still the stop asked for.
         if not _TERMINATED:
             raise
-        _stop_listening()
-        _quietly(say, "briefgen: interrupted", err=True)
-        code = EXIT_INTERRUPTED
+        code = _interrupted()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _interrupted() -> int:
+    _stop_listening()
+    _quietly(say, "briefgen: interrupted", err=True)
+    return EXIT_INTERRUPTED
 
 
 def _stop_listening() -> None:

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from conftest import build_tree, minimal_files
 
-HEAVY = ("jinja2", "tinyhtml5", "weasyprint", "markdown", "briefgen.render", "briefgen.assets")
+HEAVY = (
+    "jinja2", "tinyhtml5", "markupever", "weasyprint", "markdown", "briefgen.render",
+    "briefgen.assets",
+)  # fmt: skip
 
 
 def _loaded(code: str, root: Path) -> list[str]:
@@ -36,4 +39,5 @@ def test_a_markdown_build_loads_no_pdf_engine(tmp_path: Path) -> None:
     code = "r = build.build('config.yaml', formats=['md']); assert r.written, r.report.errors"
     loaded = _loaded(code, root)
     assert "weasyprint" not in loaded and "tinyhtml5" not in loaded
+    assert "markupever" not in loaded
     assert (root / "build" / "test.md").is_file()
