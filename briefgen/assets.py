@@ -12,9 +12,11 @@ import base64
 import binascii
 import mimetypes
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from xml.etree import ElementTree
 
@@ -31,6 +33,7 @@ from briefgen.paths import (
 from briefgen.urls import LINK_RULE, clean_url, safe_link, scheme
 
 MAX_ASSET_BYTES = 20_000_000
+MAX_ALLOWED = 50_000  # elements found allowed that are kept, at most
 MAX_DEPTH = 8  # stylesheets importing stylesheets, images inside images
 # Attributes that load what they name, on any element.
 _LOADING = {
@@ -55,6 +58,12 @@ CSP_POLICY = (
 
 
 _At = Callable[..., Location]
+# What Assets keep of the elements they found allowed (see _elements), for the preview
+# server to keep between renders until a template or other file they may read changes;
+# None: each Assets keeps its own.
+ALLOWED: ContextVar[dict[Hashable, tuple[tuple[Any, str], ...]] | None] = ContextVar(
+    "ALLOWED", default=None
+)
 _RefAt = Callable[[css.Reference], Location]
 
 
@@ -78,6 +87,9 @@ class Assets:
         self.roots = [r.resolve() for r in [*roots, BUILTIN_FONTS] if r.is_dir()]
         self.own = self.roots[0] if roots and roots[0].is_dir() else None  # the workspace's
         self.where = where
+        # elements found allowed (see _elements); the preview keeps them between renders
+        kept = ALLOWED.get()
+        self.allowed: dict[Hashable, tuple[tuple[Any, str], ...]] = {} if kept is None else kept
 
     def path_for(self, url: str, where: Location | None = None) -> Path:
         """The allowed local file a file: URL names, or RefusedURL."""
@@ -146,20 +158,15 @@ class Assets:
         csp: bool,
         fast: bool = False,
     ) -> str:
-        root, elements = markup.read(html) if fast else markup.parse(html)
+        page, elements = markup.read(html) if fast else markup.parse(html)
         self._elements(elements, html, base, origins, walk)
         if walk.problems:
             raise RefusedURL(list(dict.fromkeys(walk.problems)))
-        if csp:
-            head = root.find(f"{{{markup.HTML}}}head")
-            meta = ElementTree.Element(
-                f"{{{markup.HTML}}}meta",
-                {"http-equiv": "Content-Security-Policy", "content": CSP_POLICY},
+        if csp:  # first in <head>: nothing loads before it
+            page.first_in_head(
+                "meta", {"http-equiv": "Content-Security-Policy", "content": CSP_POLICY}
             )
-            meta.tail = "\n"
-            if head is not None:  # the parser always makes one; first in it, nothing loads before
-                head.insert(0, meta)
-        return markup.serialise(root)
+        return page.serialise()
 
     def _elements(
         self,
@@ -174,7 +181,17 @@ class Assets:
         # The template line behind a place is worked out only for a place a problem names
         # (finding it can mean rendering again): until then a place is a stand-in.
         later: list[Callable[[], Location]] = []
+        allowed = self.allowed
+        mode = (base_uri, *self.roots, walk.inline, walk.final)
         for element in elements:
+            # An element allowed before, with the same name and attributes, is allowed again
+            # with the same values written (a stylesheet's content is not in the key: not kept).
+            key = (mode, element.namespace, element.name, *element.attributes())
+            done = allowed.get(key) if element.name != "style" else None
+            if done is not None:
+                for attr, value in done:
+                    element.set(attr, value)
+                continue
 
             def at(value: str = "", offset: int = 0, element: markup.Element = element) -> Location:
                 if origins is None:
@@ -189,7 +206,12 @@ class Assets:
                 later.append(real)
                 return Location(_LATER, len(later))
 
+            problems = len(walk.problems)
             self._element(element, base_uri, walk, at)
+            if len(walk.problems) == problems and element.name != "style":
+                if len(allowed) >= MAX_ALLOWED:
+                    allowed.clear()
+                allowed[key] = tuple(element.changed)
         if later:
             walk.problems[:] = [_placed(p, later) for p in walk.problems]
 
@@ -220,7 +242,7 @@ class Assets:
                 why = "scripts do not run in a brief; remove the attribute"
                 report(_problem(f"event handler {attr} is not allowed: {why}", at(attr)))
             elif attr == "style":
-                element.node.set(key, self._css(value, base_uri, walk, at(value), 0))
+                element.set(key, self._css(value, base_uri, walk, at(value), 0))
             elif attr in _NEVER:
                 if clean_url(value):
                     why = "it sends the reader's browser elsewhere; remove the attribute"
@@ -230,14 +252,14 @@ class Assets:
                     " ".join([self._load(u, base_uri, walk, at(u), 0) or u, *d])
                     for u, d in srcset(value)
                 ]
-                element.node.set(key, ", ".join(parts))
+                element.set(key, ", ".join(parts))
             elif attr in ("href", "xlink:href") and navigation:
                 if not safe_link(value):
                     report(_problem(_refusal(value, _LINK_WHY), at(value)))
             elif attr in _LOADING or attr in ("href", "xlink:href"):
                 new = self._load(value, base_uri, walk, at(value), 0)
                 if new is not None:
-                    element.node.set(key, new)
+                    element.set(key, new)
             elif attr == "attributename" and name in _ANIMATIONS and _animates_url(value):
                 why = "it can change a link or load something; remove the animation"
                 report(_problem(f'animating "{value}" is not allowed: {why}', at(value)))
@@ -331,9 +353,7 @@ class Assets:
 
         new = css.rewrite(text, change)
         if element is not None and walk.inline:
-            element.node.text = new
-            for child in list(element.node):
-                element.node.remove(child)
+            element.replace_text(new)
         return new
 
     def _svg(

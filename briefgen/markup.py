@@ -52,21 +52,62 @@ inputstream.characters_until_regex = _RunPatterns()
 
 
 class Element:
-    """A parsed element: namespace, local name, attributes (local names) and where it ended."""
+    """A parsed element: namespace, local name, attributes (local names) and where it began.
+    Changes to it go through set() and replace_text(), which note what they set."""
 
     def __init__(self, node: ElementTree.Element, line: int, col: int) -> None:
         self.node = node
         self.namespace, self.name = split(node.tag)
         self.line, self.col = line, col
+        self.changed: list[tuple[Any, str]] = []  # (key, value) of every attribute set
 
-    def attributes(self) -> Iterator[tuple[str, str, str]]:
+    @property
+    def tag(self) -> str:
+        return f"{{{self.namespace}}}{self.name}" if self.namespace else self.name
+
+    def attributes(self) -> Iterator[tuple[Any, str, str]]:
         """(key as stored, lower-cased local name, value) for every attribute."""
         for key, value in self.node.attrib.items():
             namespace, local = split(key)
             yield key, (_ATTR_PREFIX.get(namespace or "", "") + local).lower(), value
 
+    def set(self, key: Any, value: str) -> None:
+        """Set an attribute by its key as attributes() gives it."""
+        self.node.set(key, value)
+        self.changed.append((key, value))
+
     def text(self) -> str:
         return "".join(self.node.itertext())
+
+    def replace_text(self, text: str) -> None:
+        """The element's content made just `text` (a stylesheet rewritten)."""
+        self.node.text = text
+        for child in list(self.node):
+            self.node.remove(child)
+
+
+class Page:
+    """A parsed document, written out as HTML text from its tree."""
+
+    def __init__(self, root: ElementTree.Element) -> None:
+        self.root = root
+
+    def first_in_head(self, name: str, attributes: dict[str, str]) -> None:
+        """A new HTML element first in <head> (which the parser always makes), a line of its own."""
+        head = self.root.find(f"{{{HTML}}}head")
+        if head is not None:
+            element = ElementTree.Element(f"{{{HTML}}}{name}", attributes)
+            element.tail = "\n"
+            head.insert(0, element)
+
+    def serialise(self) -> str:
+        """The tree as HTML text (WHATWG serialisation), with no comments."""
+        out = ["<!DOCTYPE html>\n"]
+        _write(self.root, out)
+        return "".join(out) + "\n"
+
+    def text(self) -> str:
+        return "".join(self.root.itertext())
 
 
 def split(tag: str) -> tuple[str | None, str]:
@@ -120,7 +161,7 @@ class _Where:
         return line, offset - (self.newline + 1)
 
 
-def parse(text: str, scripting: bool = True) -> tuple[ElementTree.Element, list[Element]]:
+def parse(text: str, scripting: bool = True) -> tuple[Page, list[Element]]:
     """The document tree and every element in document order, with rendered line and column.
     `scripting` as in a browser: with it on, <noscript> holds text, not markup."""
     parser = html_parser.HTMLParser(namespace_html_elements=True)
@@ -137,52 +178,139 @@ def parse(text: str, scripting: bool = True) -> tuple[ElementTree.Element, list[
             continue  # a comment
         last = builder.positions.get(node, last)  # a copy the parser made: its original's place
         elements.append(Element(node, *last))
-    return root, elements
+    return Page(root), elements
 
 
-def read(text: str) -> tuple[ElementTree.Element, list[Element]]:
-    """The document tree and its elements as `parse` gives them (scripting on), but with
-    no places (line 0): for a check whose problems are placed by `parse` after."""
+def read(text: str) -> tuple[Page, list[Element]]:
+    """The document and its elements as `parse` gives them (scripting on), but with no
+    places (line 0), and as html5ever's own tree, which it also writes out: for a check
+    whose problems are placed by `parse` after."""
     from markupever import _rustlib as rust  # its public nodes wrap each one: 5x slower
 
     document = rust.Parser(rust.HtmlOptions(full_document=True))
     document.process(text)
     document.finish()
-    top = rust.TreeDom.root(document.into_dom())
-    stack: list[ElementTree.Element] = []
-    root = last = None  # last: the element just closed, whose tail text after it joins
-    for node, closed in rust.iter.Traverse(top):
-        if isinstance(node, rust.Element):
-            if closed:
-                last = stack.pop()
-                continue
-            name = node.name
-            attrib = {
-                (f"{{{key.ns}}}{key.local}" if key.ns else key.local): value
-                for key, value in node.attrs.items()
-            }
-            element = ElementTree.Element(f"{{{name.ns}}}{name.local}", attrib)
-            if stack:
-                stack[-1].append(element)
-            else:
-                root = element
-            stack.append(element)
-            last = None
-        elif isinstance(node, rust.Text) and not closed and stack:
-            if last is None:
-                stack[-1].text = (stack[-1].text or "") + node.content
-            else:
-                last.tail = (last.tail or "") + node.content
-    if root is None:  # the parser always makes <html>
+    dom = document.into_dom()
+    nodes: list[_Node] = []
+    comments = []
+    for node in rust.iter.Descendants(rust.TreeDom.root(dom)):
+        if type(node) is rust.Element:
+            nodes.append(_Node(node))
+        elif type(node) is rust.Comment or type(node) is rust.ProcessingInstruction:
+            comments.append(node)  # not written
+    for node in comments:
+        dom.detach(node)
+    if not nodes:  # the parser always makes <html>
         raise ValueError("no document element")
-    return root, [Element(node, 0, 0) for node in root.iter()]
+    return _Tree(dom, nodes[0].element), list[Element](nodes)
 
 
-def serialise(root: ElementTree.Element) -> str:
-    """The tree as HTML text (WHATWG serialisation), with no comments."""
-    out = ["<!DOCTYPE html>\n"]
-    _write(root, out)
-    return "".join(out) + "\n"
+class _Node(Element):
+    """An element of html5ever's tree (attribute keys are their places in its list)."""
+
+    __slots__ = ("_attributes", "changed", "col", "element", "line", "name", "namespace")
+
+    def __init__(self, node: Any) -> None:  # a markupever Element
+        self.element = node  # not .node: not xml.etree's
+        name = node.name
+        self.namespace, self.name = _ELEMENT_NAMES.get(name) or _element_name(name)
+        self.line = self.col = 0
+        self.changed = []
+        attrs = node.attrs
+        self._attributes = (
+            [
+                (n, _NAMES.get(key) or _attribute_name(key), value)
+                for n, (key, value) in enumerate(attrs.items())
+            ]
+            if len(attrs)
+            else []
+        )
+
+    def attributes(self) -> Iterator[tuple[Any, str, str]]:
+        return iter(self._attributes)
+
+    def set(self, key: Any, value: str) -> None:
+        self.element.attrs.update_value(key, value)
+        self.changed.append((key, value))
+
+    def text(self) -> str:
+        from markupever import _rustlib as rust
+
+        return "".join(
+            n.content for n in rust.iter.Descendants(self.element) if type(n) is rust.Text
+        )
+
+    def replace_text(self, text: str) -> None:
+        from markupever import _rustlib as rust
+
+        tree = self.element.tree()
+        for child in list(rust.iter.Children(self.element)):
+            tree.detach(child)
+        tree.append(self.element, rust.Text(tree, text))
+
+
+# html5ever's names as checks read them, kept by name: reading a name's parts is most of
+# the time a tree takes to walk (names come from the document: at most so many are kept)
+_ELEMENT_NAMES: dict[Any, tuple[str | None, str]] = {}
+_NAMES: dict[Any, str] = {}  # of attributes
+_MAX_NAMES = 10_000
+
+
+def _element_name(name: Any) -> tuple[str | None, str]:
+    found = _ELEMENT_NAMES.get(name)
+    if found is None:
+        if len(_ELEMENT_NAMES) >= _MAX_NAMES:
+            _ELEMENT_NAMES.clear()
+        found = _ELEMENT_NAMES[name] = (name.ns or None, name.local)
+    return found
+
+
+def _attribute_name(key: Any) -> str:
+    if len(_NAMES) >= _MAX_NAMES:
+        _NAMES.clear()
+    found: str = (_ATTR_PREFIX.get(key.ns, "") + key.local).lower()
+    _NAMES[key] = found
+    return found
+
+
+class _Tree(Page):
+    """html5ever's document, written out by html5ever's serialiser."""
+
+    def __init__(self, dom: Any, html: Any) -> None:  # a markupever TreeDom, its <html>
+        self.dom, self.html = dom, html
+
+    def first_in_head(self, name: str, attributes: dict[str, str]) -> None:
+        from markupever import _rustlib as rust
+
+        head = next(
+            (
+                child
+                for child in rust.iter.Children(self.html)
+                if type(child) is rust.Element and child.name.local == "head"
+            ),
+            None,
+        )
+        if head is not None:
+            element = rust.Element(
+                self.dom, rust.QualName(name, "html"), list(attributes.items()), False, False
+            )
+            first = head.first_child()  # text before it stays before it, as in xml.etree
+            if type(first) is rust.Text:
+                self.dom.insert_after(first, element)
+            else:
+                self.dom.prepend(head, element)
+            self.dom.insert_after(element, rust.Text(self.dom, "\n"))
+
+    def serialise(self) -> str:
+        from markupever import _rustlib as rust
+
+        html = rust.serialize(self.html, 0, True, True).decode("utf-8", "surrogatepass")
+        return f"<!DOCTYPE html>\n{html}\n"
+
+    def text(self) -> str:
+        from markupever import _rustlib as rust
+
+        return "".join(n.content for n in rust.iter.Descendants(self.html) if type(n) is rust.Text)
 
 
 def _write(node: ElementTree.Element, out: list[str]) -> None:

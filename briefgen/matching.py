@@ -35,6 +35,9 @@ class SourceText:
     cache: Cache | None = None  # where normalised forms are kept between runs
     extracted: Extracted | None = None
     file_sha256: str | None = None
+    # what find_quote found for each quote: the text never changes, so neither does that
+    # (the preview server looks for the same quotes again after every edit)
+    found: dict[str, Found] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -186,6 +189,18 @@ def find_quote(quote: str, source: SourceText) -> Found:
     source only as part of longer words or numbers ("2" of "2.3%") is not found; the
     first such place is described instead.
     """
+    kept = source.found.get(quote)
+    if kept is None:
+        if len(source.found) >= MAX_KEPT:
+            source.found.clear()
+        kept = source.found[quote] = _find_quote(quote, source)
+    return kept
+
+
+MAX_KEPT = 10_000  # quotes whose places a source keeps
+
+
+def _find_quote(quote: str, source: SourceText) -> Found:
     cut: Cut | None = None
     for dehyphenate in (False, True):  # the dehyphenated form is made only when needed
         form = source.dehyphenated if dehyphenate else source.plain

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import datetime as dt
 import functools
 import os
 import re
+import typing
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -232,8 +234,10 @@ class View:
 
 
 def workspace_relative(obj: Any, root: Path, memo: dict[int, Any]) -> Any:
-    """`obj` with every Path made relative to the workspace root, shared objects kept shared."""
-    if obj is None or isinstance(obj, str | int | float | dt.date):  # holds no Path: as it is
+    """`obj` with every Path made relative to the workspace root, shared objects kept shared.
+    What holds no Path is kept as it is, not copied: a dataclass whose field types can hold
+    none (a Span, a date) is not even looked into."""
+    if isinstance(obj, _LEAVES):
         return obj
     if id(obj) in memo:
         return memo[id(obj)]
@@ -243,22 +247,99 @@ def workspace_relative(obj: Any, root: Path, memo: dict[int, Any]) -> Any:
         if new.parts[:1] == ("..",):
             new = Path(obj.name)  # outside the workspace: its name only
     elif isinstance(obj, tuple | list):
-        new = type(obj)(workspace_relative(x, root, memo) for x in obj)
+        items = [x if isinstance(x, _LEAVES) else workspace_relative(x, root, memo) for x in obj]
+        if type(obj) is list or any(a is not b for a, b in zip(items, obj, strict=True)):
+            new = type(obj)(items)  # a list is copied even so: the template must not share it
     elif isinstance(obj, dict):
         new = {k: workspace_relative(v, root, memo) for k, v in obj.items()}
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        changes = {
-            name: workspace_relative(getattr(obj, name), root, memo)
-            for name in _init_fields(type(obj))
-        }
-        new = dataclasses.replace(obj, **changes)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type) and _may_hold_path(type(obj)):
+        changes = {}
+        for name in _init_fields(type(obj)):
+            value = getattr(obj, name)
+            if isinstance(value, _LEAVES):
+                continue
+            relative = workspace_relative(value, root, memo)
+            if relative is not value:
+                changes[name] = relative
+        if changes:
+            new = _replaced(obj, changes)
     memo[id(obj)] = new
     return new
+
+
+def _replaced(obj: Any, changes: dict[str, Any]) -> Any:
+    """dataclasses.replace(obj, **changes), without calling __init__ again where it only sets
+    the fields (a copy of the fields is the same object; replace is five times slower)."""
+    cls: type = type(obj)
+    if not _plain(cls):
+        return dataclasses.replace(obj, **changes)
+    new: Any = object.__new__(cls)
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+@functools.cache
+def _plain(cls: type) -> bool:
+    """Whether a dataclass's __init__ only sets its fields: no __post_init__ (nor InitVar,
+    which needs one), every field an init field, no slots."""
+    return (
+        not hasattr(cls, "__post_init__")
+        and not hasattr(cls, "__slots__")
+        and all(f.init for f in dataclasses.fields(cls))
+    )
+
+
+_LEAVES = (str, int, float, dt.date, type(None))  # hold no Path: returned as they are
 
 
 @functools.cache
 def _init_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+
+@functools.cache
+def _may_hold_path(cls: type) -> bool:
+    """Whether a dataclass's fields, by their types, can hold a Path anywhere inside; a
+    type that cannot be read (a name only type checkers know), Any or object counts as one
+    that can. Every field type is checked by mypy, so what it declares is what it holds."""
+    return _type_may_hold_path(cls, set())
+
+
+def _subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    subclasses: list[type] = type.__subclasses__(cls)
+    for sub in subclasses:
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def _type_may_hold_path(hint: Any, seen: set[type]) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return False
+    if origin is not None:  # X | Y, tuple[X, ...], list[X], dict[K, V], Callable[...], ...
+        if origin in (collections.abc.Callable, type):
+            return False  # not looked into by workspace_relative
+        return any(
+            _type_may_hold_path(arg, seen) for arg in typing.get_args(hint) if arg is not ...
+        )
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if hint in seen:
+            return False  # its fields are being looked at already
+        inner = seen | {hint}
+        kinds = [hint, *_subclasses(hint)]  # a field of type Item may hold a Position
+        try:
+            hints = [(k, typing.get_type_hints(k)) for k in kinds]
+        except Exception:
+            return True
+        return any(
+            _type_may_hold_path(found.get(n, Any), inner)
+            for k, found in hints
+            for n in _init_fields(k)
+        )
+    # Any, object, a Path, a type variable: anything not known to hold none
+    return not (isinstance(hint, type) and issubclass(hint, _LEAVES))
 
 
 def shown_items(brief: Brief, layout: str) -> tuple[list[Position], list[Proposal], list[Figure]]:
@@ -456,9 +537,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's sandbox, also refusing anything a path object could do (read, write, list)."""
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, os.PathLike):
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+        # Jinja's answer depends on the object's type and the name only (not the value), as
+        # does ours; it is asked on every attribute a template reads, so it is kept.
+        key = (type(obj), attr)
+        safe = _SAFE_ATTRIBUTES.get(key)
+        if safe is None:
+            if len(_SAFE_ATTRIBUTES) > 10_000:
+                _SAFE_ATTRIBUTES.clear()
+            safe = not isinstance(obj, os.PathLike) and super().is_safe_attribute(obj, attr, value)
+            _SAFE_ATTRIBUTES[key] = safe
+        return safe
+
+
+_SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
 
 
 # Environments (with their compiled templates) the preview keeps between renders; it

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from briefgen import assets, render
 from briefgen import build as pipeline
 from briefgen import outputs as rendering
-from briefgen import render
 from briefgen.bounded import run_bounded
 from briefgen.config import available_layouts
 from briefgen.errors import BriefgenError, Location, Problem, Report
@@ -63,6 +63,7 @@ class Preview:
         self.snapshot = Snapshot(0, None, [])
         self.warm = Warm()  # the workspace as last read, file by file
         self.environments: dict[Any, Any] = {}  # compiled templates, kept until one changes
+        self.allowed: dict[Any, Any] = {}  # HTML elements found allowed, kept as long
         self.refresh()
 
     def refresh(self, changed: Iterable[Path] | None = None) -> Snapshot:
@@ -76,6 +77,7 @@ class Preview:
             self.warm.changed(changed)
         if folders is None or changed is None or not all(_inside(p, folders) for p in changed):
             self.environments.clear()  # a template or stylesheet: compile afresh
+            self.allowed.clear()  # and check every element again (a file it names may change)
         try:
             report = Report()
             workspace = pipeline.load_workspace(
@@ -117,11 +119,12 @@ class Preview:
         target = snap.outputs.get(name)
         if target is None or snap.result is None:
             return None
-        kept = render.ENVIRONMENTS.set(self.environments)
+        kept = render.ENVIRONMENTS.set(self.environments), assets.ALLOWED.set(self.allowed)
         try:
             data = render_output(target, snap.result.workspace)
         finally:
-            render.ENVIRONMENTS.reset(kept)
+            render.ENVIRONMENTS.reset(kept[0])
+            assets.ALLOWED.reset(kept[1])
         with self._lock:
             snap.rendered[name] = data
         return data
