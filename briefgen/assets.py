@@ -61,9 +61,8 @@ _At = Callable[..., Location]
 # What Assets keep of the elements they found allowed (see _elements), for the preview
 # server to keep between renders until a template or other file they may read changes;
 # None: each Assets keeps its own.
-ALLOWED: ContextVar[dict[Hashable, tuple[tuple[Any, str], ...]] | None] = ContextVar(
-    "ALLOWED", default=None
-)
+_Allowed = dict[Hashable, dict[Hashable, tuple[tuple[Any, str], ...]]]  # by kind of walk
+ALLOWED: ContextVar[_Allowed | None] = ContextVar("ALLOWED", default=None)
 _RefAt = Callable[[css.Reference], Location]
 
 
@@ -89,7 +88,7 @@ class Assets:
         self.where = where
         # elements found allowed (see _elements); the preview keeps them between renders
         kept = ALLOWED.get()
-        self.allowed: dict[Hashable, tuple[tuple[Any, str], ...]] = {} if kept is None else kept
+        self.allowed: _Allowed = {} if kept is None else kept
 
     def path_for(self, url: str, where: Location | None = None) -> Path:
         """The allowed local file a file: URL names, or RefusedURL."""
@@ -181,12 +180,11 @@ class Assets:
         # The template line behind a place is worked out only for a place a problem names
         # (finding it can mean rendering again): until then a place is a stand-in.
         later: list[Callable[[], Location]] = []
-        allowed = self.allowed
-        mode = (base_uri, *self.roots, walk.inline, walk.final)
+        allowed = self.allowed.setdefault((base_uri, *self.roots, walk.inline, walk.final), {})
         for element in elements:
             # An element allowed before, with the same name and attributes, is allowed again
             # with the same values written (a stylesheet's content is not in the key: not kept).
-            key = (mode, element.namespace, element.name, *element.attributes())
+            key = (element.namespace, element.name, *element.attributes())
             done = allowed.get(key) if element.name != "style" else None
             if done is not None:
                 for attr, value in done:

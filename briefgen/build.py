@@ -75,15 +75,17 @@ def load_workspace(
 
     With `warm` (the preview's), files that have not changed since it last saw them
     are not read again, and what was worked out from them is reused."""
-    with _collector_paused():
+    with collector_paused():
         return _load_workspace(config_path, names, report, allow_none, warm or Cold())
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a workspace is read: reading makes
-    a great many objects that live on (nodes, models, spans) and almost no cycles, and
-    each collection would walk every one of them again. Memory is still freed as usual."""
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a workspace is read (or the preview
+    renders): reading makes a great many objects that live on (nodes, models, spans) and
+    almost no cycles, and each collection would walk every one of them again. Memory is
+    still freed as usual; cycles wait for the next collection (the preview collects when
+    idle)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

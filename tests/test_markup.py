@@ -103,7 +103,7 @@ def _shape(page: markup.Page) -> Any:
                     content.append(child.content)
                 elif type(child) is rust.Element:
                     content.append(html5ever(child))
-            element = markup._Node(node)
+            element = markup._node(node)
             return [element.tag, [a[1:] for a in element.attributes()], _joined(content)]
 
         return html5ever(page.html)

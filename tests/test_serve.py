@@ -154,6 +154,23 @@ def test_an_edit_is_picked_up_and_a_broken_quote_listed_then_cleared(
     assert status["page"] == "/out/test.html"
 
 
+def test_garbage_is_collected_in_the_quiet_after_a_save(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    """Checks and renders pause Python's garbage collector (each would be a third
+    slower); the watcher collects once nothing has been saved for a moment."""
+    import gc
+
+    collections = gc.get_stats()[2]["collections"]
+    before = server.preview.snapshot.version
+    (tmp_path / "ws" / "briefs" / "test.yaml").write_text(MINIMAL_BRIEF + "\n")
+    wait_for(lambda: server.preview.snapshot.version > before)
+    get(server, "/out/test.html").read()
+    wait_for(lambda: not server.preview.untidy)
+    assert gc.get_stats()[2]["collections"] > collections  # a full collection
+    assert gc.isenabled()
+
+
 def test_events_announce_each_new_version(server: PreviewServer, tmp_path: Path) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     conn.request("GET", "/events", headers={"Host": f"127.0.0.1:{server.port}"})

@@ -137,7 +137,10 @@ def _watch(preview: Preview, stop: _Stop) -> None:
         debounce=100,
         step=20,
         rust_timeout=500,
-        yield_on_timeout=False,
+        yield_on_timeout=True,  # nothing saved for rust_timeout: a quiet moment
         raise_interrupt=False,
     ):
-        preview.refresh({Path(path) for _change, path in changes})
+        if changes:
+            preview.refresh({Path(path) for _change, path in changes})
+        else:
+            preview.tidy()

@@ -6,6 +6,7 @@ writers, via outputs.render_brief), so the preview shows exactly what build writ
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ class Preview:
         self._lock = threading.Lock()
         self.changed = threading.Condition()
         self.snapshot = Snapshot(0, None, [])
+        self.untidy = False  # checked or rendered since the garbage was last collected
         self.warm = Warm()  # the workspace as last read, file by file
         self.environments: dict[Any, Any] = {}  # compiled templates, kept until one changes
         self.allowed: dict[Any, Any] = {}  # HTML elements found allowed, kept as long
@@ -69,7 +71,10 @@ class Preview:
     def refresh(self, changed: Iterable[Path] | None = None) -> Snapshot:
         """Check the workspace again, reading again only the `changed` files (None: all of
         them); open pages are told through `changed`."""
-        changed = None if changed is None else list(changed)
+        with pipeline.collector_paused():
+            return self._refresh(None if changed is None else list(changed))
+
+    def _refresh(self, changed: list[Path] | None) -> Snapshot:
         folders = self._content_folders()
         if changed is None or folders is None or self.config_file in {real(p) for p in changed}:
             self.warm.changed(None)  # config.yaml: everything may read differently
@@ -78,6 +83,7 @@ class Preview:
         if folders is None or changed is None or not all(_inside(p, folders) for p in changed):
             self.environments.clear()  # a template or stylesheet: compile afresh
             self.allowed.clear()  # and check every element again (a file it names may change)
+        self.untidy = True
         try:
             report = Report()
             workspace = pipeline.load_workspace(
@@ -109,6 +115,13 @@ class Preview:
         config = snap.result.workspace.config
         return [real(config.briefs_dir), real(config.sources_dir)]
 
+    def tidy(self) -> None:
+        """Collect garbage now, while nothing is asked (checks and renders pause the
+        collector), if anything was checked or rendered since the last time."""
+        if self.untidy:
+            self.untidy = False
+            gc.collect()
+
     def render(self, name: str) -> bytes | None:
         """The bytes of output `name` in the current state; None if there is no such output."""
         snap = self.snapshot
@@ -121,10 +134,12 @@ class Preview:
             return None
         kept = render.ENVIRONMENTS.set(self.environments), assets.ALLOWED.set(self.allowed)
         try:
-            data = render_output(target, snap.result.workspace)
+            with pipeline.collector_paused():  # a page's render would be a third collections
+                data = render_output(target, snap.result.workspace)
         finally:
             render.ENVIRONMENTS.reset(kept[0])
             assets.ALLOWED.reset(kept[1])
+        self.untidy = True
         with self._lock:
             snap.rendered[name] = data
         return data
