@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import mimetypes
 import re
 from collections.abc import Callable, Hashable
@@ -175,7 +176,11 @@ class Assets:
         origins: Origins | None,
         walk: _Walk,
     ) -> None:
-        lines = html.split("\n")
+
+        @functools.cache
+        def lines() -> list[str]:  # the document's lines, once a problem needs them
+            return html.split("\n")
+
         base_uri = base.resolve().as_uri() + "/"
         # The template line behind a place is worked out only for a place a problem names
         # (finding it can mean rendering again): until then a place is a stand-in.
@@ -184,7 +189,7 @@ class Assets:
         for element in elements:
             # An element allowed before, with the same name and attributes, is allowed again
             # with the same values written (a stylesheet's content is not in the key: not kept).
-            key = (element.namespace, element.name, *element.attributes())
+            key = element.signature()
             done = allowed.get(key) if element.name != "style" else None
             if done is not None:
                 for attr, value in done:
@@ -196,8 +201,8 @@ class Assets:
                     return self.where
 
                 def real(origins: Origins = origins) -> Location:
-                    number = element.line + offset if element.line else _line_of(lines, value)
-                    line = lines[number - 1] if number <= len(lines) else ""
+                    number = element.line + offset if element.line else _line_of(lines(), value)
+                    line = lines()[number - 1] if number <= len(lines()) else ""
                     col = line.find(value) + 1 if value and value in line else 1
                     return origins.locate(number, col)
 

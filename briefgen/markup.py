@@ -71,6 +71,10 @@ class Element:
             namespace, local = split(key)
             yield key, (_ATTR_PREFIX.get(namespace or "", "") + local).lower(), value
 
+    def signature(self) -> tuple[Any, ...]:
+        """What decides whether the element is allowed: namespace, name and attributes."""
+        return (self.namespace, self.name, *self.attributes())
+
     def set(self, key: Any, value: str) -> None:
         """Set an attribute by its key as attributes() gives it."""
         self.node.set(key, value)
@@ -213,7 +217,7 @@ def _node(node: Any) -> _Node:
     name = node.name
     element.namespace, element.name = _ELEMENT_NAMES.get(name) or _element_name(name)
     attrs = node.attrs
-    element._attributes = (
+    found = (
         [
             (n, _NAMES.get(key) or _attribute_name(key), value)
             for n, (key, value) in enumerate(attrs.items())
@@ -221,6 +225,8 @@ def _node(node: Any) -> _Node:
         if len(attrs)
         else ()
     )
+    element._attributes = found
+    element._signature = (element.namespace, element.name, *found)
     return element
 
 
@@ -228,15 +234,19 @@ class _Node(Element):
     """An element of html5ever's tree (attribute keys are their places in its list), made
     by _node()."""
 
-    __slots__ = ("_attributes", "element", "name", "namespace")
+    __slots__ = ("_attributes", "_signature", "element", "name", "namespace")
     line = col = 0
     changed: list[tuple[Any, str]] = []  # noqa: RUF012 - never added to: set() makes its own
 
     element: Any  # a markupever Element; not .node: not xml.etree's
     _attributes: Sequence[tuple[int, str, str]]
+    _signature: tuple[Any, ...]
 
     def attributes(self) -> Iterator[tuple[Any, str, str]]:
         return iter(self._attributes)
+
+    def signature(self) -> tuple[Any, ...]:
+        return self._signature
 
     def set(self, key: Any, value: str) -> None:
         self.element.attrs.update_value(key, value)

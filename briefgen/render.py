@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import os
 import re
+import types
 import typing
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -572,8 +573,27 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             _SAFE_ATTRIBUTES[key] = safe
         return safe
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """SandboxedEnvironment.getattr, step for step, with the safety answer kept (above)
+        and str.format's wrapping looked for only on the two method types it wraps."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        if type(value) in _METHOD_TYPES:
+            fmt = self.wrap_str_format(value)
+            if fmt is not None:
+                return fmt
+        if self.is_safe_attribute(obj, attribute, value):
+            return value
+        return self.unsafe_undefined(obj, attribute)
+
 
 _SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
+_METHOD_TYPES = (types.MethodType, types.BuiltinMethodType)  # neither can be subclassed
 
 
 # Environments (with their compiled templates) the preview keeps between renders; it

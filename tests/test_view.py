@@ -86,3 +86,42 @@ def test_a_field_that_may_hold_a_path_is_looked_into() -> None:
     assert anything.value == [Path("b/c.txt")]
     outside = render.workspace_relative(_Anything(Path("/elsewhere/d.txt")), ROOT, {})
     assert outside.value == Path("d.txt")  # outside the workspace: its name only
+
+
+def test_the_sandbox_answers_as_jinjas_own() -> None:
+    """_Sandbox.getattr keeps answers and skips a step; it must give what Jinja's
+    immutable sandbox gives (less a path's attributes, which ours refuses)."""
+    from jinja2 import Undefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    ours, theirs = render._Sandbox(), ImmutableSandboxedEnvironment()
+
+    def f() -> None:
+        pass
+
+    class Sneaky:
+        fmt = "{0.__class__}".format  # a str.format method under another name
+
+    cases: list[tuple[Any, str]] = [
+        ("a", "upper"), ("{0}", "format"), ("{0}", "format_map"), ([], "append"), ([], "index"),
+        ({}, "clear"), ({}, "items"), ({"k": 1}, "k"), (f, "__globals__"), (f, "__code__"),
+        (Sneaky(), "fmt"), (Sneaky, "mro"), (_view().notes[0], "anchor"), (Span, "found"),
+        (1, "real"), (None, "x"), ((x for x in ()), "gi_frame"), ("a", "_private"),
+    ]  # fmt: skip
+    for obj, attr in cases:
+        for _ in range(2):  # the second answer is the kept one
+            mine, jinjas = ours.getattr(obj, attr), theirs.getattr(obj, attr)
+            if isinstance(jinjas, Undefined):
+                assert isinstance(mine, Undefined), (obj, attr)
+                assert mine._undefined_hint == jinjas._undefined_hint, (obj, attr)
+            elif attr in ("format", "format_map", "fmt"):  # wrapped, as Jinja wraps them
+                for made in (mine, jinjas):
+                    if attr == "fmt":
+                        assert "class" not in made(1)  # nothing of the int's internals
+                    elif attr == "format":
+                        assert made(2) == "2"
+                    else:
+                        assert callable(made)
+            else:
+                assert mine == jinjas, (obj, attr)
+    assert isinstance(ours.getattr(ROOT, "read_text"), Undefined)  # a path does nothing
