@@ -30,7 +30,7 @@ from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
 from briefgen.outputs import render_brief
 from briefgen.paths import real
-from briefgen.warm import Cold, Warm
+from briefgen.warm import Cold, Hashed, Same, Warm
 
 
 @dataclass
@@ -173,9 +173,13 @@ def _check_briefs(
             kept.reload(brief.path)
         return kept.resolve(brief, sources, texts, r)
 
+    try:
+        catalogued: object = Hashed(tuple(sorted(sources.items())))
+    except TypeError:  # a value that cannot be a key: Warm.step works it out afresh
+        catalogued = [sources]
     resolved = [
         warm.step(
-            ("resolve", brief, tuple(sorted(sources.items()))),
+            ("resolve", Same(brief), catalogued),
             # every source: a quote not found is compared with the other sources too
             lambda _, brief=brief: [catalogue_file, brief.path, *source_files],  # type: ignore[misc]
             lambda r, brief=brief: resolve(brief, r),  # type: ignore[misc]

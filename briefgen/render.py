@@ -11,7 +11,7 @@ import re
 import types
 import typing
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -419,7 +419,7 @@ def build_view(
             cited_by.setdefault(note.number, item.id)
             # Markdown names each citation by its item and place in it, so that an edit to
             # one item relabels nothing else; PDF and HTML number each distinct passage once
-            labelled = replace(note, label=f"{item.id}-{order}")
+            labelled = changed(note, label=f"{item.id}-{order}")
             _passage_of(appendix[source.id], note).labels.append(labelled.label)
             item_labels.append(labelled)
             item_notes.setdefault(item.id, []).append(labelled)
@@ -469,7 +469,7 @@ def marker_anchor(item_id: str, first: Note) -> str:
 
 def shown_span(span: Span) -> Span:
     """A passage as the reader sees it: a source's control characters written visibly."""
-    return replace(
+    return changed(
         span, before=visible(span.before), text=visible(span.text), after=visible(span.after)
     )
 

@@ -24,6 +24,39 @@ def key_path(path: Path) -> Path:
     return path.resolve()
 
 
+class Same:
+    """A key part that is `obj` itself, not its value: hashed and compared by identity, as a
+    value read from a file the Warm still holds is the very object it holds (hashing a
+    whole brief by value, at every check, costs more than the lookup saves)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.obj is self.obj
+
+
+class Hashed:
+    """A key part compared by value whose hash is worked out once (the catalogue's sources,
+    a part of every brief's key)."""
+
+    __slots__ = ("hash", "value")
+
+    def __init__(self, value: Hashable) -> None:
+        self.value, self.hash = value, hash(value)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hashed) and other.hash == self.hash and other.value == self.value
+
+
 @dataclass
 class _Entry:
     files: frozenset[Path]
