@@ -79,6 +79,22 @@ def test_source_files_the_brief_links_to_are_served(server: PreviewServer) -> No
     assert response.status == 200 and "£2.5 billion" in response.read().decode()
 
 
+def test_a_source_made_a_link_to_a_file_outside_is_no_longer_served(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    """A source's address is kept between checks, until its file changes: a source file
+    replaced by a link leading out of the sources folder is not served after the save."""
+    assert get(server, "/sources/news.txt").status == 200
+    outside = tmp_path / "outside.txt"
+    outside.write_text((tmp_path / "ws" / "sources" / "news.txt").read_text() + "secret\n")
+    before = server.preview.snapshot.version
+    source = tmp_path / "ws" / "sources" / "news.txt"
+    source.unlink()
+    source.symlink_to(outside)
+    wait_for(lambda: server.preview.snapshot.version > before)
+    wait_for(lambda: get(server, "/sources/news.txt").status == 404)
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -21,7 +21,7 @@ from briefgen.bounded import run_bounded
 from briefgen.config import available_layouts
 from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.formats import WRITERS
-from briefgen.models import Brief, Workspace
+from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.paths import real, within
 from briefgen.warm import Warm
 
@@ -95,7 +95,7 @@ class Preview:
             result, problems = None, list(exc.problems)
         snap = Snapshot(self.snapshot.version + 1, result, problems)
         if result is not None:
-            snap.outputs, snap.sources = _addresses(result.workspace)
+            snap.outputs, snap.sources = _addresses(result.workspace, self.warm)
         with self._lock:
             self.snapshot = snap
         with self.changed:
@@ -166,9 +166,10 @@ def render_output(target: Output, workspace: Workspace) -> bytes:
     return bytes(outputs[rendering.output_name(brief, layout, fmt)])
 
 
-def _addresses(workspace: Workspace) -> tuple[dict[str, Output], dict[str, Path]]:
+def _addresses(workspace: Workspace, warm: Warm) -> tuple[dict[str, Output], dict[str, Path]]:
     """Every output name the preview serves, and the URL path of every catalogued source file
-    as the rendered briefs link to it (relative to the output folder)."""
+    as the rendered briefs link to it (relative to the output folder); a source's link is
+    worked out again only when its file (or a folder holding it) changes."""
     config = workspace.config
     outputs = {
         rendering.output_name(brief, layout, fmt): Output(brief, layout, fmt)
@@ -179,10 +180,23 @@ def _addresses(workspace: Workspace) -> tuple[dict[str, Output], dict[str, Path]
     }
     sources: dict[str, Path] = {}
     for source in workspace.sources.values():
-        if within(real(source.path), real(config.sources_dir)):
-            link = render.source_link(source, config.output_dir)
-            sources[urljoin(OUT, link)] = source.path
+        link = warm.step(
+            ("address", config, source.path),
+            lambda _, source=source: [source.path],  # type: ignore[misc]
+            lambda _, source=source: _link(source, config),  # type: ignore[misc]
+            Report(),
+        )
+        if link is not None:
+            sources[link] = source.path
     return outputs, sources
+
+
+def _link(source: Source, config: Config) -> str | None:
+    """The URL path the rendered briefs link to a source file by, if it is inside the
+    sources folder (links resolved)."""
+    if not within(real(source.path), real(config.sources_dir)):
+        return None
+    return urljoin(OUT, render.source_link(source, config.output_dir))
 
 
 def _inside(path: Path, folders: list[Path]) -> bool:
