@@ -136,10 +136,30 @@ def ratio_pdf(copies: int) -> None:
         for name in names:
             run("build", "--format", "pdf", "-o", "apart", name, cwd=root)
         apart = time.perf_counter() - start
+        render = _render_pdf_alone(root / "config.yaml")
+    cores = os.cpu_count() or 1
     print(
         f"(a) {copies} sample-size briefs, one build --format pdf {together:.1f} s / "
         f"{copies} separate builds {apart:.1f} s = {together / apart:.2f}x (goal <= 0.35x)"
     )
+    print(
+        f"    one brief's PDF render alone, in this process: {render:.1f} s; on {cores} cores "
+        f"the batch can be no faster than {copies * render / cores:.1f} s "
+        f"= {copies * render / cores / apart:.2f}x of the separate builds"
+    )
+
+
+def _render_pdf_alone(config: Path) -> float:
+    """The time one brief's PDF takes to lay out and write, WeasyPrint already loaded."""
+    import weasyprint  # noqa: F401
+
+    from briefgen import outputs
+
+    workspace = check(config).workspace
+    brief = workspace.briefs[0]
+    start = time.perf_counter()
+    outputs.render_brief(brief, workspace, workspace.config.output_dir, ("pdf",), ("brief",))
+    return time.perf_counter() - start
 
 
 def ratio_markdown(repeat: int) -> None:
