@@ -1,12 +1,14 @@
 """HTML parsed as a browser parses it, and written back from the parsed tree.
 
-tinyhtml5 is the WHATWG-conformant parser WeasyPrint itself uses (already installed with
-it), so the tree checked here is the tree the PDF engine and a browser build. Output is
-serialised from that tree, so what was checked is exactly what is written.
+`parse`: tinyhtml5 is the WHATWG-conformant parser WeasyPrint itself uses (already
+installed with it), so the tree checked here is the tree the PDF engine builds, each
+element with the place of its start tag. Output is serialised from that tree, so what
+was checked is exactly what is written.
 
-`read` builds the same tree with html5ever (Servo's WHATWG parser, through markupever)
-about five times faster, but without the places of elements: HTML output is checked on
-that tree first, and parsed again with places only when something is refused.
+`read`: html5ever (Servo's WHATWG parser, through markupever) builds the tree about
+five times faster and follows the current standard where tinyhtml5 lags, but gives no
+places. HTML output is checked on its tree and written by its serialiser, and parsed
+again with `parse` only when something is refused, to place each problem.
 """
 
 from __future__ import annotations
