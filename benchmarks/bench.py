@@ -27,9 +27,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
-from briefgen import forms, normalise
 from briefgen.build import check
 from briefgen.cache import FOLDER as CACHE_FOLDER
 
@@ -112,19 +109,6 @@ def run(*args: str, cwd: Path) -> None:
     subprocess.run([*BRIEFGEN, *args], cwd=cwd, check=True, capture_output=True)
 
 
-def compose_all(root: Path) -> None:
-    for path in sorted(root.rglob("*.yaml")):
-        if CACHE_FOLDER not in path.parts:
-            yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-
-
-def forget() -> None:
-    """Drop what this process remembers of earlier runs (the cold and warm runs below are
-    those of a fresh `briefgen check`)."""
-    forms.forget()
-    normalise.forget()
-
-
 def ratio_pdf(copies: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
@@ -172,6 +156,9 @@ def ratio_markdown(repeat: int) -> None:
 
 
 def ratio_check(repeat: int, sizes: tuple[int, ...]) -> None:
+    """Each timing in a fresh process, timed inside it (no interpreter start-up): what an
+    earlier timing left in this process (a heap for the garbage collector to walk, kept
+    results) would slow or speed the next one."""
     for items in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "ws"
@@ -179,27 +166,39 @@ def ratio_check(repeat: int, sizes: tuple[int, ...]) -> None:
             config = root / "config.yaml"
             result = check(config)
             assert not result.report.errors, result.report.errors[:3]
-
-            def cold(root: Path = root, config: Path = config) -> None:
-                shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)
-                forget()
-                check(config)
-
-            def warm(config: Path = config) -> None:
-                forget()
-                check(config)
-
-            compose = best(lambda root=root: compose_all(root), repeat + 2)  # type: ignore[misc]
-            t_cold = best(cold, repeat)
+            cache = root / CACHE_FOLDER
+            cold_code = f"shutil.rmtree({str(cache)!r}, ignore_errors=True)\n" + _CHECK
+            compose = min(_timed(_COMPOSE, root) for _ in range(repeat + 2))
+            t_cold = min(_timed(cold_code, root) for _ in range(repeat))
             check(config)  # fills the cache
-            t_warm = best(warm, repeat)
-            compose = min(compose, best(lambda root=root: compose_all(root), repeat + 2))  # type: ignore[misc]
+            t_warm = min(_timed(_CHECK, root) for _ in range(repeat))
+            compose = min(compose, *(_timed(_COMPOSE, root) for _ in range(repeat + 2)))
         print(
             f"(c) check {items:,} items, 200 sources x 40 KB: cold {t_cold:.2f} s = "
             f"{t_cold / compose:.1f}x, warm {t_warm:.2f} s = {t_warm / compose:.1f}x "
             f"YAML C compose {compose:.3f} s (goal <= 3x cold, <= 2x warm; "
             f"{items / t_cold:,.0f} items/s cold)"
         )
+
+
+_CHECK = (  # `briefgen check`, as the command line runs it, less the interpreter's start
+    "from briefgen.cli import main\nstart = time.perf_counter()\n"
+    "try:\n    main(['check'])\nexcept SystemExit:\n    pass\n"
+)
+_COMPOSE = (
+    "import yaml\nfrom pathlib import Path\npaths = sorted(Path('.').rglob('*.yaml'))\n"
+    "start = time.perf_counter()\n"
+    "for path in paths:\n"
+    f"    if {CACHE_FOLDER!r} not in path.parts:\n"
+    "        yaml.compose(path.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
+)
+
+
+def _timed(code: str, cwd: Path) -> float:
+    """Seconds that `code` takes from its `start` on, run in a fresh Python in `cwd`."""
+    script = f"import shutil, time\n{code}print(time.perf_counter() - start)\n"
+    done = subprocess.run([PYTHON, "-c", script], cwd=cwd, check=True, capture_output=True)
+    return float(done.stdout.decode().split()[-1])
 
 
 def warm_rerender(runs: int) -> None:

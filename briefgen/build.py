@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from briefgen import (
     catalogue,
     changes_since,
     citations,
+    collector,
     dates,
     freshness,
     links,
@@ -75,24 +74,8 @@ def load_workspace(
 
     With `warm` (the preview's), files that have not changed since it last saw them
     are not read again, and what was worked out from them is reused."""
-    with collector_paused():
+    with collector.paused():
         return _load_workspace(config_path, names, report, allow_none, warm or Cold())
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a workspace is read (or the preview
-    renders): reading makes a great many objects that live on (nodes, models, spans) and
-    almost no cycles, and each collection would walk every one of them again. Memory is
-    still freed as usual; cycles wait for the next collection (the preview collects when
-    idle)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_workspace(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from click.core import ParameterSource
 
+from briefgen import collector
 from briefgen.errors import BriefgenError, UsageError, display_path, printable
 from briefgen.preview import LOCAL
 from briefgen.spec import FORMATS, SCHEMA_KINDS
@@ -542,6 +543,7 @@ def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point: click's own messages are printed through say() too."""
     global _AS_PROCESS
     _AS_PROCESS = True
+    collector.one_command()
     signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)

@@ -6,7 +6,6 @@ writers, via outputs.render_brief), so the preview shows exactly what build writ
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from briefgen import assets, render
+from briefgen import assets, collector, render
 from briefgen import build as pipeline
 from briefgen import outputs as rendering
 from briefgen.bounded import run_bounded
@@ -25,7 +24,8 @@ from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.paths import real, within
 from briefgen.warm import Warm
 
-OUT = "/out/"  # where rendered outputs are served; source links resolve against it
+OUT = "/out/"
+MAX_UNSWEPT = 20  # checks in a row with no collection between (see tidy)  # where rendered outputs are served; source links resolve against it
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Preview:
         self.changed = threading.Condition()
         self.snapshot = Snapshot(0, None, [])
         self.untidy = False  # checked or rendered since the garbage was last collected
+        self.unswept = 0  # checks since then
         self.warm = Warm()  # the workspace as last read, file by file
         self.environments: dict[Any, Any] = {}  # compiled templates, kept until one changes
         self.allowed: dict[Any, Any] = {}  # HTML elements found allowed, kept as long
@@ -71,7 +72,10 @@ class Preview:
     def refresh(self, changed: Iterable[Path] | None = None) -> Snapshot:
         """Check the workspace again, reading again only the `changed` files (None: all of
         them); open pages are told through `changed`."""
-        with pipeline.collector_paused():
+        self.unswept += 1
+        if self.unswept > MAX_UNSWEPT:  # saves with no quiet moment between: collect anyway
+            self.tidy()
+        with collector.paused():
             return self._refresh(None if changed is None else list(changed))
 
     def _refresh(self, changed: list[Path] | None) -> Snapshot:
@@ -117,10 +121,11 @@ class Preview:
 
     def tidy(self) -> None:
         """Collect garbage now, while nothing is asked (checks and renders pause the
-        collector), if anything was checked or rendered since the last time."""
+        collector and freeze what they leave), if anything was checked or rendered since
+        the last time."""
         if self.untidy:
-            self.untidy = False
-            gc.collect()
+            self.untidy, self.unswept = False, 0
+            collector.collect()
 
     def render(self, name: str) -> bytes | None:
         """The bytes of output `name` in the current state; None if there is no such output."""
@@ -134,7 +139,7 @@ class Preview:
             return None
         kept = render.ENVIRONMENTS.set(self.environments), assets.ALLOWED.set(self.allowed)
         try:
-            with pipeline.collector_paused():  # a page's render would be a third collections
+            with collector.paused():  # a page's render would be a third collections
                 data = render_output(target, snap.result.workspace)
         finally:
             render.ENVIRONMENTS.reset(kept[0])
