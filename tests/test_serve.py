@@ -178,11 +178,11 @@ def test_garbage_is_collected_in_the_quiet_after_a_save(
     import gc
 
     collections = gc.get_stats()[2]["collections"]
-    before = server.preview.snapshot.version
+    before, tidied = server.preview.snapshot.version, server.preview.collections
     (tmp_path / "ws" / "briefs" / "test.yaml").write_text(MINIMAL_BRIEF + "\n")
     wait_for(lambda: server.preview.snapshot.version > before)
     get(server, "/out/test.html").read()
-    wait_for(lambda: not server.preview.untidy)
+    wait_for(lambda: server.preview.collections > tidied)
     assert gc.get_stats()[2]["collections"] > collections  # a full collection
     assert gc.isenabled()
 

@@ -64,6 +64,7 @@ class Preview:
         self.snapshot = Snapshot(0, None, [])
         self.untidy = False  # checked or rendered since the garbage was last collected
         self.unswept = 0  # checks since then
+        self.collections = 0  # made by tidy()
         self.warm = Warm()  # the workspace as last read, file by file
         self.environments: dict[Any, Any] = {}  # compiled templates, kept until one changes
         self.allowed: dict[Any, Any] = {}  # HTML elements found allowed, kept as long
@@ -126,6 +127,7 @@ class Preview:
         if self.untidy:
             self.untidy, self.unswept = False, 0
             collector.collect()
+            self.collections += 1
 
     def render(self, name: str) -> bytes | None:
         """The bytes of output `name` in the current state; None if there is no such output."""
