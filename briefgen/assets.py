@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 
 from briefgen import css, markup
 from briefgen.errors import Location, Problem, RenderError
+from briefgen.kept import Bounded
 from briefgen.origins import Origins
 from briefgen.paths import (
     BUILTIN_FONTS,
@@ -34,7 +35,7 @@ from briefgen.paths import (
 from briefgen.urls import LINK_RULE, clean_url, safe_link, scheme
 
 MAX_ASSET_BYTES = 20_000_000
-MAX_ALLOWED = 50_000  # elements found allowed that are kept, at most
+MAX_ALLOWED = 50_000  # elements found allowed that are kept, at most, for a kind of walk
 MAX_DEPTH = 8  # stylesheets importing stylesheets, images inside images
 # Attributes that load what they name, on any element.
 _LOADING = {
@@ -62,7 +63,7 @@ _At = Callable[..., Location]
 # What Assets keep of the elements they found allowed (see _elements), for the preview
 # server to keep between renders until a template or other file they may read changes;
 # None: each Assets keeps its own.
-_Allowed = dict[Hashable, dict[Hashable, tuple[tuple[Any, str], ...]]]  # by kind of walk
+_Allowed = dict[Hashable, Bounded[Hashable, tuple[tuple[Any, str], ...]]]  # by kind of walk
 ALLOWED: ContextVar[_Allowed | None] = ContextVar("ALLOWED", default=None)
 _RefAt = Callable[[css.Reference], Location]
 
@@ -185,12 +186,16 @@ class Assets:
         # The template line behind a place is worked out only for a place a problem names
         # (finding it can mean rendering again): until then a place is a stand-in.
         later: list[Callable[[], Location]] = []
-        allowed = self.allowed.setdefault((base_uri, *self.roots, walk.inline, walk.final), {})
+        kind = (base_uri, *self.roots, walk.inline, walk.final)
+        allowed = self.allowed.get(kind)
+        if allowed is None:
+            allowed = self.allowed[kind] = Bounded(MAX_ALLOWED)
         for element in elements:
             # An element allowed before, with the same name and attributes, is allowed again
             # with the same values written (a stylesheet's content is not in the key: not kept).
             key = element.signature()
-            done = allowed.get(key) if element.name != "style" else None
+            keep = element.name != "style"
+            done = allowed.get(key) if keep else None
             if done is not None:
                 for attr, value in done:
                     element.set(attr, value)
@@ -211,10 +216,8 @@ class Assets:
 
             problems = len(walk.problems)
             self._element(element, base_uri, walk, at)
-            if len(walk.problems) == problems and element.name != "style":
-                if len(allowed) >= MAX_ALLOWED:
-                    allowed.clear()
-                allowed[key] = tuple(element.changed)
+            if keep and len(walk.problems) == problems:
+                allowed[key] = element.changed
         if later:
             walk.problems[:] = [_placed(p, later) for p in walk.problems]
 

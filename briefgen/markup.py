@@ -21,6 +21,8 @@ from xml.etree import ElementTree
 from tinyhtml5 import inputstream, treebuilder
 from tinyhtml5 import parser as html_parser
 
+from briefgen.kept import Bounded
+
 HTML = "http://www.w3.org/1999/xhtml"
 SVG = "http://www.w3.org/2000/svg"
 MATHML = "http://www.w3.org/1998/Math/MathML"
@@ -61,7 +63,7 @@ class Element:
         self.node = node
         self.namespace, self.name = split(node.tag)
         self.line, self.col = line, col
-        self.changed: list[tuple[Any, str]] = []  # (key, value) of every attribute set
+        self.changed: tuple[tuple[Any, str], ...] = ()  # (key, value) of every attribute set
 
     @property
     def tag(self) -> str:
@@ -79,8 +81,11 @@ class Element:
 
     def set(self, key: Any, value: str) -> None:
         """Set an attribute by its key as attributes() gives it."""
+        self._set(key, value)
+        self.changed = (*self.changed, (key, value))
+
+    def _set(self, key: Any, value: str) -> None:
         self.node.set(key, value)
-        self.changed.append((key, value))
 
     def text(self) -> str:
         return "".join(self.node.itertext())
@@ -238,7 +243,7 @@ class _Node(Element):
 
     __slots__ = ("_attributes", "_signature", "element", "name", "namespace")
     line = col = 0
-    changed: list[tuple[Any, str]] = []  # noqa: RUF012 - never added to: set() makes its own
+    changed: tuple[tuple[Any, str], ...] = ()
 
     element: Any  # a markupever Element; not .node: not xml.etree's
     _attributes: Sequence[tuple[int, str, str]]
@@ -250,9 +255,8 @@ class _Node(Element):
     def signature(self) -> tuple[Any, ...]:
         return self._signature
 
-    def set(self, key: Any, value: str) -> None:
+    def _set(self, key: Any, value: str) -> None:
         self.element.attrs.update_value(key, value)
-        self.changed = [*self.changed, (key, value)]
 
     def text(self) -> str:
         from markupever import _rustlib as rust
@@ -272,23 +276,16 @@ class _Node(Element):
 
 # html5ever's names as checks read them, kept by name: reading a name's parts is most of
 # the time a tree takes to walk (names come from the document: at most so many are kept)
-_ELEMENT_NAMES: dict[Any, tuple[str | None, str]] = {}
-_NAMES: dict[Any, str] = {}  # of attributes
-_MAX_NAMES = 10_000
+_ELEMENT_NAMES: Bounded[Any, tuple[str | None, str]] = Bounded(10_000)
+_NAMES: Bounded[Any, str] = Bounded(10_000)  # of attributes
 
 
 def _element_name(name: Any) -> tuple[str | None, str]:
-    found = _ELEMENT_NAMES.get(name)
-    if found is None:
-        if len(_ELEMENT_NAMES) >= _MAX_NAMES:
-            _ELEMENT_NAMES.clear()
-        found = _ELEMENT_NAMES[name] = (name.ns or None, name.local)
+    found = _ELEMENT_NAMES[name] = (name.ns or None, name.local)
     return found
 
 
 def _attribute_name(key: Any) -> str:
-    if len(_NAMES) >= _MAX_NAMES:
-        _NAMES.clear()
     found: str = (_ATTR_PREFIX.get(key.ns, "") + key.local).lower()
     _NAMES[key] = found
     return found

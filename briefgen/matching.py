@@ -12,6 +12,7 @@ from functools import cached_property
 from briefgen import forms
 from briefgen.boundaries import cut_at, token_at
 from briefgen.cache import Cache
+from briefgen.kept import Bounded
 from briefgen.models import Span
 from briefgen.normalise import Normalised, display, normalised_text
 from briefgen.readers.base import LINE, PAGE, PARAGRAPH, Extracted
@@ -20,6 +21,9 @@ CONTEXT_CHARS = 240
 MAX_PLACES = 50  # places of a repeated quote that are worked out in full
 MAX_HITS = 10_000
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*Â*(?=\s)|\n\s*\n")
+
+
+MAX_KEPT = 10_000  # quotes whose places a source keeps
 
 
 @dataclass
@@ -37,7 +41,9 @@ class SourceText:
     file_sha256: str | None = None
     # what find_quote found for each quote: the text never changes, so neither does that
     # (the preview server looks for the same quotes again after every edit)
-    found: dict[str, Found] = field(default_factory=dict, repr=False, compare=False)
+    found: Bounded[str, Found] = field(
+        default_factory=lambda: Bounded(MAX_KEPT), repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -191,13 +197,8 @@ def find_quote(quote: str, source: SourceText) -> Found:
     """
     kept = source.found.get(quote)
     if kept is None:
-        if len(source.found) >= MAX_KEPT:
-            source.found.clear()
         kept = source.found[quote] = _find_quote(quote, source)
     return kept
-
-
-MAX_KEPT = 10_000  # quotes whose places a source keeps
 
 
 def _find_quote(quote: str, source: SourceText) -> Found:

@@ -24,6 +24,7 @@ from briefgen import mdsafe
 from briefgen.epoch import source_date_epoch
 from briefgen.errors import Location, RenderError
 from briefgen.fieldhtml import markdown_ending, markdown_to_html
+from briefgen.kept import Bounded
 from briefgen.models import (
     Brief,
     Citation,
@@ -567,8 +568,6 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         key = (type(obj), attr)
         safe = _SAFE_ATTRIBUTES.get(key)
         if safe is None:
-            if len(_SAFE_ATTRIBUTES) > 10_000:
-                _SAFE_ATTRIBUTES.clear()
             safe = not isinstance(obj, os.PathLike) and super().is_safe_attribute(obj, attr, value)
             _SAFE_ATTRIBUTES[key] = safe
         return safe
@@ -592,7 +591,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return self.unsafe_undefined(obj, attribute)
 
 
-_SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
+_SAFE_ATTRIBUTES: Bounded[tuple[type, str], bool] = Bounded(10_000)
 _METHOD_TYPES = (types.MethodType, types.BuiltinMethodType)  # neither can be subclassed
 
 

@@ -9,19 +9,24 @@ cold one does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from briefgen.errors import Problem, Report
+from briefgen.paths import real
 
 T = TypeVar("T")
 
 
-def key_path(path: Path) -> Path:
-    """A path as changes are compared: absolute, links resolved."""
-    return path.resolve()
+def key_paths(path: Path) -> set[Path]:
+    """A path as changes are compared: absolute, both as named and with links resolved. A
+    change is reported by the name saved, while a file read through a link is the file it
+    leads to; and a file made a link (or a link made to lead elsewhere) is a change of its
+    name, whatever either name now resolves to."""
+    return {Path(os.path.abspath(path)), real(path)}
 
 
 class Same:
@@ -78,7 +83,9 @@ class Warm:
         if paths is None:
             self._entries.clear()
             return
-        gone = {key_path(p) for p in paths}  # a file, or a folder moved with all it holds
+        gone = {
+            k for p in paths for k in key_paths(p)
+        }  # a file, or a folder moved with all it holds
 
         def stale(files: frozenset[Path]) -> bool:
             return bool(files & gone) or any(not gone.isdisjoint(f.parents) for f in files)
@@ -101,7 +108,8 @@ class Warm:
         if entry is None:
             mine = Report()
             value = make(mine)
-            entry = _Entry(frozenset(key_path(p) for p in files(value)), value, mine.problems)
+            kept = frozenset(k for p in files(value) for k in key_paths(p))
+            entry = _Entry(kept, value, mine.problems)
             self._entries[key] = entry
         report.problems.extend(entry.problems)
         return entry.value  # type: ignore[no-any-return]

@@ -38,3 +38,19 @@ def test_a_commands_pause_freezes_what_is_left_and_collect_frees_it(one_command:
     del cycle, kept
     collector.collect()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_command_line_runs_as_one_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: a command freezes what reading the workspace leaves; main() asks for it."""
+    import signal
+
+    from briefgen import cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(cli.cli, "main", lambda **_kwargs: seen.append(collector._Policy.freeze))
+    monkeypatch.setattr(collector._Policy, "freeze", False)
+    monkeypatch.setattr(cli, "_AS_PROCESS", False)  # main() sets it; put back after
+    monkeypatch.setattr(signal, "signal", lambda *_args: None)  # the test keeps its own
+    with pytest.raises(SystemExit):
+        cli.main([])
+    assert seen == [True]

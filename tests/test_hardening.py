@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 from test_hostile import files_mentioning
 
+from briefgen import collector
 from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_cli
 
 # What may never reach a terminal or an output raw: C0 (but tab and newline), DEL, C1, bidi.
@@ -692,6 +693,7 @@ def test_a_failure_after_sigterm_is_reported_as_the_interruption(
     monkeypatch.setattr(cli.cli, "main", stopped)
     monkeypatch.setattr(cli, "_TERMINATED", False)
     monkeypatch.setattr(cli, "_AS_PROCESS", False)  # main() sets it; put back after
+    monkeypatch.setattr(collector._Policy, "freeze", False)  # main() sets it too
     monkeypatch.setattr(signal, "signal", lambda *_args: None)  # the test keeps its own
     with pytest.raises(SystemExit) as stop:
         cli.main([])
@@ -708,6 +710,7 @@ def test_a_failure_without_sigterm_is_not_hidden(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(cli.cli, "main", broken)
     monkeypatch.setattr(cli, "_TERMINATED", False)
     monkeypatch.setattr(cli, "_AS_PROCESS", False)  # main() sets it; put back after
+    monkeypatch.setattr(collector._Policy, "freeze", False)  # main() sets it too
     monkeypatch.setattr(signal, "signal", lambda *_args: None)
     with pytest.raises(ImportError, match="a real bug"):
         cli.main([])

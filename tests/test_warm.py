@@ -150,3 +150,31 @@ def test_a_step_is_forgotten_when_its_file_or_a_folder_holding_it_changes(tmp_pa
     assert step() == 2
     warm.changed({folder})  # the folder was moved or replaced: what it held may differ
     assert step() == 3
+
+
+def test_a_file_made_a_link_or_a_link_led_elsewhere_is_a_change(tmp_path: Path) -> None:
+    """The save is reported by the file's name, which may now resolve somewhere else
+    than the file read before; and a file read through a link changes by the link's name."""
+    from briefgen.errors import Report
+    from briefgen.warm import Warm
+
+    warm, made = Warm(), []
+    file, elsewhere, link = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "l.txt"
+    file.write_text("a")
+    elsewhere.write_text("b")
+    link.symlink_to(file)
+
+    def step(path: Path) -> int:
+        return warm.step(path, lambda _: [path], lambda r: made.append(1) or len(made), Report())
+
+    assert step(file) == 1 and step(link) == 2
+    file.unlink()
+    file.symlink_to(elsewhere)  # a.txt made a link: reported as a.txt
+    warm.changed({file})
+    assert step(file) == 3
+    link.unlink()
+    link.symlink_to(elsewhere)  # the link led elsewhere: reported as l.txt
+    warm.changed({link})
+    assert step(link) == 4
+    warm.changed({elsewhere})  # the file behind both
+    assert (step(file), step(link)) == (5, 6)

@@ -24,8 +24,8 @@ from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.paths import real, within
 from briefgen.warm import Warm
 
-OUT = "/out/"
-MAX_UNSWEPT = 20  # checks in a row with no collection between (see tidy)  # where rendered outputs are served; source links resolve against it
+OUT = "/out/"  # where rendered outputs are served; source links resolve against it
+MAX_UNSWEPT = 20  # checks in a row with no collection between (see tidy)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class Preview:
             return None
         kept = render.ENVIRONMENTS.set(self.environments), assets.ALLOWED.set(self.allowed)
         try:
-            with collector.paused():  # a page's render would be a third collections
+            with collector.paused():  # unpaused, a third of a re-render went to collections
                 data = render_output(target, snap.result.workspace)
         finally:
             render.ENVIRONMENTS.reset(kept[0])
