@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import (
-    bounded,
     catalogue,
     changes_since,
     citations,
@@ -15,21 +15,21 @@ from briefgen import (
     dates,
     freshness,
     links,
-    parallel,
     results,
     split,
     validate,
     write,
 )
-from briefgen.ahead import start_ahead
-from briefgen.commands.select import Selection, select
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Report, UsageError
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Workspace
-from briefgen.outputs import render_brief
 from briefgen.paths import real
 from briefgen.warm import Cold, Hashed, Same, Warm
+
+if TYPE_CHECKING:  # a check loads none of what rendering needs
+    from briefgen import bounded, parallel
+    from briefgen.commands.select import Selection
 
 
 @dataclass
@@ -202,6 +202,8 @@ def build(
     """
     own = ahead is None  # a caller may have started the first render's child earlier still
     if ahead is None:
+        from briefgen.ahead import start_ahead
+
         ahead = start_ahead(config_path, formats)
     try:
         return _build(
@@ -224,6 +226,10 @@ def _build(
     progress: parallel.Progress | None,
     ahead: bounded.Ahead,
 ) -> Result:
+    from briefgen import parallel
+    from briefgen.commands.select import select
+    from briefgen.outputs import render_brief
+
     result = check(config_path, names, allow_none=False)
     workspace, report = result.workspace, result.report
     whole = {b.id: b for b in workspace.briefs}  # a filtered brief's changes are the whole one's

@@ -35,7 +35,6 @@ class SourceText:
     """
 
     text: str
-    _line_starts: list[int] = field(default_factory=list)
     cache: Cache | None = None  # where normalised forms are kept between runs
     extracted: Extracted | None = None
     file_sha256: str | None = None
@@ -45,8 +44,10 @@ class SourceText:
         default_factory=lambda: Bounded(MAX_KEPT), repr=False, compare=False
     )
 
-    def __post_init__(self) -> None:
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        # made when first asked: a check whose quotes' places are kept never asks
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     @cached_property
     def sha256(self) -> str:

@@ -9,25 +9,16 @@ and the problems reported are the same as those of a serial build.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from briefgen import bounded
+from briefgen.cores import workers
 from briefgen.errors import BriefgenError, Location
 from briefgen.models import Limits
 
 Progress = Callable[[int, int], None]
-
-
-def workers(count: int) -> int:
-    """How many briefs to render at once: the cores this process may use, at most `count`."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(count, cores))
 
 
 def render_all(

@@ -17,7 +17,6 @@ from pathlib import Path
 from types import ModuleType
 
 from briefgen import __version__
-from briefgen.bounded import Task, run_bounded
 from briefgen.cache import FOLDER, Cache, digest
 from briefgen.errors import BriefgenError, Location, Report, quoted
 from briefgen.load import read_bytes, text_of
@@ -119,6 +118,8 @@ def _run(reader: str, data: bytes) -> Extracted | str:
 def _bounded(
     reader: str, data: bytes, name: str, config: Config, where: Location
 ) -> Extracted | str:
+    from briefgen.bounded import Task, run_bounded  # processes: loaded only to read a document
+
     task = Task(
         doing=f"reading source file {quoted(name)}",
         advice="the file may be damaged or built to exhaust its reader (a decompression bomb): "

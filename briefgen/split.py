@@ -13,17 +13,20 @@ is missing is a miss, never an error).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen import bounded, citations, freshness, parallel
+from briefgen import citations, cores, freshness
 from briefgen.errors import Report
 from briefgen.models import Config, Source
 from briefgen.results import Results, cache_for
+
+if TYPE_CHECKING:
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
 
 MIN_BRIEFS = 8  # fewer: starting a child costs more than it saves
 READ, MATCHED = "read", "matched"  # what the child has kept so far
@@ -41,6 +44,8 @@ class Share:
         self.said: set[str] = set()
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
+        from briefgen import bounded  # loaded only when a child is started
+
         with contextlib.suppress(OSError):  # no child: this process does all the work
             self._child, self._receive = bounded.spawn(
                 _work,
@@ -78,7 +83,7 @@ def share(
     there are enough of them to be worth one."""
     if sys.platform == "win32" or len(paths) < MIN_BRIEFS:  # pragma: no cover - no fork there
         return None
-    if parallel.workers(2) < 2 or not _can_keep(config):
+    if cores.workers(2) < 2 or not _can_keep(config):
         return None
     cold = [path for path in paths if not kept.has(path)]
     if len(cold) < MIN_BRIEFS:
@@ -107,6 +112,8 @@ def _work(
     keep that; say each stage as it is done. Whatever happens, end without printing."""
     code = 1
     try:
+        from briefgen import bounded
+
         bounded.become_child()
         quiet = Report()
         kept = Results(config, cache_for(config))

@@ -16,10 +16,14 @@ HEAVY = (
 )  # fmt: skip
 
 
-def _loaded(code: str, root: Path) -> list[str]:
+# what only rendering, or a check's second process, needs
+PROCESSES = ("multiprocessing", "concurrent.futures", "briefgen.bounded", "briefgen.parallel")
+
+
+def _loaded(code: str, root: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     script = (
         f"import sys; from briefgen import build; {code}; "
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60
@@ -32,6 +36,15 @@ def test_check_loads_no_templates_html_parser_or_pdf_engine(tmp_path: Path) -> N
     root = build_tree(tmp_path / "ws", minimal_files())
     code = "r = build.check('config.yaml'); assert not r.report.errors, r.report.errors"
     assert _loaded(code, root) == []
+
+
+def test_a_check_of_a_few_briefs_starts_no_process_and_loads_nothing_for_one(
+    tmp_path: Path,
+) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    code = "r = build.check('config.yaml'); assert not r.report.errors, r.report.errors"
+    assert _loaded(code, root, PROCESSES) == []
+    assert _loaded(code, root, PROCESSES) == []  # and with its kept results
 
 
 def test_a_markdown_build_loads_no_pdf_engine(tmp_path: Path) -> None:
