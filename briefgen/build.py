@@ -153,7 +153,7 @@ def _check_briefs(
     def resolve(brief: Brief, r: Report) -> Brief:
         if shared is not None and brief.path in shared.later:
             shared.wait(split.MATCHED)  # the child has kept its quotes' places too
-            kept.reload(brief.path)
+            kept.reload(brief.path, shared.resolutions.get(brief.path))
         return kept.resolve(brief, sources, texts, r)
 
     try:

@@ -79,6 +79,9 @@ def code_version() -> str:
     return _code[0]
 
 
+Resolution = tuple[str, list[Any], list[Problem]]  # sources key, span rows, problems
+
+
 @dataclass
 class _Held:
     """A brief file read in this run: its key, what validating it gave, and the kept
@@ -87,7 +90,7 @@ class _Held:
     key: str
     brief: Brief | None
     problems: list[Problem]
-    resolution: tuple[str, list[Any], list[Problem]] | None
+    resolution: Resolution | None
 
 
 class Results:
@@ -169,13 +172,21 @@ class Results:
         if held is not None:
             self._store(path, held)
 
-    def reload(self, path: Path) -> None:
-        """Take a resolution kept for `path` since it was read (by split.py's child)."""
+    def reload(self, path: Path, given: Resolution | None = None) -> None:
+        """Take a resolution kept for `path` since it was read (by split.py's child): the
+        one `given` (the child's own, sent along), else the one kept on disk. Either is
+        used only as a kept one is (its sources key matching, its spans fitting)."""
         held = self._held.get(path)
         if held is not None and held.resolution is None:
-            found = self._load(path, held.key)
-            if found is not None and found.resolution is not None:
-                held.resolution = found.resolution
+            if not (isinstance(given, tuple) and len(given) == 3):
+                found = self._load(path, held.key)
+                given = found.resolution if found is not None else None
+            held.resolution = given
+
+    def resolution(self, path: Path) -> Resolution | None:
+        """What resolving the brief at `path` gave in this run (for split.py's child to send)."""
+        held = self._held.get(path)
+        return held.resolution if held is not None else None
 
     def _load(self, path: Path, key: str) -> _Held | None:
         raw = self.cache.load(KIND, key, FORMAT) if self.cache else None

@@ -5,7 +5,9 @@ file, config.yaml and the catalogued sources, which is why each brief's result c
 kept (results.py). When many briefs have no kept result, a child process works out the
 later half of them and keeps their results while this process does the first half, on
 the other core; this process then takes those results as it takes any kept result, so
-what is reported is the same as if it had done them all itself. If the child fails,
+what is reported is the same as if it had done them all itself. (The places of the
+child's quotes also come back through the pipe, so that they are not read back from
+the files just written; they are checked as kept ones are.) If the child fails,
 is slow or cannot keep results, this process simply does the work (a kept result that
 is missing is a miss, never an error).
 """
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 from briefgen import citations, cores, freshness
 from briefgen.errors import Report
 from briefgen.models import Config, Source
-from briefgen.results import Results, cache_for
+from briefgen.results import Resolution, Results, cache_for
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -42,6 +44,7 @@ class Share:
     def __init__(self, config: Config, sources: dict[str, Source], later: Sequence[Path]) -> None:
         self.later = set(later)
         self.said: set[str] = set()
+        self.resolutions: dict[Path, Resolution | None] = {}  # sent with MATCHED
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
         from briefgen import bounded  # loaded only when a child is started
@@ -61,7 +64,10 @@ class Share:
             try:
                 if not self._receive.poll(WAIT_SECONDS):
                     raise EOFError
-                self.said.add(str(self._receive.recv()))
+                said = self._receive.recv()
+                if isinstance(said, tuple):  # (MATCHED, each brief's resolution)
+                    said, self.resolutions = said
+                self.said.add(str(said))
             except (EOFError, OSError):
                 self.close()
 
@@ -125,7 +131,8 @@ def _work(
         sources = citations.with_digests(sources, texts)
         for brief in freshness.mark_stale(briefs, config, quiet):
             kept.resolve(brief, sources, texts, quiet)
-        send.send(MATCHED)
+        # sent along, so that the parent need not read back what was just kept
+        send.send((MATCHED, {path: kept.resolution(path) for path in later}))
         code = 0
     except BaseException:  # noqa: S110 - the parent does the work itself
         pass

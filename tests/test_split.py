@@ -134,3 +134,41 @@ def test_a_child_reading_a_document_under_limits_does_its_share(
     _cold(root)
     assert 0 < len(parsed_here) < BRIEFS  # the child read the later half
     assert 0 < len(matched_here) < BRIEFS  # and matched its quotes: it did not hang
+
+
+def test_the_child_sends_its_quotes_places_so_none_is_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen import results
+
+    root = _workspace(tmp_path)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
+    expected = _cold(root)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    loads: list[Path] = []
+    real = results.Results._load
+
+    def counting(self: results.Results, path: Path, key: str) -> object:
+        loads.append(path)
+        return real(self, path, key)
+
+    monkeypatch.setattr(results.Results, "_load", counting)
+    assert _cold(root) == expected
+    later = [p for p in loads if loads.count(p) > 1]
+    assert loads and later == []  # each of the child's briefs read back once, when read
+
+
+def test_places_the_child_sends_are_checked_as_kept_ones_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Places worked out against other sources (here: a key no source set has) are not
+    used: this process matches those quotes again."""
+    from briefgen import results
+
+    root = _workspace(tmp_path)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
+    expected = _cold(root)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    # set before the child is forked, so it is what the child sends
+    monkeypatch.setattr(results.Results, "resolution", lambda self, path: ("other", [], []))
+    assert _cold(root) == expected
