@@ -119,9 +119,26 @@ def _check_briefs(
     shared: split.Share | None,
 ) -> Workspace:
     sources = listed.sources
+
+    def read_texts(r: Report) -> dict[str, SourceText]:
+        texts: dict[str, SourceText] = {}
+        for sid, source in sources.items():
+            texts |= warm.step(
+                ("source", config, source),
+                lambda _, source=source: [source.path, catalogue_file],  # type: ignore[misc]
+                lambda r, sid=sid, source=source: citations.read_sources({sid: source}, config, r),  # type: ignore[misc]
+                r,
+            )
+        return texts
+
     briefs = []
+    early: tuple[dict[str, SourceText], Report] | None = None
     for path in paths:
         if shared is not None and path in shared.later:
+            if early is None:  # while the child reads the later briefs, read the sources
+                held = Report()  # their problems are reported in their turn, below
+                early = read_texts(held), held
+                shared.meanwhile(split.READ, [lambda t=t: t.plain for t in early[0].values()])  # type: ignore[misc]
             shared.wait(split.READ)  # the child has kept what reading it gave
         brief = warm.step(
             ("brief", config, path),
@@ -139,14 +156,11 @@ def _check_briefs(
     dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)
     links.warn_unsafe_links(briefs, report)
-    texts: dict[str, SourceText] = {}
-    for sid, source in sources.items():
-        texts |= warm.step(
-            ("source", config, source),
-            lambda _, source=source: [source.path, catalogue_file],  # type: ignore[misc]
-            lambda r, sid=sid, source=source: citations.read_sources({sid: source}, config, r),  # type: ignore[misc]
-            report,
-        )
+    if early is None:
+        texts = read_texts(report)
+    else:
+        texts = early[0]
+        report.problems.extend(early[1].problems)
     sources = citations.with_digests(sources, texts)
     source_files = [s.path for s in sources.values()]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,11 +58,26 @@ class Share:
                 parent=True,  # it reads documents in children
             )
 
+    def meanwhile(self, stage: str, tasks: Sequence[Callable[[], object]]) -> None:
+        """Do `tasks` in turn until the child has said `stage` or has ended, or all are done
+        (work this process would do later anyway, done while it would wait)."""
+        for task in tasks:
+            if self._said(stage, 0):
+                return
+            task()
+
     def wait(self, stage: str) -> None:
         """Wait until the child has kept `stage` (READ or MATCHED), or has ended."""
+        self._said(stage, WAIT_SECONDS)
+
+    def _said(self, stage: str, patience: float) -> bool:
+        """Whether the child has said `stage` or has ended, waiting up to `patience` for
+        it (a child that says nothing for WAIT_SECONDS is given up on)."""
         while stage not in self.said and self._receive is not None:
             try:
-                if not self._receive.poll(WAIT_SECONDS):
+                if not self._receive.poll(patience):
+                    if patience < WAIT_SECONDS:
+                        return False
                     raise EOFError
                 said = self._receive.recv()
                 if isinstance(said, tuple):  # (MATCHED, each brief's resolution)
@@ -70,6 +85,7 @@ class Share:
                 self.said.add(str(said))
             except (EOFError, OSError):
                 self.close()
+        return True
 
     def close(self) -> None:
         receive, self._receive = self._receive, None

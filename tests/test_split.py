@@ -172,3 +172,37 @@ def test_places_the_child_sends_are_checked_as_kept_ones_are(
     # set before the child is forked, so it is what the child sends
     monkeypatch.setattr(results.Results, "resolution", lambda self, path: ("other", [], []))
     assert _cold(root) == expected
+
+
+def test_sources_read_while_waiting_for_the_child_are_reported_in_their_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process reads (and normalises) the sources while the child reads its briefs;
+    what reading them finds is still reported after the briefs' own problems, as in a
+    check done in one process."""
+    from briefgen.catalogue import CATALOGUE
+
+    root = _workspace(tmp_path)
+    (root / "sources" / "latin1.txt").write_bytes(b"caf\xe9 au lait\n")
+    catalogue = root / "sources" / CATALOGUE
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8")
+        + "- id: gone\n  file: gone.txt\n  publisher: Example News\n  title: Gone\n"
+        + "- id: latin\n  file: latin1.txt\n  publisher: Example News\n  title: Latin\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
+    alone = _cold(root)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    waited: list[int] = []
+    real = split.Share.meanwhile
+
+    def spying(self: split.Share, stage: str, tasks: list[object]) -> None:
+        waited.append(len(tasks))
+        real(self, stage, tasks)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(split.Share, "meanwhile", spying)
+    shared = _cold(root)
+    assert waited and waited[0] > 0  # it did read the sources while it waited
+    assert any("gone.txt" in p for p in alone[0]) and any("latin1.txt" in p for p in alone[0])
+    assert shared == alone
