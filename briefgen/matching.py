@@ -38,6 +38,10 @@ class SourceText:
     cache: Cache | None = None  # where normalised forms are kept between runs
     extracted: Extracted | None = None
     file_sha256: str | None = None
+    # the SHA-256 of the text's UTF-8, when the caller has it already: the digest of the
+    # bytes a text file was strictly decoded from is that (encoding the text again to hash
+    # it takes as long as hashing)
+    text_sha256: str | None = field(default=None, repr=False, compare=False)
     # what find_quote found for each quote: the text never changes, so neither does that
     # (the preview server looks for the same quotes again after every edit)
     found: Bounded[str, Found] = field(
@@ -51,6 +55,8 @@ class SourceText:
 
     @cached_property
     def sha256(self) -> str:
+        if self.text_sha256 is not None:
+            return self.text_sha256
         return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
     @cached_property

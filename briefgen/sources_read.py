@@ -41,7 +41,8 @@ def read_source(source: Source, config: Config, report: Report) -> SourceText | 
     cache = cache_for(config)
     if reader is None:
         text = text_of(data, source.path, report, where, "source file")
-        return None if text is None else SourceText(text, cache=cache)
+        # strictly decoded, the text's UTF-8 is `data` itself
+        return None if text is None else SourceText(text, cache=cache, text_sha256=digest(data))
     key = digest(data)
     extracted = extract(data, reader, source.path.name, config, where, report, key)
     if extracted is None:

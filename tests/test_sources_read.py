@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from helpers import brief_citing
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pdfs import pdf_bytes
 
 from briefgen import sources_read
 from briefgen.cache import FOLDER
+from briefgen.errors import Location, Report
+from briefgen.models import Config, Source
 from briefgen.readers import READERS
 from conftest import build_tree, run_cli
 
@@ -118,3 +123,23 @@ def test_a_reader_that_is_not_installed_is_a_clear_error(
         "for .pdf files is not available in this installation; reinstall briefgen, or "
         "catalogue a UTF-8 text (.txt) copy of the document"
     )
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=200))
+@settings(max_examples=150, deadline=None)
+def test_a_text_sources_digest_is_that_of_its_text(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    """A text file's digest is taken from its bytes, which must be its text's UTF-8:
+    byte-order marks, CRLF line ends, NULs and debris included."""
+    root = tmp_path_factory.mktemp("digest")
+    config = Config(root=root, path=root / "config.yaml")
+    loc = Location(root / "sources.yaml", 1, 1)
+    encoded = text.encode("utf-8")
+    for data in (encoded, b"\xef\xbb\xbf" + encoded, encoded.replace(b"\n", b"\r\n")):
+        path = root / "s.txt"
+        path.write_bytes(data)
+        source = Source("s", "s.txt", path, "P", "T", None, None, loc, loc)
+        found = sources_read.read_source(source, config, Report())
+        if found is not None:
+            assert found.sha256 == hashlib.sha256(found.text.encode("utf-8")).hexdigest()
