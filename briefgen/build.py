@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from briefgen import (
 from briefgen.config import available_layouts, find_config, load_config
 from briefgen.errors import BriefgenError, Report, UsageError
 from briefgen.matching import SourceText
-from briefgen.models import Brief, Config, Workspace
+from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.paths import real
 from briefgen.warm import Cold, Hashed, Same, Warm
 
@@ -95,12 +96,16 @@ def _load_workspace(
         report,
     )
     sources = listed.sources
+    # read first, so that a shared check's child has them too; their problems are
+    # reported in their turn, after the briefs'
+    held = Report()
+    texts = _read_texts(config, sources, catalogue_file, warm, held)
     paths = validate.brief_paths(config, names, report, allow_none)
     kept = results.Results(config, results.cache_for(config) if warm.results_on_disk else None)
-    shared = split.share(config, sources, paths, kept) if warm.results_on_disk else None
+    shared = split.share(config, sources, texts, paths, kept) if warm.results_on_disk else None
     try:
         return _check_briefs(
-            config, listed, catalogue_file, paths, names, report, warm, kept, shared
+            config, listed, catalogue_file, paths, names, report, warm, kept, shared, texts, held
         )
     finally:
         if shared is not None:
@@ -117,29 +122,19 @@ def _check_briefs(
     warm: Warm,
     kept: results.Results,
     shared: split.Share | None,
+    texts: dict[str, SourceText],
+    held: Report,
 ) -> Workspace:
     sources = listed.sources
-
-    def read_texts(r: Report) -> dict[str, SourceText]:
-        texts: dict[str, SourceText] = {}
-        for sid, source in sources.items():
-            texts |= warm.step(
-                ("source", config, source),
-                lambda _, source=source: [source.path, catalogue_file],  # type: ignore[misc]
-                lambda r, sid=sid, source=source: citations.read_sources({sid: source}, config, r),  # type: ignore[misc]
-                r,
-            )
-        return texts
-
     briefs = []
-    early: tuple[dict[str, SourceText], Report] | None = None
+    waited = False
     for path in paths:
         if shared is not None and path in shared.later:
-            if early is None:  # while the child reads the later briefs, read the sources
-                held = Report()  # their problems are reported in their turn, below
-                early = read_texts(held), held
-                shared.meanwhile(split.READ, [lambda t=t: t.plain for t in early[0].values()])  # type: ignore[misc]
-            shared.wait(split.READ)  # the child has kept what reading it gave
+            if not waited:  # while the child reads the later briefs, normalise the sources
+                shared.meanwhile(split.READ, [functools.partial(_plain, t) for t in texts.values()])
+                waited = True
+            shared.wait(split.READ)  # the child has sent what reading it gave
+            kept.offer(path, shared.read.get(path))
         brief = warm.step(
             ("brief", config, path),
             lambda _, path=path: [path],  # type: ignore[misc]
@@ -156,11 +151,7 @@ def _check_briefs(
     dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)
     links.warn_unsafe_links(briefs, report)
-    if early is None:
-        texts = read_texts(report)
-    else:
-        texts = early[0]
-        report.problems.extend(early[1].problems)
+    report.problems.extend(held.problems)  # reading the sources
     sources = citations.with_digests(sources, texts)
     source_files = [s.path for s in sources.values()]
 
@@ -185,6 +176,29 @@ def _check_briefs(
         for brief in briefs
     ]
     return Workspace(config, sources, tuple(resolved))
+
+
+def _read_texts(
+    config: Config,
+    sources: dict[str, Source],
+    catalogue_file: Path,
+    warm: Warm,
+    report: Report,
+) -> dict[str, SourceText]:
+    """Every catalogued source's text, each read again only when its file has changed."""
+    texts: dict[str, SourceText] = {}
+    for sid, source in sources.items():
+        texts |= warm.step(
+            ("source", config, source),
+            lambda _, source=source: [source.path, catalogue_file],  # type: ignore[misc]
+            lambda r, sid=sid, source=source: citations.read_sources({sid: source}, config, r),  # type: ignore[misc]
+            report,
+        )
+    return texts
+
+
+def _plain(text: SourceText) -> None:
+    text.plain  # noqa: B018 - made now, kept for the quotes
 
 
 def check(

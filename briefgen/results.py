@@ -80,6 +80,7 @@ def code_version() -> str:
 
 
 Resolution = tuple[str, list[Any], list[Problem]]  # sources key, span rows, problems
+Read = tuple[str, Brief | None, list[Problem]]  # key, validated brief, problems
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Results:
         self._config = repr(config)
         self._sources: tuple[dict[str, Source], dict[str, SourceText], str] | None = None
         self._read: dict[Path, bytes] = {}  # read by has(), for validate() not to read again
+        self._given: dict[Path, Read] = {}  # what split.py's child read (see offer)
 
     def validate(self, path: Path, report: Report) -> Brief | None:
         """validate.validate_brief(path, ...), or its kept result for the same bytes."""
@@ -112,7 +114,11 @@ class Results:
         if data is None:
             return None
         key = self._key(path, data)
-        held = self._load(path, key)
+        given = self._given.pop(path, None)
+        if given is not None and given[0] == key:  # read by the child from the same bytes
+            held: _Held | None = _Held(key, given[1], list(given[2]), None)
+        else:
+            held = self._load(path, key)
         if held is None:
             mine = Report()
             held = _Held(key, validate.brief_from(path, data, mine), mine.problems, None)
@@ -166,11 +172,17 @@ class Results:
         self._read[path] = data
         return self.cache.has(KIND, self._key(path, data), FORMAT)
 
-    def keep(self, path: Path) -> None:
-        """Keep what reading `path` gave now, before its quotes are matched (split.py)."""
+    def read(self, path: Path) -> Read | None:
+        """What validating `path` gave in this run: its key, brief and problems (for
+        split.py's child to send)."""
         held = self._held.get(path)
-        if held is not None:
-            self._store(path, held)
+        return None if held is None else (held.key, held.brief, held.problems)
+
+    def offer(self, path: Path, given: Read | None) -> None:
+        """What another process got validating `path` (split.py's child): validate() takes
+        it instead of reading the brief again, if its key is the one the file has now."""
+        if given is not None:
+            self._given[path] = given
 
     def reload(self, path: Path, given: Resolution | None = None) -> None:
         """Take a resolution kept for `path` since it was read (by split.py's child): the

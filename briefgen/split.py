@@ -3,13 +3,14 @@
 Reading and checking a brief, and matching its quotes, depends on nothing but the brief
 file, config.yaml and the catalogued sources, which is why each brief's result can be
 kept (results.py). When many briefs have no kept result, a child process works out the
-later half of them and keeps their results while this process does the first half, on
-the other core; this process then takes those results as it takes any kept result, so
-what is reported is the same as if it had done them all itself. (The places of the
-child's quotes also come back through the pipe, so that they are not read back from
-the files just written; they are checked as kept ones are.) If the child fails,
-is slow or cannot keep results, this process simply does the work (a kept result that
-is missing is a miss, never an error).
+later half of them while this process does the first half, on the other core. The
+child sends what it got through its pipe: first each brief as validated (with the key
+of the bytes it read), then the places of its quotes, and keeps the whole result on
+disk for later runs. This process takes what is sent as it takes a kept result (a brief
+only if the file still has the same key; places only if worked out against the same
+sources and fitting the brief's citations), so what is reported is the same as if it
+had done them all itself. If the child fails or is slow, this process simply does the
+work: what is not sent is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from typing import TYPE_CHECKING
 
 from briefgen import citations, cores, freshness
 from briefgen.errors import Report
+from briefgen.matching import SourceText
 from briefgen.models import Config, Source
-from briefgen.results import Resolution, Results, cache_for
+from briefgen.results import Read, Resolution, Results, cache_for
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -41,9 +43,16 @@ WAIT_SECONDS = 60.0
 class Share:
     """The child doing `later` (brief files), and what it has said it has kept."""
 
-    def __init__(self, config: Config, sources: dict[str, Source], later: Sequence[Path]) -> None:
+    def __init__(
+        self,
+        config: Config,
+        sources: dict[str, Source],
+        texts: dict[str, SourceText],
+        later: Sequence[Path],
+    ) -> None:
         self.later = set(later)
         self.said: set[str] = set()
+        self.read: dict[Path, Read | None] = {}  # sent with READ
         self.resolutions: dict[Path, Resolution | None] = {}  # sent with MATCHED
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
@@ -54,6 +63,7 @@ class Share:
                 _work,
                 config,
                 sources,
+                texts,  # read already: the child has them as this process does
                 list(later),
                 parent=True,  # it reads documents in children
             )
@@ -80,8 +90,12 @@ class Share:
                         return False
                     raise EOFError
                 said = self._receive.recv()
-                if isinstance(said, tuple):  # (MATCHED, each brief's resolution)
-                    said, self.resolutions = said
+                if isinstance(said, tuple):  # (READ, what validating each brief gave) or
+                    said, given = said  # (MATCHED, each brief's resolution)
+                    if said == READ:
+                        self.read = given
+                    else:
+                        self.resolutions = given
                 self.said.add(str(said))
             except (EOFError, OSError):
                 self.close()
@@ -99,7 +113,11 @@ class Share:
 
 
 def share(
-    config: Config, sources: dict[str, Source], paths: Sequence[Path], kept: Results
+    config: Config,
+    sources: dict[str, Source],
+    texts: dict[str, SourceText],
+    paths: Sequence[Path],
+    kept: Results,
 ) -> Share | None:
     """A child for the later half of the briefs in `paths` that have no kept result, if
     there are enough of them to be worth one."""
@@ -110,11 +128,12 @@ def share(
     cold = [path for path in paths if not kept.has(path)]
     if len(cold) < MIN_BRIEFS:
         return None
-    return Share(config, sources, cold[(len(cold) + 1) // 2 :])
+    return Share(config, sources, texts, cold[(len(cold) + 1) // 2 :])
 
 
 def _can_keep(config: Config) -> bool:
-    """Whether kept results can be written (the child's only way to hand them over)."""
+    """Whether kept results can be written (what the child works out is kept for later
+    runs: without that, a second process saves less than it costs)."""
     folder = cache_for(config).folder
     if folder is None:
         return False
@@ -128,10 +147,12 @@ def _work(
     send: Connection,
     config: Config,
     sources: dict[str, Source],
+    texts: dict[str, SourceText],
     later: list[Path],
 ) -> None:
-    """In the child: read, check and keep the later briefs, then match their quotes and
-    keep that; say each stage as it is done. Whatever happens, end without printing."""
+    """In the child: read and check the later briefs and send what that gave, then match
+    their quotes, keep the results and send the places. Whatever happens, end without
+    printing."""
     code = 1
     try:
         from briefgen import bounded
@@ -140,10 +161,7 @@ def _work(
         quiet = Report()
         kept = Results(config, cache_for(config))
         briefs = [b for path in later if (b := kept.validate(path, quiet)) is not None]
-        for path in later:
-            kept.keep(path)
-        send.send(READ)
-        texts = citations.read_sources(sources, config, quiet)
+        send.send((READ, {path: kept.read(path) for path in later}))
         sources = citations.with_digests(sources, texts)
         for brief in freshness.mark_stale(briefs, config, quiet):
             kept.resolve(brief, sources, texts, quiet)

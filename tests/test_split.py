@@ -206,3 +206,26 @@ def test_sources_read_while_waiting_for_the_child_are_reported_in_their_turn(
     assert waited and waited[0] > 0  # it did read the sources while it waited
     assert any("gone.txt" in p for p in alone[0]) and any("latin1.txt" in p for p in alone[0])
     assert shared == alone
+
+
+def test_a_brief_the_child_read_from_other_bytes_is_read_again_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_here: list[Path]
+) -> None:
+    """What the child sends for a brief is used only under the key of the bytes this
+    process read (the file may have been saved in between)."""
+    from briefgen import results
+
+    root = _workspace(tmp_path)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
+    expected = _cold(root)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    real = results.Results.read
+
+    def other_bytes(self: results.Results, path: Path) -> object:
+        found = real(self, path)
+        return None if found is None else ("other", *found[1:])
+
+    monkeypatch.setattr(results.Results, "read", other_bytes)  # set before the fork
+    parsed_here.clear()
+    assert _cold(root) == expected
+    assert len(parsed_here) == BRIEFS  # every brief read here
