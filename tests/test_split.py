@@ -208,24 +208,23 @@ def test_sources_read_while_waiting_for_the_child_are_reported_in_their_turn(
     assert shared == alone
 
 
-def test_a_brief_the_child_read_from_other_bytes_is_read_again_here(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_here: list[Path]
+def test_a_brief_the_child_read_from_other_bytes_is_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What the child sends for a brief is used only under the key of the bytes this
-    process read (the file may have been saved in between)."""
+    process read (the file may have been saved in between): sent under another key, a
+    brief that is not there and a problem that is not true change nothing."""
     from briefgen import results
+    from briefgen.errors import Problem
 
     root = _workspace(tmp_path)
     monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
     expected = _cold(root)
     monkeypatch.setattr(split, "MIN_BRIEFS", 8)
-    real = results.Results.read
+    untrue = Problem("error", "not a problem of this brief", None)
 
     def other_bytes(self: results.Results, path: Path) -> object:
-        found = real(self, path)
-        return None if found is None else ("other", *found[1:])
+        return ("other", None, [untrue])
 
     monkeypatch.setattr(results.Results, "read", other_bytes)  # set before the fork
-    parsed_here.clear()
     assert _cold(root) == expected
-    assert len(parsed_here) == BRIEFS  # every brief read here
