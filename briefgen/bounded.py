@@ -114,9 +114,10 @@ def run_bounded(
 
 
 def spawn(
-    target: Callable[..., None], *args: Any, parent: bool = False
+    target: Callable[..., None], *args: Any, parent: bool = False, duplex: bool = False
 ) -> tuple[multiprocessing.process.BaseProcess, Connection]:
-    """A forked child running target(send, *args), and the end of the pipe `send` writes to.
+    """A forked child running target(send, *args), and the end of the pipe `send` writes to
+    (with `duplex`, each end can also read what the other writes).
 
     Every child briefgen starts is started here, one at a time and with Ctrl-C held until
     it is, so that no child inherits another's pipe ends half made. A child that starts
@@ -125,7 +126,7 @@ def spawn(
     (nothing is left open then)."""
     ctx = multiprocessing.get_context("fork")
     with _signals_held(), _FORKING:
-        receive, send = ctx.Pipe(duplex=False)
+        receive, send = ctx.Pipe(duplex=duplex)
         child = ctx.Process(target=target, args=(send, *args), daemon=not parent)
         try:
             child.start()

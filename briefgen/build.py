@@ -131,7 +131,8 @@ def _check_briefs(
     for path in paths:
         if shared is not None and path in shared.later:
             if not waited:  # while the child reads the later briefs, normalise the sources
-                shared.meanwhile(split.READ, [functools.partial(_plain, t) for t in texts.values()])
+                mine = split.halves(texts)[0]
+                shared.meanwhile(split.READ, [functools.partial(_plain, t) for t in mine])
                 waited = True
             shared.wait(split.READ)  # the child has sent what reading it gave
             kept.offer(path, shared.read.get(path))
@@ -152,6 +153,8 @@ def _check_briefs(
     briefs = freshness.mark_stale(briefs, config, report)
     links.warn_unsafe_links(briefs, report)
     report.problems.extend(held.problems)  # reading the sources
+    if shared is not None and shared.later:
+        shared.exchange(texts)  # each process normalises half the sources
     sources = citations.with_digests(sources, texts)
     source_files = [s.path for s in sources.values()]
 

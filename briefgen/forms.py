@@ -49,6 +49,15 @@ def normalised(text: str, key: str, dehyphenate: bool, cache: Cache | None = Non
     return form
 
 
+def adopt(made: dict[str, Normalised]) -> None:
+    """Take plain forms another process made (split.py's child, or its parent) of texts
+    whose SHA-256 are the keys, as if made here."""
+    for key, form in made.items():
+        if isinstance(key, str) and isinstance(form, Normalised) and (key, False) not in _MEMO:
+            _MEMO[key, False] = form
+            _kept[0] += len(form.text)
+
+
 def worth_keeping(form: Normalised) -> bool:
     """Whether a form is worth a file of the on-disk cache: one the character-by-character
     reference path made. The fast path's forms (most text) take less time to make again

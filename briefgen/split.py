@@ -6,7 +6,9 @@ kept (results.py). When many briefs have no kept result, a child process works o
 later half of them while this process does the first half, on the other core. The
 child sends what it got through its pipe: first each brief as validated (with the key
 of the bytes it read), then the places of its quotes, and keeps the whole result on
-disk for later runs. This process takes what is sent as it takes a kept result (a brief
+disk for later runs. The sources are read before the child starts, so that it has them
+as this process does, and each process makes the normalised forms of half of them and
+sends the other what it made. This process takes what is sent as it takes a kept result (a brief
 only if the file still has the same key; places only if worked out against the same
 sources and fitting the brief's citations), so what is reported is the same as if it
 had done them all itself. If the child fails or is slow, this process simply does the
@@ -22,10 +24,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import citations, cores, freshness
+from briefgen import citations, cores, forms, freshness
 from briefgen.errors import Report
 from briefgen.matching import SourceText
 from briefgen.models import Config, Source
+from briefgen.normalise import Normalised
 from briefgen.results import Read, Resolution, Results, cache_for
 
 if TYPE_CHECKING:
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 MIN_BRIEFS = 8  # fewer: starting a child costs more than it saves
-READ, MATCHED = "read", "matched"  # what the child has kept so far
+READ, FORMS, MATCHED = "read", "forms", "matched"  # what the child has sent so far
 # A child that has not reported within this long is given up on and this process does
 # the work (a cold check of thousands of briefs takes about a second; giving up only
 # costs the time the child would have saved)
@@ -54,6 +57,7 @@ class Share:
         self.said: set[str] = set()
         self.read: dict[Path, Read | None] = {}  # sent with READ
         self.resolutions: dict[Path, Resolution | None] = {}  # sent with MATCHED
+        self.forms: dict[str, Normalised] = {}  # sent with FORMS
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
         from briefgen import bounded  # loaded only when a child is started
@@ -66,6 +70,7 @@ class Share:
                 texts,  # read already: the child has them as this process does
                 list(later),
                 parent=True,  # it reads documents in children
+                duplex=True,  # this process sends it the forms it made
             )
 
     def meanwhile(self, stage: str, tasks: Sequence[Callable[[], object]]) -> None:
@@ -75,6 +80,20 @@ class Share:
             if self._said(stage, 0):
                 return
             task()
+
+    def exchange(self, texts: dict[str, SourceText]) -> None:
+        """Make the plain forms of this process's half of the sources (`halves`), take
+        those the child made of the other half, and send it ours."""
+        ours = halves(texts)[0]
+        for text in ours:
+            text.plain  # noqa: B018 - made now, to be sent
+        self.wait(FORMS)
+        forms.adopt(self.forms)
+        if self._receive is not None:  # the child is there: it waits for them
+            try:
+                self._receive.send((FORMS, {text.sha256: text.plain for text in ours}))
+            except (OSError, ValueError):
+                self.close()
 
     def wait(self, stage: str) -> None:
         """Wait until the child has kept `stage` (READ or MATCHED), or has ended."""
@@ -90,10 +109,12 @@ class Share:
                         return False
                     raise EOFError
                 said = self._receive.recv()
-                if isinstance(said, tuple):  # (READ, what validating each brief gave) or
-                    said, given = said  # (MATCHED, each brief's resolution)
+                if isinstance(said, tuple):  # (READ, what validating each brief gave),
+                    said, given = said  # (FORMS, its forms), (MATCHED, each brief's places)
                     if said == READ:
                         self.read = given
+                    elif said == FORMS:
+                        self.forms = given
                     else:
                         self.resolutions = given
                 self.said.add(str(said))
@@ -131,6 +152,12 @@ def share(
     return Share(config, sources, texts, cold[(len(cold) + 1) // 2 :])
 
 
+def halves(texts: dict[str, SourceText]) -> tuple[list[SourceText], list[SourceText]]:
+    """The sources whose plain forms this process makes, and those the child makes."""
+    every = list(texts.values())
+    return every[::2], every[1::2]
+
+
 def _can_keep(config: Config) -> bool:
     """Whether kept results can be written (what the child works out is kept for later
     runs: without that, a second process saves less than it costs)."""
@@ -162,6 +189,12 @@ def _work(
         kept = Results(config, cache_for(config))
         briefs = [b for path in later if (b := kept.validate(path, quiet)) is not None]
         send.send((READ, {path: kept.read(path) for path in later}))
+        ours = halves(texts)[1]  # the other half is the parent's
+        send.send((FORMS, {text.sha256: text.plain for text in ours}))
+        if send.poll(WAIT_SECONDS):  # the parent's half (it may have given up on this child)
+            said, made = send.recv()
+            if said == FORMS:
+                forms.adopt(made)
         sources = citations.with_digests(sources, texts)
         for brief in freshness.mark_stale(briefs, config, quiet):
             kept.resolve(brief, sources, texts, quiet)

@@ -228,3 +228,55 @@ def test_a_brief_the_child_read_from_other_bytes_is_not_taken(
 
     monkeypatch.setattr(results.Results, "read", other_bytes)  # set before the fork
     assert _cold(root) == expected
+
+
+def test_each_process_normalises_half_the_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child sends the forms it made and this process takes them: this process makes
+    only its own half (of two sources, one)."""
+    from briefgen import forms, normalise
+    from briefgen.catalogue import CATALOGUE
+
+    root = _workspace(tmp_path)
+    (root / "sources" / "other.txt").write_text("Another source, never cited.\n", "utf-8")
+    catalogue = root / "sources" / CATALOGUE
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8")
+        + "- id: other\n  file: other.txt\n  publisher: Example News\n  title: Other\n",
+        encoding="utf-8",
+    )
+    made: list[str] = []
+    real = forms.normalise
+
+    def counting(text: str, dehyphenate: bool = False) -> normalise.Normalised:
+        if not dehyphenate:  # (a quote not found is looked for again in the other form)
+            made.append(text)
+        return real(text, dehyphenate)
+
+    monkeypatch.setattr(forms, "normalise", counting)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "sources").glob("*.txt"))]
+    assert len(texts) == 2
+    _cold(root)
+    assert len(made) == 1 and made[0] in texts
+
+
+def test_a_child_that_ends_after_sending_its_forms_leaves_the_rest_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen import forms
+
+    root = _workspace(tmp_path)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
+    expected = _cold(root)
+    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    here = os.getpid()
+    real = forms.adopt
+
+    def ends_in_the_child(made: dict[str, object]) -> None:
+        if os.getpid() != here:
+            os._exit(1)
+        real(made)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(forms, "adopt", ends_in_the_child)
+    assert _cold(root) == expected
