@@ -103,10 +103,14 @@ def _load_workspace(
     paths = validate.brief_paths(config, names, report, allow_none)
     kept = results.Results(config, results.cache_for(config) if warm.results_on_disk else None)
     shared = split.share(config, sources, texts, paths, kept) if warm.results_on_disk else None
+    if shared is not None:
+        kept.defer()  # written at the end, while the child writes its own
     try:
-        return _check_briefs(
+        workspace = _check_briefs(
             config, listed, catalogue_file, paths, names, report, warm, kept, shared, texts, held
         )
+        kept.flush()
+        return workspace
     finally:
         if shared is not None:
             shared.close()

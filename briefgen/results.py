@@ -105,6 +105,7 @@ class Results:
         self._sources: tuple[dict[str, Source], dict[str, SourceText], str] | None = None
         self._read: dict[Path, bytes] = {}  # read by has(), for validate() not to read again
         self._given: dict[Path, Read] = {}  # what split.py's child read (see offer)
+        self._pending: dict[Path, _Held] | None = None  # kept at flush() (see defer)
 
     def validate(self, path: Path, report: Report) -> Brief | None:
         """validate.validate_brief(path, ...), or its kept result for the same bytes."""
@@ -224,8 +225,22 @@ class Results:
         except (ValueError, TypeError, LookupError, AttributeError, RecursionError):
             return None  # not an entry this code wrote: read the brief afresh
 
+    def defer(self) -> None:
+        """Write what is kept only at flush(): a shared check's two processes each write
+        theirs while the other still works (split.py)."""
+        self._pending = {}
+
+    def flush(self) -> None:
+        """Write what was kept since defer()."""
+        pending, self._pending = self._pending, None
+        for path, held in (pending or {}).items():
+            self._store(path, held)
+
     def _store(self, path: Path, held: _Held) -> None:
         if self.cache is None:
+            return
+        if self._pending is not None:
+            self._pending[path] = held
             return
         row = [FORMAT, held.key, held.brief, held.problems, held.resolution]
         try:

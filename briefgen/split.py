@@ -128,6 +128,8 @@ class Share:
             receive.close()
         child, self._child = self._child, None
         if child is not None:
+            if MATCHED in self.said:  # all it has left to do is keep its results
+                child.join(WAIT_SECONDS)
             if child.is_alive():
                 child.kill()
             child.join(5)
@@ -187,6 +189,7 @@ def _work(
         bounded.become_child()
         quiet = Report()
         kept = Results(config, cache_for(config))
+        kept.defer()  # kept once the parent has what it needs
         briefs = [b for path in later if (b := kept.validate(path, quiet)) is not None]
         send.send((READ, {path: kept.read(path) for path in later}))
         ours = halves(texts)[1]  # the other half is the parent's
@@ -200,6 +203,7 @@ def _work(
             kept.resolve(brief, sources, texts, quiet)
         # sent along, so that the parent need not read back what was just kept
         send.send((MATCHED, {path: kept.resolution(path) for path in later}))
+        kept.flush()
         code = 0
     except BaseException:  # noqa: S110 - the parent does the work itself
         pass

@@ -280,3 +280,23 @@ def test_a_child_that_ends_after_sending_its_forms_leaves_the_rest_here(
 
     monkeypatch.setattr(forms, "adopt", ends_in_the_child)
     assert _cold(root) == expected
+
+
+def test_every_briefs_result_is_kept_when_a_shared_check_returns(
+    tmp_path: Path, parsed_here: list[Path]
+) -> None:
+    """Both processes write their results only once the other has what it needs; the
+    check returns after both are written, so the next check reads no brief again."""
+    from briefgen.config import load_config
+    from briefgen.errors import Report
+    from briefgen.results import Results, cache_for
+
+    root = _workspace(tmp_path)
+    _cold(root)
+    assert 0 < len(parsed_here) < BRIEFS  # shared
+    config = load_config(root / "config.yaml", Report())
+    kept = Results(config, cache_for(config))
+    briefs = sorted((root / "briefs").glob("*.yaml"))
+    assert len(briefs) == BRIEFS and all(kept.has(path) for path in briefs)
+    parsed_here.clear()
+    assert run(root).report.problems and parsed_here == []
