@@ -157,14 +157,14 @@ def _check_briefs(
     briefs = freshness.mark_stale(briefs, config, report)
     links.warn_unsafe_links(briefs, report)
     report.problems.extend(held.problems)  # reading the sources
-    if shared is not None and shared.later:
+    if shared is not None:
         shared.exchange(texts)  # each process normalises half the sources
     sources = citations.with_digests(sources, texts)
     source_files = [s.path for s in sources.values()]
 
     def resolve(brief: Brief, r: Report) -> Brief:
         if shared is not None and brief.path in shared.later:
-            shared.wait(split.MATCHED)  # the child has kept its quotes' places too
+            shared.wait(split.MATCHED)  # the child has sent its quotes' places too
             kept.reload(brief.path, shared.resolutions.get(brief.path))
         return kept.resolve(brief, sources, texts, r)
 

@@ -3,16 +3,17 @@
 Reading and checking a brief, and matching its quotes, depends on nothing but the brief
 file, config.yaml and the catalogued sources, which is why each brief's result can be
 kept (results.py). When many briefs have no kept result, a child process works out the
-later half of them while this process does the first half, on the other core. The
-child sends what it got through its pipe: first each brief as validated (with the key
-of the bytes it read), then the places of its quotes, and keeps the whole result on
-disk for later runs. The sources are read before the child starts, so that it has them
-as this process does, and each process makes the normalised forms of half of them and
-sends the other what it made. This process takes what is sent as it takes a kept result (a brief
-only if the file still has the same key; places only if worked out against the same
-sources and fitting the brief's citations), so what is reported is the same as if it
-had done them all itself. If the child fails or is slow, this process simply does the
-work: what is not sent is a miss, never an error.
+later half of them while this process does the first half, on the other core.
+
+The sources are read before the child starts, so that it has them as this process
+does. The two then talk over a two-way pipe. The child sends each brief as validated
+(with the key of the bytes it read); each process makes the normalised forms of half
+the sources and sends the other what it made; the child sends the places of its
+quotes, then keeps its results on disk for later runs. This process takes a brief only
+if the file has the same key for it, and places only if they were worked out against
+the same sources and fit the brief's citations, as it takes any kept result; so what
+is reported is the same as if it had done all the work itself. If the child fails or
+is slow, this process simply does the work: what is not sent is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ WAIT_SECONDS = 60.0
 
 
 class Share:
-    """The child doing `later` (brief files), and what it has said it has kept."""
+    """The child doing `later` (brief files), and what it has sent so far."""
 
     def __init__(
         self,
@@ -96,7 +97,7 @@ class Share:
                 self.close()
 
     def wait(self, stage: str) -> None:
-        """Wait until the child has kept `stage` (READ or MATCHED), or has ended."""
+        """Wait until the child has sent `stage` (READ, FORMS or MATCHED), or has ended."""
         self._said(stage, WAIT_SECONDS)
 
     def _said(self, stage: str, patience: float) -> bool:
@@ -201,7 +202,6 @@ def _work(
         sources = citations.with_digests(sources, texts)
         for brief in freshness.mark_stale(briefs, config, quiet):
             kept.resolve(brief, sources, texts, quiet)
-        # sent along, so that the parent need not read back what was just kept
         send.send((MATCHED, {path: kept.resolution(path) for path in later}))
         kept.flush()
         code = 0

@@ -37,6 +37,13 @@ def _cold(root: Path) -> tuple[list[str], object]:
     return shown(result), result.workspace
 
 
+def _alone(root: Path) -> tuple[list[str], object]:
+    """What a cold check done in one process reports and gives."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(split, "MIN_BRIEFS", 10**6)
+        return _cold(root)
+
+
 @pytest.fixture
 def parsed_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The brief files this process parses itself (the child's are not seen here)."""
@@ -73,9 +80,7 @@ def test_a_child_that_fails_leaves_the_work_to_this_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_here: list[Path]
 ) -> None:
     root = _workspace(tmp_path)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
-    expected = _cold(root)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    expected = _alone(root)
     monkeypatch.setattr(split, "_work", _dies)
     parsed_here.clear()
     assert _cold(root) == expected
@@ -142,9 +147,7 @@ def test_the_child_sends_its_quotes_places_so_none_is_read_back(
     from briefgen import results
 
     root = _workspace(tmp_path)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
-    expected = _cold(root)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    expected = _alone(root)
     loads: list[Path] = []
     real = results.Results._load
 
@@ -166,9 +169,7 @@ def test_places_the_child_sends_are_checked_as_kept_ones_are(
     from briefgen import results
 
     root = _workspace(tmp_path)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
-    expected = _cold(root)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    expected = _alone(root)
     # set before the child is forked, so it is what the child sends
     monkeypatch.setattr(results.Results, "resolution", lambda self, path: ("other", [], []))
     assert _cold(root) == expected
@@ -191,9 +192,7 @@ def test_sources_read_while_waiting_for_the_child_are_reported_in_their_turn(
         + "- id: latin\n  file: latin1.txt\n  publisher: Example News\n  title: Latin\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
-    alone = _cold(root)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    alone = _alone(root)
     waited: list[int] = []
     real = split.Share.meanwhile
 
@@ -218,9 +217,7 @@ def test_a_brief_the_child_read_from_other_bytes_is_not_taken(
     from briefgen.errors import Problem
 
     root = _workspace(tmp_path)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
-    expected = _cold(root)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    expected = _alone(root)
     untrue = Problem("error", "not a problem of this brief", None)
 
     def other_bytes(self: results.Results, path: Path) -> object:
@@ -267,9 +264,7 @@ def test_a_child_that_ends_after_sending_its_forms_leaves_the_rest_here(
     from briefgen import forms
 
     root = _workspace(tmp_path)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 10**6)
-    expected = _cold(root)
-    monkeypatch.setattr(split, "MIN_BRIEFS", 8)
+    expected = _alone(root)
     here = os.getpid()
     real = forms.adopt
 
