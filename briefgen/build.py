@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -131,15 +130,12 @@ def _check_briefs(
 ) -> Workspace:
     sources = listed.sources
     briefs = []
-    waited = False
     for path in paths:
         if shared is not None and path in shared.later:
-            if not waited:  # while the child reads the later briefs, normalise the sources
-                mine = split.halves(texts)[0]
-                shared.meanwhile(split.READ, [functools.partial(_plain, t) for t in mine])
-                waited = True
+            # while the child reads the later briefs, make this process's half of the forms
+            shared.meanwhile(split.READ, shared.own_forms())
             shared.wait(split.READ)  # the child has sent what reading it gave
-            kept.offer(path, shared.read.get(path))
+            kept.offer(path, shared.read(path))
         brief = warm.step(
             ("brief", config, path),
             lambda _, path=path: [path],  # type: ignore[misc]
@@ -158,14 +154,14 @@ def _check_briefs(
     links.warn_unsafe_links(briefs, report)
     report.problems.extend(held.problems)  # reading the sources
     if shared is not None:
-        shared.exchange(texts)  # each process normalises half the sources
+        shared.exchange()  # each process normalises half the sources
     sources = citations.with_digests(sources, texts)
     source_files = [s.path for s in sources.values()]
 
     def resolve(brief: Brief, r: Report) -> Brief:
         if shared is not None and brief.path in shared.later:
             shared.wait(split.MATCHED)  # the child has sent its quotes' places too
-            kept.reload(brief.path, shared.resolutions.get(brief.path))
+            kept.take(brief.path, shared.places(brief.path))
         return kept.resolve(brief, sources, texts, r)
 
     try:
@@ -202,10 +198,6 @@ def _read_texts(
             report,
         )
     return texts
-
-
-def _plain(text: SourceText) -> None:
-    text.plain  # noqa: B018 - made now, kept for the quotes
 
 
 def check(

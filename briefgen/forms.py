@@ -42,11 +42,15 @@ def normalised(text: str, key: str, dehyphenate: bool, cache: Cache | None = Non
         form = normalise(text, dehyphenate)
         if cache and worth_keeping(form):
             cache.store(KIND, name, VERSION, encode(form))
+    _remember(memo_key, form)
+    return form
+
+
+def _remember(memo_key: tuple[str, bool], form: Normalised) -> None:
     _MEMO[memo_key] = form
     _kept[0] += len(form.text)
     while _kept[0] > MEMO_CHARS and len(_MEMO) > 1:  # the oldest go first
         _kept[0] -= len(_MEMO.popitem(last=False)[1].text)
-    return form
 
 
 def adopt(made: dict[str, Normalised]) -> None:
@@ -54,8 +58,7 @@ def adopt(made: dict[str, Normalised]) -> None:
     whose SHA-256 are the keys, as if made here."""
     for key, form in made.items():
         if isinstance(key, str) and isinstance(form, Normalised) and (key, False) not in _MEMO:
-            _MEMO[key, False] = form
-            _kept[0] += len(form.text)
+            _remember((key, False), form)
 
 
 def worth_keeping(form: Normalised) -> bool:

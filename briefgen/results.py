@@ -185,15 +185,13 @@ class Results:
         if given is not None:
             self._given[path] = given
 
-    def reload(self, path: Path, given: Resolution | None = None) -> None:
-        """Take a resolution kept for `path` since it was read (by split.py's child): the
-        one `given` (the child's own, sent along), else the one kept on disk. Either is
-        used only as a kept one is (its sources key matching, its spans fitting)."""
+    def take(self, path: Path, given: Resolution | None) -> None:
+        """Take the resolution split.py's child worked out for `path` (it keeps its results
+        on disk only after sending them, so there is none there to read back). It is used
+        only as a kept one is: its sources key matching, its spans fitting."""
         held = self._held.get(path)
-        if held is not None and held.resolution is None:
-            if not (isinstance(given, tuple) and len(given) == 3):
-                found = self._load(path, held.key)
-                given = found.resolution if found is not None else None
+        fits = isinstance(given, tuple) and len(given) == 3
+        if held is not None and held.resolution is None and fits:
             held.resolution = given
 
     def resolution(self, path: Path) -> Resolution | None:

@@ -19,17 +19,17 @@ is slow, this process simply does the work: what is not sent is a miss, never an
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefgen import citations, cores, forms, freshness
 from briefgen.errors import Report
 from briefgen.matching import SourceText
 from briefgen.models import Config, Source
-from briefgen.normalise import Normalised
 from briefgen.results import Read, Resolution, Results, cache_for
 
 if TYPE_CHECKING:
@@ -55,10 +55,8 @@ class Share:
         later: Sequence[Path],
     ) -> None:
         self.later = set(later)
-        self.said: set[str] = set()
-        self.read: dict[Path, Read | None] = {}  # sent with READ
-        self.resolutions: dict[Path, Resolution | None] = {}  # sent with MATCHED
-        self.forms: dict[str, Normalised] = {}  # sent with FORMS
+        self.texts = texts
+        self.sent: dict[str, dict[Any, Any]] = {}  # by stage: what came with it
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
         from briefgen import bounded  # loaded only when a child is started
@@ -74,6 +72,20 @@ class Share:
                 duplex=True,  # this process sends it the forms it made
             )
 
+    def read(self, path: Path) -> Read | None:
+        """What the child sent of validating `path` (once READ is in)."""
+        found: Read | None = self.sent.get(READ, {}).get(path)
+        return found
+
+    def places(self, path: Path) -> Resolution | None:
+        """What the child sent of resolving `path`'s quotes (once MATCHED is in)."""
+        found: Resolution | None = self.sent.get(MATCHED, {}).get(path)
+        return found
+
+    def own_forms(self) -> list[Callable[[], object]]:
+        """Making the plain forms of this process's half of the sources, a task a source."""
+        return [functools.partial(_make_plain, text) for text in halves(self.texts)[0]]
+
     def meanwhile(self, stage: str, tasks: Sequence[Callable[[], object]]) -> None:
         """Do `tasks` in turn until the child has said `stage` or has ended, or all are done
         (work this process would do later anyway, done while it would wait)."""
@@ -82,14 +94,14 @@ class Share:
                 return
             task()
 
-    def exchange(self, texts: dict[str, SourceText]) -> None:
+    def exchange(self) -> None:
         """Make the plain forms of this process's half of the sources (`halves`), take
         those the child made of the other half, and send it ours."""
-        ours = halves(texts)[0]
+        ours = halves(self.texts)[0]
         for text in ours:
-            text.plain  # noqa: B018 - made now, to be sent
+            _make_plain(text)
         self.wait(FORMS)
-        forms.adopt(self.forms)
+        forms.adopt(self.sent.get(FORMS, {}))
         if self._receive is not None:  # the child is there: it waits for them
             try:
                 self._receive.send((FORMS, {text.sha256: text.plain for text in ours}))
@@ -103,22 +115,16 @@ class Share:
     def _said(self, stage: str, patience: float) -> bool:
         """Whether the child has said `stage` or has ended, waiting up to `patience` for
         it (a child that says nothing for WAIT_SECONDS is given up on)."""
-        while stage not in self.said and self._receive is not None:
+        while stage not in self.sent and self._receive is not None:
             try:
                 if not self._receive.poll(patience):
                     if patience < WAIT_SECONDS:
                         return False
                     raise EOFError
-                said = self._receive.recv()
-                if isinstance(said, tuple):  # (READ, what validating each brief gave),
-                    said, given = said  # (FORMS, its forms), (MATCHED, each brief's places)
-                    if said == READ:
-                        self.read = given
-                    elif said == FORMS:
-                        self.forms = given
-                    else:
-                        self.resolutions = given
-                self.said.add(str(said))
+                # (READ, what validating each brief gave), (FORMS, its forms by text's
+                # SHA-256) or (MATCHED, each brief's places)
+                said, given = self._receive.recv()
+                self.sent[str(said)] = dict(given)
             except (EOFError, OSError):
                 self.close()
         return True
@@ -129,7 +135,7 @@ class Share:
             receive.close()
         child, self._child = self._child, None
         if child is not None:
-            if MATCHED in self.said:  # all it has left to do is keep its results
+            if MATCHED in self.sent:  # all it has left to do is keep its results
                 child.join(WAIT_SECONDS)
             if child.is_alive():
                 child.kill()
@@ -153,6 +159,10 @@ def share(
     if len(cold) < MIN_BRIEFS:
         return None
     return Share(config, sources, texts, cold[(len(cold) + 1) // 2 :])
+
+
+def _make_plain(text: SourceText) -> None:
+    text.plain  # noqa: B018 - a cached property: made now, kept for the quotes
 
 
 def halves(texts: dict[str, SourceText]) -> tuple[list[SourceText], list[SourceText]]:

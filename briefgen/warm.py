@@ -83,9 +83,8 @@ class Warm:
         if paths is None:
             self._entries.clear()
             return
-        gone = {
-            k for p in paths for k in key_paths(p)
-        }  # a file, or a folder moved with all it holds
+        # a file, or a folder moved with all it holds
+        gone = {k for p in paths for k in key_paths(p)}
 
         def stale(files: frozenset[Path]) -> bool:
             return bool(files & gone) or any(not gone.isdisjoint(f.parents) for f in files)
