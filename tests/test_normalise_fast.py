@@ -132,3 +132,17 @@ def test_forms_in_memory_are_bounded_by_size(monkeypatch: pytest.MonkeyPatch) ->
     again = forms.normalised(texts[0], hashlib.sha256(texts[0].encode()).hexdigest(), False)
     assert again is not made[0]  # the oldest was let go
     forms.forget()
+
+
+def test_forms_another_process_made_are_taken_and_bounded_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forms, "MEMO_CHARS", 5_000)
+    forms.forget()
+    texts = [f"text number {n} " * 200 for n in range(3)]  # about 3,000 characters each
+    keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    made = {k: normalise(t) for k, t in zip(keys, texts, strict=True)}
+    forms.adopt({**made, "not a form": "x"})  # type: ignore[dict-item]
+    assert forms.normalised(texts[2], keys[2], False) is made[keys[2]]  # taken as made here
+    assert forms.normalised(texts[0], keys[0], False) is not made[keys[0]]  # let go: too many
+    forms.forget()
