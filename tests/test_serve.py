@@ -51,6 +51,21 @@ def test_index_lists_each_brief_with_items_and_citations(server: PreviewServer) 
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+def test_index_counts_a_cited_line_to_take_as_check_does(tmp_path: Path) -> None:
+    line = (
+        "lines_to_take:\n  - text: It is affordable.\n    cite:\n      - source: news\n"
+        '        quote: the plan would cost "£2.5 billion"\n'
+    )
+    files = minimal_files(
+        briefs__test_yaml=MINIMAL_BRIEF.replace("positions:", line + "positions:")
+    )
+    root = build_tree(tmp_path / "ws", files)
+    with serving(root / "config.yaml", ()) as running:
+        body = get(running, "/").read().decode()
+    assert "3 of 3 citations verified" in body  # the summary, as `check` prints it
+    assert "<td>2</td><td>3 of 3 verified</td>" in body  # two items, three citations
+
+
 def test_brief_page_wraps_the_html_output_in_an_iframe(server: PreviewServer) -> None:
     page = get(server, "/brief/test").read().decode()
     assert '<iframe id="brief"' in page and 'src="/out/test.html?v=' in page

@@ -96,7 +96,7 @@ def index(snap: Snapshot) -> bytes:
     if snap.result is not None:
         problems = snap.result.report.problems
         for brief in snap.result.workspace.briefs:
-            cites = [c for item in brief.items for c in item.cite]
+            cites = [c for item in brief.citing for c in item.cite]
             verified = sum(1 for c in cites if c.span is not None)
             own = [p for p in problems if p.location and p.location.path == brief.path]
             link = f'<a href="/brief/{escape(brief.id)}">{escape(brief.title or brief.id)}</a>'
