@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
-from briefgen.models import Brief, Citation, Item, Source
+from briefgen.models import Brief, Citation, Item, Line, Source
 from briefgen.render import shown_items
 
 MANIFEST_VERSION = 1
@@ -38,10 +38,14 @@ BRIEF_FIELDS = (
 
 
 def manifest(brief: Brief, sources: dict[str, Source], layout: str = "brief") -> Manifest:
-    """The manifest of one brief as shown in one layout."""
+    """The manifest of one brief as shown in one layout: its fields, the lines to take (a
+    meeting card shows none) and the items, with every citation of either."""
     positions, proposals, figures = shown_items(brief, layout)
     items: list[Item] = [*positions, *proposals, *figures]
-    cited = sorted({c.source_id for i in items for c in i.cite if c.source_id in sources})
+    lines = list(brief.lines_to_take) if layout != "card" else []
+    cited = sorted(
+        {c.source_id for i in (*lines, *items) for c in i.cite if c.source_id in sources}
+    )
     hashes = {sid: file_sha256(sources[sid].path) for sid in cited}
     meeting = brief.meeting
     return {
@@ -56,6 +60,7 @@ def manifest(brief: Brief, sources: dict[str, Source], layout: str = "brief") ->
             if meeting is None
             else {"name": meeting.name, "date": _plain(meeting.date), "place": meeting.place},
         },
+        "lines_to_take": [_line(line, sources, hashes) for line in lines],
         "items": [_item(item, sources, hashes) for item in items],
         "sources": {sid: _source(sources[sid], hashes[sid]) for sid in cited},
     }
@@ -84,6 +89,17 @@ def _item(item: Item, sources: dict[str, Source], hashes: dict[str, str | None])
         "fields": fields,
         "cite": [
             _citation(c, sources.get(c.source_id), hashes.get(c.source_id)) for c in item.cite
+        ],
+    }
+
+
+def _line(line: Line, sources: dict[str, Source], hashes: dict[str, str | None]) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "line": line.loc.line,
+        "text": line.text,
+        "cite": [
+            _citation(c, sources.get(c.source_id), hashes.get(c.source_id)) for c in line.cite
         ],
     }
 
@@ -178,6 +194,14 @@ def schema() -> dict[str, Any]:
             "cite": {"type": "array", "items": citation},
         }
     )
+    line = _closed(
+        {
+            "id": {**_TEXT, "description": "line-to-take-1, -2, ... in the brief's order."},
+            "line": {**_INT, "description": "Line of the line to take in the brief file."},
+            "text": {**_TEXT, "description": "The line to take, as written (Markdown)."},
+            "cite": {"type": "array", "items": citation},
+        }
+    )
     meeting = _nullable(
         _closed({"name": _nullable(_TEXT), "date": _nullable(_TEXT), "place": _nullable(_TEXT)})
     )
@@ -209,8 +233,15 @@ def schema() -> dict[str, Any]:
                 "briefgen_version": _TEXT,
                 "layout": _TEXT,
                 "brief": brief,
+                "lines_to_take": {
+                    "type": "array",
+                    "items": line,
+                    "description": "The lines to take the layout shows, with their citations "
+                    "(a manifest written by an earlier briefgen may lack it).",
+                },
                 "items": {"type": "array", "items": item},
                 "sources": {"type": "object", "additionalProperties": source},
-            }
+            },
+            ["brief", "briefgen_version", "items", "layout", "manifest_version", "sources"],
         ),
     }

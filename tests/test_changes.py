@@ -210,8 +210,11 @@ def test_manifest_is_stable_valid_and_matches_the_pdf(repo: Path, tmp_path: Path
         for p in PdfReader(repo / "one" / "london-summit.pdf").pages
     )
     sha = {s["file"]: s["sha256"] for s in data["sources"].values()}
-    cites = [c for item in data["items"] for c in item["cite"]]
-    assert len(cites) == 96 and all(c["verified"] for c in cites)
+    lines = data["lines_to_take"]
+    assert [line["id"] for line in lines] == [f"line-to-take-{n}" for n in range(1, 5)]
+    assert lines[1]["text"] == "Any peace deal needs a US backstop to deter Russia."
+    cites = [c for item in [*lines, *data["items"]] for c in item["cite"]]
+    assert len(cites) == 100 and all(c["verified"] for c in cites)  # as `check` counts them
     shown = {s["file"]: s["label"] for s in data["sources"].values()}
     for c in cites:
         lines = f"line {c['line']}" if c["line"] == c["end_line"] else f"lines {c['line']}–"
@@ -223,6 +226,42 @@ def test_manifest_is_stable_valid_and_matches_the_pdf(repo: Path, tmp_path: Path
     bad = {**data, "items": [{**data["items"][0], "cite": [{"source": 1}]}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_diff_lists_a_reworded_line_to_take_and_its_citations(repo: Path, tmp_path: Path) -> None:
+    brief = repo / BRIEF
+    old_line = "Any peace deal needs a US backstop to deter Russia."
+    text = brief.read_text("utf-8")
+    assert old_line in text
+    brief.write_text(text.replace(old_line, "A US guarantee is what deters Russia."), "utf-8")
+    result = run_cli("diff", "HEAD")
+    assert result.exit_code == 1
+    assert f"  line-to-take-2: {old_line} -> A US guarantee is what deters Russia.\n" in (
+        result.stdout
+    )
+    assert "line-to-take-1" not in result.stdout  # only the line that changed
+    # the source edit between the two commits moves the line to take's citation too
+    moved = run_cli("diff", "HEAD~1", "HEAD").stdout
+    assert 'line-to-take-2: "a US security guarantee was the only way' in moved
+    # a manifest written before lines to take were kept: no change is made up for them
+    assert run_cli("build", "--format", "json", "-o", str(tmp_path / "m")).exit_code == 0
+    manifest = tmp_path / "m" / "london-summit.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    del data["lines_to_take"]
+    manifest.write_text(json.dumps(data), "utf-8")
+    same = run_cli("diff", str(manifest), BRIEF)
+    assert same.exit_code == 0, same.stdout
+
+
+def test_a_meeting_card_manifest_has_no_lines_to_take(repo: Path) -> None:
+    from briefgen import manifest
+    from briefgen.build import check
+
+    workspace = check(repo / "config.yaml").workspace
+    (brief,) = workspace.briefs
+    assert len(manifest.manifest(brief, workspace.sources)["lines_to_take"]) == 4
+    card = manifest.manifest(brief, workspace.sources, "card")
+    assert card["lines_to_take"] == []  # the card does not show them
 
 
 def test_build_since_shows_the_changes_in_the_pdf(repo: Path) -> None:

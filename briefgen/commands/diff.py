@@ -93,6 +93,9 @@ def compare(old: Manifest | None, new: Manifest | None, brief_id: str) -> BriefC
         {k: v for k, v in new["brief"].items() if k != "file"},
         ("id", *BRIEF_FIELDS, "meeting"),
     )
+    if "lines_to_take" in old and "lines_to_take" in new:  # an older manifest has none
+        before, after = _texts(old), _texts(new)  # each line to take by its id
+        meta += _fields(before, after, dict.fromkeys([*after, *before]))
     olds = {i["id"]: i for i in old["items"]}
     news = {i["id"]: i for i in new["items"]}
     items = [_item(olds.get(i), news.get(i)) for i in _ordered(new["items"], old["items"])]
@@ -102,6 +105,15 @@ def compare(old: Manifest | None, new: Manifest | None, brief_id: str) -> BriefC
     if meta or changed_items or sources:
         result.change = "changed"
     return result
+
+
+def _texts(side: Manifest) -> dict[str, str]:
+    return {line["id"]: line["text"] for line in side["lines_to_take"]}
+
+
+def _cited(side: Manifest) -> list[dict[str, Any]]:
+    """What cites sources: the lines to take (where the manifest has them) and the items."""
+    return [*side.get("lines_to_take", []), *side["items"]]
 
 
 def _ordered(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[str]:
@@ -154,13 +166,13 @@ def _fields(old: dict[str, Any], new: dict[str, Any], names: Any) -> list[FieldC
 def _sources(old: Manifest, new: Manifest) -> list[SourceChange]:
     """Sources cited on both sides whose file content differs, with the citations it affects."""
     out = []
-    old_cites = {(i["id"], c["source"], c["quote"]): c for i in old["items"] for c in i["cite"]}
+    old_cites = {(i["id"], c["source"], c["quote"]): c for i in _cited(old) for c in i["cite"]}
     for sid in sorted(set(old["sources"]) & set(new["sources"])):
         before, after = old["sources"][sid], new["sources"][sid]
         if before.get("sha256") == after.get("sha256"):
             continue
         change = SourceChange(sid, after.get("file"), before.get("sha256"), after.get("sha256"))
-        for item in new["items"]:
+        for item in _cited(new):
             for cite in item["cite"]:
                 was = old_cites.get((item["id"], sid, cite["quote"]))
                 if cite["source"] != sid or was is None:
