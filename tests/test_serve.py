@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,6 +150,29 @@ def test_a_foreign_host_header_is_refused(server: PreviewServer, host: str) -> N
     response = get(server, "/", host=host)
     assert response.status == 403
     assert b"Test brief" not in response.read()
+
+
+def _raw(server: PreviewServer, request: str) -> str:
+    """The status line of the answer to a request written out by hand."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+        conn.sendall(request.encode("latin-1"))
+        return conn.makefile("rb").readline().decode("latin-1").strip()
+
+
+def test_two_host_headers_or_a_foreign_absolute_url_are_refused(server: PreviewServer) -> None:
+    mine = f"Host: 127.0.0.1:{server.port}\r\n"
+    end = "Connection: close\r\n\r\n"
+    assert _raw(server, f"GET / HTTP/1.1\r\n{mine}{end}").endswith("200 OK")
+    for request in (
+        f"GET / HTTP/1.1\r\n{mine}Host: evil.example\r\n{end}",
+        f"GET / HTTP/1.1\r\nHost: evil.example\r\n{mine}{end}",
+        f"GET http://evil.example/ HTTP/1.1\r\n{mine}{end}",  # the URL's host is the one
+        f"GET ftp://127.0.0.1:{server.port}/ HTTP/1.1\r\n{mine}{end}",
+    ):
+        assert _raw(server, request).endswith("403 Forbidden"), request
+    assert _raw(server, f"GET //evil.example/ HTTP/1.1\r\n{mine}{end}").endswith("404 Not Found")
+    own = f"GET http://localhost:{server.port}/ HTTP/1.1\r\nHost: evil.example\r\n{end}"
+    assert _raw(server, own).endswith("200 OK")
 
 
 def test_localhost_host_header_is_accepted(server: PreviewServer) -> None:

@@ -3,7 +3,8 @@
 Every answer is looked up by its exact path in what the current snapshot can render
 (no file system paths are built from a request), so there is no directory listing
 and no traversal, encoded or not. A Host header other than the bound address or
-localhost is refused, which defeats DNS rebinding. Served to other machines (an explicit
+localhost is refused, which defeats DNS rebinding; so is a request with two Host
+headers, or whose absolute URL (`GET http://name/ HTTP/1.1`) names another host. Served to other machines (an explicit
 --host), it also answers to any address and to the machine's own names, never to another
 name.
 """
@@ -126,9 +127,20 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse
 
+    def _host(self) -> str | None:
+        """The host a request is for: its one Host header, or the authority of an
+        absolute URL (which HTTP/1.1 says a server takes instead); None if it has two."""
+        given = self.headers.get_all("Host") or []
+        if len(given) > 1:  # which one a proxy in front went by cannot be known
+            return None
+        target = urlsplit(self.path)
+        if target.scheme:  # (a path begun with // is made / by the standard library)
+            return target.netloc.lower() if target.scheme in ("http", "https") else None
+        return given[0].strip().lower() if given else ""
+
     def _answer(self, head: bool) -> None:
-        host = (self.headers.get("Host") or "").strip().lower()
-        if not self.server.answers_to(host):
+        host = self._host()
+        if host is None or not self.server.answers_to(host):
             body = (
                 b"refused: this preview answers only to this machine's addresses and names\n"
                 if self.server.remote
