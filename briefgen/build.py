@@ -129,6 +129,15 @@ def _check_briefs(
     held: Report,
 ) -> Workspace:
     sources = listed.sources
+
+    def read(path: Path, report: Report) -> Brief | None:
+        return warm.step(
+            ("brief", config, path),
+            lambda _: [path],
+            lambda r: kept.validate(path, r),
+            report,
+        )
+
     briefs = []
     for path in paths:
         if shared is not None and path in shared.later:
@@ -136,18 +145,21 @@ def _check_briefs(
             shared.meanwhile(split.READ, shared.own_forms())
             shared.wait(split.READ)  # the child has sent what reading it gave
             kept.offer(path, shared.read(path))
-        brief = warm.step(
-            ("brief", config, path),
-            lambda _, path=path: [path],  # type: ignore[misc]
-            lambda r, path=path: kept.validate(path, r),  # type: ignore[misc]
-            report,
-        )
+        brief = read(path, report)
         if brief:
             briefs.append(brief)
     every_brief_read = not names and not any(
         p.is_error and p.location and p.location.path in paths for p in report.problems
     )
-    validate.cross_check(briefs, listed, report, whole_workspace=every_brief_read)
+    # briefs named: the others are read only for their ids (unique across the workspace),
+    # their own problems left for a check of them
+    named = set(paths)
+    others = [
+        b
+        for path in (validate.brief_paths(config, (), Report(), allow_none=True) if names else [])
+        if path not in named and (b := read(path, Report())) is not None
+    ]
+    validate.cross_check(briefs, listed, report, whole_workspace=every_brief_read, others=others)
     validate.check_layouts(briefs, config, report)
     dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)

@@ -322,15 +322,23 @@ def _citations(f: Fields, report: Report) -> tuple[Citation, ...]:
 
 
 def cross_check(
-    briefs: Sequence[Brief], catalogue: Catalogue, report: Report, whole_workspace: bool
+    briefs: Sequence[Brief],
+    catalogue: Catalogue,
+    report: Report,
+    whole_workspace: bool,
+    others: Sequence[Brief] = (),
 ) -> None:
     """Checks across files: unique ids, known sources, uncited items and unused sources.
 
     Claims that depend on files that could not be read whole ("unknown source",
-    "cited by no brief") are left out rather than made falsely.
+    "cited by no brief") are left out rather than made falsely. `others`, the briefs not
+    being checked, count only for the ids they use.
     """
     sources = catalogue.sources
     seen: dict[str, Item] = {}
+    for other in others:
+        for item in other.items:
+            seen.setdefault(item.id, item)
     used: set[str] = set()
     for brief in briefs:
         for item in brief.items:

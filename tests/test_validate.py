@@ -365,6 +365,40 @@ def test_duplicate_item_id_across_two_files_names_the_other(workspace: Path) -> 
     ]
 
 
+def test_a_brief_checked_or_built_by_name_is_held_to_the_ids_of_the_others(
+    workspace: Path,
+) -> None:
+    build_tree(
+        workspace,
+        {
+            "briefs/another.yaml": """\
+            title: Another brief
+            positions:
+              - id: minister-plan
+                actor: The minister
+                stance: Same id as in test.yaml.
+                cite:
+                  - source: news
+                    quote: over five years
+            """,
+            "briefs/broken.yaml": "title: [unclosed\n",  # not named: its problem is not ours
+        },
+    )
+    result = run_cli("check", "another")
+    assert result.exit_code == 1
+    assert errors(result.stderr) == [
+        'briefs/another.yaml:3:5: error: duplicate id "minister-plan": also used at '
+        "briefs/test.yaml:6:5; ids must be unique across the workspace"
+    ]
+    assert "1 brief," in result.stdout
+    built = run_cli("build", "test", "--format", "md")
+    assert built.exit_code == 1 and not (workspace / "build" / "test.md").exists()
+    assert errors(built.stderr) == [
+        'briefs/test.yaml:6:5: error: duplicate id "minister-plan": also used at '
+        "briefs/another.yaml:3:5; ids must be unique across the workspace"
+    ]
+
+
 def test_duplicate_source_id(workspace: Path) -> None:
     build_tree(
         workspace,
