@@ -13,7 +13,7 @@ from briefgen.models import Brief, Citation, Config, Figure, Item, Source, chang
 from briefgen.normalise import normalised_text
 from briefgen.sources_read import read_source
 
-__all__ = ["SourceText", "find_quote", "locate", "read_sources", "resolve"]
+__all__ = ["SourceText", "find_quote", "locate", "read_sources", "resolve", "too_short"]
 
 MIN_WORDS = 3
 
@@ -77,9 +77,9 @@ def _resolve_one(
     text = texts.get(cite.source_id)
     if source is None or text is None:
         return cite  # an unknown or unreadable source is already reported
-    trivial = _trivial(cite.quote)
-    if trivial:
-        report.error(trivial, cite.quote_loc)
+    problem = too_short(cite.quote)
+    if problem:
+        report.error(problem, cite.quote_loc)
         return cite
     found = find_quote(cite.quote, text)
     span = found.span
@@ -105,7 +105,7 @@ def _resolve_one(
     return changed(cite, span=span)
 
 
-def _trivial(quote: str) -> str | None:
+def too_short(quote: str) -> str | None:
     """Why a quote is too short to identify a passage, or None."""
     found = words(normalised_text(quote))
     if not found:

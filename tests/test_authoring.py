@@ -403,6 +403,17 @@ def test_quote_every_hit_and_all_sources(article_ws: Path) -> None:
     assert result.stdout.rstrip().endswith("3 hits in 2 sources")
 
 
+def test_quote_offers_no_cite_entry_check_would_refuse_as_too_short(article_ws: Path) -> None:
+    result = run_cli("quote", "art", "GDP")  # a search for where a word stands
+    assert result.exit_code == 0
+    assert "«GDP»" in result.stdout and "    cite:\n" not in result.stdout
+    assert 'no cite: entry: quote "GDP" has 1 word, too few to identify a passage; quote at ' in (
+        result.stdout
+    )
+    longer = run_cli("quote", "art", "of", "GDP")
+    assert "    cite:\n" not in longer.stdout and "has 2 words" in longer.stdout
+
+
 def test_quote_not_found_shows_nearest_and_exits_1(article_ws: Path) -> None:
     result = run_cli("quote", "art", "defence", "spending", "is", "about", "2.3%")
     assert result.exit_code == 1

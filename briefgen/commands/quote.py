@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from briefgen.boundaries import joined
+from briefgen.citations import too_short
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
 from briefgen.hints import nearest
@@ -146,7 +147,11 @@ def _show_hits(out: Outcome, hits: list[Hit]) -> None:
             )
         if (hit.source.id, hit.quote) not in shown:
             shown.add((hit.source.id, hit.quote))
-            out.lines.extend(cite_yaml(hit.source.id, hit.quote))
+            problem = too_short(hit.quote)  # an entry check would refuse is not offered
+            if problem:
+                out.say(f"  no cite: entry: {problem}")
+            else:
+                out.lines.extend(cite_yaml(hit.source.id, hit.quote))
         out.say()
     sources = len({h.source.id for h in hits})
     out.say(
