@@ -153,11 +153,11 @@ def _check_briefs(
     )
     # briefs named: the others are read only for their ids (unique across the workspace),
     # their own problems left for a check of them
-    named = set(paths)
+    named = {real(p) for p in paths}
     others = [
         b
         for path in (validate.brief_paths(config, (), Report(), allow_none=True) if names else [])
-        if path not in named and (b := read(path, Report())) is not None
+        if real(path) not in named and (b := read(path, Report())) is not None
     ]
     validate.cross_check(briefs, listed, report, whole_workspace=every_brief_read, others=others)
     validate.check_layouts(briefs, config, report)

@@ -10,15 +10,25 @@ from briefgen.epoch import source_date_epoch
 from briefgen.errors import Location, Report
 from briefgen.models import Brief, PartialDate, Source
 
+_HINTS = {
+    "published": "write the date it was published",
+    "as_of": "write the date the content is current to",
+}
+
+
+def today() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH when it is set (ValueError if it is not valid)."""
+    epoch = source_date_epoch()
+    return dt.date.today() if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
+
 
 def check_dates(briefs: Sequence[Brief], sources: dict[str, Source], report: Report) -> None:
     """Report dates in the future (errors) and items dated after what they rest on (warnings)."""
     try:
-        epoch = source_date_epoch()
+        now = today()
     except ValueError as exc:
         report.error(str(exc))
-        epoch = None
-    now = dt.date.today() if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
+        now = dt.date.today()
     for source in sources.values():
         _not_future(source.published, "published", source.published_loc or source.loc, now, report)
     for brief in briefs:
@@ -40,9 +50,10 @@ def check_dates(briefs: Sequence[Brief], sources: dict[str, Source], report: Rep
                 newest, newest_id = max(published, key=lambda p: p[0].latest())
                 if item.as_of.earliest() > newest.latest():
                     report.warning(
-                        f'{item.kind} "{item.id}" is as of {item.as_of.human()}, but nothing it '
-                        f'cites was published by then (newest: "{newest_id}", {newest.human()}); '
-                        "check the as_of date, or cite the source that reports it",
+                        f'{item.kind} "{item.id}" is as of {item.as_of.human()}, later than '
+                        f'anything it cites was published (newest: "{newest_id}", '
+                        f"{newest.human()}); check the as_of date, or cite the source that "
+                        "reports it",
                         where,
                     )
 
@@ -54,8 +65,7 @@ def _not_future(
     if date is None or date.earliest() <= now:
         return True
     report.error(
-        f'"{name}" {date.iso()} is in the future (today is {now.isoformat()}); '
-        "write the date the content is current to",
+        f'"{name}" {date.iso()} is in the future (today is {now.isoformat()}); {_HINTS[name]}',
         where,
     )
     return False

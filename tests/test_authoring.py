@@ -482,6 +482,25 @@ def test_sources_add_bad_date_is_a_usage_error(workspace: Path) -> None:
     assert not (workspace / "sources/doc.txt").exists()
 
 
+def test_sources_add_takes_no_published_date_after_today(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741046400")  # 2025-03-04: "today"
+    (workspace / "doc.txt").write_text("Targets\nBy 1 January 2030 all of it; 2 March 2025.\n")
+    result = run_cli("sources", "add", "doc.txt", "--published", "2025-03-05")
+    assert result.exit_code == 2
+    assert (
+        "--published 2025-03-05 is in the future (today is 2025-03-04); give the date the "
+        "document was published"
+    ) in result.stderr
+    assert not (workspace / "sources/doc.txt").exists()
+    # in the text, the date ahead is a target: the first one not after today is taken
+    assert run_cli("sources", "add", "doc.txt", "--publisher", "P").exit_code == 0
+    catalogue = (workspace / "sources/sources.yaml").read_text()
+    assert "published: 2025-03-02" in catalogue
+    assert run_cli("check").exit_code == 0
+
+
 def test_quote_in_a_hard_wrapped_source_gives_words_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

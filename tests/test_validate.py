@@ -391,6 +391,8 @@ def test_a_brief_checked_or_built_by_name_is_held_to_the_ids_of_the_others(
         "briefs/test.yaml:6:5; ids must be unique across the workspace"
     ]
     assert "1 brief," in result.stdout
+    by_path = run_cli("check", "briefs/another.yaml")  # named by its path: the same
+    assert errors(by_path.stderr) == errors(result.stderr)
     built = run_cli("build", "test", "--format", "md")
     assert built.exit_code == 1 and not (workspace / "build" / "test.md").exists()
     assert errors(built.stderr) == [

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import validate
+from briefgen import dates, validate
 from briefgen.catalogue import CATALOGUE, is_blank, parse_catalogue
 from briefgen.commands import Outcome
 from briefgen.commands.files import modeline, write_file
@@ -81,6 +82,11 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
         )
     if given.published:
         check_date(given.published, "--published")
+        if _future(given.published):
+            raise UsageError.single(
+                f"--published {given.published} is in the future (today is "
+                f"{dates.today().isoformat()}); give the date the document was published"
+            )
     out = Outcome()
     sources = Sources.open(config_path)
     config = sources.config
@@ -184,7 +190,10 @@ def _entry(
         return None
     fields = {"id": source_id, "file": name, "publisher": given.publisher or _publisher(given.url)}
     fields["title"] = " ".join(title.split())
-    published = given.published or offered.published or find_date(text)
+    offered_date = (
+        offered.published if offered.published and not _future(offered.published) else None
+    )
+    published = given.published or offered_date or find_date(text)
     if published:
         fields["published"] = published
     if given.url:
@@ -241,19 +250,33 @@ def propose_id(title: str, stem: str, taken: set[str]) -> str:
 
 
 def find_date(text: str) -> str | None:
-    """The first real date written in the text (2025-02-17, 17 February 2025, February 17, 2025)."""
+    """The first real date written in the text (2025-02-17, 17 February 2025, February 17,
+    2025) that is not after today."""
     found = []
     for pattern in _DATES:
         for match in pattern.finditer(text[:20_000]):
             month = match.groupdict().get("mon")
             m = int(match["m"]) if month is None else _month(month)
+            date = f"{match['y']}-{m:02d}-{int(match['d']):02d}"
             try:
-                check_date(f"{match['y']}-{m:02d}-{int(match['d']):02d}", "date")
+                check_date(date, "date")
             except UsageError:
                 continue
-            found.append((match.start(), f"{match['y']}-{m:02d}-{int(match['d']):02d}"))
+            if _future(date):
+                continue  # a date ahead (a deadline, a target) is not when it was published
+            found.append((match.start(), date))
             break
     return min(found)[1] if found else None
+
+
+def _future(date: str) -> bool:
+    """Whether a checked date or month (2025-03-02, 2025-03) begins after today."""
+    year, month, *day = (int(part) for part in date.strip().split("-"))
+    try:
+        now = dates.today()
+    except ValueError:  # SOURCE_DATE_EPOCH not valid: check says so
+        return False
+    return dt.date(year, month, day[0] if day else 1) > now
 
 
 def _month(name: str) -> int:
@@ -302,6 +325,7 @@ def _recheck(
     """Run the catalogue's own checks on the file as it would be; refuse what they refuse."""
     trial = Report()
     after = parse_catalogue(text, path, sources.config, trial)
+    dates.check_dates([], after.sources, trial)  # a published date ahead of today, say
     for problem in trial.problems:
         if problem.is_error and problem.location and problem.location.line >= first:
             report.problems.append(problem)
