@@ -41,6 +41,10 @@ _SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2
 # (each of them is one str.isprintable refuses, which is far quicker to ask first).
 _ODD = re.compile(f"{_SURROGATE.pattern}|{_SUSPECT.pattern}")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_MERGE_CITE_HINT = (  # two pasted `briefgen quote` entries: keeping only one drops a citation
+    "to cite both, move this cite:'s  - source: ...  entries under the first cite: and "
+    "delete this cite: line"
+)
 _NEW_ITEM_HINT = (
     'if this starts another citation, begin it with "- " as a new list item:  '
     "- source: ... then  quote: ... under it"
@@ -543,7 +547,13 @@ class _Builder:
             first = parent.entries[name].key_loc
             self.report.error(
                 f"duplicate key {name!r}: it is also set at line {first.line}; "
-                + (_NEW_ITEM_HINT if self.in_citations(name) else "keep only one"),
+                + (
+                    _NEW_ITEM_HINT
+                    if self.in_citations(name)
+                    else _MERGE_CITE_HINT
+                    if name == "cite"
+                    else "keep only one"
+                ),
                 key_loc,
             )
             return True

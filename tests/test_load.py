@@ -209,6 +209,19 @@ def test_duplicate_key_in_a_nested_mapping_is_found_at_its_line() -> None:
     ]
 
 
+def test_a_second_cite_under_one_item_is_told_to_join_the_first() -> None:
+    # two `briefgen quote` outputs pasted under one item: keeping only one drops a citation
+    text = (
+        "positions:\n  - id: a\n    cite:\n      - source: s\n        quote: one two three\n"
+        "    cite:\n      - source: t\n        quote: four five six\n"
+    )
+    _, problems = parse(text)
+    assert problems == [
+        "f.yaml:6:5: error: duplicate key 'cite': it is also set at line 3; to cite both, move "
+        "this cite:'s  - source: ...  entries under the first cite: and delete this cite: line"
+    ]
+
+
 def test_same_key_in_different_mappings_is_not_a_duplicate() -> None:
     _, problems = parse("a: 1\nb:\n  a: 2\nc:\n  - a: 3\n  - a: 4\n")
     assert problems == []
