@@ -281,6 +281,9 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     return f"YAML syntax error: {problem}{context}{_hint(problem, at)}"
 
 
+_KEY_LINE = re.compile(r" +(?:- +)?[A-Za-z_][\w-]*:(?: .*)?\s*")
+
+
 def _hint(problem: str, line: str) -> str:
     """What to write instead, for the mistakes people make most often."""
     value = line.split(": ", 1)[1].lstrip() if ": " in line else ""
@@ -291,7 +294,7 @@ def _hint(problem: str, line: str) -> str:
             "e.g.  quote: '\"We can''t wait,\" she said'"
         )
     if "mapping values are not allowed" in problem:
-        if value.count(": ") == 0 and line.count(": ") == 1 and line[:1] == " ":
+        if _KEY_LINE.fullmatch(line) and ": " not in value:  # `  key:` or `  key: value`
             return "; check the indentation: this line should line up with the keys above it"
         return '; if a value contains ": ", put the whole value in quotes'
     if "expected '-' indicator" in problem:

@@ -155,6 +155,10 @@ def test_check_finds_a_template_typo(tmp_path: Path, monkeypatch: pytest.MonkeyP
             "title: T\npositions:\n  - id: a\n    role: Y\n     topic: X\n",
             "this line should line up with the keys above it",
         ),
+        (  # a key with its value on the lines below, one space too far in
+            "title: T\npositions:\n  - id: a\n    role: Y\n     cite:\n       - source: s\n",
+            "this line should line up with the keys above it",
+        ),
         ("title: T\npositions:\n  - id: a\n  id: b\n", 'every entry of a list starts with "- "'),
     ],
 )
