@@ -113,6 +113,9 @@ def read_brief(path: Path, config: Config, report: Report) -> bytes | None:
     return read_bytes(path, report, Location(path), config.limits.max_yaml_bytes, "YAML file")
 
 
+SUMMARY_PLACEHOLDER = "Write the key messages here."  # what briefgen new puts in a summary
+
+
 def brief_from(path: Path, data: bytes, report: Report) -> Brief | None:
     """The Brief model of the bytes read from brief file `path`: what follows from those
     bytes and that path alone (see results.py, which keeps it)."""
@@ -129,6 +132,13 @@ def brief_from(path: Path, data: bytes, report: Report) -> Brief | None:
         return None
     f = Fields(node, "the brief", BRIEF_FIELDS, report)
     title = f.text("title", required=True, example="Ukraine and European security")
+    summary = f.text("summary")
+    if summary and SUMMARY_PLACEHOLDER in summary:
+        report.warning(
+            f'summary still says "{SUMMARY_PLACEHOLDER}", as briefgen new wrote it; write the '
+            "key messages the reader should take away",
+            f.loc("summary") or node.loc,
+        )
     return Brief(
         id=stem,
         path=path,
@@ -140,7 +150,7 @@ def brief_from(path: Path, data: bytes, report: Report) -> Brief | None:
         marking=f.text("marking"),
         as_of=f.date("as_of"),
         as_of_loc=f.loc("as_of"),
-        summary=f.text("summary"),
+        summary=summary,
         purpose=f.text("purpose"),
         objectives=f.text_list("objectives"),
         lines_to_take=tuple(

@@ -143,12 +143,19 @@ def test_new_writes_a_brief_that_checks(tmp_path: Path, monkeypatch: pytest.Monk
         assert section in text
     assert yaml.safe_load(text)["title"] == title
     assert yaml.safe_load(text)["meeting"]["date"] == "2025-03"
-    checked = run_cli("check", "--strict")
+    checked = run_cli("check")
     assert checked.exit_code == 0, checked.output
+    assert checked.stderr == (
+        'briefs/ukraine-update.yaml:17:10: warning: summary still says "Write the key messages '
+        'here.", as briefgen new wrote it; write the key messages the reader should take away\n'
+    )
+    assert run_cli("check", "--strict").exit_code == 1  # not ready to send
     again = run_cli("new", "ukraine-update")
     assert again.exit_code == 1
     assert "already exists" in again.stderr
     assert path.read_text() == text
+    path.write_text(text.replace("Write the key messages here.", "Talks resume on Monday."))
+    assert run_cli("check", "--strict").exit_code == 0, run_cli("check").output
 
 
 @pytest.mark.parametrize(

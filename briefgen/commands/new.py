@@ -13,6 +13,7 @@ from briefgen.commands.files import modeline, refuse_existing, schema_files, wri
 from briefgen.config import find_config, load_config
 from briefgen.errors import Report, UsageError, display_path
 from briefgen.fields import ID_RE
+from briefgen.validate import SUMMARY_PLACEHOLDER
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 BODY = """\
@@ -32,7 +33,7 @@ as_of: {as_of}                          # the date the content is current to
 # purpose: |                              # Markdown: why the meeting, what we want from it
 #   Agree the next steps.
 summary: |                                 # Markdown: the key messages, read first
-  - Write the key messages here.
+  - {placeholder}
 # objectives:                              # what we want from the meeting
 #   - Secure support for the plan.
 # lines_to_take:                           # what to say; a line may cite sources like an item
@@ -136,6 +137,7 @@ def new(
         ),
         meeting_date=f"  date: {date}" if date else "  # date: 2025-03-02",
         as_of=dt.date.today().isoformat(),
+        placeholder=SUMMARY_PLACEHOLDER,
     )
     write_file(path, (modeline(path, config.root, "brief") + text).encode("utf-8"))
     out.say(f"wrote {display_path(path)}")
