@@ -7,6 +7,7 @@ is answered in well under a second, so `check` stays quick and interruptible.
 from __future__ import annotations
 
 import difflib
+import re
 
 from briefgen.boundaries import WORD, joined
 from briefgen.errors import clip
@@ -22,6 +23,10 @@ ALIKE_PASSAGE = 50  # below this, nothing is offered as the nearest passage
 MAX_DIFFERENCES = 3
 MARGIN_CHARS = 80  # source words either side of the nearest passage, for aligning words
 NEAR_CHARS = 60  # two parts this close are one passage with words left out, not two passages
+# a word hyphenated across a line break, as the matching joins it
+_WRAPPED_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*(\w)")
+_SEAM = ",;:–—-"  # marks a quote may put where it joins two passages
+_TOKEN = re.compile(f"{WORD.pattern}|[^\\w\\s]")  # a word or number, or one mark
 
 
 def not_found(
@@ -49,7 +54,7 @@ def not_found(
     span, score = near
     where = f"the nearest passage, {span.where} ({score:.0f}% alike)"
     margin = text.text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
-    differences = word_differences(quote, display(margin)) if score >= ALIKE_WORDS else ""
+    differences = _differences(quote, margin) if score >= ALIKE_WORDS else ""
     if differences:
         return f'{message}; {differences}; {where} reads: "{clip(span.text, 200)}"'
     return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
@@ -60,33 +65,64 @@ def _stitched(quote: str, text: SourceText) -> str | None:
     words = quote.split()
     if len(words) < 4 or len(quote) > 20 * MAX_NEEDLE_CHARS:
         return None
-    low, high = 0, len(words)  # the longest opening run of words found in the source
-    while low < high:
-        mid = (low + high + 1) // 2
-        if find_quote(" ".join(words[:mid]), text).span is not None:
-            low = mid
-        else:
-            high = mid - 1
+    low = _longest_run(words, text)
     if low < 2 or len(words) - low < 2:
         return None
-    first = find_quote(" ".join(words[:low]), text).span
-    seconds = find_quote(" ".join(words[low:]), text).spans
+    # a mark written where the two parts meet ("troops, the only way") is the quote's own:
+    # neither part need have it
+    head, tail = " ".join(words[:low]), " ".join(words[low:])
+    first = find_quote(head.rstrip(_SEAM), text).span
+    seconds = find_quote(tail.lstrip(_SEAM), text).spans
     if first is None or not seconds:
         return None
     if any(0 <= s.start - first.end <= NEAR_CHARS for s in seconds):
         return None  # a word or two left out between them: the word differences say which
     second = seconds[0]
     return (
-        f'it joins two separate passages, "{clip(" ".join(words[:low]), 60)}" ({first.where}) '
-        f'and "{clip(" ".join(words[low:]), 60)}" ({second.where}); cite them as two quotes, '
+        f'it joins two separate passages, "{clip(head, 60)}" ({first.where}) '
+        f'and "{clip(tail, 60)}" ({second.where}); cite them as two quotes, '
         "each with its own - source: and quote: lines"
     )
+
+
+def _longest_run(words: list[str], text: SourceText) -> int:
+    """How many of the quote's opening words stand together in the source (a mark after the
+    last of them left out)."""
+    low, high = 0, len(words)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if find_quote(" ".join(words[:mid]).rstrip(_SEAM), text).span is not None:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _differences(quote: str, margin: str) -> str:
+    """What differs between the quote and the source text around its nearest passage: the
+    words, or when every word is the same, the punctuation. A word the source breaks at a
+    line end (secu-/rity) is compared whole when that makes fewer differences, as the
+    matching does."""
+    readings = [display(margin)]
+    joined_up = _WRAPPED_HYPHEN.sub(r"\1\2", margin)
+    if joined_up != margin:
+        readings.append(display(joined_up))
+    for tokens in (WORD, _TOKEN):
+        found = min((_token_differences(quote, r, tokens) for r in readings), key=len)
+        if found:
+            return _summary(found)
+    return ""
 
 
 def word_differences(quote: str, passage: str) -> str:
     """'you wrote "start", the source has "open"' for the words that differ; `passage` may
     run on either side of the quote (those words are not differences)."""
-    mine, theirs = WORD.findall(display(quote)), WORD.findall(passage)
+    return _summary(_token_differences(quote, passage, WORD))
+
+
+def _token_differences(quote: str, passage: str, tokens: re.Pattern[str]) -> list[str]:
+    """Each difference between the tokens (words, or words and marks) of quote and passage."""
+    mine, theirs = tokens.findall(display(quote)), tokens.findall(passage)
     keys = [normalise(w).text for w in mine], [normalise(w).text for w in theirs]
     opcodes = difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes()
     found: list[str] = []
@@ -98,6 +134,10 @@ def word_differences(quote: str, passage: str) -> str:
             found.append(f'you wrote "{clip(wrote, 40)}", which the source does not have there')
         elif tag == "insert" and 0 < i1 < len(mine):  # words missing inside the quote
             found.append(f'the source has "{clip(has, 40)}" after "{mine[i1 - 1]}"')
+    return found
+
+
+def _summary(found: list[str]) -> str:
     if not found:
         return ""
     more = len(found) - MAX_DIFFERENCES

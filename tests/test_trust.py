@@ -277,6 +277,40 @@ def test_a_quote_stitched_from_two_places_gives_both_lines(ws: Path) -> None:
     assert "(line 3)" in err and "(line 37)" in err
 
 
+def test_a_quote_joined_at_a_comma_of_its_own_is_still_two_passages(ws: Path) -> None:
+    quote = "would need around 100,000 troops, the only way to effectively deter Russia"
+    code, err = check(ws, position(BBC, quote))
+    assert code == 1
+    assert "it joins two separate passages" in err
+    assert '"would need around 100,000 troops," (line 33)' in " ".join(err.split())
+
+
+def test_a_near_miss_in_marks_alone_names_the_mark(ws: Path) -> None:
+    code, err = check(ws, position(BBC, "But he said a US security guarantee was the only way"))
+    assert code == 1
+    assert 'the source has "“" after "said"' in err
+    assert "copy the words exactly" not in err
+
+
+def test_a_word_broken_at_a_line_end_is_no_difference_in_a_near_miss(ws: Path) -> None:
+    (ws / "sources" / "wrapped.txt").write_text(
+        "The minister said the secu-\nrity situation was deteriorating rapidly, he added.\n",
+        encoding="utf-8",
+    )
+    catalogue = (ws / "sources" / "sources.yaml").read_text(encoding="utf-8")
+    (ws / "sources" / "sources.yaml").write_text(
+        catalogue
+        + "\n- id: wrapped\n  file: wrapped.txt\n  publisher: P\n  title: T\n"
+        + "  published: 2025-02-01\n",
+        encoding="utf-8",
+    )
+    quote = "the minister said the security situation is deteriorating rapidly"
+    code, err = check(ws, position("wrapped", quote))
+    assert code == 1
+    assert 'you wrote "is", the source has "was"' in err
+    assert "secu" not in err.split("reads:")[0]  # the one difference is "is"
+
+
 def test_a_repeated_quote_is_a_warning_listing_its_lines(ws: Path) -> None:
     (ws / "sources" / "twice.txt").write_text(
         "The minister said the fund would double by next year.\n"
