@@ -244,7 +244,12 @@ def test_sources_add_in_place_and_twice(workspace: Path) -> None:
             [],
             'same content as source "news"',
         ),
-        (b"New text.\n", ["--id", "news"], 'duplicate source id "news"'),
+        (
+            b"New text.\n",
+            ["--id", "news"],
+            '--id "news" is the id of a source catalogued already at sources/sources.yaml:1:3; '
+            "give another id",
+        ),
         (b"New text.\n", ["--id", "bad id"], "may use only letters"),
         (b"New text.\n", ["--url", "javascript:alert(1)"], '"url" should be a web address'),
     ],

@@ -188,6 +188,14 @@ def _entry(
     if given.id and not ID_RE.match(given.id):
         report.error(f'--id "{given.id}" may use only letters, digits, "-" and "_"', where)
         return None
+    if given.id and given.id in ids:
+        taken = sources.catalogue.sources.get(given.id)
+        at = f" at {taken.loc.display()}" if taken is not None else ""
+        report.error(
+            f'--id "{given.id}" is the id of a source catalogued already{at}; give another id',
+            where,
+        )
+        return None
     fields = {"id": source_id, "file": name, "publisher": given.publisher or _publisher(given.url)}
     fields["title"] = " ".join(title.split())
     offered_date = (
