@@ -52,8 +52,11 @@ class Result:
         items = sum(len(b.items) for b in briefs)
         verified, total = self.citations
         warnings, errors = len(self.report.warnings), len(self.report.errors)
+        unread = (
+            f" ({self.workspace.unread} more could not be read)" if self.workspace.unread else ""
+        )
         return (
-            f"{_count(len(briefs), 'brief')}, {_count(items, 'item')}, "
+            f"{_count(len(briefs), 'brief')}{unread}, {_count(items, 'item')}, "
             f"{verified} of {total} citations verified, "
             f"{_count(warnings, 'warning')}, {_count(errors, 'error')}"
         )
@@ -190,7 +193,7 @@ def _check_briefs(
         )
         for brief in briefs
     ]
-    return Workspace(config, sources, tuple(resolved))
+    return Workspace(config, sources, tuple(resolved), len(paths) - len(briefs))
 
 
 def _read_texts(

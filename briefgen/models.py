@@ -336,3 +336,4 @@ class Workspace:
     config: Config
     sources: dict[str, Source]
     briefs: tuple[Brief, ...]
+    unread: int = 0  # brief files that could not be read as briefs (their errors say why)

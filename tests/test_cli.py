@@ -60,6 +60,19 @@ def test_data_error_exit_1_with_location(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.stdout == "1 brief, 2 items, 1 of 2 citations verified, 0 warnings, 1 error\n"
 
 
+def test_summary_counts_brief_files_that_could_not_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = minimal_files(briefs__broken_yaml="title: [unclosed\n", briefs__list_yaml="- a\n")
+    monkeypatch.chdir(build_tree(tmp_path, files))
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "1 brief (2 more could not be read), 2 items, 2 of 2 citations verified, 0 warnings, "
+        "2 errors\n"
+    )
+
+
 def test_build_with_errors_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = minimal_files(
         sources__sources_yaml="- id: news\n  file: missing.txt\n  publisher: X\n  title: Y\n"

@@ -178,7 +178,9 @@ def test_files_init_and_new_write_are_valid_both_ways(
     monkeypatch.chdir(tmp_path)
     assert run_cli("init").exit_code == 0
     assert run_cli("new", "b", "--meeting-date", "2025-03-02").exit_code == 0
-    assert run_cli("check", "--strict").exit_code == 0
+    checked = run_cli("check")  # valid: only its placeholder summary is warned about
+    assert checked.exit_code == 0 and "error" not in checked.stderr
+    assert checked.stderr.count("warning: summary still says") == 1
     for kind, name in (
         ("config", "config.yaml"),
         ("sources", "sources/sources.yaml"),
