@@ -35,14 +35,17 @@ BRIEF_FIELDS = (
     "group_by",
     "since",
 )
+# The brief's Markdown sections besides the summary (objectives is a list of them); a
+# manifest written by an earlier briefgen may lack them
+SECTION_FIELDS = ("purpose", "objectives", "background", "handling", "asks")
 
 
 def manifest(brief: Brief, sources: dict[str, Source], layout: str = "brief") -> Manifest:
-    """The manifest of one brief as shown in one layout: its fields, the lines to take (a
-    meeting card shows none) and the items, with every citation of either."""
+    """The manifest of one brief as shown in one layout: its fields, the lines to take and
+    the items the layout shows, with every citation of either."""
     positions, proposals, figures = shown_items(brief, layout)
     items: list[Item] = [*positions, *proposals, *figures]
-    lines = list(brief.lines_to_take) if layout != "card" else []
+    lines = list(brief.lines_to_take)  # every layout shows them all
     cited = sorted(
         {c.source_id for i in (*lines, *items) for c in i.cite if c.source_id in sources}
     )
@@ -55,7 +58,7 @@ def manifest(brief: Brief, sources: dict[str, Source], layout: str = "brief") ->
         "brief": {
             "id": brief.id,
             "file": brief.path.name,
-            **{name: _plain(getattr(brief, name)) for name in BRIEF_FIELDS},
+            **{name: _plain(getattr(brief, name)) for name in (*BRIEF_FIELDS, *SECTION_FIELDS)},
             "meeting": None
             if meeting is None
             else {"name": meeting.name, "date": _plain(meeting.date), "place": meeting.place},
@@ -205,14 +208,16 @@ def schema() -> dict[str, Any]:
     meeting = _nullable(
         _closed({"name": _nullable(_TEXT), "date": _nullable(_TEXT), "place": _nullable(_TEXT)})
     )
-    brief = _closed(
-        {
-            "id": _TEXT,
-            "file": _TEXT,
-            **{name: _nullable(_TEXT) for name in BRIEF_FIELDS},
-            "meeting": meeting,
-        }
-    )
+    sections = {name: _nullable(_TEXT) for name in SECTION_FIELDS} | {
+        "objectives": {"type": "array", "items": _TEXT}
+    }
+    brief_props = {
+        "id": _TEXT,
+        "file": _TEXT,
+        **{name: _nullable(_TEXT) for name in BRIEF_FIELDS},
+        "meeting": meeting,
+    }
+    brief = _closed(brief_props | sections, sorted(brief_props))
     source = _closed(
         {
             "file": _TEXT,
@@ -236,8 +241,8 @@ def schema() -> dict[str, Any]:
                 "lines_to_take": {
                     "type": "array",
                     "items": line,
-                    "description": "The lines to take the layout shows, with their citations "
-                    "(a manifest written by an earlier briefgen may lack it).",
+                    "description": "The lines to take, with their citations (a manifest "
+                    "written by an earlier briefgen may lack them).",
                 },
                 "items": {"type": "array", "items": item},
                 "sources": {"type": "object", "additionalProperties": source},

@@ -236,32 +236,69 @@ def test_diff_lists_a_reworded_line_to_take_and_its_citations(repo: Path, tmp_pa
     brief.write_text(text.replace(old_line, "A US guarantee is what deters Russia."), "utf-8")
     result = run_cli("diff", "HEAD")
     assert result.exit_code == 1
-    assert f"  line-to-take-2: {old_line} -> A US guarantee is what deters Russia.\n" in (
-        result.stdout
+    assert item_lines(result.stdout) == {"line-to-take-2": "changed"}  # only that line
+    assert f"    text: {old_line} -> A US guarantee is what deters Russia.\n" in result.stdout
+    assert TRUST_FLAG in result.stdout  # the claim changed, its evidence did not
+    md = run_cli("build", "--since", "HEAD", "--format", "md", "-o", "since")
+    assert md.exit_code == 0, md.stderr
+    out = (repo / "since" / "london-summit.md").read_text("utf-8")
+    assert f"- line to take 2: text revised (was: {old_line})" in out.replace("\\", "")
+    assert "- A US guarantee is what deters Russia." in out
+    assert (
+        out.split("- A US guarantee is what deters Russia.", 1)[1]
+        .split("\n", 1)[0]
+        .endswith("**[REVISED]**")
     )
-    assert "line-to-take-1" not in result.stdout  # only the line that changed
     # the source edit between the two commits moves the line to take's citation too
     moved = run_cli("diff", "HEAD~1", "HEAD").stdout
     assert 'line-to-take-2: "a US security guarantee was the only way' in moved
-    # a manifest written before lines to take were kept: no change is made up for them
+    # a manifest written before lines to take and sections were kept: no change made up
     assert run_cli("build", "--format", "json", "-o", str(tmp_path / "m")).exit_code == 0
     manifest = tmp_path / "m" / "london-summit.json"
     data = json.loads(manifest.read_text("utf-8"))
     del data["lines_to_take"]
+    for name in ("purpose", "objectives", "background", "handling", "asks"):
+        del data["brief"][name]
     manifest.write_text(json.dumps(data), "utf-8")
     same = run_cli("diff", str(manifest), BRIEF)
     assert same.exit_code == 0, same.stdout
 
 
-def test_a_meeting_card_manifest_has_no_lines_to_take(repo: Path) -> None:
+def test_diff_and_since_name_each_section_that_changed(repo: Path) -> None:
+    brief = repo / BRIEF
+    text = brief.read_text("utf-8")
+    for old, new in (
+        ("took No 10 by surprise", "did not surprise No 10"),
+        ("Paris on 17", "Paris on 18"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    brief.write_text(text, "utf-8")
+    result = run_cli("diff", "HEAD")
+    assert result.exit_code == 1
+    assert "  handling: " in result.stdout and "  background: " in result.stdout
+    assert "did not surprise No 10" in result.stdout
+    built = run_cli("build", "--since", "HEAD", "--format", "md,html", "-o", "since")
+    assert built.exit_code == 0, built.stderr
+    md = (repo / "since" / "london-summit.md").read_text("utf-8")
+    assert "## Changes since HEAD\n\n- Background revised\n- Handling revised\n" in md
+    html = (repo / "since" / "london-summit.html").read_text("utf-8")
+    assert '<li class="change-revised">Background revised</li>' in html
+
+
+def test_every_layout_s_manifest_has_the_lines_to_take(repo: Path) -> None:
     from briefgen import manifest
     from briefgen.build import check
 
     workspace = check(repo / "config.yaml").workspace
     (brief,) = workspace.briefs
-    assert len(manifest.manifest(brief, workspace.sources)["lines_to_take"]) == 4
-    card = manifest.manifest(brief, workspace.sources, "card")
-    assert card["lines_to_take"] == []  # the card does not show them
+    for layout in ("brief", "card"):  # the card shows them too
+        data = manifest.manifest(brief, workspace.sources, layout)
+        assert [line["id"] for line in data["lines_to_take"]] == [
+            f"line-to-take-{n}" for n in range(1, 5)
+        ]
+        assert data["brief"]["background"].startswith("European leaders met in Paris")
+        assert data["brief"]["objectives"]
 
 
 def test_build_since_shows_the_changes_in_the_pdf(repo: Path) -> None:

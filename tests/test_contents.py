@@ -111,3 +111,18 @@ def test_a_brief_the_list_itself_would_push_past_four_pages_has_none(
     assert _has_contents(listed) and len(listed.pages) == CONTENTS_AFTER + 1
     built = _pdf(tmp_path / "built", brief)
     assert not _has_contents(built) and len(built.pages) == CONTENTS_AFTER
+
+
+def test_a_layout_of_ones_own_has_the_contents_list_a_card_has_none(tmp_path: Path) -> None:
+    files = minimal_files(
+        **{"templates/mini.html.j2": '{% extends "builtin:brief.html.j2" %}\n'},
+        briefs__test_yaml=MINIMAL_BRIEF + "purpose: Agree the plan.\n",
+    )
+    root = build_tree(tmp_path / "ws", files)
+    for layout in ("mini", "card"):
+        result = run_cli("--config", str(root), "build", "--format", "html", "--template", layout)
+        assert result.exit_code == 0, result.stderr
+    mini = (root / "build" / "test.mini.html").read_text(encoding="utf-8")
+    assert '<nav class="contents"' in mini and '<a href="#purpose">Purpose</a>' in mini
+    card = (root / "build" / "test.card.html").read_text(encoding="utf-8")
+    assert '<nav class="contents"' not in card  # one page needs none

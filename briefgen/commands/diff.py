@@ -10,12 +10,22 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from briefgen.manifest import BRIEF_FIELDS, Manifest
+from briefgen.manifest import BRIEF_FIELDS, SECTION_FIELDS, Manifest
 
 # What an item asserts: a change here, on unchanged evidence, needs its quotes re-read.
-CLAIM_FIELDS = ("stance", "summary", "value", "unit", "status")
+CLAIM_FIELDS = ("stance", "summary", "value", "unit", "status", "text")  # text: a line to take
 TRUST_FLAG = "claim changed, evidence unchanged: check the quotes still support it"
 _MISSING = object()
+LINE = "line"  # the kind of a line to take compared as an item
+# the brief's sections as its outputs head them, in their order
+SECTION_TITLES = {
+    "purpose": "Purpose",
+    "summary": "Key messages",
+    "objectives": "Objectives",
+    "background": "Background",
+    "handling": "Handling",
+    "asks": "What they may ask",
+}
 
 
 @dataclass
@@ -83,6 +93,12 @@ class BriefChanges:
     def of(self, item_id: str) -> ItemChange | None:
         return next((i for i in self.items if i.id == item_id), None)
 
+    @property
+    def sections(self) -> list[str]:
+        """'Key messages revised', ... for each of the brief's sections that changed."""
+        changed = {f.name for f in self.meta}
+        return [f"{title} revised" for name, title in SECTION_TITLES.items() if name in changed]
+
 
 def compare(old: Manifest | None, new: Manifest | None, brief_id: str) -> BriefChanges:
     """Changes from one manifest of a brief to another (either may be absent)."""
@@ -93,12 +109,18 @@ def compare(old: Manifest | None, new: Manifest | None, brief_id: str) -> BriefC
         {k: v for k, v in new["brief"].items() if k != "file"},
         ("id", *BRIEF_FIELDS, "meeting"),
     )
-    if "lines_to_take" in old and "lines_to_take" in new:  # an older manifest has none
-        before, after = _texts(old), _texts(new)  # each line to take by its id
-        meta += _fields(before, after, dict.fromkeys([*after, *before]))
-    olds = {i["id"]: i for i in old["items"]}
-    news = {i["id"]: i for i in new["items"]}
-    items = [_item(olds.get(i), news.get(i)) for i in _ordered(new["items"], old["items"])]
+    meta += _fields(  # the sections an older manifest does not have are not compared
+        old["brief"],
+        new["brief"],
+        [n for n in SECTION_FIELDS if n in old["brief"] and n in new["brief"]],
+    )
+    # the lines to take are compared as items are, where both sides have them
+    both = "lines_to_take" in old and "lines_to_take" in new
+    before = [*(_as_item(line) for line in (old["lines_to_take"] if both else [])), *old["items"]]
+    after = [*(_as_item(line) for line in (new["lines_to_take"] if both else [])), *new["items"]]
+    olds = {i["id"]: i for i in before}
+    news = {i["id"]: i for i in after}
+    items = [_item(olds.get(i), news.get(i)) for i in _ordered(after, before)]
     changed_items = [c for c in items if c is not None]
     sources = _sources(old, new)
     result = BriefChanges(brief_id, "unchanged", meta, changed_items, sources)
@@ -107,8 +129,9 @@ def compare(old: Manifest | None, new: Manifest | None, brief_id: str) -> BriefC
     return result
 
 
-def _texts(side: Manifest) -> dict[str, str]:
-    return {line["id"]: line["text"] for line in side["lines_to_take"]}
+def _as_item(line: dict[str, Any]) -> dict[str, Any]:
+    """A line to take of a manifest in the shape of an item: its text is its one field."""
+    return {"id": line["id"], "kind": LINE, "fields": {"text": line["text"]}, "cite": line["cite"]}
 
 
 def _cited(side: Manifest) -> list[dict[str, Any]]:
@@ -122,6 +145,8 @@ def _ordered(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[
 
 
 def item_name(item: dict[str, Any]) -> str:
+    if item.get("kind") == LINE:  # line-to-take-3: "line to take 3"
+        return str(item["id"]).replace("-", " ")
     fields = item.get("fields", {})
     name = fields.get("actor") or fields.get("title") or fields.get("label")
     return str(name) if name else str(item["id"])
