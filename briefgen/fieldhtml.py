@@ -54,7 +54,8 @@ def _converter() -> markdown.Markdown:
         from markdown.extensions.sane_lists import SaneListExtension
         from markdown.extensions.tables import TableExtension
 
-        extensions = [SaneListExtension(), TableExtension()]
+        # a column's alignment (| ---: |) as align="right", an attribute the cleaning keeps
+        extensions = [SaneListExtension(), TableExtension(use_align_attribute=True)]
         converter = markdown.Markdown(extensions=extensions, output_format="html")
         _CONVERTERS.converter = converter
     return converter

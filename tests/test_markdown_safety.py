@@ -245,3 +245,15 @@ def test_a_field_without_brackets_or_angles_holds_no_link_for_either_reader(text
     assert _live(full.parse(text)) == []
     html = sanitised_markdown(text)[0]
     assert "<a" not in html and "<img" not in html
+
+
+def test_a_table_column_keeps_its_alignment_in_the_html() -> None:
+    from briefgen.fieldhtml import sanitised_markdown
+
+    html = sanitised_markdown(
+        "| Who | Troops | Role |\n| --- | ---: | :---: |\n| UK | 10,000 | lead |\n"
+    )[0]
+    assert '<th align="right">Troops</th>' in html and '<td align="right">10,000</td>' in html
+    assert '<td align="center">lead</td>' in html and "style=" not in html
+    css = (Path(__file__).parent.parent / "briefgen" / "templates" / "brief.css").read_text()
+    assert 'td[align="right"] { text-align: right; }' in css  # over the table's text-align: left
