@@ -37,7 +37,9 @@ def sanitised_markdown(text: str) -> tuple[str, tuple[str, ...]]:
     """A Markdown field as HTML through `sanitise`, and the links it dropped; worked out once
     per distinct text (it depends on nothing else, and a preview renders the same fields
     again after every edit)."""
-    html, dropped = sanitise(_converter().reset().convert(text))
+    from briefgen.listindent import reindented
+
+    html, dropped = sanitise(_converter().reset().convert(reindented(text)))
     return html, tuple(dropped)
 
 
