@@ -20,7 +20,11 @@ from briefgen.readers.base import LINE, PAGE, PARAGRAPH, Extracted
 CONTEXT_CHARS = 240
 MAX_PLACES = 50  # places of a repeated quote that are worked out in full
 MAX_HITS = 10_000
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*Â*(?=\s)|\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*Â*(?=\s)|[。！？][」』”’）]*|\n\s*\n")
+_ALONE_SHARE = 0.6  # a line this much shorter than the longest may be a title or heading
+_ALONE_LOOK = 4  # lines looked at above and below a quote (its context is a few lines at most)
+# a line that ends a sentence (or a quotation, or a list's lead-in)
+_ENDS_SENTENCE = re.compile(r"[.!?:;。！？][\"'”’)\]」』）]*Â*[ \t\r]*$", re.MULTILINE)
 
 
 MAX_KEPT = 10_000  # quotes whose places a source keeps
@@ -52,6 +56,23 @@ class SourceText:
     def _line_starts(self) -> list[int]:
         # made when first asked: a check whose quotes' places are kept never asks
         return [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    @cached_property
+    def _wrap_width(self) -> int:
+        """The length of the text's longest line (about where it was wrapped, if it was)."""
+        return max((len(line) for line in self.text.split("\n")), default=0)
+
+    def _stands_alone(self, line: int) -> bool:
+        """Whether line `line` (1-based) is a line of its own, not part of a paragraph: a
+        title, a date or a heading, short beside the text's other lines and ending no
+        sentence (the last line of a wrapped paragraph ends one)."""
+        if not 1 <= line <= len(self._line_starts):
+            return False
+        first = self._line_starts[line - 1]
+        last = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
+        text = self.text[first:last].rstrip("\r")
+        short = len(text.strip()) < _ALONE_SHARE * self._wrap_width
+        return bool(text.strip()) and short and not _ENDS_SENTENCE.search(text)
 
     @cached_property
     def sha256(self) -> str:
@@ -114,13 +135,29 @@ class SourceText:
     def context(self, start: int, end: int, line: int, end_line: int) -> tuple[str, str]:
         """The words before and after [start, end) (on lines line to end_line) that a
         passage shows around a quote."""
+        starts = self._line_starts
         if self.extracted is not None and self.extracted.unit == PARAGRAPH:
             # a paragraph is the whole of its context: the next one may be a heading or a
             # list item with no full stop between them
-            first = self._line_starts[line - 1]
-            last = self._line_starts[end_line] - 1 if end_line < len(self._line_starts) else None
+            first = starts[line - 1]
+            last = starts[end_line] - 1 if end_line < len(starts) else None
             return context(self.text[first:last], start - first, end - first)
-        return context(self.text, start, end)
+        # nor does a title, a date or a heading on a line of its own run into the sentence
+        first, last = 0, len(self.text)
+        alone = self._stands_alone
+        if alone(line):
+            first = starts[line - 1]
+        else:
+            above = next((j for j in range(line - 1, line - _ALONE_LOOK, -1) if alone(j)), None)
+            if above is not None:
+                first = starts[above]  # where the line after it begins
+        if alone(end_line):
+            last = starts[end_line] - 1 if end_line < len(starts) else last
+        else:
+            below = next((j for j in range(end_line + 1, end_line + _ALONE_LOOK) if alone(j)), None)
+            if below is not None:
+                last = starts[below - 1] - 1  # where the line before it ends
+        return context(self.text[first:last], start - first, end - first)
 
 
 class _Context:

@@ -280,6 +280,46 @@ def test_context_has_no_debris() -> None:
     assert "Â" not in span.before + span.text + span.after
 
 
+@pytest.mark.parametrize(
+    ("text", "quote", "before", "after"),
+    [
+        (  # a title and a date above an unwrapped paragraph
+            "Targets\n25 February 2025\nThe defence secretary said “spending will rise to 2.5%” "
+            "of GDP by 2027, which officials would not confirm.\nNext paragraph, long enough.\n",
+            "spending will rise to 2.5%",
+            "The defence secretary said “",
+            "” of GDP by 2027, which officials would not confirm.",
+        ),
+        (  # a heading and a date above hard-wrapped text
+            "Allied ministers meet in Brussels\n10 February 2025\nMinisters agreed to raise\n"
+            "spending on defence by a\nlarge amount over years.\n",
+            "raise spending on defence",
+            "Ministers agreed to ",
+            " by a large amount over years.",
+        ),
+        (  # a label line with no full stop
+            "Key point: yes\nHe said the plan works well and that is the end of it for now.\n",
+            "the plan works well",
+            "He said ",
+            " and that is the end of it for now.",
+        ),
+        (  # the quote is the heading: nothing below runs into it
+            "Ministers meet in Brussels\nThey agreed to raise spending on defence by a large "
+            "amount over the coming years.\n",
+            "Ministers meet in Brussels",
+            "",
+            "",
+        ),
+    ],
+)
+def test_a_line_of_its_own_is_not_part_of_a_quote_s_context(
+    text: str, quote: str, before: str, after: str
+) -> None:
+    span, _ = locate(quote, SourceText(text))
+    assert span is not None
+    assert (span.before, span.after) == (before, after)
+
+
 def test_long_context_is_cut_at_a_word_with_an_ellipsis() -> None:
     words = " ".join(f"word{i}" for i in range(200))
     text = words + " QUOTE " + words
