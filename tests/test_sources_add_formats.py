@@ -70,6 +70,20 @@ def test_a_word_document_offers_its_own_title_and_date(ws: Path, tmp_path: Path)
     assert (entry["title"], entry["published"]) == ("Spending review note", dt.date(2025, 2, 25))
 
 
+def test_a_word_document_is_dated_by_its_text_before_its_creation_date(
+    ws: Path, tmp_path: Path
+) -> None:
+    made = docx.Document()  # begun from an old document: it keeps that one's creation date
+    made.core_properties.created = dt.datetime(2013, 12, 23, 9, 30)
+    made.add_paragraph("Defence note")
+    made.add_paragraph("Issued 28 February 2025. The UK spends around 2.3% of GDP on defence.")
+    file = tmp_path / "old-template.docx"
+    out = io.BytesIO()
+    made.save(out)
+    file.write_bytes(out.getvalue())
+    assert added(ws, file)["published"] == dt.date(2025, 2, 28)
+
+
 def test_markdown_is_titled_by_its_first_line_without_markup(ws: Path, tmp_path: Path) -> None:
     file = tmp_path / "notes.md"
     file.write_text("# The **defence** [plan](https://example.org)\n\nText.\n")

@@ -201,7 +201,10 @@ def _entry(
     offered_date = (
         offered.published if offered.published and not _future(offered.published) else None
     )
-    published = given.published or offered_date or find_date(text)
+    if READERS.get(file.suffix.lower()) in _FILE_DATES:  # what the text says comes first
+        published = given.published or find_date(text) or offered_date
+    else:
+        published = given.published or offered_date or find_date(text)
     if published:
         fields["published"] = published
     if given.url:
@@ -275,6 +278,11 @@ def find_date(text: str) -> str | None:
             found.append((match.start(), date))
             break
     return min(found)[1] if found else None
+
+
+# Readers whose date is the file's own record of when it was made, not of publication: a
+# Word document started from an old one keeps that one's creation date
+_FILE_DATES = {"docx"}
 
 
 def _future(date: str) -> bool:
