@@ -87,8 +87,8 @@ def _pdf(job: Job) -> Output:
             shorter = pdf.lay_out(plain, job.base, job.assets, plain_origins)
             if len(shorter.pages) <= CONTENTS_AFTER:
                 document = shorter
-    data, pages = pdf.write_pdf(document, job.assets), len(document.pages)
-    problems = []
+    (data, missing), pages = pdf.write_pdf(document, job.assets), len(document.pages)
+    problems = [_boxes(missing, job)] if missing else []
     if job.view.layout == "card" and pages > 1:
         brief = job.view.brief
         problems.append(
@@ -100,6 +100,41 @@ def _pdf(job: Job) -> Output:
             )
         )
     return Output(data, problems)
+
+
+def _boxes(missing: list[str], job: Job) -> Problem:
+    """A warning that the PDF shows characters as empty boxes, at the first of them in the
+    brief file (or in a source it cites, whose passages the PDF shows)."""
+    brief = job.view.brief
+    shown = ", ".join(f'"{c}"' for c in missing[:5]) + (", ..." if len(missing) > 5 else "")
+    where = Location(brief.path)
+    for path in (brief.path, *(s.path for s in job.sources.values())):
+        found = _first_of(missing, path)
+        if found is not None:
+            where = found
+            break
+    many = len(missing) > 1
+    return Problem(
+        "warning",
+        f"the PDF {job.name} shows {len(missing)} character{'s' if many else ''} as empty "
+        f"boxes, no installed font having {'them' if many else 'it'} ({shown}); install a "
+        f"font that has {'them' if many else 'it'} (for Chinese, Japanese or Korean: "
+        "fonts-noto-cjk) and build again",
+        where,
+    )
+
+
+def _first_of(chars: list[str], path: Path) -> Location | None:
+    """Where the first of `chars` stands in a text file, if it is one that holds any."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    at = min((i for c in chars if (i := text.find(c)) >= 0), default=-1)
+    if at < 0:
+        return None
+    line = text.count("\n", 0, at) + 1
+    return Location(path, line, at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 def _manifest(job: Job) -> Output:

@@ -6,7 +6,10 @@ what `Assets` allows and stops the render on anything else.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,9 +54,38 @@ def lay_out(html: str, base: Path, assets: Assets, origins: Origins | None = Non
         raise RefusedURL.single(str(exc), assets.where) from exc
 
 
-def write_pdf(document: Any, assets: Assets) -> bytes:
-    """A laid-out document as tagged PDF bytes (PDF/UA-1: a screen reader gets structure)."""
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+def write_pdf(document: Any, assets: Assets) -> tuple[bytes, list[str]]:
+    """A laid-out document as tagged PDF bytes (PDF/UA-1: a screen reader gets structure),
+    and the characters it shows as empty boxes, which no installed font has."""
+    with _missing_glyphs() as missing:
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise RenderError.single("the PDF engine returned nothing", assets.where)
-    return pdf
+    return pdf, list(dict.fromkeys(missing))
+
+
+@contextlib.contextmanager
+def _missing_glyphs() -> Iterator[list[str]]:
+    """The characters the engine draws as .notdef while in the block (it says so in a
+    warning for each), told by this thread only; the engine's other messages stay quiet."""
+    engine = logging.getLogger("weasyprint")
+    found: list[str] = []
+    here = threading.get_ident()
+
+    class Glyphs(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            args = record.args if isinstance(record.args, tuple) else ()
+            if record.thread == here and str(record.msg).startswith(".notdef glyph") and args:
+                found.append(str(args[0]))
+
+    handler = Glyphs(logging.WARNING)
+    level, propagate = engine.level, engine.propagate
+    engine.addHandler(handler)
+    engine.setLevel(logging.WARNING)
+    engine.propagate = False  # nothing of it reaches the terminal
+    try:
+        yield found
+    finally:
+        engine.removeHandler(handler)
+        engine.setLevel(level)
+        engine.propagate = propagate

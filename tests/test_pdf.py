@@ -177,3 +177,26 @@ def test_no_marker_starts_a_line_apart_from_its_word(sample_pdf: tuple[Path, str
     ]
     assert any(re.search(r"\w\.?\d+(–\d+)? as of \d", line) for line in lines)  # markers read
     assert [line for line in lines if alone.match(line)] == []
+
+
+def test_characters_no_font_has_are_a_warning_at_their_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_cli
+
+    glyph = "\U00013000"  # an Egyptian hieroglyph: in no font here, nor in most systems'
+    found = subprocess.run(["fc-list", f":charset={ord(glyph):x}"], capture_output=True, text=True)
+    if found.stdout.strip():
+        pytest.skip("a font on this machine has the character")
+    brief = MINIMAL_BRIEF.replace("The plan is affordable.", f"The plan {glyph} is affordable.")
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+    monkeypatch.chdir(root)
+    result = run_cli("build", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "briefs/test.yaml:9:22: warning: the PDF test.pdf shows 1 character as empty boxes, no "
+        f'installed font having it ("{glyph}"); install a font that has it (for Chinese, '
+        "Japanese or Korean: fonts-noto-cjk) and build again\n"
+    )
+    plain = run_cli("build", "--format", "pdf", "-o", "again")  # nothing else of the engine's
+    assert plain.stderr == result.stderr
