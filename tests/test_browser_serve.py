@@ -116,3 +116,37 @@ def test_index_lists_the_brief_and_follows_a_new_one(
     )
     (tmp_path / "ws" / "briefs" / "second.yaml").write_text(second)
     wait.until(lambda d: "Second brief" in d.find_element("tag name", "body").text)
+
+
+def test_the_index_reloads_only_when_something_changed(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    import time
+
+    wait = _waiter(browser)
+    browser.get(f"http://127.0.0.1:{server.port}/")
+    wait.until(lambda d: "Test brief" in d.find_element("tag name", "body").text)
+    browser.execute_script("window.briefgenMark = 1;")  # gone if the page loads again
+    time.sleep(2)
+    assert browser.execute_script("return window.briefgenMark;") == 1
+
+
+def test_a_brief_the_page_shows_follows_edits_while_another_is_broken(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    wait = _waiter(browser)
+    briefs = tmp_path / "ws" / "briefs"
+    (briefs / "other.yaml").write_text("title: [unclosed\n")
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+    assert "other.yaml" in _overlay(browser)  # listed, but not this brief's
+    (briefs / "test.yaml").write_text(
+        MINIMAL_BRIEF.replace("The plan is affordable.", "The plan is a bargain.")
+    )
+    wait.until(lambda d: "The plan is a bargain." in _frame_text(d))
+    # this brief broken: the page shows its problems, then the brief again once fixed
+    (briefs / "test.yaml").write_text("title: [unclosed\n")
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "test.yaml" in _overlay(d))
+    (briefs / "test.yaml").write_text(MINIMAL_BRIEF)
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))

@@ -175,6 +175,41 @@ def test_two_host_headers_or_a_foreign_absolute_url_are_refused(server: PreviewS
     assert _raw(server, own).endswith("200 OK")
 
 
+def _answers(server: PreviewServer, request: bytes) -> list[bytes]:
+    """The status lines of every answer the server gives on one connection."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+        conn.sendall(request)
+        conn.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    return [line for line in data.split(b"\r\n") if line.startswith(b"HTTP/1.")]
+
+
+def test_a_request_body_is_never_read_as_another_request(server: PreviewServer) -> None:
+    host = f"Host: 127.0.0.1:{server.port}\r\n".encode()
+    inner = b"GET /status.json HTTP/1.1\r\n" + host + b"\r\n"
+    for method in (b"POST", b"GET"):
+        request = method + b" / HTTP/1.1\r\n" + host
+        request += b"Content-Length: %d\r\n\r\n" % len(inner) + inner
+        assert len(_answers(server, request)) == 1, method
+    refused = get(server, "/", method="POST")
+    assert refused.status == 405 and refused.headers["Allow"] == "GET, HEAD"
+
+
+def test_the_standard_library_s_errors_carry_the_same_headers(server: PreviewServer) -> None:
+    host = f"Host: 127.0.0.1:{server.port}\r\n".encode()
+    too_long = b"GET / HTTP/1.1\r\n" + host + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n"
+    for request in (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", too_long):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+            conn.sendall(request)
+            head = conn.makefile("rb").read().split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        assert head.split()[1] in ("414", "431"), head
+        assert "Content-Security-Policy: default-src 'none'" in head
+        assert "X-Content-Type-Options: nosniff" in head
+        assert "Content-Type: text/plain" in head
+
+
 def test_localhost_host_header_is_accepted(server: PreviewServer) -> None:
     assert get(server, "/", host=f"localhost:{server.port}").status == 200
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 from html import escape
 
 from briefgen import outputs as rendering
+from briefgen.assets import CSP_POLICY
 from briefgen.config import available_layouts
+from briefgen.errors import Problem
+from briefgen.fields import ID_RE
 from briefgen.preview.state import OUT, Snapshot
 
 # The wrapper's policy: its own script and styles, frames and events from this server only.
@@ -19,10 +22,7 @@ WRAPPER_CSP = (
     "frame-ancestors 'none'"
 )
 # The HTML output's own policy (as its meta tag), sent as a header on everything else too.
-OUTPUT_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-    "media-src data:; frame-ancestors 'self'"
-)
+OUTPUT_CSP = f"{CSP_POLICY}; frame-ancestors 'self'"
 
 SCRIPT = """\
 "use strict";
@@ -30,8 +30,10 @@ SCRIPT = """\
   var body = document.body, brief = body.dataset.brief || "", layout = body.dataset.layout || "";
   var frame = document.getElementById("brief"), overlay = document.getElementById("problems");
   var list = document.getElementById("problem-list");
+  var made = body.dataset.version;  // the version this page was made from
   function show(status) {
     var errors = status.problems.filter(function (p) { return p.error; });
+    var own = errors.filter(function (p) { return p.own; });
     list.textContent = "";
     errors.forEach(function (p) {
       var li = document.createElement("li");
@@ -40,8 +42,11 @@ SCRIPT = """\
     });
     overlay.hidden = errors.length === 0;
     body.dataset.version = String(status.version);
-    if (!frame) { if (status.reload) { location.reload(); } return; }
-    if (errors.length === 0 && status.page) {
+    if (!frame || !status.page) {  // the index, or a brief that could not be read
+      if (String(status.version) !== made && (!frame || own.length === 0)) { location.reload(); }
+      return;
+    }
+    if (own.length === 0) {  // another brief's problems are listed, this one still follows
       frame.src = status.page + "?v=" + status.version;
     }
   }
@@ -122,8 +127,10 @@ def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
         return None
     brief = next((b for b in snap.result.workspace.briefs if b.id == brief_id), None)
     config = snap.result.workspace.config
-    if brief is None or layout not in available_layouts(config):
+    if layout not in available_layouts(config):
         return None
+    if brief is None:
+        return _unread(snap, brief_id, layout)
     links = [
         f'<a href="/brief/{escape(brief.id)}?layout={escape(other)}">{escape(other)}</a>'
         for other in available_layouts(config)
@@ -147,6 +154,32 @@ def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
     return _page(brief.title or brief.id, attrs, content)
 
 
+def _unread(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
+    """The page of a brief file that cannot be read as a brief just now: its problems, and
+    the brief again once they are fixed (the page reloads on the next change)."""
+    assert snap.result is not None
+    folder = snap.result.workspace.config.briefs_dir
+    if not ID_RE.fullmatch(brief_id) or not any(
+        (folder / f"{brief_id}{suffix}").is_file() for suffix in (".yaml", ".yml")
+    ):
+        return None
+    content = (
+        f'<header><a href="/">All briefs</a><strong>{escape(brief_id)}</strong>'
+        f"<span>could not be read as a brief</span></header>{_overlay(snap)}"
+    )
+    attrs = (
+        f'data-brief="{escape(brief_id)}" data-layout="{escape(layout)}" '
+        f'data-version="{snap.version}"'
+    )
+    return _page(brief_id, attrs, content)
+
+
+def _own(problem: Problem, brief_id: str) -> bool:
+    """Whether a problem is in the brief file of this id."""
+    where = problem.location.path if problem.location else None
+    return where is not None and where.stem == brief_id and where.suffix in (".yaml", ".yml")
+
+
 def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
     """What the wrapper script needs after a change: problems, and the page to show."""
     page = None
@@ -157,6 +190,12 @@ def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
     return {
         "version": snap.version,
         "page": page,
-        "reload": True,
-        "problems": [{"error": p.is_error, "text": p.format()} for p in snap.problems],
+        "problems": [
+            {
+                "error": p.is_error,
+                "own": _own(p, brief_id),
+                "text": p.format(),
+            }
+            for p in snap.problems
+        ],
     }

@@ -113,6 +113,9 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "briefgen-preview"
     sys_version = ""
 
+    def version_string(self) -> str:
+        return self.server_version  # (the standard library adds a space and sys_version)
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: only cli.py prints."""
 
@@ -124,6 +127,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def _refuse(self) -> None:
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"only GET and HEAD\n", "text/plain", False)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's errors (a bad request line, a URL or header too long) as
+        plain text with the same headers as every other answer, and the connection closed."""
+        self.close_connection = True
+        status = HTTPStatus(code)
+        body = f"{code} {status.phrase}: {message or status.description}\n".encode(
+            "latin-1", "replace"
+        )
+        head = getattr(self, "command", None) == "HEAD"
+        self._send(status, body, "text/plain; charset=utf-8", head)
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse
 
@@ -224,7 +238,19 @@ class Handler(BaseHTTPRequestHandler):
     def _send(
         self, status: HTTPStatus, body: bytes, kind: str, head: bool, csp: str = pages.OUTPUT_CSP
     ) -> None:
+        # a request with a body is answered without reading it, so the connection is not
+        # used again: what follows on it could be taken for another request
+        headers = getattr(self, "headers", None)  # none yet for a bad request line
+        if headers is not None and (
+            headers.get("Content-Length", "0").strip() not in ("", "0")
+            or "Transfer-Encoding" in headers
+        ):
+            self.close_connection = True
         self.send_response(status)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        if status == HTTPStatus.METHOD_NOT_ALLOWED:
+            self.send_header("Allow", "GET, HEAD")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Security-Policy", csp)
