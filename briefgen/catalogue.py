@@ -30,6 +30,8 @@ class Catalogue:
 
 def validate_sources(config: Config, report: Report) -> Catalogue:
     """Read sources/sources.yaml into Source models keyed by id."""
+    if not within(config.sources_dir, config.root):
+        return Catalogue()  # refused where config.yaml names it: nothing outside is read
     path = config.sources_dir / CATALOGUE
     if (path.exists() or path.is_symlink()) and not within(path, config.sources_dir):
         report.error(

@@ -38,17 +38,18 @@ def render_brief(
     from briefgen.formats import WRITERS, Job
 
     config = workspace.config
-    own_templates = config.templates_dir if config.templates_dir.is_dir() else None
+    own = render.own_templates(config)
     kept: list[Assets] = []
 
     def assets() -> Assets:  # what HTML and PDF may load; a Markdown output loads nothing
         if not kept:
             from briefgen.assets import Assets
 
-            kept.append(Assets([config.templates_dir, BUILTIN_TEMPLATES], Location(brief.path)))
+            folders = [own, BUILTIN_TEMPLATES] if own is not None else [BUILTIN_TEMPLATES]
+            kept.append(Assets(folders, Location(brief.path)))
         return kept[0]
 
-    base = own_templates or BUILTIN_TEMPLATES
+    base = own or BUILTIN_TEMPLATES
     outputs: dict[str, bytes] = {}
     warnings: list[Problem] = []
     for layout in dict.fromkeys(layouts):

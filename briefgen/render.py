@@ -615,8 +615,14 @@ def _environment(config: Config, autoescape: bool) -> _Sandbox:
 
 
 def _new_environment(config: Config, autoescape: bool) -> _Sandbox:
-    folder = config.templates_dir if config.templates_dir.is_dir() else None
-    return new_environment(folder, autoescape)
+    return new_environment(own_templates(config), autoescape)
+
+
+def own_templates(config: Config) -> Path | None:
+    """The workspace's templates folder, if it has one inside the workspace (one outside is
+    refused where config.yaml names it, and nothing is read from it)."""
+    folder = config.templates_dir
+    return folder if folder.is_dir() and within(folder, config.root) else None
 
 
 def new_environment(folder: Path | None, autoescape: bool) -> _Sandbox:

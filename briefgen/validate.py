@@ -46,6 +46,8 @@ def brief_paths(
 
     `allow_none`: a workspace with no briefs yet (just made by init) is not an error.
     """
+    if not within(config.briefs_dir, config.root):
+        return []  # refused where config.yaml names it: nothing outside is read
     available = sorted([*config.briefs_dir.glob("*.yaml"), *config.briefs_dir.glob("*.yml")])
     if not names:
         if not available and not allow_none:

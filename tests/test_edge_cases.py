@@ -35,6 +35,29 @@ def test_output_dir_outside_the_workspace_is_refused(
     assert (victim / "test.md").read_text() == "keep me"
 
 
+@pytest.mark.parametrize("folder", ["sources_dir", "briefs_dir", "templates_dir"])
+def test_a_folder_outside_the_workspace_is_refused_and_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    outside = build_tree(tmp_path / "outside", minimal_files())
+    secret = "SECRET words of another project, never to be shown"
+    (outside / "sources" / "news.txt").write_text(secret + "\n")
+    (outside / "briefs" / "test.yaml").write_text("title: " + secret + "\n")
+    (outside / "templates").mkdir()
+    (outside / "templates" / "brief.md.j2").write_text(secret + "\n")
+    target = {"sources_dir": "sources", "briefs_dir": "briefs", "templates_dir": "templates"}
+    config = f"{folder}: ../outside/{target[folder]}\n"
+    make(tmp_path, monkeypatch, **{"config.yaml": config})
+    for args in (("check",), ("build", "--format", "md")):
+        result = run_cli(*args)
+        assert result.exit_code == 1, args
+        assert f'"{folder}" must be a folder inside the workspace' in result.stderr
+        assert "SECRET" not in result.stdout + result.stderr, args
+    assert not Path("build").exists()  # nothing written
+    quoted = run_cli("quote", "news", "words", "of", "another")  # the sources: none outside
+    assert "SECRET" not in quoted.stdout + quoted.stderr
+
+
 def test_config_that_is_a_fifo_or_device_does_not_hang(tmp_path: Path) -> None:
     root = build_tree(tmp_path / "ws", minimal_files())
     (root / "config.yaml").unlink()
