@@ -93,7 +93,7 @@ def _load_workspace(
     catalogue_file = config.sources_dir / catalogue.CATALOGUE
     listed = warm.step(
         ("catalogue", config),
-        lambda _: [catalogue_file],
+        lambda listed: [catalogue_file, *listed.files],  # a source made a link is refused
         lambda r: catalogue.validate_sources(config, r),
         report,
     )

@@ -26,6 +26,9 @@ class Catalogue:
     sources: dict[str, Source] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     complete: bool = False
+    # every file an entry names inside the sources folder, refused or not: a change to one
+    # (a file made a link, a link made a file) can change what is refused
+    files: list[Path] = field(default_factory=list)
 
 
 def validate_sources(config: Config, report: Report) -> Catalogue:
@@ -70,7 +73,7 @@ def parse_catalogue(text: str, path: Path, config: Config, report: Report) -> Ca
     catalogue = Catalogue(complete=True)
     sources = catalogue.sources
     for entry in node.items:
-        source = _source(entry, config, report, catalogue.ids)
+        source = _source(entry, config, report, catalogue.ids, catalogue.files)
         if source is None:
             continue
         if source.id in sources:
@@ -89,7 +92,9 @@ def is_blank(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source | None:
+def _source(
+    node: Node, config: Config, report: Report, ids: set[str], files: list[Path]
+) -> Source | None:
     if not isinstance(node, Map):
         report.error(
             f"a source entry should be a mapping (id:, file:, ...), not {describe(node)}", node.loc
@@ -110,6 +115,8 @@ def _source(node: Node, config: Config, report: Report, ids: set[str]) -> Source
             f.loc("url"),
         )
     path = _source_path(file, config.sources_dir, f.loc("file"), report) if file else None
+    if file and ".." not in re.split(r"[\\/]", file) and not Path(file).is_absolute():
+        files.append(config.sources_dir / file)
     if source_id is None or file is None or path is None or publisher is None or title is None:
         return None
     return Source(

@@ -178,3 +178,24 @@ def test_a_file_made_a_link_or_a_link_led_elsewhere_is_a_change(tmp_path: Path) 
     assert step(link) == 4
     warm.changed({elsewhere})  # the file behind both
     assert (step(file), step(link)) == (5, 6)
+
+
+def test_a_source_made_a_link_outside_is_refused_as_a_fresh_check_refuses_it(
+    preview: tuple[Preview, Path], tmp_path: Path
+) -> None:
+    live, root = preview
+    assert "over five years" in html(live)
+    source = root / "sources" / "news.txt"
+    outside = tmp_path / "outside.txt"
+    outside.write_text(source.read_text().replace("five years", "LEAKED years"))
+    source.unlink()
+    source.symlink_to(outside)
+    snap = live.refresh({source})
+    messages = [p.format() for p in snap.problems]
+    assert any("leads outside the sources folder (through a link)" in m for m in messages)
+    page = live.render("test.html")
+    assert page is None or b"LEAKED" not in page
+    source.unlink()  # a real file again: the brief comes back
+    source.write_text(outside.read_text().replace("LEAKED years", "five years"))
+    live.refresh({source})
+    assert "over five years" in html(live)
