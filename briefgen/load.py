@@ -28,6 +28,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_DEPTH = 50
 MAX_SCALAR_CHARS = 100_000
+# "[" and "<" a value may hold: Markdown's reading of links and tags takes time that grows
+# with the square of their number (20,000 took 40 s); no brief's text has hundreds
+MAX_MARKUP = 500
 DEFAULT_MAX_YAML_BYTES = 5_000_000
 
 _STD = "tag:yaml.org,2002:"
@@ -315,6 +318,10 @@ def _short_tag(tag: str | None) -> str:
     return "!!" + tag.removeprefix(_STD) if tag and tag.startswith(_STD) else str(tag)
 
 
+def _markup_count(text: str) -> int:
+    return text.count("[") + text.count("<")
+
+
 def _date_or_text(text: str) -> Any:
     """A YAML timestamp as a date, or as its text when it is not a real date (checked later)."""
     node = yaml.ScalarNode(f"{_STD}timestamp", text)
@@ -378,8 +385,10 @@ class _Builder:
                     return False
                 continue
             text, style = event.value, event.style
-            if len(text) > MAX_SCALAR_CHARS or (
-                not (text.isprintable() and "&#" not in text) and odd(text)
+            if (
+                len(text) > MAX_SCALAR_CHARS
+                or (not (text.isprintable() and "&#" not in text) and odd(text))
+                or (len(text) > MAX_MARKUP and _markup_count(text) > MAX_MARKUP)
             ):
                 if not self.scalar(event):
                     return False
@@ -491,6 +500,13 @@ class _Builder:
             self.report.error(
                 f"value is {len(text):,} characters long, over the limit of "
                 f"{MAX_SCALAR_CHARS:,}; shorten it",
+                loc,
+            )
+            return None
+        if _markup_count(text) > MAX_MARKUP:
+            self.report.error(
+                f'value holds {_markup_count(text):,} "[" and "<" (at most {MAX_MARKUP:,}); '
+                "that many would make its Markdown take minutes to read: remove the stray ones",
                 loc,
             )
             return None

@@ -534,6 +534,20 @@ def test_oversized_field_is_refused() -> None:
     ]
 
 
+@pytest.mark.parametrize("junk", ["[" * 20_000, "[a](" * 5_000, "<a " * 5_000, "![a" * 600])
+def test_a_value_with_hundreds_of_brackets_is_refused_before_markdown_reads_it(
+    junk: str,
+) -> None:
+    count = junk.count("[") + junk.count("<")
+    _, problems = parse(f"summary: '{junk}'\n")
+    assert problems == [
+        f'f.yaml:1:10: error: value holds {count:,} "[" and "<" (at most 500); that many would '
+        "make its Markdown take minutes to read: remove the stray ones"
+    ]
+    _, fine = parse("summary: '" + "[a](https://example.org) " * 100 + "'\n")  # 100 links
+    assert fine == []
+
+
 def test_max_yaml_bytes_from_config_applies_to_briefs(workspace: Path) -> None:
     build_tree(workspace, {"config.yaml": "limits:\n  max_yaml_bytes: 100\n"})
     result = run_cli("check")
