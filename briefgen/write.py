@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from briefgen.errors import Location, OutputError
 from briefgen.paths import real, within
 
 TEMP_PREFIX = ".briefgen-"
+# A temporary file lives the moment between writing an output and renaming it into place;
+# one older than this was left by a build that was killed, and the next build removes it
+# (a younger one may be another build's, under way)
+STALE_TEMP_SECONDS = 600
 
 
 def prepare_output_dir(out_dir: Path, protected: list[Path]) -> Path:
@@ -28,7 +34,18 @@ def prepare_output_dir(out_dir: Path, protected: list[Path]) -> Path:
         raise OutputError.single(
             f"cannot create output folder {out_dir}: {exc.strerror}", None
         ) from exc
+    _remove_stale_temps(resolved)
     return resolved
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Remove what a killed build left of its temporary files in the output folder."""
+    now = time.time()
+    for path in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_TEMP_SECONDS:
+                path.unlink()
 
 
 def write_atomic(out_dir: Path, name: str, data: bytes, inputs: set[Path]) -> Path:

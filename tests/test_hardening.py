@@ -714,3 +714,24 @@ def test_a_failure_without_sigterm_is_not_hidden(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(signal, "signal", lambda *_args: None)
     with pytest.raises(ImportError, match="a real bug"):
         cli.main([])
+
+
+def test_a_temporary_file_a_killed_build_left_is_removed_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.write import STALE_TEMP_SECONDS, TEMP_PREFIX
+    from conftest import build_tree, minimal_files, run_cli
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    monkeypatch.chdir(root)
+    out = root / "build"
+    out.mkdir()
+    left = out / f"{TEMP_PREFIX}killed.tmp"  # half an output, as a kill leaves it
+    under_way = out / f"{TEMP_PREFIX}another.tmp"  # another build's, a moment old
+    left.write_bytes(b"%PDF-1.7 half")
+    under_way.write_bytes(b"%PDF-1.7 being written")
+    old = time.time() - STALE_TEMP_SECONDS - 60
+    os.utime(left, (old, old))
+    assert run_cli("build", "--format", "md").exit_code == 0
+    assert not left.exists() and under_way.exists()
+    assert (out / "test.md").is_file()
