@@ -7,6 +7,7 @@ caught at their exact place, and nothing is ever constructed from a tag.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import stat
@@ -102,8 +103,24 @@ def describe(node: Node) -> str:
     return node.text
 
 
-def _loc(path: Path, mark: Any) -> Location:
-    return Location(path, mark.line + 1, mark.column + 1)
+def _loc(path: Path, mark: Any, lines: list[int] | None = None) -> Location:
+    """Where a parser's mark is, as an editor counts lines; `lines`, the offsets at which
+    lines begin, is given for a text holding a character YAML takes for a line break and
+    editors do not (U+2028, U+2029, U+0085)."""
+    if lines is None:
+        return Location(path, mark.line + 1, mark.column + 1)
+    line = bisect.bisect_right(lines, mark.index)
+    return Location(path, line, mark.index - lines[line - 1] + 1)
+
+
+_YAML_ONLY_BREAKS = ("\u2028", "\u2029", "\x85")
+
+
+def _editor_lines(text: str) -> list[int] | None:
+    """Where the text's lines begin as an editor counts them, if YAML counts otherwise."""
+    if not any(c in text for c in _YAML_ONLY_BREAKS):
+        return None
+    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def read_text(path: Path, report: Report, where: Location, max_bytes: int, what: str) -> str | None:
@@ -238,7 +255,7 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
     if text.startswith("\ufeff"):
         report.warning("file starts with a byte-order mark; it is ignored", Location(path))
         text = text[1:]
-    builder = _Builder(path, report)
+    builder = _Builder(path, report, _editor_lines(text))
     loader = _Loader(text)
     try:
         if not builder.run(loader):
@@ -247,7 +264,7 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
         mark = exc.problem_mark
         if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
             mark = exc.context_mark  # point at what was left open, not at the end of the file
-        where = _loc(path, mark) if mark else Location(path)
+        where = _loc(path, mark, builder.lines) if mark else Location(path)
         report.error(_syntax_message(exc, text, mark), where)
         return None
     except yaml.reader.ReaderError as exc:
@@ -339,9 +356,10 @@ class _Everything:
 class _Builder:
     """Builds nodes from parser events with an explicit stack (no recursion)."""
 
-    def __init__(self, path: Path, report: Report) -> None:
+    def __init__(self, path: Path, report: Report, lines: list[int] | None = None) -> None:
         self.path = path
         self.report = report
+        self.lines = lines  # see _loc
         self.root: Node | None = None
         self.stack: list[Seq | Map] = []
         self.pending_key: list[tuple[str, Location] | None] = []
@@ -361,7 +379,7 @@ class _Builder:
         handles any event (this loop only saves the calls).
         """
         get_event = loader.get_event
-        stack, pending, path = self.stack, self.pending_key, self.path
+        stack, pending, path, lines = self.stack, self.pending_key, self.path, self.lines
         resolved_first, odd, resolve = self.resolved_first, _ODD.search, _RESOLVER.resolve
         starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
         ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -400,7 +418,9 @@ class _Builder:
                     return False
                 continue
             mark: Any = event.start_mark
-            loc = Location(path, mark.line + 1, mark.column + 1)
+            loc = (
+                Location(path, mark.line + 1, mark.column + 1) if lines is None else self.loc(mark)
+            )
             node = Scalar(text, text, not style, loc)
             if not stack:
                 self.root = node
@@ -420,8 +440,11 @@ class _Builder:
             pending[-1] = None
             parent.entries[key[0]] = Entry(key[1], node)
 
+    def loc(self, mark: Any) -> Location:
+        return _loc(self.path, mark, self.lines)
+
     def fail(self, message: str, mark: Any) -> bool:
-        self.report.error(message, _loc(self.path, mark))
+        self.report.error(message, self.loc(mark))
         return False
 
     def feed(self, event: yaml.Event) -> bool:
@@ -464,7 +487,7 @@ class _Builder:
             return self.fail(
                 f"YAML tag {_short_tag(event.tag)} is not allowed; remove it", event.start_mark
             )
-        loc = _loc(self.path, event.start_mark)
+        loc = self.loc(event.start_mark)
         node: Seq | Map = Map(loc=loc) if is_map else Seq([], loc)
         if self.stack and isinstance(self.stack[-1], Map) and self.pending_key[-1] is None:
             return self.fail("a key must be a plain name, not a list or mapping", event.start_mark)
@@ -473,7 +496,7 @@ class _Builder:
         return True
 
     def scalar(self, event: yaml.ScalarEvent) -> bool:
-        loc = _loc(self.path, event.start_mark)
+        loc = self.loc(event.start_mark)
         text = event.value
         if _SUSPECT.search(text):  # a line-break form, a control or a character reference
             text = self.without_controls(newlines(text), loc)

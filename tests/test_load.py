@@ -581,3 +581,15 @@ def test_read_text_refuses_what_is_not_a_regular_file(tmp_path: Path, kind: str)
         f'sources.yaml:3:9: error: source file "{target.name}" is not a regular file; '
         "name a text file"
     ]
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85"])
+def test_lines_are_counted_as_an_editor_counts_them(brk: str) -> None:
+    # YAML takes U+2028, U+2029 and NEL for line breaks; editors and grep -n do not
+    _, problems = parse(f'stance: "A sta{brk}nce."\nrole: x\nlabel: a: b\n')
+    _, plain = parse('stance: "A sta nce."\nrole: x\nlabel: a: b\n')
+    assert problems == plain and plain[0].startswith("f.yaml:3:9: error: YAML syntax error")
+    node, problems = parse(f'stance: "A sta{brk}nce."\nrole: x\nlabel: y\n')
+    assert isinstance(node, Map) and not problems
+    assert (node.entries["label"].key_loc.line, node.entries["label"].key_loc.col) == (3, 1)
+    assert node.entries["label"].node.loc.line == 3
