@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen import spec
-from briefgen.errors import DataError, Location, Report
+from briefgen.errors import DataError, Location, Report, UsageError
 from briefgen.fields import Fields, did_you_mean
 from briefgen.load import Map, Scalar, describe, parse_yaml, read_text
 from briefgen.models import Config, Limits
@@ -34,7 +34,7 @@ def find_config(path: str | Path | None) -> Path:
             candidate = candidate / "config.yaml"
         if candidate.exists() or candidate.is_symlink() or (candidate.parent / "briefs").is_dir():
             return candidate
-        raise DataError.single(
+        raise UsageError.single(
             f"no workspace config at {candidate}; pass --config with a workspace's config.yaml "
             "or its folder (one holding config.yaml, sources/ and briefs/)",
             None,

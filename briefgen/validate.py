@@ -10,7 +10,7 @@ from typing import cast
 from briefgen import spec
 from briefgen.catalogue import Catalogue
 from briefgen.config import available_layouts
-from briefgen.errors import Location, Report
+from briefgen.errors import Location, Report, UsageError
 from briefgen.fields import ID_RE, Fields, did_you_mean
 from briefgen.load import Map, Node, Scalar, describe, parse_yaml, read_bytes, text_of
 from briefgen.models import (
@@ -58,6 +58,7 @@ def brief_paths(
         return _distinct(available, config, report)
     by_stem = {p.stem: p for p in available}
     chosen: list[Path] = []
+    unknown = Report()
     for name in names:
         path = Path(name)
         if name in by_stem:
@@ -65,10 +66,12 @@ def brief_paths(
         elif path.suffix in (".yaml", ".yml") and path.is_file():
             chosen.append(path)
         else:
-            report.error(
+            unknown.error(
                 f'no brief named "{name}"{did_you_mean(name, by_stem)}; '
                 f"briefs: {', '.join(by_stem) or 'none'}"
             )
+    if unknown.problems:  # a name given on the command line: its usage, not the data
+        raise UsageError(unknown.problems)
     return _distinct(chosen, config, report)
 
 

@@ -255,4 +255,4 @@ def test_a_build_through_the_command_writes_and_a_failing_one_ends(tmp_path: Pat
         text=True,
         timeout=60,
     )
-    assert failed.returncode == 1 and "nothing-by-this-name" in failed.stderr
+    assert failed.returncode == 2 and "nothing-by-this-name" in failed.stderr

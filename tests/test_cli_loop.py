@@ -34,8 +34,10 @@ def test_check_and_build_work_from_a_subfolder(
 
 def test_check_names_an_unknown_brief(workspace: Path) -> None:
     result = run_cli("check", "tset")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a name on the command line: bad usage
     assert 'no brief named "tset" (did you mean "test"?)' in result.stderr
+    missing = run_cli("--config", "no-such-folder/config.yaml", "check")
+    assert missing.exit_code == 2 and "no workspace config at" in missing.stderr
 
 
 @pytest.mark.parametrize(
