@@ -14,6 +14,7 @@ from briefgen.models import PartialDate
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 _FULL_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NULLS = ("null", "Null", "NULL", "~")  # what YAML reads as no value
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -46,6 +47,10 @@ class Fields:
         node = self.get(name)
         return node.loc if node is not None else self.node.loc
 
+    def _refused(self, node: Node) -> bool:
+        """Whether an error was reported at the node as it was read."""
+        return any(p.is_error and p.location == node.loc for p in self.report.problems)
+
     def _missing(self, name: str, required: bool, example: str) -> None:
         if required:
             self.report.error(
@@ -55,7 +60,16 @@ class Fields:
     def text(self, name: str, required: bool = False, example: str = "...") -> str | None:
         node = self.get(name)
         if node is None or (isinstance(node, Scalar) and node.value is None):
-            if node is not None and required:
+            written = node.text.strip() if isinstance(node, Scalar) else ""
+            if node is not None and required and written in _NULLS and node.plain:
+                self.report.error(
+                    f'"{name}": YAML reads {written} as no value; if you mean the word, put it '
+                    f'in quotes:  {name}: "{written}"',
+                    node.loc,
+                )
+            elif node is not None and required and self._refused(node):
+                pass  # a value refused as it was read (too long, a bad character): said there
+            elif node is not None and required:
                 self.report.error(
                     f'"{name}" is empty; write a value, for example  {name}: {example}', node.loc
                 )

@@ -106,6 +106,24 @@ def test_missing_brief_title(workspace: Path) -> None:
     ) in result.stderr
 
 
+def test_a_required_field_written_null_or_refused_as_read_says_so_once(
+    workspace: Path,
+) -> None:
+    long = "x" * 100_001
+    brief = MINIMAL_BRIEF.replace("actor: The minister", "actor: Null").replace(
+        "stance: The plan is affordable.", f"stance: {long}"
+    )
+    build_tree(workspace, {"briefs/test.yaml": brief})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert errors(result.stderr) == [
+        'briefs/test.yaml:7:12: error: "actor": YAML reads Null as no value; if you mean the '
+        'word, put it in quotes:  actor: "Null"',
+        "briefs/test.yaml:9:13: error: value is 100,001 characters long, over the limit of "
+        "100,000; shorten it",  # and not "stance is empty" besides
+    ]
+
+
 def test_empty_required_field(workspace: Path) -> None:
     build_tree(
         workspace,
