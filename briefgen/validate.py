@@ -50,6 +50,7 @@ def brief_paths(
         return []  # refused where config.yaml names it: nothing outside is read
     available = sorted([*config.briefs_dir.glob("*.yaml"), *config.briefs_dir.glob("*.yml")])
     if not names:
+        _not_read(config.briefs_dir, available, report)
         if not available and not allow_none:
             report.error(
                 f"no briefs found: add a YAML file to {config.briefs_dir.name}/",
@@ -73,6 +74,33 @@ def brief_paths(
     if unknown.problems:  # a name given on the command line: its usage, not the data
         raise UsageError(unknown.problems)
     return _distinct(chosen, config, report)
+
+
+def _not_read(folder: Path, available: list[Path], report: Report) -> None:
+    """Warn of YAML files in the briefs folder that are not read as briefs: a suffix in
+    capitals (x.YAML), or a file in a folder of its own (briefs/2025/x.yaml)."""
+    taken = set(available)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return
+    for path in entries:
+        if path.is_dir() and not path.name.startswith("."):
+            for inner in sorted([*path.glob("*.yaml"), *path.glob("*.yml")])[:MAX_NOT_READ]:
+                report.warning(
+                    f"{inner.name} is in a folder of its own, so it is not read as a brief; "
+                    f"move it into {folder.name}/",
+                    Location(inner),
+                )
+        elif path.suffix.lower() in (".yaml", ".yml") and path not in taken:
+            report.warning(
+                f"{path.name} is not read as a brief: only names ending .yaml or .yml are; "
+                f"rename it {path.stem}{path.suffix.lower()}",
+                Location(path),
+            )
+
+
+MAX_NOT_READ = 20  # files of one sub-folder named
 
 
 def _distinct(chosen: list[Path], config: Config, report: Report) -> list[Path]:

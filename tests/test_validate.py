@@ -720,3 +720,18 @@ def test_an_item_cannot_take_the_id_of_a_line_to_take(workspace: Path) -> None:
         "is given in the outputs' links and notes; choose another id for this item\n"
     ) in result.stderr
     no_crash(result)
+
+
+def test_yaml_files_not_read_as_briefs_are_warned_about(workspace: Path) -> None:
+    build_tree(
+        workspace, {"briefs/Other.YAML": MINIMAL_BRIEF, "briefs/2025/old.yaml": MINIMAL_BRIEF}
+    )
+    result = run_cli("check")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "briefs/2025/old.yaml:1:1: warning: old.yaml is in a folder of its own, so it is not "
+        "read as a brief; move it into briefs/",
+        "briefs/Other.YAML:1:1: warning: Other.YAML is not read as a brief: only names ending "
+        ".yaml or .yml are; rename it Other.yaml",
+    ]
+    assert result.stdout.startswith("1 brief,")
