@@ -67,6 +67,19 @@ def test_index_counts_a_cited_line_to_take_as_check_does(tmp_path: Path) -> None
     assert "<td>2</td><td>3 of 3 verified</td>" in body  # two items, three citations
 
 
+def test_index_lists_a_brief_that_could_not_be_read_with_its_problems(tmp_path: Path) -> None:
+    files = minimal_files(briefs__broken_yaml="title: [unclosed\n")
+    root = build_tree(tmp_path / "ws", files)
+    with serving(root / "config.yaml", ()) as running:
+        body = get(running, "/").read().decode()
+        page = get(running, "/brief/broken")
+        text = page.read().decode()
+    assert '<a href="/brief/test">Test brief</a>' in body
+    assert '<tr><td><a href="/brief/broken">broken</a></td><td>-</td><td>could not be read' in body
+    assert page.status == 200 and "could not be read as a brief" in text
+    assert "broken.yaml:2:1: error: YAML syntax error" in text
+
+
 def test_brief_page_wraps_the_html_output_in_an_iframe(server: PreviewServer) -> None:
     page = get(server, "/brief/test").read().decode()
     assert '<iframe id="brief"' in page and 'src="/out/test.html?v=' in page

@@ -7,6 +7,7 @@ as build writes it; only the wrapper runs a script, served from this server.
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from briefgen import outputs as rendering
 from briefgen.assets import CSP_POLICY
@@ -108,6 +109,20 @@ def index(snap: Snapshot) -> bytes:
             rows.append(
                 f"<tr><td>{link}</td><td>{len(brief.items)}</td>"
                 f"<td>{verified} of {len(cites)} verified</td><td>{len(own)}</td></tr>"
+            )
+        read = {b.path for b in snap.result.workspace.briefs}
+        folder = snap.result.workspace.config.briefs_dir
+        unread: dict[Path, int] = {}  # brief files that could not be read: their errors
+        for p in problems:
+            if not (p.is_error and p.location):
+                continue
+            where = p.location.path
+            if where.suffix in (".yaml", ".yml") and where.parent == folder and where not in read:
+                unread[where] = unread.get(where, 0) + 1
+        for path, count in sorted(unread.items()):
+            link = f'<a href="/brief/{escape(path.stem)}">{escape(path.stem)}</a>'
+            rows.append(
+                f"<tr><td>{link}</td><td>-</td><td>could not be read</td><td>{count}</td></tr>"
             )
     table = (
         "<table><thead><tr><th>Brief</th><th>Items</th><th>Citations</th><th>Problems</th>"
