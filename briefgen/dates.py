@@ -22,6 +22,16 @@ def today() -> dt.date:
     return dt.date.today() if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
 
 
+def after_today(date: str) -> bool:
+    """Whether a date or month written 2025-03-02 or 2025-03 begins after today (False when
+    SOURCE_DATE_EPOCH is not valid: check_dates says so)."""
+    year, month, *day = (int(part) for part in date.strip().split("-"))
+    try:
+        return dt.date(year, month, day[0] if day else 1) > today()
+    except ValueError:
+        return False
+
+
 def check_dates(briefs: Sequence[Brief], sources: dict[str, Source], report: Report) -> None:
     """Report dates in the future (errors) and items dated after what they rest on (warnings)."""
     try:

@@ -59,24 +59,21 @@ class Fields:
 
     def text(self, name: str, required: bool = False, example: str = "...") -> str | None:
         node = self.get(name)
-        if node is None or (isinstance(node, Scalar) and node.value is None):
-            written = node.text.strip() if isinstance(node, Scalar) else ""
-            if node is not None and required and written in _NULLS and node.plain:
-                self.report.error(
-                    f'"{name}": YAML reads {written} as no value; if you mean the word, put it '
-                    f'in quotes:  {name}: "{written}"',
-                    node.loc,
-                )
-            elif node is not None and required and self._refused(node):
-                pass  # a value refused as it was read (too long, a bad character): said there
-            elif node is not None and required:
-                self.report.error(
-                    f'"{name}" is empty; write a value, for example  {name}: {example}', node.loc
-                )
-            else:
-                self._missing(name, required, example)
-            return None
-        return self.as_text(node, name)
+        if node is not None and not (isinstance(node, Scalar) and node.value is None):
+            return self.as_text(node, name)
+        if not (required and isinstance(node, Scalar)):
+            self._missing(name, required, example)
+        elif node.text.strip() in _NULLS and node.plain:
+            self.report.error(
+                f'"{name}": YAML reads {node.text.strip()} as no value; if you mean the word, '
+                f'put it in quotes:  {name}: "{node.text.strip()}"',
+                node.loc,
+            )
+        elif not self._refused(node):  # (a value refused as it was read is said there)
+            self.report.error(
+                f'"{name}" is empty; write a value, for example  {name}: {example}', node.loc
+            )
+        return None
 
     def as_text(self, node: Node, name: str) -> str | None:
         if not isinstance(node, Scalar):

@@ -130,11 +130,10 @@ def _first_of(chars: list[str], path: Path) -> Location | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    from briefgen.text import line_col, line_starts
+
     at = min((i for c in chars if (i := text.find(c)) >= 0), default=-1)
-    if at < 0:
-        return None
-    line = text.count("\n", 0, at) + 1
-    return Location(path, line, at - (text.rfind("\n", 0, at) + 1) + 1)
+    return Location(path, *line_col(line_starts(text), at)) if at >= 0 else None
 
 
 def _manifest(job: Job) -> Output:

@@ -7,7 +7,6 @@ caught at their exact place, and nothing is ever constructed from a tag.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 import stat
@@ -20,7 +19,7 @@ import yaml
 
 from briefgen.errors import Location, Report, quoted
 from briefgen.paths import extra_links, hard_link_problem
-from briefgen.text import CONTROL, char_name, hidden, newlines
+from briefgen.text import CONTROL, char_name, hidden, line_col, line_starts, newlines
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -109,8 +108,7 @@ def _loc(path: Path, mark: Any, lines: list[int] | None = None) -> Location:
     editors do not (U+2028, U+2029, U+0085)."""
     if lines is None:
         return Location(path, mark.line + 1, mark.column + 1)
-    line = bisect.bisect_right(lines, mark.index)
-    return Location(path, line, mark.index - lines[line - 1] + 1)
+    return Location(path, *line_col(lines, mark.index))
 
 
 _YAML_ONLY_BREAKS = ("\u2028", "\u2029", "\x85")
@@ -118,9 +116,7 @@ _YAML_ONLY_BREAKS = ("\u2028", "\u2029", "\x85")
 
 def _editor_lines(text: str) -> list[int] | None:
     """Where the text's lines begin as an editor counts them, if YAML counts otherwise."""
-    if not any(c in text for c in _YAML_ONLY_BREAKS):
-        return None
-    return [0] + [m.end() for m in re.finditer("\n", text)]
+    return line_starts(text) if any(c in text for c in _YAML_ONLY_BREAKS) else None
 
 
 def read_text(path: Path, report: Report, where: Location, max_bytes: int, what: str) -> str | None:
@@ -209,8 +205,7 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:
         return None, problem, before.count(b"\n") + 1, col
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        line, col = line_col(line_starts(text), nul)
         return None, "file contains a NUL byte; it is not a text file", line, col
     return text, None, 0, 0
 
@@ -270,11 +265,9 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
     except yaml.reader.ReaderError as exc:
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         at = max(text.find(char), 0)  # the C reader counts bytes, not characters
-        line = text.count("\n", 0, at) + 1
-        col = at - (text.rfind("\n", 0, at) + 1) + 1
         report.error(
             f"file contains the character {char_name(char)}, which YAML does not allow; remove it",
-            Location(path, line, col),
+            Location(path, *line_col(line_starts(text), at)),
         )
         return None
     except yaml.YAMLError as exc:
@@ -564,6 +557,12 @@ class _Builder:
             self.report.error(f"{quoted(text)} is not a valid {tag.removeprefix(_STD)}", loc)
             return None
 
+    def duplicate_hint(self, name: str) -> str:
+        """What to do about a key set twice in one mapping."""
+        if self.in_citations(name):
+            return _NEW_ITEM_HINT
+        return _MERGE_CITE_HINT if name == "cite" else "keep only one"
+
     def in_citations(self, name: str) -> bool:
         """Whether a key of this name is being set inside a cite: list or entry."""
         keys = [key[0] for key in self.pending_key[:-1] if key is not None]
@@ -589,13 +588,7 @@ class _Builder:
             first = parent.entries[name].key_loc
             self.report.error(
                 f"duplicate key {name!r}: it is also set at line {first.line}; "
-                + (
-                    _NEW_ITEM_HINT
-                    if self.in_citations(name)
-                    else _MERGE_CITE_HINT
-                    if name == "cite"
-                    else "keep only one"
-                ),
+                + self.duplicate_hint(name),
                 key_loc,
             )
             return True

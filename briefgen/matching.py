@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from briefgen.kept import Bounded
 from briefgen.models import Span
 from briefgen.normalise import Normalised, display, normalised_text
 from briefgen.readers.base import LINE, PAGE, PARAGRAPH, Extracted
+from briefgen.text import line_col, line_starts
 
 CONTEXT_CHARS = 240
 MAX_PLACES = 50  # places of a repeated quote that are worked out in full
@@ -55,7 +55,7 @@ class SourceText:
     @cached_property
     def _line_starts(self) -> list[int]:
         # made when first asked: a check whose quotes' places are kept never asks
-        return [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return line_starts(self.text)
 
     @cached_property
     def _wrap_width(self) -> int:
@@ -108,8 +108,7 @@ class SourceText:
         return forms.normalised(self.text, self.sha256, True, self.cache)
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self._line_starts, offset) - 1
-        return index + 1, offset - self._line_starts[index] + 1
+        return line_col(self._line_starts, offset)
 
     def span(self, start: int, end: int, occurrences: int = 1) -> Span:
         """The span of original offsets [start, end); its context is worked out when read."""

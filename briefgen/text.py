@@ -6,6 +6,7 @@ kept exactly as received, so their passages show such characters visibly instead
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -49,3 +50,15 @@ def char_name(c: str) -> str:
 def visible(text: str) -> str:
     """Source text for display: line breaks made newlines, controls written as [U+001B]."""
     return CONTROL.sub(lambda m: f"[U+{ord(m[0]):04X}]", newlines(text))
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of the text begins, as an editor counts lines (at
+    "\n" only: YAML's other line breaks, U+2028, U+2029 and NEL, are not breaks to it)."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset, given the text's line_starts."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1

@@ -200,3 +200,18 @@ def test_characters_no_font_has_are_a_warning_at_their_line(
     )
     plain = run_cli("build", "--format", "pdf", "-o", "again")  # nothing else of the engine's
     assert plain.stderr == result.stderr
+
+
+def test_a_word_longer_than_the_line_breaks_at_the_margin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_cli
+
+    word = "Donaudampfschifffahrt" * 8  # 168 letters: wider than the page
+    brief = MINIMAL_BRIEF + f"background: |\n  The {word} is long.\n"
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+    monkeypatch.chdir(root)
+    assert run_cli("build", "--format", "pdf").exit_code == 0
+    text = "\n".join(p.extract_text() for p in PdfReader(root / "build" / "test.pdf").pages)
+    assert word in text.replace("\n", "")  # all of it is there,
+    assert not any(word in line for line in text.splitlines())  # over more than one line

@@ -353,11 +353,22 @@ def test_unknown_source_id_with_hint(workspace: Path) -> None:
 # --- duplicates -------------------------------------------------------------------------------
 
 
+# a position using the id of MINIMAL_BRIEF's, indented as the briefs written below are
+SAME_ID = """\
+              - id: minister-plan
+                actor: The minister
+                stance: Same id as in test.yaml.
+                cite:
+                  - source: news
+                    quote: over five years
+"""
+
+
 def test_duplicate_item_id_across_two_files_names_the_other(workspace: Path) -> None:
     build_tree(
         workspace,
         {
-            "briefs/another.yaml": """\
+            "briefs/another.yaml": f"""\
             title: Another brief
             positions:
               - id: critics
@@ -366,13 +377,7 @@ def test_duplicate_item_id_across_two_files_names_the_other(workspace: Path) -> 
                 cite:
                   - source: news
                     quote: too little, too late
-              - id: minister-plan
-                actor: The minister
-                stance: Same id as in test.yaml.
-                cite:
-                  - source: news
-                    quote: over five years
-            """
+{SAME_ID}            """
         },
     )
     result = run_cli("check")
@@ -389,16 +394,10 @@ def test_a_brief_checked_or_built_by_name_is_held_to_the_ids_of_the_others(
     build_tree(
         workspace,
         {
-            "briefs/another.yaml": """\
+            "briefs/another.yaml": f"""\
             title: Another brief
             positions:
-              - id: minister-plan
-                actor: The minister
-                stance: Same id as in test.yaml.
-                cite:
-                  - source: news
-                    quote: over five years
-            """,
+{SAME_ID}            """,
             "briefs/broken.yaml": "title: [unclosed\n",  # not named: its problem is not ours
         },
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -82,7 +81,7 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
         )
     if given.published:
         check_date(given.published, "--published")
-        if _future(given.published):
+        if dates.after_today(given.published):
             raise UsageError.single(
                 f"--published {given.published} is in the future (today is "
                 f"{dates.today().isoformat()}); give the date the document was published"
@@ -199,7 +198,9 @@ def _entry(
     fields = {"id": source_id, "file": name, "publisher": given.publisher or _publisher(given.url)}
     fields["title"] = " ".join(title.split())
     offered_date = (
-        offered.published if offered.published and not _future(offered.published) else None
+        offered.published
+        if offered.published and not dates.after_today(offered.published)
+        else None
     )
     if READERS.get(file.suffix.lower()) in _FILE_DATES:  # what the text says comes first
         published = given.published or find_date(text) or offered_date
@@ -273,7 +274,7 @@ def find_date(text: str) -> str | None:
                 check_date(date, "date")
             except UsageError:
                 continue
-            if _future(date):
+            if dates.after_today(date):
                 continue  # a date ahead (a deadline, a target) is not when it was published
             found.append((match.start(), date))
             break
@@ -283,16 +284,6 @@ def find_date(text: str) -> str | None:
 # Readers whose date is the file's own record of when it was made, not of publication: a
 # Word document started from an old one keeps that one's creation date
 _FILE_DATES = {"docx"}
-
-
-def _future(date: str) -> bool:
-    """Whether a checked date or month (2025-03-02, 2025-03) begins after today."""
-    year, month, *day = (int(part) for part in date.strip().split("-"))
-    try:
-        now = dates.today()
-    except ValueError:  # SOURCE_DATE_EPOCH not valid: check says so
-        return False
-    return dt.date(year, month, day[0] if day else 1) > now
 
 
 def _month(name: str) -> int:
