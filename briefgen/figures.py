@@ -37,6 +37,8 @@ _NUMBER = re.compile(
     r"(?:(?P<near>\s?-?)(?P<scale>thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
     r"(?:\s(?P<cur2>pounds?|sterling|dollars?|euros?|yen|gbp|usd|eur)\b)?"
 )
+_CARRIES_ON = re.compile(r"[.,]\d")  # digits go on past what _NUMBER read as a number
+_DIGITS = re.compile(r"\d")
 _SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![a-z])")
 _UNIT_WORD = re.compile(r"us\$|[£$€¥%]|[a-z]+")
 _NUMBER_WORDS = frozenset(
@@ -75,9 +77,16 @@ def _clean(text: str) -> str:
 
 
 def amounts(text: str) -> list[Amount]:
-    """Every number in `text`, with its sign, scale word, currency and percent sign."""
+    """Every number in `text`, with its sign, scale word, currency and percent sign.
+
+    A number written in a way this cannot read ("2,5" with a decimal comma, "1.2.3")
+    is left out rather than read as its first digits ("2"), which would let a wrong
+    value match it."""
     found = []
-    for m in _NUMBER.finditer(_clean(text)):
+    cleaned = _clean(text)
+    for m in _NUMBER.finditer(cleaned):
+        if _CARRIES_ON.match(cleaned, m.end("num")):
+            continue
         scale_word = m["scale"] or ""
         if scale_word in _ATTACHED_ONLY and m["near"]:
             scale_word = ""
@@ -88,6 +97,24 @@ def amounts(text: str) -> list[Amount]:
             Amount(m[0].strip(), number, SCALES.get(scale_word, 0), currency, bool(m["pct"]))
         )
     return found
+
+
+def unread_numbers(text: str) -> list[str]:
+    """The words of `text` with digits that are not part of a number `amounts` reads
+    ("0x17", "1e3", "2,5", "1.2.3")."""
+    cleaned = _clean(text)
+    read = [
+        m.span("num")
+        for m in _NUMBER.finditer(cleaned)
+        if not _CARRIES_ON.match(cleaned, m.end("num"))
+    ]
+    words: dict[str, None] = {}
+    for digit in _DIGITS.finditer(cleaned):
+        if not any(start <= digit.start() < end for start, end in read):
+            first = cleaned.rfind(" ", 0, digit.start()) + 1
+            last = cleaned.find(" ", digit.start())
+            words[cleaned[first : last if last >= 0 else None]] = None
+    return list(words)
 
 
 def unit_terms(unit: str | None) -> tuple[int, str | None, bool]:
@@ -126,6 +153,11 @@ def check_figure(figure: Figure, report: Report) -> None:
 def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | None:
     """Why `value` (with `unit`) is not borne out by the quoted texts, or None when it is."""
     quoted_amounts = [a for t in texts for a in amounts(t)]
+    unread = unread_numbers(value)
+    if unread:  # matched only as written, as words are ("2,5" in a quote that writes so)
+        return _words_problem(value, texts) and _unread(
+            f'value "{clip(value, 40)}"', value, unread[0]
+        )
     wanted = amounts(value)
     if not wanted:
         return _words_problem(value, texts)
@@ -136,7 +168,7 @@ def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | N
         percent = amount.percent or unit_percent
         magnitude = amount.number.scaleb(scale)
         same = [a for a in quoted_amounts if a.magnitude == magnitude]
-        claim = _shown(amount.text, unit)
+        claim = _shown(value if len(wanted) == 1 else amount.text, unit)
         rescaled = [a for a in quoted_amounts if a.number == amount.number and a.scale != scale]
         if not same and rescaled:
             return (
@@ -145,9 +177,9 @@ def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | N
             )
         if not same:
             return (
-                f"{claim} is not in its quoted words{_they_give(quoted_amounts)}; correct the value "
-                "and unit, quote the passage that gives the number, or, for a calculated figure, "
-                "give the working in  derived:"
+                f"{claim} is not in its quoted words{_they_give(quoted_amounts, texts)}; correct "
+                "the value and unit, quote the passage that gives the number, or, for a calculated "
+                "figure, give the working in  derived:"
             )
         if currency and not any(a.currency == currency for a in same):
             return (
@@ -166,6 +198,9 @@ def _check_working(derived: str, texts: Sequence[str]) -> str | None:
     """Why the working of a calculated figure does not rest on its quotes, or None."""
     quoted_amounts = [a for t in texts for a in amounts(t)]
     hay = [normalise(t).text for t in texts]
+    unread = unread_numbers(derived)
+    if unread:
+        return _unread(f'"derived: {clip(derived, 60)}"', derived, unread[0])
     numbers = amounts(derived)
     number_words = [
         group
@@ -201,12 +236,31 @@ def _words_problem(value: str, texts: Sequence[str]) -> str | None:
     )
 
 
+def _unread(what: str, whole: str, word: str) -> str:
+    number = (
+        "is not a number"
+        if word == _clean(whole).strip()
+        else f'has "{clip(word, 30)}", not a number'
+    )
+    return (
+        f"{what} {number} this can read; write each number in "
+        'plain digits with "." for a decimal point and "," only between groups of three '
+        "(for example 1.5, 230000 or 230,000)"
+    )
+
+
 def _shown(value: str, unit: str | None) -> str:
     return f'value "{clip(value, 40)}"' + (f' (unit "{clip(unit, 40)}")' if unit else "")
 
 
-def _they_give(found: list[Amount]) -> str:
-    return f" (they give {_list(found)})" if found else " (they give no number)"
+def _they_give(found: list[Amount], texts: Sequence[str] = ()) -> str:
+    """What numbers the quotes give, and which of their numbers cannot be read as one."""
+    gives = _list(found) if found else "no number"
+    odd = list(dict.fromkeys(w for t in texts for w in unread_numbers(t)))
+    if odd:
+        shown = ", ".join(f'"{clip(w, 30)}"' for w in odd[:3])
+        gives += f"; {shown} there can be matched only as written"
+    return f" (they give {gives})"
 
 
 def _list(found: list[Amount]) -> str:

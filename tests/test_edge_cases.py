@@ -299,6 +299,18 @@ def test_figure_value_is_compared_as_whole_numbers() -> None:
     assert value_problem("two to three", None, ["within two to three months"]) is None
 
 
+def test_a_number_written_with_a_decimal_comma_is_matched_only_as_written() -> None:
+    from briefgen.figures import value_problem
+
+    quote = ["some 2,5 million people"]  # 2.5 million, as much of Europe writes it
+    problem = value_problem("2", "million", quote)  # not read as "2 million"
+    assert problem is not None and '"2,5" there can be matched only as written' in problem
+    assert value_problem("2", None, quote) is not None
+    assert value_problem("2,5", "million", quote) is None  # written as the quote writes it
+    assert value_problem("2,6", "million", quote) is not None
+    assert value_problem("1.2", None, ["version 1.2.3 of the plan"]) is not None
+
+
 def test_link_loops_are_refused_not_internal_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -413,6 +413,12 @@ FIGURES_WRONG = [
         '"three-fifths" in derived is not in the quoted words',
     ),
     ("40,000", "troops", SHARE, "a rough guess", "gives no numbers"),
+    # digits that are not a number it can read are never read as their first digits
+    ("2.3e5", "% of GDP", SPEND, None, 'value "2.3e5" is not a number this can read'),
+    ("0x2", "% of GDP", SPEND, None, 'value "0x2" is not a number this can read'),
+    ("2,3", "% of GDP", SPEND, None, 'value "2,3" is not a number this can read'),
+    ("2.3.1", "% of GDP", SPEND, None, "not a number this can read"),
+    ("40,000", "troops", SHARE, "two-fifths of 1e5", '"derived: two-fifths of 1e5" has "1e5"'),
 ]
 
 
