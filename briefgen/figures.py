@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from briefgen.errors import Report, clip
 from briefgen.models import Figure
-from briefgen.normalise import find_all, normalise
+from briefgen.normalise import Normalised, find_all, normalise
 
 SCALES = {
     "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6,
@@ -31,7 +31,7 @@ CURRENCIES = {
 }  # fmt: skip
 _NUMBER = re.compile(
     r"(?P<cur>us\$|[£$€¥]|\b(?:gbp|usd|eur|jpy)\b)?\s?"
-    r"(?<![\w.,])(?P<sign>[-+](?=\d))?"
+    r"(?<![\w.,])(?P<sign>[-+](?=\d)|minus (?=\d))?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?![\d])(?P<pct>\s?%|\s?per ?cent\b)?"
     r"(?:(?P<near>\s?-?)(?P<scale>thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
@@ -51,6 +51,9 @@ _NUMBER_WORDS = frozenset(
         "tenth tenths dozen double twice triple treble",
     )
 )
+# the number word joined by a hyphen before or after a match ("twenty-" of "twenty-two")
+_WORD_BEFORE = re.compile(r"(?P<word>[a-z]+)(?P<dash>-)\Z")
+_WORD_AFTER = re.compile(r"(?P<dash>-)(?P<word>[a-z]+)")
 _WORD_GROUP = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
@@ -91,7 +94,7 @@ def amounts(text: str) -> list[Amount]:
         if scale_word in _ATTACHED_ONLY and m["near"]:
             scale_word = ""
         digits = m["num"].replace(",", "").replace(" ", "")
-        number = Decimal(digits) * (-1 if m["sign"] == "-" else 1)
+        number = Decimal(digits) * (-1 if m["sign"] in ("-", "minus ") else 1)
         currency = CURRENCIES.get(m["cur"] or "") or CURRENCIES.get(m["cur2"] or "")
         found.append(
             Amount(m[0].strip(), number, SCALES.get(scale_word, 0), currency, bool(m["pct"]))
@@ -197,7 +200,6 @@ def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | N
 def _check_working(derived: str, texts: Sequence[str]) -> str | None:
     """Why the working of a calculated figure does not rest on its quotes, or None."""
     quoted_amounts = [a for t in texts for a in amounts(t)]
-    hay = [normalise(t).text for t in texts]
     unread = unread_numbers(derived)
     if unread:
         return _unread(f'"derived: {clip(derived, 60)}"', derived, unread[0])
@@ -219,7 +221,7 @@ def _check_working(derived: str, texts: Sequence[str]) -> str | None:
                 f"{_they_give(quoted_amounts)}; quote the passage that gives it"
             )
     for group in number_words:
-        if not any(find_all(group, h) for h in hay):
+        if not any(_in_words(group, t) for t in texts):
             return (
                 f'"{group}" in derived is not in the quoted words; quote the passage that gives it'
             )
@@ -228,7 +230,7 @@ def _check_working(derived: str, texts: Sequence[str]) -> str | None:
 
 def _words_problem(value: str, texts: Sequence[str]) -> str | None:
     needle = normalise(value).text
-    if any(find_all(needle, normalise(t).text) for t in texts):
+    if any(_in_words(needle, t) for t in texts):
         return None
     return (
         f'value "{clip(value, 60)}" is not in its quoted words; write it as the source does, '
@@ -247,6 +249,27 @@ def _unread(what: str, whole: str, word: str) -> str:
         'plain digits with "." for a decimal point and "," only between groups of three '
         "(for example 1.5, 230000 or 230,000)"
     )
+
+
+def _in_words(needle: str, text: str) -> bool:
+    """Whether `needle` (normalised) stands in `text` as whole words, not as part of a
+    longer number ("two" of "twenty-two" or "two-thirds"; "one" of "one-month" is whole,
+    and so is "two" of "two - three", a spaced dash)."""
+    hay = normalise(text)
+    for start in find_all(needle, hay.text):
+        end = start + len(needle)
+        before = _WORD_BEFORE.search(hay.text, 0, start) if needle[0].isalpha() else None
+        after = _WORD_AFTER.match(hay.text, end) if needle[-1].isalpha() else None
+        joined = [m for m in (before, after) if m and m["word"] in _NUMBER_WORDS]
+        if not any(_unspaced(hay, text, m.start("dash")) for m in joined):
+            return True
+    return False
+
+
+def _unspaced(hay: Normalised, text: str, i: int) -> bool:
+    """Whether the hyphen at hay.text[i] has no space on either side in the original."""
+    at = hay.starts[i]
+    return not (text[at - 1 : at].isspace() or text[at + 1 : at + 2].isspace())
 
 
 def _shown(value: str, unit: str | None) -> str:

@@ -299,6 +299,45 @@ def test_figure_value_is_compared_as_whole_numbers() -> None:
     assert value_problem("two to three", None, ["within two to three months"]) is None
 
 
+@pytest.mark.parametrize(
+    ("value", "quote"),
+    [
+        ("two", "within twenty-two months"),  # the end of another number word
+        ("two", "about two-thirds of the troops"),  # a fraction, not two
+        ("three", "three-quarters of the cost"),
+    ],
+)
+def test_a_number_word_is_not_borne_out_by_part_of_a_hyphenated_one(value: str, quote: str) -> None:
+    from briefgen.figures import _check_working, value_problem
+
+    assert value_problem(value, None, [quote]) is not None
+    assert _check_working(f"{value} of 100", [quote + " of 100"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "quote"),
+    [
+        ("two-thirds", "about two-thirds of the troops"),
+        ("one", "a one-month pause"),  # a number joined to its unit
+        ("two", "two - three months"),  # a spaced dash parts the words
+        ("two", "two – three months"),
+        ("two to three", "within two to\nthree months"),
+    ],
+)
+def test_a_number_word_in_its_quote_passes(value: str, quote: str) -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem(value, None, [quote]) is None
+
+
+def test_minus_written_as_a_word_is_a_sign() -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem("2.3", "%", ["growth of minus 2.3% last year"]) is not None
+    assert value_problem("-2.3", "%", ["growth of minus 2.3% last year"]) is None
+    assert value_problem("2.3", "%", ["2.3% minus costs"]) is None
+
+
 def test_a_number_written_with_a_decimal_comma_is_matched_only_as_written() -> None:
     from briefgen.figures import value_problem
 
