@@ -40,6 +40,8 @@ _NUMBER = re.compile(
 _CARRIES_ON = re.compile(r"[.,]\d")  # digits go on past what _NUMBER read as a number
 _DIGITS = re.compile(r"\d")
 _SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![a-z])")
+_POINTS = re.compile(r"\bpercentage points?\b")
+_PERCENT = re.compile(r"\bper ?cent(?:age)?\b")
 _UNIT_WORD = re.compile(r"us\$|[£$€¥%]|[a-z]+")
 _NUMBER_WORDS = frozenset(
     re.split(
@@ -127,7 +129,9 @@ def unit_terms(unit: str | None) -> tuple[int, str | None, bool]:
     short = _SHORT_SCALE_UNIT.match(text)  # "£m", "$bn", "k": a short scale leading the unit
     if short:
         scale = SCALES[short["scale"]]
-    words = _UNIT_WORD.findall(text.replace("per cent", "%").replace("percent", "%"))
+    # "percentage points" are points, not a percentage; "per cent of GDP" is one
+    text = _PERCENT.sub("%", _POINTS.sub(" points ", text))
+    words = _UNIT_WORD.findall(text)
     for word in words:
         if word == "%":
             percent = True

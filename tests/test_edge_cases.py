@@ -330,6 +330,16 @@ def test_a_number_word_in_its_quote_passes(value: str, quote: str) -> None:
     assert value_problem(value, None, [quote]) is None
 
 
+def test_percentage_points_are_not_a_percentage() -> None:
+    from briefgen.figures import value_problem
+
+    points = ["rates rose 0.5 percentage points"]
+    assert value_problem("0.5", "percentage points", points) is None
+    assert value_problem("0.5", "%", points) is not None  # a rise of 0.5% is another thing
+    assert value_problem("0.5", "percentage points", ["rates rose 0.5%"]) is not None
+    assert value_problem("2.3", "percentage of GDP", ["2.3 per cent of GDP"]) is None
+
+
 def test_minus_written_as_a_word_is_a_sign() -> None:
     from briefgen.figures import value_problem
 
