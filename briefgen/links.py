@@ -1,4 +1,4 @@
-"""Links in Markdown fields that no output keeps: a warning at the field, at check time.
+"""Links in Markdown fields that no output keeps: a warning at the link, at check time.
 
 Only absolute http, https and mailto links and #places reach a PDF, HTML or Markdown
 output; anything else (a relative path, //host, file:, javascript:) is shown as plain
@@ -7,12 +7,14 @@ text, and the author is told where and what to write instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import load
+from briefgen import load, spec
 from briefgen.errors import Location, Report
-from briefgen.models import Brief, Item
+from briefgen.models import Brief
 from briefgen.urls import safe_link
 
 if TYPE_CHECKING:
@@ -57,47 +59,88 @@ def unsafe_links(text: str) -> list[str]:
 
 
 def warn_unsafe_links(briefs: list[Brief], report: Report) -> None:
-    """A warning for each link in a summary or detail that will be shown as plain text."""
+    """A warning at each link in a Markdown field that will be shown as plain text."""
     for brief in briefs:
-        fields: list[tuple[Item | None, str, str | None]] = [(None, "summary", brief.summary)]
-        fields += [
-            (i, "detail", getattr(i, "detail", None)) for i in (*brief.positions, *brief.proposals)
-        ]
-        tree: list[load.Node | None] = []
-        for item, name, text in fields:
-            for href in unsafe_links(text) if text else []:
-                if not tree:
-                    tree.append(load.load_yaml_file(brief.path, Report()))
-                where = _field_location(tree[0], brief, item, name, text or "", href)
+        if not any(could_link(text) for text in _markdown_texts(brief)):
+            continue  # the common case: the file is not read again
+        root = load.load_yaml_file(brief.path, Report())
+        lines = _lines(brief.path)
+        for name, node in _markdown_scalars(root):
+            for href in unsafe_links(node.value):
                 report.warning(
                     f'link "{_short(href)}" in "{name}" is not an absolute http, https or mailto'
                     " address, so it is shown as plain text; write the full address"
                     " (https://...) or a #place, or remove the link",
-                    where,
+                    _link_location(node, href, lines),
                 )
 
 
-def _field_location(
-    root: load.Node | None, brief: Brief, item: Item | None, name: str, text: str, href: str
-) -> Location:
-    """The line in the brief's YAML where the link stands (the field's line if unsure)."""
-    holder = root
-    if item is not None and isinstance(root, load.Map):
-        holder = None
-        entry = root.entries.get(f"{item.kind}s")
-        for node in entry.node.items if entry and isinstance(entry.node, load.Seq) else []:
-            ident = node.entries.get("id") if isinstance(node, load.Map) else None
-            named = ident is not None and isinstance(ident.node, load.Scalar)
-            if named and ident is not None and getattr(ident.node, "value", None) == item.id:
-                holder = node
-    field = holder.entries.get(name) if isinstance(holder, load.Map) else None
-    if field is None:
-        return item.loc if item is not None else brief.loc
-    loc = field.node.loc
-    at = text.find(href)
-    lines_before = text.count("\n", 0, at) if at >= 0 else 0
-    if "\n" in text.rstrip("\n"):  # a block scalar: its text starts on the line after '|'
-        return Location(loc.path, loc.line + 1 + lines_before, 1)
+def _markdown_texts(brief: Brief) -> Iterator[str]:
+    """The text of every Markdown field of a brief."""
+    yield from (brief.purpose or "", brief.summary or "", *brief.objectives)
+    yield from (brief.background or "", brief.handling or "", brief.asks or "")
+    yield from (line.text for line in brief.lines_to_take)
+    yield from (getattr(item, "detail", None) or "" for item in brief.items)
+
+
+def _markdown_scalars(root: load.Node | None) -> Iterator[tuple[str, load.Scalar]]:
+    """Every string in a brief's YAML that is read as Markdown, with its field's name."""
+    yield from _marked(root, spec.BRIEF)
+    for node in _items(root, "objectives"):
+        if (text := _text(node)) is not None:
+            yield "objectives", text
+    for name, fields in _LISTS.items():
+        for node in _items(root, name):
+            if name == "lines_to_take" and (text := _text(node)) is not None:
+                yield "text", text
+            yield from _marked(node, fields)
+
+
+_LISTS = {
+    "lines_to_take": spec.LINE,
+    "positions": spec.POSITION,
+    "proposals": spec.PROPOSAL,
+    "figures": spec.FIGURE,
+}
+
+
+def _marked(
+    node: load.Node | None, fields: tuple[spec.Field, ...]
+) -> Iterator[tuple[str, load.Scalar]]:
+    """The Markdown fields of a mapping, as `fields` declare them."""
+    if isinstance(node, load.Map):
+        for field in fields:
+            entry = node.entries.get(field.name)
+            text = _text(entry.node) if entry is not None else None
+            if field.kind == "markdown" and text is not None:
+                yield field.name, text
+
+
+def _items(root: load.Node | None, name: str) -> list[load.Node]:
+    entry = root.entries.get(name) if isinstance(root, load.Map) else None
+    return entry.node.items if entry is not None and isinstance(entry.node, load.Seq) else []
+
+
+def _text(node: load.Node | None) -> load.Scalar | None:
+    """The node if it is a string, else None."""
+    return node if isinstance(node, load.Scalar) and isinstance(node.value, str) else None
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _link_location(node: load.Scalar, href: str, lines: list[str]) -> Location:
+    """Where the link stands in the brief's YAML: the first line from the field's on that
+    holds it (a block scalar's text starts on the line after '|'), else the field."""
+    loc = node.loc
+    for number in range(loc.line, min(len(lines), loc.line + node.value.count("\n") + 2) + 1):
+        col = lines[number - 1].find(href)
+        if col >= 0:
+            return Location(loc.path, number, col + 1)
     return loc
 
 

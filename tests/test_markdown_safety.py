@@ -257,3 +257,32 @@ def test_a_table_column_keeps_its_alignment_in_the_html() -> None:
     assert '<td align="center">lead</td>' in html and "style=" not in html
     css = (Path(__file__).parent.parent / "briefgen" / "templates" / "brief.css").read_text()
     assert 'td[align="right"] { text-align: right; }' in css  # over the table's text-align: left
+
+
+def test_an_unsafe_link_in_any_markdown_field_is_warned_at_its_line_and_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = (
+        "objectives:\n  - Agree [o](../o.txt).\n"
+        "background: |\n  Some words first.\n  Then [b](file:///etc/b) here.\n"
+        "handling: See [h](javascript:alert(1)).\n"
+        "lines_to_take:\n  - Say [t1](//host/t1).\n  - text: Also [t2](t2.html).\n"
+    )
+    root = make(tmp_path / "ws", {"briefs/test.yaml": MINIMAL_BRIEF + extra})
+    monkeypatch.chdir(root)
+    result = run_cli("check")
+    assert result.exit_code == 0, result.stderr
+    places = {
+        line.split(": warning: ")[0]: line for line in result.stderr.splitlines() if "link" in line
+    }
+    base = MINIMAL_BRIEF.count("\n")
+    expected = {
+        f"briefs/test.yaml:{base + 2}:15": '"../o.txt" in "objectives"',
+        f"briefs/test.yaml:{base + 5}:12": '"file:///etc/b" in "background"',
+        f"briefs/test.yaml:{base + 6}:19": '"javascript:alert(1)" in "handling"',
+        f"briefs/test.yaml:{base + 8}:14": '"//host/t1" in "text"',
+        f"briefs/test.yaml:{base + 9}:21": '"t2.html" in "text"',
+    }
+    assert sorted(places) == sorted(expected), result.stderr
+    for place, words in expected.items():
+        assert words in places[place], places[place]
