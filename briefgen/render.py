@@ -44,6 +44,7 @@ from briefgen.paths import (
     BUILTIN_TEMPLATES,
     extra_links,
     hard_link_problem,
+    real,
     within,
 )
 from briefgen.precompiled import BuiltinTemplates
@@ -521,8 +522,13 @@ def group_positions(positions: list[Position], by: str) -> list[tuple[str, list[
 
 
 def source_link(source: Source, out_dir: Path) -> str:
-    """A relative link from the output folder to the source file, with forward slashes."""
-    rel = os.path.relpath(source.path.resolve(), out_dir.resolve())
+    """A relative link from the output folder to the source file, with forward slashes.
+
+    The file is named as the catalogue names it, inside the sources folder it was checked
+    to be in: a link within that folder is not followed again, so a file swapped for a
+    link after it was read cannot point the brief's reader outside the workspace."""
+    folder = source.path.parents[len(Path(source.file).parts) - 1]
+    rel = os.path.relpath(real(folder) / source.file, real(out_dir))
     return quote(Path(rel).as_posix(), safe="/-_.~")
 
 

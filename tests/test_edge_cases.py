@@ -379,3 +379,26 @@ def test_link_loops_are_refused_not_internal_errors(
         in result.stderr
     )
     assert "internal error" not in result.stderr
+
+
+def test_a_source_link_names_the_file_the_catalogue_names_even_if_it_became_a_link(
+    tmp_path: Path,
+) -> None:
+    """Between the check and the render the file may be swapped for a link leading out:
+    the brief still links to sources/<file>, never to where the link leads."""
+    from briefgen.errors import Location
+    from briefgen.models import Source
+    from briefgen.render import source_link
+
+    sources = tmp_path / "ws" / "sources"
+    (sources / "sub").mkdir(parents=True)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret\n")
+    (sources / "sub" / "a b.txt").symlink_to(outside)
+    loc = Location(sources / "sources.yaml", 1, 1)
+    source = Source("a", "sub/a b.txt", sources / "sub/a b.txt", "P", "T", None, None, loc, loc)
+    out = tmp_path / "ws" / "build"
+    out.mkdir()
+    assert source_link(source, out) == "../sources/sub/a%20b.txt"
+    (tmp_path / "ws" / "elsewhere").symlink_to(out)  # an output folder reached by a link
+    assert source_link(source, tmp_path / "ws" / "elsewhere") == "../sources/sub/a%20b.txt"
