@@ -20,8 +20,8 @@ from briefgen import (
     validate,
     write,
 )
-from briefgen.config import available_layouts, find_config, load_config
-from briefgen.errors import BriefgenError, Report, UsageError
+from briefgen.config import available_layouts, find_config, load_config, output_folder_problem
+from briefgen.errors import BriefgenError, OutputError, Report, UsageError
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.paths import real
@@ -286,9 +286,11 @@ def _build(
             )
     if report.failed(config.strict if strict is None else strict):
         return result
-    out_dir = write.prepare_output_dir(
-        Path(out) if out else config.output_dir, _input_folders(config)
-    )
+    if out and (problem := output_folder_problem(Path(out), config)):
+        raise OutputError.single(
+            f"--out {out} {problem}; choose a folder of its own for --out, such as build", None
+        )
+    out_dir = write.prepare_output_dir(Path(out) if out else config.output_dir)
     inputs = _input_files(workspace)
     olds = changes_since.Olds(config.path)
     if since:
@@ -334,10 +336,6 @@ def _own_workspace(workspace: Workspace, brief: Brief) -> Workspace:
     cited = {c.source_id for item in brief.citing for c in item.cite}
     sources = {sid: s for sid, s in workspace.sources.items() if sid in cited}
     return replace(workspace, sources=sources, briefs=(brief,))
-
-
-def _input_folders(config: Config) -> list[Path]:
-    return [config.sources_dir, config.briefs_dir, config.templates_dir]
 
 
 def _input_files(workspace: Workspace) -> set[Path]:

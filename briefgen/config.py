@@ -11,7 +11,7 @@ from briefgen.errors import DataError, Location, Report, UsageError
 from briefgen.fields import Fields, did_you_mean
 from briefgen.load import Map, Scalar, describe, parse_yaml, read_text
 from briefgen.models import Config, Limits
-from briefgen.paths import within
+from briefgen.paths import real, within
 
 FORMATS = spec.FORMATS
 CONFIG_FIELDS = spec.names(spec.CONFIG)
@@ -123,21 +123,47 @@ def _known_layouts(config: Config, where: Location, report: Report) -> Config:
 
 
 def _contained(config: Config, locations: dict[str, Location], report: Report) -> Config:
-    """Report every workspace folder that leads outside the workspace (by path or link)."""
+    """Report every workspace folder that leads outside the workspace (by path or link), and
+    an output folder that would put outputs among the workspace's own files."""
     for name in FOLDERS:
         folder: Path = getattr(config, name)
-        if within(folder, config.root):
-            continue
         where = locations.get(name)
-        if where is not None:
-            report.error(f'"{name}" must be a folder inside the workspace', where)
-        else:
+        if not within(folder, config.root):
+            if where is not None:
+                report.error(
+                    f'"{name}" must be a folder inside the workspace; write a folder name '
+                    f'such as "{getattr(Config, name)}"',
+                    where,
+                )
+            else:
+                report.error(
+                    f"folder {folder.name}/ leads outside the workspace (it is a link); "
+                    "make it a real folder inside the workspace",
+                    Location(folder),
+                )
+        elif name == "output_dir" and (problem := output_folder_problem(folder, config)):
             report.error(
-                f"folder {folder.name}/ leads outside the workspace (it is a link); "
-                "make it a real folder inside the workspace",
-                Location(folder),
+                f'"output_dir" {problem}; write a folder of its own, such as "build"',
+                where or Location(config.path),
             )
     return config
+
+
+# folders of the workspace's own that briefgen's outputs must never be written into
+_KEPT_FOLDERS = (".git", ".briefgen-cache")
+
+
+def output_folder_problem(folder: Path, config: Config) -> str | None:
+    """Why outputs may not be written into `folder` (links resolved), or None: it must not
+    be the workspace folder itself, inside an input folder or inside .git or the cache."""
+    resolved, root = real(folder), real(config.root)
+    if resolved == root:
+        return "is the workspace folder itself, where outputs could replace its own files"
+    inputs = [config.sources_dir, config.briefs_dir, config.templates_dir]
+    for inner in [*inputs, *(config.root / name for name in _KEPT_FOLDERS)]:
+        if within(resolved, inner):
+            return f"is inside the workspace's {real(inner).name}/ folder"
+    return None
 
 
 # name: (lowest, highest, whole numbers only, what it counts)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from briefgen.errors import Location, OutputError
-from briefgen.paths import real, within
+from briefgen.paths import real
 
 TEMP_PREFIX = ".briefgen-"
 # A temporary file lives the moment between writing an output and renaming it into place;
@@ -19,15 +19,9 @@ TEMP_PREFIX = ".briefgen-"
 STALE_TEMP_SECONDS = 600
 
 
-def prepare_output_dir(out_dir: Path, protected: list[Path]) -> Path:
-    """Create the output folder, refusing one inside (or equal to) an input folder."""
+def prepare_output_dir(out_dir: Path) -> Path:
+    """Create the output folder (config.output_folder_problem says where it may be)."""
     resolved = real(out_dir)
-    for folder in protected:
-        if within(resolved, folder):
-            raise OutputError.single(
-                f"output folder {out_dir} is inside the input folder {folder.name}/; choose another --out",
-                None,
-            )
     try:
         resolved.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

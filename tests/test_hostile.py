@@ -674,6 +674,38 @@ def test_output_folder_inside_an_input_folder_is_refused(
     assert not (root / "build").exists()
 
 
+@pytest.mark.parametrize(
+    ("out", "why"),
+    [
+        (".", "the workspace folder itself"),
+        ("briefs/..", "the workspace folder itself"),
+        (".git", "inside the workspace's .git/ folder"),
+        (".briefgen-cache/x", "inside the workspace's .briefgen-cache/ folder"),
+        ("templates/html", "inside the workspace's templates/ folder"),
+        ("linked-root", "the workspace folder itself"),
+    ],
+)
+def test_output_folder_among_the_workspaces_own_files_is_refused(
+    out: str, why: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brief named README (or config) built into the workspace folder would replace the
+    workspace's own file: refused from --out, and from config.yaml at its line."""
+    root = make(tmp_path / "ws", {"briefs/README.yaml": OTHER_BRIEF, "README.md": "Ours.\n"})
+    (root / ".git").mkdir()
+    (root / "linked-root").symlink_to(root)
+    monkeypatch.chdir(root)
+    inputs = snapshot(root)
+    outcome = build("--format", "md", "--out", out)
+    assert_refused(outcome, root, inputs, {}, f"--out {out} is {why}", "choose a folder of its own")
+    (root / "config.yaml").write_text(f"organisation: Test Unit\noutput_dir: {out}\n")
+    inputs = snapshot(root)
+    for command in ("check", "build"):
+        result = run_cli(command)
+        outcome = Outcome(result.exit_code, result.stdout, result.stderr)
+        assert_refused(outcome, root, inputs, {}, f'config.yaml:2:13: error: "output_dir" is {why}')
+    assert (root / "README.md").read_text() == "Ours.\n"
+
+
 def test_output_folder_that_cannot_be_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
