@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import socket
+import stat
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,15 +24,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from briefgen.errors import BriefgenError
-from briefgen.paths import extra_links
 from briefgen.preview import pages
 from briefgen.preview.state import OUT, Preview
 
 KEEPALIVE_SECONDS = 10.0
+# each output format's Content-Type; an output of a format not listed is not served (404)
 _TYPES = {
     "html": "text/html; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "pdf": "application/pdf",
+    "json": "application/json; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 # a source as received: a PDF opens at the page a note links to; a Word document is a
@@ -43,6 +47,28 @@ _SOURCE_TYPES = {
 
 def _source_type(path: Path) -> str:
     return _SOURCE_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
+
+
+def _read_source(path: Path, limit: int) -> bytes | None:
+    """A source file's bytes, checked and read through one descriptor (so the file read is
+    the file checked): not a link, a regular file of its own (no other hard link, which
+    could be a file outside) and no larger than `limit`; None otherwise."""
+    # O_NONBLOCK: opening a FIFO put in the file's place does not wait for a writer
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except OSError:  # not there, or a link (ELOOP)
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1 or st.st_size > limit:
+            return None  # (some filesystems count 0 links: taken as a file of its own)
+        with open(fd, "rb", closefd=False) as f:
+            return f.read(st.st_size)  # never past the size checked, if it grows meanwhile
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _loopback(address: str) -> bool:
@@ -192,8 +218,11 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/brief/"):
             page = pages.wrapper(snap, path.removeprefix("/brief/"), layout)
             return None if page is None else (page, _TYPES["html"], pages.WRAPPER_CSP)
-        if path.startswith(OUT) and path.removeprefix(OUT) in snap.outputs:
-            name = path.removeprefix(OUT)
+        name = path.removeprefix(OUT)
+        if path.startswith(OUT) and name in snap.outputs:
+            kind = _TYPES.get(snap.outputs[name].fmt)
+            if kind is None:  # a format this server has no Content-Type for
+                return None
             try:
                 data = preview.render(name)
             except BriefgenError as exc:
@@ -201,14 +230,12 @@ class Handler(BaseHTTPRequestHandler):
                 return text.encode(), "text/plain; charset=utf-8", pages.OUTPUT_CSP
             if data is None:
                 return None
-            return data, _TYPES[snap.outputs[name].fmt], pages.OUTPUT_CSP
+            return data, kind, pages.OUTPUT_CSP
         source = snap.sources.get(path)
-        if source is not None and not source.is_symlink() and extra_links(source) == 0:
-            try:
-                return source.read_bytes(), _source_type(source), pages.OUTPUT_CSP
-            except OSError:
-                return None
-        return None
+        if source is None or snap.result is None:
+            return None
+        data = _read_source(source, snap.result.workspace.config.limits.max_source_bytes)
+        return None if data is None else (data, _source_type(source), pages.OUTPUT_CSP)
 
     def _events(self) -> None:
         """Server-sent events: the snapshot's version now, and again after every change."""
