@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from briefgen import figures
 from briefgen.boundaries import words
@@ -12,6 +13,10 @@ from briefgen.matching import SourceText, find_quote, locate
 from briefgen.models import Brief, Citation, Config, Figure, Item, Source, changed
 from briefgen.normalise import normalised_text
 from briefgen.sources_read import read_source
+
+if TYPE_CHECKING:
+    from briefgen.hints import Budget
+    from briefgen.matching import Cut
 
 __all__ = ["SourceText", "find_quote", "locate", "read_sources", "resolve", "too_short"]
 
@@ -51,10 +56,12 @@ def resolve(
 def _resolve_brief(
     brief: Brief, sources: dict[str, Source], texts: dict[str, SourceText], report: Report
 ) -> Brief:
+    hints = _Hints()
+
     def items(group: tuple[Item, ...]) -> tuple[Item, ...]:
         resolved = []
         for item in group:
-            cites = tuple(_resolve_one(c, sources, texts, report) for c in item.cite)
+            cites = tuple(_resolve_one(c, sources, texts, report, hints) for c in item.cite)
             item = changed(item, cite=cites)
             if isinstance(item, Figure):
                 figures.check_figure(item, report)
@@ -70,8 +77,33 @@ def _resolve_brief(
     )
 
 
+class _Hints:
+    """Why each of a brief's quotes was not found, its hints' time bounded together; the
+    hints module is loaded only when a quote is not found."""
+
+    def __init__(self) -> None:
+        self.budget: Budget | None = None
+
+    def not_found(
+        self,
+        quote: str,
+        source: Source,
+        text: SourceText,
+        texts: dict[str, SourceText],
+        cut: Cut | None,
+    ) -> str:
+        from briefgen import hints
+
+        self.budget = self.budget or hints.Budget()
+        return hints.not_found(quote, source, text, texts, cut, self.budget)
+
+
 def _resolve_one(
-    cite: Citation, sources: dict[str, Source], texts: dict[str, SourceText], report: Report
+    cite: Citation,
+    sources: dict[str, Source],
+    texts: dict[str, SourceText],
+    report: Report,
+    hints: _Hints,
 ) -> Citation:
     source = sources.get(cite.source_id)
     text = texts.get(cite.source_id)
@@ -84,9 +116,8 @@ def _resolve_one(
     found = find_quote(cite.quote, text)
     span = found.span
     if span is None:
-        from briefgen import hints  # why a quote was not found: loaded only when one is not
-
-        report.error(hints.not_found(cite.quote, source, text, texts, found.cut), cite.quote_loc)
+        message = hints.not_found(cite.quote, source, text, texts, found.cut)
+        report.error(message, cite.quote_loc)
         return cite
     if found.ambiguous:
         more = (

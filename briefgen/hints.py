@@ -1,7 +1,9 @@
 """Why a quote was not found, in words that tell the user what to change.
 
 Every search here is bounded: a quote of any length against a source of any size
-is answered in well under a second, so `check` stays quick and interruptible.
+is answered in well under a second, and a brief's hints together look through at most
+HINT_BUDGET_CHARS of source text, so `check` stays quick with any number of quotes not
+found (past the budget a quote not found is reported without a hint).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from briefgen.normalise import display, find_all, normalise
 WHOLE_SCAN_CHARS = 500_000  # a larger source is searched only around the quote's words
 MAX_NEEDLE_CHARS = 300  # a longer quote is compared by its first words
 MAX_WINDOWS = 200
+HITS_PER_WORD = 50  # in a large source, the first places of each of the quote's longest words
 ALIKE_WORDS = 80  # from this similarity on, the differing words are named
 ALIKE_PASSAGE = 50  # below this, nothing is offered as the nearest passage
 MAX_DIFFERENCES = 3
@@ -25,12 +28,34 @@ MARGIN_CHARS = 80  # source words either side of the nearest passage, for aligni
 NEAR_CHARS = 60  # two parts this close are one passage with words left out, not two passages
 # a word hyphenated across a line break, as the matching joins it
 _WRAPPED_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*(\w)")
+HINT_BUDGET_CHARS = 4_000_000_000  # of source text looked through for one brief's hints (~2 s)
 _SEAM = ",;:–—-"  # marks a quote may put where it joins two passages
 _TOKEN = re.compile(f"{WORD.pattern}|[^\\w\\s]")  # a word or number, or one mark
 
 
+class Budget:
+    """How much source text one brief's hints may still look through."""
+
+    def __init__(self, chars: int | None = None) -> None:
+        self.left = HINT_BUDGET_CHARS if chars is None else chars
+        self.hinted = 0
+
+    def spend(self, chars: int) -> bool:
+        """Whether a hint looking through `chars` of source text may be worked out."""
+        if self.left <= 0:
+            return False
+        self.left -= chars
+        self.hinted += 1
+        return True
+
+
 def not_found(
-    quote: str, source: Source, text: SourceText, texts: dict[str, SourceText], cut: Cut | None
+    quote: str,
+    source: Source,
+    text: SourceText,
+    texts: dict[str, SourceText],
+    cut: Cut | None,
+    budget: Budget,
 ) -> str:
     """The message for a quote that is not in its source."""
     if cut is not None:
@@ -40,6 +65,13 @@ def not_found(
             f"extend it to the whole {cut.kind}"
         )
     message = f'quote not found in source "{source.id}" ({source.file})'
+    # its own source is looked through a few times over, the others once each
+    if not budget.spend(4 * len(text.text) + sum(len(t.text) for t in texts.values())):
+        return (
+            f"{message}; copy the words exactly as they stand in the source (no nearest "
+            f"passage is looked for past the first {budget.hinted} quotes not found in this "
+            "brief: correct those and check again)"
+        )
     for other_id, other in texts.items():
         if other_id != source.id:
             span = find_quote(quote, other).span
@@ -189,6 +221,6 @@ def _windows(needle: str, hay: str) -> list[tuple[int, str]]:
     width = len(needle) * 2 + 200
     starts: set[int] = set()
     for word in sorted(set(needle.split()), key=len, reverse=True)[:4]:
-        for hit in find_all(word, hay)[:50]:
+        for hit in find_all(word, hay, HITS_PER_WORD):
             starts.add(max(0, hit - width))
     return [(begin, hay[begin : begin + 2 * width]) for begin in sorted(starts)[:MAX_WINDOWS]]

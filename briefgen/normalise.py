@@ -229,13 +229,14 @@ def display_reference(text: str) -> str:
     return re.sub(r" {2,}", " ", clean).strip()
 
 
-def find_all(needle: str, haystack: str) -> list[int]:
-    """Start offsets of `needle` in `haystack` that begin and end on word boundaries."""
+def find_all(needle: str, haystack: str, limit: int | None = None) -> list[int]:
+    """Start offsets of `needle` in `haystack` that begin and end on word boundaries: all of
+    them, or the first `limit`."""
     if not needle:
         return []
     found: list[int] = []
     start = haystack.find(needle)
-    while start >= 0:
+    while start >= 0 and (limit is None or len(found) < limit):
         end = start + len(needle)
         left_ok = start == 0 or not (needle[0].isalnum() and haystack[start - 1].isalnum())
         right_ok = end == len(haystack) or not (needle[-1].isalnum() and haystack[end].isalnum())

@@ -83,3 +83,37 @@ def test_a_signal_stops_check_on_a_large_source(tmp_path: Path, signum: int) -> 
         pytest.fail("check did not stop on the signal")
     assert proc.returncode == 130
     assert err.strip() == "briefgen: interrupted"
+
+
+def test_past_its_hint_budget_a_brief_s_quotes_not_found_are_all_reported_without_hints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hints look through a bounded amount of source text per brief, so a brief of many wrong
+    quotes against large sources is checked in bounded time; every quote is still reported."""
+    from briefgen import hints
+    from conftest import run_cli
+
+    rng = random.Random(3)
+    source = _prose(rng, 20_000) + "\n"
+    start = source.index(" ", 5000) + 1
+    passage = " ".join(source[start:].split()[:8])
+    quotes = [passage.replace(" ", " zebra ", 1) + f" {n}" for n in range(5)]
+    root = _workspace(tmp_path / "ws", source, quotes)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(hints, "HINT_BUDGET_CHARS", 6 * len(source))  # two hints' worth
+    result = run_cli("check")
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert result.exit_code == 1 and len(errors) == 5, result.stderr
+    assert all("the nearest passage" in line for line in errors[:2]), errors
+    bare = "no nearest passage is looked for past the first 2 quotes not found in this brief"
+    assert all(bare in line and "the nearest passage" not in line for line in errors[2:])
+    monkeypatch.setattr(hints, "HINT_BUDGET_CHARS", 10**12)
+    (root / "briefs" / "b.yaml").write_text((root / "briefs" / "b.yaml").read_text() + "\n")
+    assert "no nearest" not in run_cli("check").stderr
+
+
+def test_the_first_places_of_a_word_are_found_without_looking_for_the_rest() -> None:
+    from briefgen.normalise import find_all
+
+    assert find_all("ab", "ab ab xab ab ab", limit=3) == [0, 3, 10]
+    assert find_all("ab", "ab ab xab ab ab") == [0, 3, 10, 13]
