@@ -17,7 +17,10 @@ from markupsafe import Markup
 from briefgen.urls import safe_link
 
 if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
     import markdown
+    import markdown.treeprocessors
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
@@ -59,8 +62,32 @@ def _converter() -> markdown.Markdown:
         # a column's alignment (| ---: |) as align="right", an attribute the cleaning keeps
         extensions = [SaneListExtension(), TableExtension(use_align_attribute=True)]
         converter = markdown.Markdown(extensions=extensions, output_format="html")
+        # after the inline patterns (priority 20) have made the images
+        converter.treeprocessors.register(_images_as_text(), "images-as-text", 15)
         _CONVERTERS.converter = converter
     return converter
+
+
+def _images_as_text() -> markdown.treeprocessors.Treeprocessor:
+    """A step that puts each image's description in its place, as the Markdown output does:
+    no image reaches a page, and its words are not lost (a linked image keeps its link)."""
+    from markdown.treeprocessors import Treeprocessor
+
+    class ImagesAsText(Treeprocessor):
+        def run(self, root: Element) -> None:
+            for parent in list(root.iter()):
+                for index in reversed(range(len(parent))):
+                    image = parent[index]
+                    if image.tag != "img":
+                        continue
+                    words = (image.get("alt") or "") + (image.tail or "")
+                    parent.remove(image)
+                    if index == 0:
+                        parent.text = (parent.text or "") + words
+                    else:
+                        parent[index - 1].tail = (parent[index - 1].tail or "") + words
+
+    return ImagesAsText()
 
 
 def markdown_ending(text: str | None, end: str) -> Markup:

@@ -402,3 +402,32 @@ def test_a_source_link_names_the_file_the_catalogue_names_even_if_it_became_a_li
     assert source_link(source, out) == "../sources/sub/a%20b.txt"
     (tmp_path / "ws" / "elsewhere").symlink_to(out)  # an output folder reached by a link
     assert source_link(source, tmp_path / "ws" / "elsewhere") == "../sources/sub/a%20b.txt"
+
+
+def test_an_image_is_its_description_in_every_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    brief = MINIMAL_BRIEF.replace(
+        "  - One key message.",
+        "  - Inline ![chart of costs](http://127.0.0.1:9/c.png) shown.\n"
+        "  - By reference ![map of sites][m] shown.\n"
+        "  - Linked [![logo words](<http://127.0.0.1:9/l.png>)](https://example.org/) here.\n"
+        "\n  [m]: http://127.0.0.1:9/m.png",
+    )
+    root = make(tmp_path, monkeypatch, **{"briefs/test.yaml": brief})
+    result = run_cli("build", "--format", "html,pdf,md")
+    assert result.exit_code == 0, result.stderr
+    html = (root / "build" / "test.html").read_text()
+    pdf = (root / "build" / "test.pdf").read_bytes()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    markdown = (root / "build" / "test.md").read_text()
+    for output in (html, " ".join(text.split()), markdown):
+        for words in ("Inline chart of costs shown", "By reference map of sites shown"):
+            assert words in output, output
+        assert "logo words" in output
+    assert '<a href="https://example.org/" rel="noopener noreferrer">logo words</a>' in html
+    assert "<img" not in html and "127.0.0.1" not in html + markdown
