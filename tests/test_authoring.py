@@ -622,3 +622,71 @@ def test_sources_list_on_a_new_workspace(tmp_path: Path, monkeypatch: pytest.Mon
     result = run_cli("sources", "list")
     assert result.exit_code == 0
     assert "no sources yet" in result.stdout
+
+
+def test_two_sources_added_at_once_are_both_catalogued(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second `sources add` waits for the first and appends to the catalogue it wrote,
+    rather than both appending to the catalogue as it was and one entry being lost."""
+    import threading
+    import time
+
+    from briefgen.commands import sources
+
+    writing = sources.write_file
+
+    def slow_write(path: Path, data: bytes) -> None:
+        time.sleep(0.3)  # the other add reads the catalogue meanwhile, if it is let in
+        writing(path, data)
+
+    monkeypatch.setattr(sources, "write_file", slow_write)
+    docs = []
+    for name in ("first", "second"):
+        docs.append(tmp_path / f"{name}.txt")
+        docs[-1].write_text(f"The {name} document, with words of its own.\n")
+    config = workspace / "config.yaml"
+    outcomes: list[int] = []
+
+    def add(doc: Path) -> None:
+        outcome = sources.add(config, (doc,), sources.Given(id=doc.stem, publisher="P"))
+        outcomes.append(len(outcome.report.errors))
+
+    threads = [threading.Thread(target=add, args=(doc,)) for doc in docs]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == [0, 0]
+    catalogue = yaml.safe_load((workspace / "sources" / "sources.yaml").read_text())
+    assert {"first", "second"} <= {entry["id"] for entry in catalogue}
+    assert run_cli("check").exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["new", "init"])
+def test_a_file_made_after_new_or_init_looked_is_not_written_over(
+    command: str, workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between looking for the file and writing it, another program may make it: it is kept
+    and reported, not replaced (only --force replaces)."""
+    import importlib
+
+    module = importlib.import_module(f"briefgen.commands.{command}")
+    target = (
+        workspace / "briefs" / "fresh.yaml" if command == "new" else tmp_path / "w" / "config.yaml"
+    )
+    looked = module.refuse_existing
+
+    def then_made(paths: list[Path], force: bool, report: Report, hint: str) -> None:
+        looked(paths, force, report, hint)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("# theirs\n")
+
+    monkeypatch.setattr(module, "refuse_existing", then_made)
+    args = ["new", "fresh"] if command == "new" else ["init", str(tmp_path / "w")]
+    result = run_cli(*args)
+    assert result.exit_code == 1, result.output
+    assert f"{target.name} already exists" in result.stderr
+    assert target.read_text() == "# theirs\n"
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".briefgen-")]

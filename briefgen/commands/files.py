@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from briefgen.commands.schema import FILE_NAMES, schema_json
@@ -28,12 +31,31 @@ def refuse_existing(paths: list[Path], force: bool, report: Report, hint: str) -
             report.error(f"{path.name} already exists; {hint}", Location(path))
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, flushed, then renamed into place."""
+def write_file(path: Path, data: bytes, overwrite: bool = True) -> None:
+    """Write through a temporary file in the same folder, flushed, then renamed into place;
+    without `overwrite`, FileExistsError if a file is there by then (refuse_existing looked
+    before: this is for a file made since)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, data)
+    replace_file(path, data, overwrite=overwrite)
 
 
 def schema_files(root: Path) -> dict[Path, str]:
     """The schema files a workspace carries for editors."""
     return {root / SCHEMA_DIR / name: schema_json(kind) for kind, name in FILE_NAMES.items()}
+
+
+@contextlib.contextmanager
+def one_at_a_time(folder: Path) -> Iterator[None]:
+    """Hold `folder` (an advisory lock on the folder itself: no lock file is left behind)
+    while a file in it is read, checked and written again, so that two commands at once
+    each keep the other's change: the second waits, then reads what the first wrote."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:  # nothing to hold: the folder is not there to be written into either
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (closing it lets the lock go)

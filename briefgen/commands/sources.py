@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen import dates, validate
-from briefgen.catalogue import CATALOGUE, is_blank, parse_catalogue
+from briefgen.catalogue import CATALOGUE, is_blank, parse_catalogue, validate_sources
 from briefgen.commands import Outcome
-from briefgen.commands.files import modeline, write_file
+from briefgen.commands.files import modeline, one_at_a_time, write_file
 from briefgen.commands.new import check_date, scalar
 from briefgen.commands.workspace import Sources
+from briefgen.config import find_config, load_config
 from briefgen.errors import Location, Report, UsageError, display_path
 from briefgen.fields import ID_RE
 from briefgen.load import Map, Scalar, Seq, parse_yaml, read_bytes, text_of
@@ -86,8 +87,15 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
                 f"--published {given.published} is in the future (today is "
                 f"{dates.today().isoformat()}); give the date the document was published"
             )
+    setup = Report()
+    config = load_config(find_config(config_path), setup)
+    with one_at_a_time(config.root):  # another `sources add` at once waits, then reads ours
+        sources = Sources(config, validate_sources(config, setup), setup)
+        return _add(sources, files, given)
+
+
+def _add(sources: Sources, files: tuple[Path, ...], given: Given) -> Outcome:
     out = Outcome()
-    sources = Sources.open(config_path)
     config = sources.config
     path = config.sources_dir / CATALOGUE
     if (path.exists() or path.is_symlink()) and not sources.catalogue.complete:
