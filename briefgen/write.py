@@ -66,9 +66,11 @@ def write_atomic(out_dir: Path, name: str, data: bytes, inputs: set[Path]) -> Pa
     return target
 
 
-def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
+def replace_file(path: Path, data: bytes, durable: bool = True, overwrite: bool = True) -> None:
     """Put `data` at `path` through a temporary file beside it and os.replace, so a reader
     sees the old file or the new one, never a part; `durable` also flushes it to disk.
+    Without `overwrite` the file is linked into place instead, which fails with
+    FileExistsError if anything is at `path` by then, even a file made a moment before.
     The temporary file is removed whatever happens; OSError is left to the caller."""
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
@@ -78,7 +80,11 @@ def replace_file(path: Path, data: bytes, durable: bool = True) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+            os.unlink(tmp)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

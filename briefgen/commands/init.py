@@ -11,6 +11,10 @@ from briefgen.commands.files import modeline, refuse_existing, schema_files, wri
 from briefgen.errors import Location, display_path
 from briefgen.paths import within
 
+KEEP = (
+    "init writes nothing over existing files: move them away, init another folder, "
+    "or rerun with --force to overwrite"
+)
 CONFIG = """\
 # Workspace settings. Every field is optional; the README lists them all.
 # title: Europe and Ukraine briefs       # a name for this set of briefs
@@ -96,8 +100,7 @@ def init(directory: Path, force: bool) -> Outcome:
         list(files),
         force,
         out.report,
-        "init writes nothing over existing files: move them away, init another folder, "
-        "or rerun with --force to overwrite",
+        KEEP,
     )
     for path in files:
         if not within(path.parent, directory):
@@ -109,7 +112,12 @@ def init(directory: Path, force: bool) -> Outcome:
     if out.report.errors:
         return out
     for path, text in files.items():
-        write_file(path, text.encode("utf-8"))
+        try:
+            write_file(path, text.encode("utf-8"), overwrite=force)
+        except FileExistsError:  # made since it was looked for: left as it is
+            out.report.error(f"{path.name} already exists; {KEEP}", Location(path))
+    if out.report.errors:
+        return out
     (directory / "briefs").mkdir(exist_ok=True)
     where = display_path(directory)
     out.say(f"created a briefgen workspace in {where}{os.sep if where != '.' else ''}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from pathlib import Path
@@ -11,11 +12,12 @@ import yaml
 from briefgen.commands import Outcome
 from briefgen.commands.files import modeline, refuse_existing, schema_files, write_file
 from briefgen.config import find_config, load_config
-from briefgen.errors import Report, UsageError, display_path
+from briefgen.errors import Location, Report, UsageError, display_path
 from briefgen.fields import ID_RE
 from briefgen.validate import SUMMARY_PLACEHOLDER
 
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+AGAIN = "choose another name, or rerun with --force to start it again"
 BODY = """\
 # A brief. Check it with  briefgen check {name}  and build it with  briefgen build {name}.
 # Optional fields are commented out: remove the "# " to use one.
@@ -126,7 +128,7 @@ def new(
         [path, path.with_suffix(".yml")],
         force,
         out.report,
-        "choose another name, or rerun with --force to start it again",
+        AGAIN,
     )
     if out.report.errors:
         return out
@@ -139,11 +141,16 @@ def new(
         as_of=dt.date.today().isoformat(),
         placeholder=SUMMARY_PLACEHOLDER,
     )
-    write_file(path, (modeline(path, config.root, "brief") + text).encode("utf-8"))
+    try:
+        write_file(path, (modeline(path, config.root, "brief") + text).encode("utf-8"), force)
+    except FileExistsError:  # made since it was looked for
+        out.report.error(f"{path.name} already exists; {AGAIN}", Location(path))
+        return out
     out.say(f"wrote {display_path(path)}")
     for schema_path, schema in schema_files(config.root).items():
         if not schema_path.exists():
-            write_file(schema_path, schema.encode("utf-8"))
-            out.say(f"wrote {display_path(schema_path)} (for editors)")
+            with contextlib.suppress(FileExistsError):  # (then another command wrote it)
+                write_file(schema_path, schema.encode("utf-8"), overwrite=False)
+                out.say(f"wrote {display_path(schema_path)} (for editors)")
     out.say(f"next: add positions, proposals and figures, then  briefgen check {stem}")
     return out
