@@ -36,6 +36,10 @@ VOID = frozenset(
      "keygen", "link", "meta", "param", "source", "track", "wbr"}
 )  # fmt: skip
 _RAW_TEXT = {"style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext", "noscript"}
+# A parser drops one line end just after these start tags, so one whose content begins with a
+# line end is written with another before it, or it is read back without it (WHATWG
+# "newline after pre")
+_NEWLINE_AFTER = frozenset({"pre", "textarea", "listing"})
 
 
 class _RunPatterns(dict[tuple[Any, bool], "re.Pattern[str]"]):
@@ -320,15 +324,52 @@ class _Tree(Page):
             self.dom.insert_after(element, rust.Text(self.dom, "\n"))
 
     def serialise(self) -> str:
+        html = self._serialised()
+        if "<pre" in html or "<textarea" in html or "<listing" in html:  # else none to mend
+            # html5ever's serialiser writes no line end after the start tag (see
+            # _NEWLINE_AFTER): one is put into the text for the time it is written
+            texts = _leading_line_ends(self.html)
+            if texts:
+                try:
+                    for text in texts:
+                        text.content = "\n" + text.content
+                    html = self._serialised()
+                finally:
+                    for text in texts:
+                        text.content = text.content[1:]
+        return f"<!DOCTYPE html>\n{html}\n"
+
+    def _serialised(self) -> str:
         from markupever import _rustlib as rust
 
-        html = rust.serialize(self.html, 0, True, True).decode("utf-8", "surrogatepass")
-        return f"<!DOCTYPE html>\n{html}\n"
+        html: str = rust.serialize(self.html, 0, True, True).decode("utf-8", "surrogatepass")
+        return html
 
     def text(self) -> str:
         from markupever import _rustlib as rust
 
         return "".join(n.content for n in rust.iter.Descendants(self.html) if type(n) is rust.Text)
+
+
+def _leading_line_ends(html: Any) -> list[Any]:
+    """The text nodes, in html5ever's tree under `html`, that begin the content of a
+    <pre>, <textarea> or <listing> with a line end (empty text before them passed over)."""
+    from markupever import _rustlib as rust
+
+    found = []
+    for node in rust.iter.Descendants(html):
+        if type(node) is not rust.Element:
+            continue
+        name = node.name
+        if name.local not in _NEWLINE_AFTER or name.ns != HTML:
+            continue
+        for child in rust.iter.Children(node):
+            if type(child) is rust.Text and not child.content:
+                continue
+            if type(child) is rust.Text and child.content.startswith("\n"):
+                found.append(child)
+            break
+    return found
 
 
 def _write(node: ElementTree.Element, out: list[str]) -> None:
@@ -341,11 +382,17 @@ def _write(node: ElementTree.Element, out: list[str]) -> None:
     if namespace == HTML and name in VOID:
         return
     raw = namespace == HTML and name in _RAW_TEXT
+    start = len(out)
     out.append(_text(node.text, raw))
     for child in node:
         if isinstance(child.tag, str):
             _write(child, out)
         out.append(_text(child.tail, raw))
+    if namespace == HTML and name in _NEWLINE_AFTER:
+        # what is written first after the start tag (comments are not written)
+        first = next((piece for piece in out[start:] if piece), "")
+        if first.startswith("\n"):
+            out.insert(start, "\n")
     out.append(f"</{name}>")
 
 

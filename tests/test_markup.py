@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tinyhtml5 import parser as html_parser
 
@@ -168,6 +168,10 @@ def test_read_follows_the_standard_where_tinyhtml5_lags(text: str, current: str)
         st.one_of(st.sampled_from(PIECES + READ_PIECES), st.text(max_size=5)), max_size=50
     ).map(lambda pieces: "<!DOCTYPE html>" + "".join(pieces))  # as every template is
 )
+@example("<!DOCTYPE html><pre></div>\n")  # text "\n" first in <pre>: written after another
+@example("<!DOCTYPE html><textarea>\n\n")
+@example("<!DOCTYPE html><button><table><button>")  # foster parenting nests a button in one
+@example("<!DOCTYPE html><a href=y><table><a href=y>")
 def test_what_is_written_reads_back_the_same(text: str) -> None:
     """Written by html5ever's serialiser, a standards-mode page is read back into the same
     tree (the written text's last line end joins the body's text, no more). Without a
@@ -175,7 +179,53 @@ def test_what_is_written_reads_back_the_same(text: str) -> None:
     written bytes are always checked again as read back."""
     page, _ = markup.read(text)
     again, _ = markup.read(page.serialise())
-    assert _shape(again) == _with_line_end(_shape(page))
+    if _self_nested(_shape(page)):
+        # a tree no text makes (<a> in <a>, <li> in <li>, as a table's foster parenting
+        # builds): written, it reads as the nearest tree text can make, which then stays
+        thrice, _ = markup.read(again.serialise())
+        assert _shape(thrice) == _with_line_end(_shape(again))
+    else:
+        assert _shape(again) == _with_line_end(_shape(page))
+
+
+# elements a parser closes when another of their kind starts (HTML's "in body" rules)
+_CLOSED_BY_THEIR_KIND = {"a", "button", "li", "nobr", "form", "p", "option", "dd", "dt"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _self_nested(shape: Any, open_: frozenset[str] = frozenset()) -> bool:
+    """Whether an element stands inside another that a parser would close on reading it."""
+    tag, _, content = shape
+    name = tag.removeprefix("{http://www.w3.org/1999/xhtml}")  # an HTML element's, not SVG's
+    kind = "h" if name in _HEADINGS else name if name != tag else tag
+    if kind in open_:
+        return True
+    inner = open_ | {kind} if kind in _CLOSED_BY_THEIR_KIND | {"h"} else open_
+    return any(isinstance(c, list) and _self_nested(c, inner) for c in content)
+
+
+@pytest.mark.parametrize("read", [markup.read, markup.parse])
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("<pre>\n\nx</pre>", "\nx"),
+        ("<textarea>\n\nx</textarea>", "\nx"),
+        ("<listing>\n\nx</listing>", "\nx"),
+        ("<pre><!-- gone -->\nx</pre>", "\nx"),  # the comment is not written
+        ("<pre><b>b</b>\nx</pre>", "b\nx"),  # a line end not first needs none
+    ],
+)
+def test_a_line_end_first_in_pre_textarea_or_listing_is_kept(
+    read: Any, text: str, content: str
+) -> None:
+    """A parser drops a line end just after <pre>, <textarea> or <listing>, so one first
+    in their content is written after another, and read back."""
+    page, _ = read("<!DOCTYPE html>" + text)
+    written = page.serialise()
+    name = text[1 : text.index(">")]
+    (element,) = (e for e in read(written)[1] if e.name == name)
+    assert element.text() == content
+    assert page.serialise() == written  # the page as it was: written again the same
 
 
 def _with_line_end(shape: Any) -> Any:
