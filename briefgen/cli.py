@@ -304,7 +304,7 @@ def init(
     """
     from briefgen.commands import init as init_command
 
-    _outcome(ctx, lambda: init_command.init(directory, force))
+    _outcome(ctx, lambda: init_command.init(directory, force), strict)
 
 
 @cli.command()
@@ -330,7 +330,7 @@ def new(
     """
     from briefgen.commands import new as new_command
 
-    _outcome(ctx, lambda: new_command.new(config_path, name, title, meeting_date, force))
+    _outcome(ctx, lambda: new_command.new(config_path, name, title, meeting_date, force), strict)
 
 
 @cli.group()
@@ -371,7 +371,7 @@ def sources_add(
     from briefgen.commands import sources as sources_command
 
     given = sources_command.Given(source_id, publisher, title, published, url)
-    _outcome(ctx, lambda: sources_command.add(config_path, files, given))
+    _outcome(ctx, lambda: sources_command.add(config_path, files, given), strict)
 
 
 @sources.command("list")
@@ -384,7 +384,7 @@ def sources_list(ctx: click.Context, config_path: Path | None, strict: bool, deb
     """
     from briefgen.commands import sources as sources_command
 
-    _outcome(ctx, lambda: sources_command.listing(config_path))
+    _outcome(ctx, lambda: sources_command.listing(config_path), strict)
 
 
 @cli.command()
@@ -416,7 +416,7 @@ def quote(
         )
     from briefgen.commands import quote as quote_command
 
-    _outcome(ctx, lambda: quote_command.quote(config_path, source, " ".join(words)))
+    _outcome(ctx, lambda: quote_command.quote(config_path, source, " ".join(words)), strict)
 
 
 @cli.command()
@@ -454,7 +454,7 @@ def diff(
         say(problem.format(), err=True)
     for line in done.lines:
         say(line)
-    if changed or done.report.errors:
+    if changed or done.report.failed(bool(strict)):
         sys.exit(EXIT_DATA)
 
 
@@ -488,14 +488,15 @@ def _progress_bar() -> Callable[[int, int], None] | None:
     return show
 
 
-def _outcome(ctx: click.Context, action: Callable[[], Outcome]) -> None:
-    """Run an authoring command; print its problems (stderr) and lines (stdout)."""
+def _outcome(ctx: click.Context, action: Callable[[], Outcome], strict: bool | None) -> None:
+    """Run an authoring command; print its problems (stderr) and lines (stdout). With
+    --strict a warning fails it too (exit 1), as it fails check and build."""
     done = _run(ctx, action)
     for problem in done.report.sorted():
         say(problem.format(), err=True)
     for line in done.lines:
         say(line)
-    if done.failed or done.report.errors:
+    if done.failed or done.report.failed(bool(strict)):
         sys.exit(EXIT_DATA)
 
 
