@@ -33,13 +33,36 @@ def nested_lists(draw: st.DrawFn) -> str:
         depth = draw(st.integers(0, min(depth + 1, 3) if n else 0))
         indent = sum(len(kinds[d]) for d in range(depth))
         lines.append(" " * indent + kinds[depth] + f"item {chr(97 + n)}")
+        if draw(st.integers(0, 3)) == 0:  # a second paragraph, under the item's text
+            lines += ["", " " * (indent + len(kinds[depth])) + f"more {chr(97 + n)}"]
     return "\n".join(lines) + "\n"
+
+
+def structure(html: str) -> list[str]:
+    """The lists, items and words, paragraphs left out (a loose list is one with them)."""
+    return [part for part in skeleton(html) if part != "p"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(nested_lists())
 def test_a_nested_list_nests_as_commonmark_reads_it(text: str) -> None:
-    assert skeleton(sanitised_markdown(text)[0]) == commonmark(text)
+    assert structure(sanitised_markdown(text)[0]) == structure(
+        MarkdownIt("commonmark").render(text)
+    )
+
+
+def test_an_items_second_paragraph_stays_in_the_item() -> None:
+    """After a blank line, text indented to an item's text is more of that item: the items
+    after it are still items of the list, at their own level."""
+    for text in (
+        "- a\n\n  more of a\n- b\n",
+        "1. a\n\n   more of a\n2. b\n",
+        "- a\n  - b\n\n    more of b\n  - c\n- d\n",
+        "- a\n\n      code of a\n- b\n",
+    ):
+        assert structure(sanitised_markdown(text)[0]) == structure(
+            MarkdownIt("commonmark").render(text)
+        ), text
 
 
 def test_two_and_four_space_nesting_and_what_follows_a_list() -> None:
