@@ -146,12 +146,6 @@ def _differences(quote: str, margin: str) -> str:
     return ""
 
 
-def word_differences(quote: str, passage: str) -> str:
-    """'you wrote "start", the source has "open"' for the words that differ; `passage` may
-    run on either side of the quote (those words are not differences)."""
-    return _summary(_token_differences(quote, passage, WORD))
-
-
 def _token_differences(quote: str, passage: str, tokens: re.Pattern[str]) -> list[str]:
     """Each difference between the tokens (words, or words and marks) of quote and passage."""
     mine, theirs = tokens.findall(display(quote)), tokens.findall(passage)

@@ -15,14 +15,10 @@ from typing import TYPE_CHECKING
 from briefgen import load, spec
 from briefgen.errors import Location, Report
 from briefgen.models import Brief
-from briefgen.urls import safe_link
+from briefgen.urls import every_link, safe_link
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
-
-
-def _every_link(url: str) -> bool:
-    return True
 
 
 @cache
@@ -30,7 +26,7 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    parser.validateLink = _every_link  # type: ignore[method-assign]  # see links markdown-it drops
+    parser.validateLink = every_link  # type: ignore[method-assign]  # see links markdown-it drops
     return parser
 
 

@@ -14,7 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from briefgen.errors import Problem
 from briefgen.origins import Origins
-from briefgen.urls import LINK_RULE, safe_link
+from briefgen.urls import LINK_RULE, every_link, safe_link
 
 # Characters that can start markup in running text; '/' only when doubled (protocol links),
 # '!' only at the end, where a link written after it would make it an image; '(' after ']'
@@ -167,10 +167,6 @@ def check_output(text: str, origins: Origins, generated: set[str]) -> list[Probl
     return problems
 
 
-def _every_link(url: str) -> bool:
-    return True
-
-
 # Rules that only shape text (emphasis, strikethrough, line breaks, entities, joined text):
 # none of them makes or unmakes a link, an image or raw HTML, and they are most of the work
 _SHAPING = ["strikethrough", "emphasis", "newline", "entity", "text_join", "balance_pairs"]
@@ -180,5 +176,5 @@ _SHAPING = ["strikethrough", "emphasis", "newline", "entity", "text_join", "bala
 def _output_reader() -> MarkdownIt:
     """markdown-it reading a whole rendered document for links, images and raw HTML."""
     reader = MarkdownIt("commonmark").enable(["table"]).disable([*_SHAPING, "fragments_join"])
-    reader.validateLink = _every_link  # type: ignore[method-assign]  # see what others drop
+    reader.validateLink = every_link  # type: ignore[method-assign]  # see what others drop
     return reader

@@ -19,9 +19,11 @@ _TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+x
 
 def add_marking(docx: bytes, marking: str) -> bytes:
     """The same document with `marking` centred in bold in its header and footer."""
-    source = zipfile.ZipFile(io.BytesIO(docx))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/document.xml":

@@ -10,7 +10,6 @@ from briefgen import spec
 from briefgen.fields import ID_RE
 from briefgen.spec import Field
 
-KINDS = spec.SCHEMA_KINDS
 EDITOR_KINDS = ("brief", "sources", "config")  # the ones init writes for editors
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FILE_NAMES = {kind: f"{kind}.schema.json" for kind in EDITOR_KINDS}

@@ -35,7 +35,6 @@ from briefgen.readers.base import LINE, Extracted, ReaderError
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _LINE_END = re.compile(r"\r\n?")
 _HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?(?:-->|$)|<[^>]*>?", re.S | re.I)
-_CELLS = frozenset({"th_open", "td_open"})
 
 
 def extract(data: bytes) -> Extracted:
