@@ -73,7 +73,6 @@ def test_pdf_outline_has_every_section_topic_and_proposal(built: Path) -> None:
     for section in ("Key messages", "Positions", "Proposals", "Figures", "Notes", "Sources"):
         assert section in titles
     workspace = check(built / "config.yaml").workspace
-    assert workspace is not None
     brief = workspace.briefs[0]
     for topic in {p.topic for p in brief.positions}:
         assert topic in titles
@@ -92,7 +91,6 @@ def test_pdf_marking_and_page_footer_on_every_page(built: Path) -> None:
 def test_every_quote_can_be_found_in_the_pdf_text(built: Path) -> None:
     text = normalise(" ".join(pages_text(built / "build" / "london-summit.pdf"))).text
     workspace = check(built / "config.yaml").workspace
-    assert workspace is not None
     for item in workspace.briefs[0].items:
         for cite in item.cite:
             assert cite.span is not None
@@ -112,7 +110,6 @@ def test_pdf_internal_links_resolve(built: Path) -> None:
             if dest is not None:
                 targets.append(str(dest))
     workspace = check(built / "config.yaml").workspace
-    assert workspace is not None
     citations = sum(len(i.cite) for i in workspace.briefs[0].items)
     assert len(targets) >= citations  # every marker, plus note -> passage links
     assert {
@@ -128,7 +125,6 @@ def test_card_is_one_page_of_key_items(built: Path) -> None:
     pages = pages_text(pdf)
     assert len(pages) == 1
     workspace = check(built / "config.yaml").workspace
-    assert workspace is not None
     brief = workspace.briefs[0]
     for position in brief.positions:
         assert (position.stance[:40] in pages[0]) == position.key, position.id

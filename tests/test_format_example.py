@@ -30,7 +30,6 @@ def test_checks_strictly_clean(example: Path) -> None:
 
 def test_quotes_resolve_to_their_lines_across_hard_wraps(example: Path) -> None:
     workspace = check().workspace
-    assert workspace is not None
     spans = {item.id: item.cite[0].span for item in workspace.briefs[0].items}
     backstop = spans["starmer-us-backstop"]
     assert backstop is not None

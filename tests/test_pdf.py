@@ -39,7 +39,6 @@ def test_every_note_names_its_source_label_and_line(sample_pdf: tuple[Path, str]
     """Notes name a source by its short label and line; its file name only heads the appendix."""
     _pdf, text = sample_pdf
     workspace = check(ROOT / "config.yaml").workspace
-    assert workspace is not None
     notes = 0
     for brief in workspace.briefs:
         for item in brief.items:
@@ -146,7 +145,6 @@ def test_notes_are_linked_both_ways(sample_pdf: tuple[Path, str]) -> None:
     reader = PdfReader(path)
     places, links = _destinations(reader), _links(reader)
     workspace = check(ROOT / "config.yaml").workspace
-    assert workspace is not None
     brief = workspace.briefs[0]
     view = build_view(brief, workspace.sources, workspace.config, path.parent, "brief")
     items = [*view.lines, *(p for _, g in view.groups for p in g), *view.proposals, *view.figures]

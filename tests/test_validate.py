@@ -193,7 +193,6 @@ def test_quoted_no_is_text(workspace: Path) -> None:
     )
     result = check(workspace / "config.yaml")
     assert result.report.problems == []
-    assert result.workspace is not None
     assert result.workspace.briefs[0].positions[0].topic == "no"
 
 
@@ -206,7 +205,6 @@ def test_numbers_and_times_in_text_fields_keep_their_text(workspace: Path) -> No
     build_tree(workspace, {"briefs/test.yaml": brief})
     result = check(workspace / "config.yaml")
     assert result.report.problems == []
-    assert result.workspace is not None
     position = result.workspace.briefs[0].positions[0]
     assert isinstance(position, Position)
     assert (position.topic, position.actor, position.role) == ("3.10", "1:30", "0755")
@@ -273,7 +271,6 @@ def test_dates_that_are_accepted(workspace: Path, written: str, expected: Partia
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     model = check(workspace / "config.yaml")
-    assert model.workspace is not None
     assert model.workspace.briefs[0].as_of == expected
 
 
