@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["SourceText", "find_quote", "locate", "read_sources", "resolve", "too_short"]
 
 MIN_WORDS = 3
+PLACES_NAMED = 5  # of a quote found in several places, in the warning
 
 
 def read_sources(
@@ -120,14 +121,13 @@ def _resolve_one(
         report.error(message, cite.quote_loc)
         return cite
     if found.ambiguous:
-        more = (
-            f" and {found.count - len(found.spans)} more" if found.count > len(found.spans) else ""
-        )
+        shown = found.spans[:PLACES_NAMED]
+        more = f" and {found.count - len(shown)} more" if found.count > len(shown) else ""
         if span.place is None:
-            places = "lines " + ", ".join(str(s.line) for s in found.spans)
+            places = "lines " + ", ".join(str(s.line) for s in shown)
             used = f"line {span.line}"
         else:
-            places, used = "; ".join(s.where for s in found.spans), span.where
+            places, used = "; ".join(s.where for s in shown), span.where
         report.warning(
             f'quote appears {found.count} times in "{source.id}" ({places}{more}); '
             f"{used} is used: quote a few more words to pick the passage you mean",

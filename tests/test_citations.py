@@ -702,3 +702,24 @@ def test_sample_check_passes_from_the_command_line(sample: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert ", 0 errors" in result.stdout
     assert "citations verified" in result.stdout
+
+
+def test_a_quote_found_in_more_places_than_are_named_says_how_many_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.citations import PLACES_NAMED
+    from briefgen.matching import MAX_PLACES
+
+    times = MAX_PLACES + 2  # more than are worked out, too
+    lines = "".join(f"Day {n}: the fund would double, said speaker {n}.\n" for n in range(times))
+    files = {
+        "sources__news_txt": lines,
+        "briefs__test_yaml": BRIEF_HEAD + cites(("news", "the fund would double")),
+    }
+    result = check_in(tmp_path, monkeypatch, **files)
+    assert result.exit_code == 0, result.stderr
+    named = ", ".join(str(n) for n in range(1, PLACES_NAMED + 1))
+    assert (
+        f'warning: quote appears {times} times in "news" (lines {named} and '
+        f"{times - PLACES_NAMED} more); line 1 is used: quote a few more words to pick the passage you mean"
+    ) in result.stderr
