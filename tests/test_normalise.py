@@ -460,3 +460,12 @@ def test_quote_with_a_word_absent_from_the_source_is_never_found(
     span, _ambiguous = locate(" ".join(quoted), SourceText(source))
 
     assert span is None
+
+
+def test_only_punctuation_and_currency_are_repaired_from_a_three_byte_misreading() -> None:
+    """"â" starts the misreading of any character from U+2000 up; only punctuation and
+    currency signs (U+2000 to U+20CF) are repaired, so a quote of the file as it stands
+    still matches anything else."""
+    assert norm("a â‚¬5 fee") == norm("a €5 fee")  # U+20AC, a currency sign
+    assert norm("Brandâ„¢ name") != norm("Brand™ name")  # U+2122: left as it was read
+    assert norm("Brandâ„¢ name").startswith("brandâ")
