@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import functools
 import mimetypes
+import os
 import re
+import stat
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -28,8 +31,10 @@ from briefgen.origins import Origins
 from briefgen.paths import (
     BUILTIN_FONTS,
     BUILTIN_FONTS_FOLDER,
-    extra_links,
     hard_link_problem,
+    links_of,
+    open_once,
+    read_checked,
     real,
 )
 from briefgen.urls import LINK_RULE, clean_url, safe_link, scheme
@@ -66,6 +71,12 @@ _At = Callable[..., Location]
 _Allowed = dict[Hashable, Bounded[Hashable, tuple[tuple[Any, str], ...]]]  # by kind of walk
 ALLOWED: ContextVar[_Allowed | None] = ContextVar("ALLOWED", default=None)
 _RefAt = Callable[[css.Reference], Location]
+_NOT_ALLOWED = (
+    "only data: URLs and files inside the template folders may be used; copy the file"
+    " into templates/ and name it there"
+)
+_NO_FILE = "there is no such file in the templates folder"
+_TOO_LARGE = f"the file is larger than {MAX_ASSET_BYTES:,} bytes"
 
 
 class RefusedURL(RenderError):
@@ -92,31 +103,58 @@ class Assets:
         kept = ALLOWED.get()
         self.allowed: _Allowed = {} if kept is None else kept
 
-    def path_for(self, url: str, where: Location | None = None) -> Path:
-        """The allowed local file a file: URL names, or RefusedURL."""
-        problem = self._file_problem(url)
-        if isinstance(problem, Path):
-            return problem
-        raise RefusedURL.single(_refusal(url, problem), where or self.where)
+    def data_for(self, url: str, where: Location | None = None) -> bytes:
+        """The bytes of the allowed local file a file: URL names, checked and read through
+        one descriptor; or RefusedURL."""
+        found = self._file(url)
+        if isinstance(found, str):
+            raise RefusedURL.single(_refusal(url, found), where or self.where)
+        return found[1]
 
-    def _file_problem(self, url: str) -> Path | str:
+    def _file(self, url: str) -> tuple[Path, bytes] | str:
+        """The allowed file a file: URL names and its bytes, or why it is refused. It is checked and read through one descriptor: the file read is the one
+        checked, even if another (a link, a FIFO, a larger file) takes its name meanwhile."""
         parts = urlsplit(url)
-        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-            path = real(Path(unquote(parts.path)))
-            if path.parent.name == BUILTIN_FONTS_FOLDER and path.parent.parent in self.roots:
-                path = BUILTIN_FONTS / path.name
-            if any(path.is_relative_to(root) for root in self.roots):
-                if not path.is_file():
-                    return "there is no such file in the templates folder"
-                if path.stat().st_size > MAX_ASSET_BYTES:
-                    return f"the file is larger than {MAX_ASSET_BYTES:,} bytes"
-                if self.own and path.is_relative_to(self.own) and extra_links(path):
-                    return f"the file {hard_link_problem(path)}"  # it may be a file outside
-                return path
-        return (
-            "only data: URLs and files inside the template folders may be used; copy the file"
-            " into templates/ and name it there"
-        )
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return _NOT_ALLOWED
+        path = real(Path(unquote(parts.path)))
+        builtin = path.parent.name == BUILTIN_FONTS_FOLDER and path.parent.parent in self.roots
+        if builtin:
+            path = BUILTIN_FONTS / path.name
+        if not any(path.is_relative_to(root) for root in self.roots):
+            return _NOT_ALLOWED
+        try:
+            # `path` is resolved, so a link there took its place since; the package's own
+            # fonts (not resolved) may be links, to the system's copies, as before
+            fd = open_once(path, follow_links=builtin)
+        except OSError as exc:
+            # refused as the checks by name refuse it (nothing is read by name); a file
+            # that passes them but cannot be opened (no permission) raises, as reading it did
+            if exc.errno == errno.ELOOP or not path.is_file():
+                return _NO_FILE
+            problem = self._refused(path, path.stat())
+            if problem:
+                return problem
+            raise
+        try:
+            st = os.fstat(fd)
+            problem = self._refused(path, st)
+            if problem:
+                return problem
+            data = read_checked(fd, st.st_size, MAX_ASSET_BYTES)
+        finally:
+            os.close(fd)
+        return _TOO_LARGE if len(data) > MAX_ASSET_BYTES else (path, data)
+
+    def _refused(self, path: Path, st: os.stat_result) -> str | None:
+        """Why the file `st` describes (named `path`) is not served, if it is not."""
+        if not stat.S_ISREG(st.st_mode):
+            return _NO_FILE
+        if st.st_size > MAX_ASSET_BYTES:
+            return _TOO_LARGE
+        if self.own and path.is_relative_to(self.own) and links_of(st):
+            return f"the file {hard_link_problem(path, st.st_nlink)}"  # it may be a file outside
+        return None
 
     def inline(self, html: str, base: Path, origins: Origins | None = None) -> str:
         """HTML with every loaded reference made a data: URL, or RefusedURL; a
@@ -283,19 +321,20 @@ class Assets:
         if walk.final:
             walk.problems.append(_problem(_refusal(url, "it was left outside the file"), where))
             return None
-        found = self._file_problem(urljoin(base_uri, url.replace("\\", "/")))
+        found = self._file(urljoin(base_uri, url.replace("\\", "/")))
         if isinstance(found, str):
             walk.problems.append(_problem(_refusal(url, found), where))
             return None
-        data = self._asset(found, walk, depth)
-        if not walk.inline or data is None:
+        path, data = found
+        written = self._asset(path, data, walk, depth)
+        if not walk.inline or written is None:
             return None
-        mime = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return f"data:{mime};base64,{base64.b64encode(written).decode('ascii')}"
 
-    def _asset(self, path: Path, walk: _Walk, depth: int) -> bytes | None:
-        """An allowed file's bytes; a stylesheet or SVG is checked (and inlined) inside too."""
-        data = path.read_bytes()
+    def _asset(self, path: Path, data: bytes, walk: _Walk, depth: int) -> bytes | None:
+        """An allowed file's bytes, as written (`data`, as read); a stylesheet or SVG is
+        checked (and inlined) inside too."""
         mime = mimetypes.guess_type(path.name)[0] or ""
         if depth >= MAX_DEPTH:
             walk.problems.append(

@@ -8,6 +8,7 @@ caught at their exact place, and nothing is ever constructed from a tag.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import stat
 from collections.abc import Container
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import Location, Report, quoted
-from briefgen.paths import extra_links, hard_link_problem
+from briefgen.paths import hard_link_problem, links_of, open_once, read_checked
 from briefgen.text import CONTROL, char_name, hidden, line_col, line_starts, newlines
 
 try:
@@ -129,33 +130,64 @@ def read_bytes(
     path: Path, report: Report, where: Location, max_bytes: int, what: str
 ) -> bytes | None:
     """A file's bytes, after the checks every input passes (there, a regular file of its own,
-    within the size limit); what stops it being read is reported at `where`."""
+    within the size limit); what stops it being read is reported at `where`.
+
+    The file is opened once (a link followed, as before: its callers refuse one that leads
+    out) and checked and read through that descriptor, so the bytes are those of the file
+    checked even if something else (a link, a FIFO, a larger file) takes its name meanwhile."""
     try:
-        st = path.stat()
+        fd = open_once(path, follow_links=True)
     except FileNotFoundError:
         report.error(f"{what} {quoted(path.name)} does not exist{_folder_hint(path)}", where)
         return None
     except OSError as exc:
-        report.error(f"cannot read {what} {quoted(path.name)}: {exc.strerror}", where)
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        report.error(f"{what} {quoted(path.name)} is not a regular file; name a text file", where)
-        return None
-    if extra_links(path):  # another name for the same file may be outside the workspace
-        report.error(f"{what} {quoted(path.name)} {hard_link_problem(path)}", where)
-        return None
-    if st.st_size > max_bytes:
-        report.error(
-            f"{what} {quoted(path.name)} is {st.st_size:,} bytes, over the limit of {max_bytes:,}; "
-            "split it or raise the limit in config.yaml",
-            where,
-        )
+        report.error(_not_opened(path, exc, max_bytes, what), where)
         return None
     try:
-        return path.read_bytes()
+        st = os.fstat(fd)
+        problem = _refusal(path, st, max_bytes, what)
+        if problem is None:
+            data = read_checked(fd, st.st_size, max_bytes)
+            if len(data) <= max_bytes:
+                return data
+            size = max(len(data), os.fstat(fd).st_size)  # it grew past the limit meanwhile
+            problem = _too_large(path, size, max_bytes, what)
+        report.error(problem, where)
+        return None
     except OSError as exc:
         report.error(f"cannot read {what} {quoted(path.name)}: {exc.strerror}", where)
         return None
+    finally:
+        os.close(fd)
+
+
+def _refusal(path: Path, st: os.stat_result, max_bytes: int, what: str) -> str | None:
+    """Why the file `st` describes (named `path`) is not read, if it is not."""
+    if not stat.S_ISREG(st.st_mode):
+        return f"{what} {quoted(path.name)} is not a regular file; name a text file"
+    if links_of(st):  # another name for the same file may be outside the workspace
+        return f"{what} {quoted(path.name)} {hard_link_problem(path, st.st_nlink)}"
+    if st.st_size > max_bytes:
+        return _too_large(path, st.st_size, max_bytes, what)
+    return None
+
+
+def _too_large(path: Path, size: int, max_bytes: int, what: str) -> str:
+    return (
+        f"{what} {quoted(path.name)} is {size:,} bytes, over the limit of {max_bytes:,}; "
+        "split it or raise the limit in config.yaml"
+    )
+
+
+def _not_opened(path: Path, exc: OSError, max_bytes: int, what: str) -> str:
+    """Why a file that cannot be opened is not read: what the checks say of it by name, if
+    they refuse it (a socket is not a regular file), else the error opening it. Nothing is
+    read by name."""
+    try:
+        problem = _refusal(path, path.stat(), max_bytes, what)
+    except OSError:
+        problem = None
+    return problem or f"cannot read {what} {quoted(path.name)}: {exc.strerror}"
 
 
 def text_of(data: bytes, path: Path, report: Report, where: Location, what: str) -> str | None:

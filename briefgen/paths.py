@@ -34,14 +34,44 @@ def extra_links(path: Path) -> int:
         st = path.stat()
     except OSError:
         return 0
+    return links_of(st)
+
+
+def links_of(st: os.stat_result) -> int:
+    """How many other hard links the file `st` describes has (0 for a file of its own)."""
     return max(st.st_nlink - 1, 0) if stat.S_ISREG(st.st_mode) else 0  # some filesystems say 0
 
 
-def hard_link_problem(path: Path) -> str:
-    """Why a hard-linked input is refused, and how to give it a copy of its own."""
+def hard_link_problem(path: Path, names: int | None = None) -> str:
+    """Why a hard-linked input is refused, and how to give it a copy of its own; `names`, how
+    many names the file has, is what os.fstat said of the file read (else looked up by name)."""
     name, copy = shlex.quote(path.name), shlex.quote(f"{path.name}.copy")
+    count = extra_links(path) + 1 if names is None else names
     return (
-        f"is a hard link (the same file has {extra_links(path) + 1} names, and another may be "
+        f"is a hard link (the same file has {count} names, and another may be "
         f"outside the workspace); replace it with a copy of its own, e.g. "
         f"cp {name} {copy} && mv {copy} {name}"
     )
+
+
+# Read only, and at once: a FIFO put in a file's place opens without waiting for a writer
+# (and is then refused, not being a regular file); a terminal is not made the controlling one.
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY
+
+
+def open_once(path: Path, follow_links: bool) -> int:
+    """A descriptor to check (os.fstat) and read `path` through, so that the bytes read are
+    those of the file checked, whatever is put in its name's place meanwhile; without
+    `follow_links`, a link in its place is refused (OSError, ELOOP). The caller closes it."""
+    return os.open(path, _READ_FLAGS | (0 if follow_links else os.O_NOFOLLOW))
+
+
+def read_checked(fd: int, size: int, limit: int) -> bytes:
+    """The bytes of the regular file open as `fd`, which os.fstat found `size` bytes long
+    (at most `limit`): up to `size` + 1 of them, so that a file grown since is seen, and of
+    what it grew by only as many as reach `limit` + 1 (more than `limit`: it grew past it)."""
+    with open(fd, "rb", closefd=False) as f:
+        data = f.read(size + 1)
+        if len(data) > size:
+            data += f.read(max(limit + 1 - len(data), 0))
+    return data

@@ -28,10 +28,10 @@ def make_fetcher(assets: Assets) -> Any:
             if urlsplit(url).scheme == "data":
                 return super().fetch(url, headers)
             try:
-                path = assets.path_for(url)
+                data = assets.data_for(url)  # checked and read through one descriptor
             except RefusedURL as exc:
                 raise FatalURLFetchingError(exc.problems[0].message) from exc
-            return URLFetcherResponse(url, path.read_bytes(), {})
+            return URLFetcherResponse(url, data, {})
 
     return Fetcher(allowed_protocols=["data", "file"], allow_redirects=False)
 

@@ -463,7 +463,7 @@ def test_quote_with_a_word_absent_from_the_source_is_never_found(
 
 
 def test_only_punctuation_and_currency_are_repaired_from_a_three_byte_misreading() -> None:
-    """"â" starts the misreading of any character from U+2000 up; only punctuation and
+    """An "â" starts the misreading of any character from U+2000 up; only punctuation and
     currency signs (U+2000 to U+20CF) are repaired, so a quote of the file as it stands
     still matches anything else."""
     assert norm("a â‚¬5 fee") == norm("a €5 fee")  # U+20AC, a currency sign

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import briefgen.assets
+import briefgen.load
+import briefgen.paths
 from briefgen.build import check
 from briefgen.preview.state import Preview
 from conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, build_tree, minimal_files
@@ -33,6 +36,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     template file Jinja opens."""
     seen: list[Path] = []
     real_bytes, real_text = pathlib.Path.read_bytes, pathlib.Path.read_text
+    real_open = briefgen.paths.open_once
 
     def read_bytes(self: Path) -> bytes:
         seen.append(self.resolve())
@@ -42,8 +46,14 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         seen.append(self.resolve())
         return real_text(self, *args, **kwargs)  # type: ignore[arg-type]
 
+    def open_once(path: Path, follow_links: bool) -> int:  # YAML, sources, template files
+        seen.append(Path(path).resolve())
+        return real_open(path, follow_links)
+
     monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
     monkeypatch.setattr(pathlib.Path, "read_text", read_text)
+    for module in (briefgen.load, briefgen.assets):
+        monkeypatch.setattr(module, "open_once", open_once)
     return seen
 
 
