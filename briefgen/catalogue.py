@@ -141,6 +141,11 @@ def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path
         problem = 'is a URL; save the document into the sources folder, name the file here and put the URL in "url"'
     elif file.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", file):
         problem = "is an absolute path; give a path relative to the sources folder"
+    elif file.startswith("~"):
+        problem = (
+            'starts with "~", which is not read as your home folder here; copy the document '
+            "into the sources folder and give its name"
+        )
     elif ".." in re.split(r"[\\/]", file):
         problem = 'contains ".."; the file must be inside the sources folder'
     if problem:

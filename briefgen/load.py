@@ -127,10 +127,11 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
 
 
 def read_bytes(
-    path: Path, report: Report, where: Location, max_bytes: int, what: str
+    path: Path, report: Report, where: Location, max_bytes: int, what: str, name: str | None = None
 ) -> bytes | None:
     """A file's bytes, after the checks every input passes (there, a regular file of its own,
-    within the size limit); what stops it being read is reported at `where`.
+    within the size limit); what stops it being read is reported at `where`, naming the file
+    as `name` if given (as the catalogue writes it, sub/file.txt), else by its own name.
 
     The file is opened once (a link followed, as before: its callers refuse one that leads
     out) and checked and read through that descriptor, so the bytes are those of the file
@@ -138,7 +139,8 @@ def read_bytes(
     try:
         fd = open_once(path, follow_links=True)
     except FileNotFoundError:
-        report.error(f"{what} {quoted(path.name)} does not exist{_folder_hint(path)}", where)
+        shown = quoted(name or path.name)
+        report.error(f"{what} {shown} does not exist{_folder_hint(path)}", where)
         return None
     except OSError as exc:
         report.error(_not_opened(path, exc, max_bytes, what), where)
@@ -204,6 +206,11 @@ def text_of(data: bytes, path: Path, report: Report, where: Location, what: str)
 
 
 def _folder_hint(path: Path) -> str:
+    """A file of the folder with a name like the missing one's, or what to do."""
+    if not path.parent.is_dir():
+        return (
+            f"; there is no folder {path.parent.name}/ either: copy the document in or fix the name"
+        )
     try:
         names = sorted(
             p.name for p in path.parent.iterdir() if p.is_file() and not p.name.startswith(".")
@@ -213,11 +220,7 @@ def _folder_hint(path: Path) -> str:
     close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
     if close:
         return f' (did you mean "{close[0]}"?)'
-    return (
-        f"; copy the document into {path.parent.name}/ or fix the name"
-        if path.parent.is_dir()
-        else ""
-    )
+    return f"; copy the document into {path.parent.name}/ or fix the name"
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None, int, int]:

@@ -34,7 +34,8 @@ def read_source(source: Source, config: Config, report: Report) -> SourceText | 
     """The source's text with its locators; None (reported at the catalogue's file: line)
     when it cannot be read."""
     where = source.file_loc
-    data = read_bytes(source.path, report, where, config.limits.max_source_bytes, "source file")
+    limit = config.limits.max_source_bytes
+    data = read_bytes(source.path, report, where, limit, "source file", source.file)
     if data is None:
         return None
     reader = READERS.get(source.path.suffix.lower())

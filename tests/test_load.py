@@ -12,7 +12,7 @@ import pytest
 import briefgen.load
 from briefgen.errors import Location, Problem, Report
 from briefgen.load import Map, Scalar, Seq, decode_text, load_yaml_file, parse_yaml, read_text
-from conftest import build_tree, run_cli, run_subprocess
+from conftest import build_tree, minimal_files, run_cli, run_subprocess
 
 P = Path("f.yaml")
 
@@ -567,6 +567,25 @@ def test_read_text_missing_file_is_reported_at_where(tmp_path: Path) -> None:
         'sources.yaml:7:9: error: source file "gone.txt" does not exist; '
         f"copy the document into {tmp_path.name}/ or fix the name"
     ]
+
+
+def test_a_missing_source_in_a_folder_is_named_as_the_catalogue_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = (
+        "- id: a\n  file: sub/dir/gone.txt\n  publisher: P\n  title: T\n"
+        '- id: b\n  file: "~/Downloads/x.txt"\n  publisher: P\n  title: T\n'
+    )
+    root = build_tree(tmp_path / "ws", minimal_files(sources__sources_yaml=catalogue))
+    monkeypatch.chdir(root)
+    errors = [line for line in run_cli("check").stderr.splitlines() if "error: source" in line]
+    assert errors == [
+        'sources/sources.yaml:2:9: error: source file "sub/dir/gone.txt" does not exist; '
+        "there is no folder dir/ either: copy the document in or fix the name",
+        'sources/sources.yaml:6:9: error: source file "~/Downloads/x.txt" starts with "~", which '
+        "is not read as your home folder here; copy the document into the sources folder and "
+        "give its name",
+    ], errors
 
 
 @pytest.mark.parametrize("kind", ["folder", "device"])
