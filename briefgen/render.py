@@ -6,6 +6,7 @@ import collections.abc
 import dataclasses
 import datetime as dt
 import functools
+import math
 import os
 import re
 import types
@@ -566,7 +567,18 @@ class _TemplateFolder(jinja2.FileSystemLoader):
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja2's sandbox, also refusing anything a path object could do (read, write, list)."""
+    """Jinja2's sandbox, also refusing anything a path object could do (read, write, list),
+    and a power too large to write (which Jinja would work out while compiling)."""
+
+    intercepted_binops = frozenset({"**"})  # worked out on rendering, through call_binop
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _huge_power(left, right):
+            raise SecurityError(
+                f"{left!r} ** {right!r} makes a number too large to write; "
+                f"a power may have at most {MAX_POWER_DIGITS:,} digits"
+            )
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # Jinja's answer depends on the object's type and the name only (not the value), as
@@ -595,6 +607,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if self.is_safe_attribute(obj, attribute, value):
             return value
         return self.unsafe_undefined(obj, attribute)
+
+
+MAX_POWER_DIGITS = 4300  # as many as Python writes of a whole number
+
+
+def _huge_power(left: Any, right: Any) -> bool:
+    """Whether whole numbers left ** right would have more than MAX_POWER_DIGITS digits."""
+    if not (isinstance(left, int) and isinstance(right, int)) or right <= 0 or abs(left) < 2:
+        return False
+    return right * math.log10(abs(left)) > MAX_POWER_DIGITS
 
 
 _SAFE_ATTRIBUTES: Bounded[tuple[type, str], bool] = Bounded(10_000)

@@ -197,3 +197,29 @@ def test_bad_group_by_and_key_values(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert (
         'briefs/test.yaml:10:10: error: "key" should be true or false, not "maybe"' in result.stderr
     )
+
+
+@pytest.mark.parametrize("power", ["7 ** 999999", "10**4301", "(-3) ** 10000"])
+def test_a_power_too_large_to_write_is_refused_at_its_template_line(
+    power: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja works a power out while compiling and fails writing it, with no line; the
+    sandbox works it out while rendering and refuses it at its line."""
+    template = (
+        '{% extends "builtin:brief.md.j2" %}\n{% block header %}\n'
+        f"# {{{{ 2 ** 10 }}}} and {{{{ 1.5 ** 2 }}}}\nthen {{{{ {power} }}}}\n{{% endblock %}}\n"
+    )
+    make(tmp_path, monkeypatch, **{"templates/brief.md.j2": template})
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "templates/brief.md.j2:4:1: error: template brief.md.j2 tried something unsafe: "
+    ), result.stderr
+    assert "makes a number too large to write" in result.stderr
+    template = template.replace(f"then {{{{ {power} }}}}", "then {{ 10 ** 4300 > 0 }}")
+    (tmp_path / "ws" / "templates" / "brief.md.j2").write_text(template)
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        (tmp_path / "ws" / "build" / "test.md").read_text().startswith("# 1024 and 2.25\nthen True")
+    )
