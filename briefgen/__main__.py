@@ -21,7 +21,12 @@ def _interrupted(_signum: int, _frame: FrameType | None) -> None:
 
 
 def run() -> None:
-    starting = {sig: signal.signal(sig, _interrupted) for sig in _SIGNALS}
+    # a signal the caller set to be ignored (a job in the background, nohup) stays ignored
+    starting = {
+        sig: signal.signal(sig, _interrupted)
+        for sig in _SIGNALS
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    }
     import sys
 
     from briefgen import ahead

@@ -360,7 +360,8 @@ def become_child() -> None:
     """Set up a child process of briefgen's: Ctrl-C and SIGTERM kill it at once and
     quietly (the parent reports them), it dies with its parent, and prints nothing."""
     for sig in _STOP:  # die at once and quietly; the parent reports the interruption
-        signal.signal(sig, signal.SIG_DFL)
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # (one the caller ignores, it ignores)
+            signal.signal(sig, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
     _die_with_parent()
     _quiet_stderr()

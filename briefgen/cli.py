@@ -545,7 +545,8 @@ def main(argv: list[str] | None = None) -> Any:
     global _AS_PROCESS
     _AS_PROCESS = True
     collector.one_command()
-    signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:  # ignored: the caller's wish
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
     except click.ClickException as exc:

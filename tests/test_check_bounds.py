@@ -117,3 +117,32 @@ def test_the_first_places_of_a_word_are_found_without_looking_for_the_rest() -> 
 
     assert find_all("ab", "ab ab xab ab ab", limit=3) == [0, 3, 10]
     assert find_all("ab", "ab ab xab ab ab") == [0, 3, 10, 13]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_the_caller_ignores_does_not_stop_check(tmp_path: Path, signum: int) -> None:
+    """A job started with a signal ignored (in the background, under nohup) keeps it ignored,
+    as every program does: the check carries on to its end."""
+    rng = random.Random(11)
+    source = "".join(f"A\u0308rger u\u0308ber “{rng.choice(WORDS)}” — " for _ in range(150_000))
+    root = _workspace(tmp_path / "ws", source, ["a quote that is nowhere in the source"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "check"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN),
+    )
+    for _ in range(3):
+        time.sleep(0.3)  # while it starts, reads and checks
+        if proc.poll() is None:
+            proc.send_signal(signum)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("check did not finish")
+    assert proc.returncode == 1, err  # the quote not found: the check's own answer
+    assert "quote not found" in err and "interrupted" not in err
+    assert "1 brief, 1 item" in out
