@@ -166,7 +166,7 @@ def _check_briefs(
     validate.check_layouts(briefs, config, report)
     dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)
-    links.warn_unsafe_links(briefs, report)
+    links.warn_unsafe_links(briefs, config, report)
     report.problems.extend(held.problems)  # reading the sources
     if shared is not None:
         shared.exchange()  # each process normalises half the sources

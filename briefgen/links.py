@@ -7,14 +7,17 @@ text, and the author is told where and what to write instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from briefgen import load, spec
 from briefgen.errors import Location, Report
-from briefgen.models import Brief
+from briefgen.models import Brief, Config
+from briefgen.text import line_col, line_starts
 from briefgen.urls import every_link, safe_link
 
 if TYPE_CHECKING:
@@ -39,7 +42,8 @@ def could_link(text: str) -> bool:
 
 def unsafe_links(text: str) -> list[str]:
     """Link targets in a Markdown field that an output would turn into plain text, as either
-    Markdown reader (markdown-it for .md, Python-Markdown for HTML and PDF) sees them."""
+    Markdown reader (markdown-it for .md, Python-Markdown for HTML and PDF) sees them; a
+    target both see is named once, as the field writes it if either reader kept it so."""
     if not could_link(text):
         return []
     from briefgen.fieldhtml import sanitised_markdown
@@ -51,32 +55,51 @@ def unsafe_links(text: str) -> list[str]:
             if child.type == "link_open" and isinstance(href, str) and not safe_link(href):
                 found.append(href)
     found.extend(sanitised_markdown(text)[1])
-    return list(dict.fromkeys(found))
+    named: dict[str, str] = {}  # markdown-it writes a target percent-encoded: one key for both
+    for href in found:
+        key = unquote(href)
+        if key not in named or (href in text and named[key] not in text):
+            named[key] = href
+    return list(named.values())
 
 
-def warn_unsafe_links(briefs: list[Brief], report: Report) -> None:
+def warn_unsafe_links(briefs: list[Brief], config: Config, report: Report) -> None:
     """A warning at each link in a Markdown field that will be shown as plain text."""
     for brief in briefs:
-        if not any(could_link(text) for text in _markdown_texts(brief)):
+        texts = list(_markdown_texts(brief))
+        if not any(could_link(text) for _, text in texts):
             continue  # the common case: the file is not read again
-        root = load.load_yaml_file(brief.path, Report())
-        lines = _lines(brief.path)
-        for name, node in _markdown_scalars(root):
-            for href in unsafe_links(node.value):
+        # read again as a check reads it (the same limits; a FIFO or a link refused)
+        where = Location(brief.path)
+        text = load.read_text(brief.path, Report(), where, config.limits.max_yaml_bytes, "YAML")
+        root = load.parse_yaml(text, brief.path, Report()) if text is not None else None
+        fields: list[tuple[str, str, Callable[[str], Location]]]
+        if text is None or root is None:  # changed since it was checked: warn at the file
+            fields = [(name, value, _always(where)) for name, value in texts]
+        else:
+            places = _Places(text.removeprefix("\ufeff"), root)
+            fields = [(n, node.value, places.of(node).find) for n, node in _markdown_scalars(root)]
+        for name, value, locate in fields:
+            for href in unsafe_links(value):
                 report.warning(
                     f'link "{_short(href)}" in "{name}" is not an absolute http, https or mailto'
                     " address, so it is shown as plain text; write the full address"
                     " (https://...) or a #place, or remove the link",
-                    _link_location(node, href, lines),
+                    locate(href),
                 )
 
 
-def _markdown_texts(brief: Brief) -> Iterator[str]:
-    """The text of every Markdown field of a brief."""
-    yield from (brief.purpose or "", brief.summary or "", *brief.objectives)
-    yield from (brief.background or "", brief.handling or "", brief.asks or "")
-    yield from (line.text for line in brief.lines_to_take)
-    yield from (getattr(item, "detail", None) or "" for item in brief.items)
+def _always(where: Location) -> Callable[[str], Location]:
+    return lambda _href: where
+
+
+def _markdown_texts(brief: Brief) -> Iterator[tuple[str, str]]:
+    """The name and text of every Markdown field of a brief."""
+    for name in ("purpose", "summary", "background", "handling", "asks"):
+        yield name, getattr(brief, name) or ""
+    yield from (("objectives", text) for text in brief.objectives)
+    yield from (("text", line.text) for line in brief.lines_to_take)
+    yield from (("detail", getattr(item, "detail", None) or "") for item in brief.items)
 
 
 def _markdown_scalars(root: load.Node | None) -> Iterator[tuple[str, load.Scalar]]:
@@ -122,22 +145,56 @@ def _text(node: load.Node | None) -> load.Scalar | None:
     return node if isinstance(node, load.Scalar) and isinstance(node.value, str) else None
 
 
-def _lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
+class _Places:
+    """Where each string of a brief's YAML stands in its text, and what follows it."""
+
+    def __init__(self, text: str, root: load.Node) -> None:
+        self.text = text
+        self.starts = line_starts(text)
+        # every node and key in document order: a string ends before the next one starts
+        marks = sorted(self._offset(loc) for loc in _locations(root))
+        self.marks = marks
+
+    def _offset(self, loc: Location) -> int:
+        line = min(max(loc.line, 1), len(self.starts))
+        return self.starts[line - 1] + max(loc.col - 1, 0)
+
+    def of(self, node: load.Scalar) -> _Place:
+        begin = self._offset(node.loc)
+        later = bisect.bisect_right(self.marks, begin)
+        end = self.marks[later] if later < len(self.marks) else len(self.text)
+        return _Place(self, node.loc, begin, end)
 
 
-def _link_location(node: load.Scalar, href: str, lines: list[str]) -> Location:
-    """Where the link stands in the brief's YAML: the first line from the field's on that
-    holds it (a block scalar's text starts on the line after '|'), else the field."""
-    loc = node.loc
-    for number in range(loc.line, min(len(lines), loc.line + node.value.count("\n") + 2) + 1):
-        col = lines[number - 1].find(href)
-        if col >= 0:
-            return Location(loc.path, number, col + 1)
-    return loc
+@dataclass(frozen=True)
+class _Place:
+    places: _Places
+    loc: Location
+    begin: int
+    end: int
+
+    def find(self, href: str) -> Location:
+        """The link's target in the field's own text: written as a link, an autolink or a
+        reference's definition, else anywhere in the field; else the field itself."""
+        stretch = self.places.text[self.begin : self.end]
+        for form in (href, unquote(href)):
+            for before in ("](", "](<", "<", "]: ", "]: <", ""):
+                at = stretch.find(before + form)
+                if at >= 0:
+                    line, col = line_col(self.places.starts, self.begin + at + len(before))
+                    return Location(self.loc.path, line, col)
+        return self.loc
+
+
+def _locations(node: load.Node) -> Iterator[Location]:
+    yield node.loc
+    if isinstance(node, load.Map):
+        for entry in node.entries.values():
+            yield entry.key_loc
+            yield from _locations(entry.node)
+    elif isinstance(node, load.Seq):
+        for item in node.items:
+            yield from _locations(item)
 
 
 def _short(url: str) -> str:

@@ -5,6 +5,7 @@ links reach any output. Checked by rendering what briefgen writes with markdown-
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -286,3 +287,74 @@ def test_an_unsafe_link_in_any_markdown_field_is_warned_at_its_line_and_column(
     assert sorted(places) == sorted(expected), result.stderr
     for place, words in expected.items():
         assert words in places[place], places[place]
+
+
+def test_a_link_warning_stands_at_the_target_however_the_field_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The target, not a word like it before it; in a folded or quoted string over several
+    lines; after a character YAML breaks lines at and editors do not; once for a target
+    both readers see (one of them percent-encodes it)."""
+    extra = (
+        'subtitle: "One\u2028two\u2028three"\n'  # line base + 1
+        "asks: |\n  Ask [a](a) then\n"  # the link on base + 3
+        "handling: >\n  one\n  two\n  three [n](notes)\n"  # base + 7
+        'background: "first line\n  second [x](<../my file.pdf>) here"\n'  # base + 9
+        "purpose: See [e](é.pdf).\n"  # base + 10
+    )
+    root = make(tmp_path / "ws", {"briefs/test.yaml": MINIMAL_BRIEF + extra})
+    monkeypatch.chdir(root)
+    result = run_cli("check")
+    assert result.exit_code == 0, result.stderr
+    base = MINIMAL_BRIEF.count("\n")
+    warnings = [line.split(" in ")[0] for line in result.stderr.splitlines() if "link" in line]
+    assert warnings == [
+        f'briefs/test.yaml:{base + 3}:11: warning: link "a"',
+        f'briefs/test.yaml:{base + 7}:13: warning: link "notes"',
+        f'briefs/test.yaml:{base + 9}:15: warning: link "../my file.pdf"',
+        f'briefs/test.yaml:{base + 10}:18: warning: link "é.pdf"',
+    ], result.stderr
+
+
+def test_a_brief_swapped_for_a_fifo_after_its_check_does_not_hang_the_link_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen import links
+
+    brief = MINIMAL_BRIEF.replace("  - One key message.", "  - See [p](../p.txt).")
+    root = make(tmp_path / "ws", {"briefs/test.yaml": brief})
+    monkeypatch.chdir(root)
+    warn = links.warn_unsafe_links
+
+    def swapped(*args: object) -> None:
+        path = root / "briefs" / "test.yaml"
+        path.unlink()
+        os.mkfifo(path)
+        warn(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(links, "warn_unsafe_links", swapped)
+    import threading
+
+    results = []
+    checking = threading.Thread(target=lambda: results.append(run_cli("check")), daemon=True)
+    checking.start()
+    checking.join(timeout=30)
+    assert not checking.is_alive(), "check waited for a writer to the FIFO"
+    assert 'briefs/test.yaml:1:1: warning: link "../p.txt" in "summary"' in results[0].stderr
+
+
+def test_a_link_in_a_brief_over_the_default_size_is_still_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    brief = MINIMAL_BRIEF.replace("  - One key message.", "  - See [p](../p.txt).")
+    padding = "# " + "x" * 998 + "\n"
+    root = make(
+        tmp_path / "ws",
+        {
+            "config.yaml": "limits:\n  max_yaml_bytes: 8000000\n",
+            "briefs/test.yaml": brief + padding * 5200,
+        },
+    )
+    monkeypatch.chdir(root)
+    result = run_cli("check")
+    assert 'briefs/test.yaml:4:13: warning: link "../p.txt"' in result.stderr, result.stderr
