@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import Location, Report, quoted
-from briefgen.paths import hard_link_problem, links_of, open_once, read_checked
+from briefgen.paths import hard_link_problem, links_of, open_once, opened_within, read_checked
 from briefgen.text import CONTROL, char_name, hidden, line_col, line_starts, newlines
 
 try:
@@ -127,20 +127,27 @@ def read_text(path: Path, report: Report, where: Location, max_bytes: int, what:
 
 
 def read_bytes(
-    path: Path, report: Report, where: Location, max_bytes: int, what: str, name: str | None = None
+    path: Path,
+    report: Report,
+    where: Location,
+    max_bytes: int,
+    what: str,
+    name: str | None = None,
+    inside: Path | None = None,
 ) -> bytes | None:
     """A file's bytes, after the checks every input passes (there, a regular file of its own,
-    within the size limit); what stops it being read is reported at `where`, naming the file
-    as `name` if given (as the catalogue writes it, sub/file.txt), else by its own name.
+    within the size limit, and inside the folder `inside` if given); what stops it being read
+    is reported at `where`, naming the file as `name` if given (as the catalogue writes it,
+    sub/file.txt), else by its own name.
 
-    The file is opened once (a link followed, as before: its callers refuse one that leads
-    out) and checked and read through that descriptor, so the bytes are those of the file
-    checked even if something else (a link, a FIFO, a larger file) takes its name meanwhile."""
+    The file is opened once (a link followed: a link inside the folder is allowed) and
+    checked and read through that descriptor, so the bytes are those of the file checked
+    even if something else (a link out, a FIFO, a larger file) takes its name meanwhile."""
     try:
         fd = open_once(path, follow_links=True)
     except FileNotFoundError:
         shown = quoted(name or path.name)
-        report.error(f"{what} {shown} does not exist{_folder_hint(path)}", where)
+        report.error(f"{what} {shown} does not exist{_folder_hint(path, name)}", where)
         return None
     except OSError as exc:
         report.error(_not_opened(path, exc, max_bytes, what), where)
@@ -148,6 +155,11 @@ def read_bytes(
     try:
         st = os.fstat(fd)
         problem = _refusal(path, st, max_bytes, what)
+        if problem is None and inside is not None and not opened_within(fd, st, path, inside):
+            problem = (
+                f"{what} {quoted(name or path.name)} leads outside the {inside.name}/ folder "
+                "(through a link); copy the file in instead"
+            )
         if problem is None:
             data = read_checked(fd, st.st_size, max_bytes)
             if len(data) <= max_bytes:
@@ -205,12 +217,12 @@ def text_of(data: bytes, path: Path, report: Report, where: Location, what: str)
     return text
 
 
-def _folder_hint(path: Path) -> str:
+def _folder_hint(path: Path, name: str | None = None) -> str:
     """A file of the folder with a name like the missing one's, or what to do."""
     if not path.parent.is_dir():
-        return (
-            f"; there is no folder {path.parent.name}/ either: copy the document in or fix the name"
-        )
+        written = Path(name).parent if name else Path(".")
+        folder = written.as_posix() if written != Path(".") else path.parent.name
+        return f"; there is no folder {folder}/ either: copy the document in or fix the name"
     try:
         names = sorted(
             p.name for p in path.parent.iterdir() if p.is_file() and not p.name.startswith(".")

@@ -66,6 +66,23 @@ def open_once(path: Path, follow_links: bool) -> int:
     return os.open(path, _READ_FLAGS | (0 if follow_links else os.O_NOFOLLOW))
 
 
+def opened_within(fd: int, st: os.stat_result, path: Path, root: Path) -> bool:
+    """Whether the file open as `fd` (os.fstat gave `st`) is inside `root`, links resolved:
+    where the system says the descriptor leads, or, without /proc, where `path` leads now if
+    that is the same file. A name checked and then swapped for a link is caught so."""
+    try:
+        opened = Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        opened = real(path)
+        try:
+            now = os.stat(opened)
+        except OSError:
+            return False
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            return False
+    return opened.is_relative_to(real(root))
+
+
 def read_checked(fd: int, size: int, limit: int) -> bytes:
     """The bytes of the regular file open as `fd`, which os.fstat found `size` bytes long
     (at most `limit`): up to `size` + 1 of them, so that a file grown since is seen, and of

@@ -35,7 +35,8 @@ def read_source(source: Source, config: Config, report: Report) -> SourceText | 
     when it cannot be read."""
     where = source.file_loc
     limit = config.limits.max_source_bytes
-    data = read_bytes(source.path, report, where, limit, "source file", source.file)
+    folder = config.sources_dir
+    data = read_bytes(source.path, report, where, limit, "source file", source.file, folder)
     if data is None:
         return None
     reader = READERS.get(source.path.suffix.lower())

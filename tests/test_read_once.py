@@ -244,3 +244,48 @@ def test_a_template_file_grown_past_the_limit_after_its_check_is_refused(
         page = _inline(logo)
     assert done.is_set()
     assert page == [f"refused to load logo.png: the file is larger than {MAX_ASSET_BYTES:,} bytes"]
+
+
+def test_a_source_made_a_link_outside_after_the_catalogue_was_checked_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalogue checked that the source is inside the sources folder; by the time it is
+    read it leads to a file outside. It is refused at its catalogue line, never read."""
+    from briefgen import sources_read
+    from conftest import build_tree, minimal_files, run_cli
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(
+        b"The minister said the plan would cost \xe2\x80\x9c\xc2\xa32.5 billion\xe2\x80\x9d over five years.\n"
+    )
+    monkeypatch.chdir(root)
+    reading = sources_read.read_bytes
+
+    def swapped(path: Path, *args: Any) -> bytes | None:
+        path.unlink()
+        path.symlink_to(secret)  # a link to a file outside, after every check by name
+        return reading(path, *args)
+
+    monkeypatch.setattr(sources_read, "read_bytes", swapped)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert (
+        'sources/sources.yaml:2:9: error: source file "news.txt" leads outside the sources/ '
+        "folder (through a link); copy the file in instead"
+    ) in result.stderr, result.stderr
+    assert "citations verified" in result.stdout and "1 of" not in result.stdout
+
+
+def test_a_link_to_a_file_inside_the_sources_folder_is_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import build_tree, minimal_files, run_cli
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    (root / "sources" / "kept").mkdir()
+    (root / "sources" / "news.txt").rename(root / "sources" / "kept" / "news.txt")
+    (root / "sources" / "news.txt").symlink_to(Path("kept") / "news.txt")
+    monkeypatch.chdir(root)
+    result = run_cli("check")
+    assert result.exit_code == 0, result.stderr
