@@ -141,7 +141,7 @@ def _source_path(file: str, folder: Path, loc: Location, report: Report) -> Path
         problem = 'is a URL; save the document into the sources folder, name the file here and put the URL in "url"'
     elif file.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", file):
         problem = "is an absolute path; give a path relative to the sources folder"
-    elif file.startswith("~"):
+    elif re.match(r"~[^/\\]*[/\\]", file) and not (folder / file).exists():
         problem = (
             'starts with "~", which is not read as your home folder here; copy the document '
             "into the sources folder and give its name"

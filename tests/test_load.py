@@ -581,11 +581,16 @@ def test_a_missing_source_in_a_folder_is_named_as_the_catalogue_writes_it(
     errors = [line for line in run_cli("check").stderr.splitlines() if "error: source" in line]
     assert errors == [
         'sources/sources.yaml:2:9: error: source file "sub/dir/gone.txt" does not exist; '
-        "there is no folder dir/ either: copy the document in or fix the name",
+        "there is no folder sub/dir/ either: copy the document in or fix the name",
         'sources/sources.yaml:6:9: error: source file "~/Downloads/x.txt" starts with "~", which '
         "is not read as your home folder here; copy the document into the sources folder and "
         "give its name",
     ], errors
+    (root / "sources" / "~draft.txt").write_text("A draft.\n")  # a file named so is read
+    (root / "sources" / "sources.yaml").write_text(
+        catalogue.replace("sub/dir/gone.txt", "~draft.txt")
+    )
+    assert "~draft" not in run_cli("check").stderr
 
 
 @pytest.mark.parametrize("kind", ["folder", "device"])
