@@ -616,7 +616,7 @@ def _huge_power(left: Any, right: Any) -> bool:
     """Whether whole numbers left ** right would have more than MAX_POWER_DIGITS digits."""
     if not (isinstance(left, int) and isinstance(right, int)) or right <= 0 or abs(left) < 2:
         return False
-    return right * math.log10(abs(left)) > MAX_POWER_DIGITS
+    return right * math.log10(abs(left)) >= MAX_POWER_DIGITS  # digits: floor(that) + 1
 
 
 _SAFE_ATTRIBUTES: Bounded[tuple[type, str], bool] = Bounded(10_000)
@@ -722,9 +722,13 @@ def render_located(view: View, fmt: str) -> tuple[str, Origins]:
         where = _template_location(exc, name)
         if where == Location(Path(name)):
             raise  # no template line in the traceback: not the template's doing
+        if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+            why = f"it makes a number too large to write (over {MAX_POWER_DIGITS:,} digits)"
+        else:
+            why = f"{type(exc).__name__}: {exc}"
         raise RenderError.single(
-            f"template {where.path.name} failed: {type(exc).__name__}: {exc}; check what it "
-            "does with the values there against the README's template variables",
+            f"template {where.path.name} failed: {why}; check what it does with the values "
+            "there against the README's template variables",
             where,
         ) from exc
 
