@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -83,12 +84,30 @@ def replace_file(path: Path, data: bytes, durable: bool = True, overwrite: bool 
         if overwrite:
             os.replace(tmp, path)
         else:
-            os.link(tmp, path)
-            os.unlink(tmp)
+            _link_into_place(tmp, path, data)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _link_into_place(tmp: str, path: Path, data: bytes) -> None:
+    """The temporary file linked at `path` (FileExistsError if anything is there), then
+    removed; on a file system without hard links (FAT, some network shares), `path` is
+    created exclusively and written instead."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    os.unlink(tmp)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -690,3 +690,21 @@ def test_a_file_made_after_new_or_init_looked_is_not_written_over(
     assert f"{target.name} already exists" in result.stderr
     assert target.read_text() == "# theirs\n"
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".briefgen-")]
+
+
+def test_new_writes_its_brief_where_files_cannot_be_hard_linked(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FAT disk or some network shares have no hard links: the brief is created
+    exclusively instead, and still never over a file that is there."""
+    import errno
+
+    def no_links(*args: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    result = run_cli("new", "fresh")
+    assert result.exit_code == 0, result.stderr
+    assert (workspace / "briefs" / "fresh.yaml").read_text().startswith("# yaml-language-server")
+    assert not [p for p in (workspace / "briefs").iterdir() if p.name.startswith(".briefgen-")]
+    assert run_cli("new", "fresh").exit_code == 1
