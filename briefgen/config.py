@@ -142,10 +142,16 @@ def _contained(config: Config, locations: dict[str, Location], report: Report) -
                     Location(folder),
                 )
         elif name == "output_dir" and (problem := output_folder_problem(folder, config)):
-            report.error(
-                f'"output_dir" {problem}; write a folder of its own, such as "build"',
-                where or Location(config.path),
-            )
+            if where is not None:
+                report.error(
+                    f'"output_dir" {problem}; write a folder of its own, such as "build"', where
+                )
+            else:  # the default folder, made a link
+                report.error(
+                    f"folder {folder.name}/ is a link, and the folder it leads to {problem}; "
+                    "make it a real folder",
+                    Location(folder),
+                )
     return config
 
 

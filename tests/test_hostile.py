@@ -706,6 +706,26 @@ def test_output_folder_among_the_workspaces_own_files_is_refused(
     assert (root / "README.md").read_text() == "Ours.\n"
 
 
+@pytest.mark.parametrize("target", [".", ".git"])
+def test_the_default_output_folder_made_a_link_among_the_workspaces_files_is_refused(
+    target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make(tmp_path / "ws")
+    (root / ".git").mkdir()
+    (root / "build").symlink_to(root / target)
+    monkeypatch.chdir(root)
+    inputs = snapshot(root)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert re.search(
+        r"^build:1:1: error: folder build/ is a link, and the folder it leads to is (the "
+        r"workspace folder itself|inside the workspace's \.git/ folder).*; make it a real folder$",
+        result.stderr,
+        re.M,
+    ), result.stderr
+    assert snapshot(root) == inputs
+
+
 def test_output_folder_that_cannot_be_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
