@@ -109,7 +109,7 @@ def test_a_source_swapped_for_a_link_after_its_check_is_not_followed(
 ) -> None:
     """The first time the server looks at the file (by name or by descriptor), it is made
     a link to a file outside just after: what is served is the file as looked at."""
-    source = tmp_path / "elsewhere" / "news.txt"
+    source = tmp_path / "ws" / "sources" / "elsewhere" / "news.txt"
     source.parent.mkdir()
     source.write_text(MINIMAL_SOURCE)
     secret = tmp_path / "secret.txt"
@@ -139,7 +139,7 @@ def test_a_source_swapped_for_a_link_after_its_check_is_not_followed(
 
 
 def test_a_fifo_in_a_source_s_place_is_a_404_at_once(server: PreviewServer, tmp_path: Path) -> None:
-    fifo = tmp_path / "news.txt"
+    fifo = tmp_path / "ws" / "sources" / "fifo.txt"
     os.mkfifo(fifo)
     address = _served_from(server, fifo)
     try:
@@ -155,7 +155,7 @@ def test_a_source_grown_past_the_size_limit_is_not_served(tmp_path: Path) -> Non
         config_yaml="organisation: Test Unit\nlimits:\n  max_source_bytes: 4096\n"
     )
     root = build_tree(tmp_path / "ws", files)
-    big = tmp_path / "big.txt"
+    big = root / "sources" / "big.txt"
     big.write_bytes(b"x" * 4097)
     with serving(root / "config.yaml", ()) as running:
         assert get(running, "/sources/news.txt").status == 200
@@ -169,7 +169,7 @@ def test_what_is_not_a_file_of_its_own_is_not_served(
 ) -> None:
     target = tmp_path / "target"
     target.write_text("secret\n")
-    path = tmp_path / "news.txt"
+    path = tmp_path / "ws" / "sources" / "other.txt"
     if kind == "directory":
         path.mkdir()
     elif kind == "hard link":
@@ -177,4 +177,24 @@ def test_what_is_not_a_file_of_its_own_is_not_served(
     else:
         path.symlink_to(target)
     response = get(server, _served_from(server, path))
+    assert response.status == 404 and b"secret" not in response.read()
+
+
+def test_a_source_whose_folder_became_a_link_leading_out_is_not_served(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    """The file itself is not a link, but a folder on its way now leads outside the
+    sources folder: what the descriptor leads to is checked, not only the last name."""
+    inside = tmp_path / "ws" / "sources" / "sub"
+    inside.mkdir()
+    (inside / "news.txt").write_text(MINIMAL_SOURCE)
+    address = _served_from(server, inside / "news.txt")
+    assert get(server, address).status == 200
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "news.txt").write_text("secret\n")
+    (inside / "news.txt").unlink()
+    inside.rmdir()
+    inside.symlink_to(outside)
+    response = get(server, address)
     assert response.status == 404 and b"secret" not in response.read()
