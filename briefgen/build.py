@@ -14,7 +14,6 @@ from briefgen import (
     collector,
     dates,
     freshness,
-    links,
     results,
     split,
     validate,
@@ -166,6 +165,8 @@ def _check_briefs(
     validate.check_layouts(briefs, config, report)
     dates.check_dates(briefs, sources, report)
     briefs = freshness.mark_stale(briefs, config, report)
+    from briefgen import links  # only for briefs checked here, not kept ones
+
     links.warn_unsafe_links(briefs, config, report)
     report.problems.extend(held.problems)  # reading the sources
     if shared is not None:

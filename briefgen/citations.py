@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from briefgen import figures
 from briefgen.boundaries import words
 from briefgen.errors import Report, clip, quoted
 from briefgen.matching import SourceText, find_quote, locate
@@ -65,6 +64,8 @@ def _resolve_brief(
             cites = tuple(_resolve_one(c, sources, texts, report, hints) for c in item.cite)
             item = changed(item, cite=cites)
             if isinstance(item, Figure):
+                from briefgen import figures  # its patterns: compiled only for a figure checked
+
                 figures.check_figure(item, report)
             resolved.append(item)
         return tuple(resolved)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -166,12 +165,11 @@ class _Places:
         return _Place(self, node.loc, begin, end)
 
 
-@dataclass(frozen=True)
 class _Place:
-    places: _Places
-    loc: Location
-    begin: int
-    end: int
+    """A string's stretch of the brief's text, [begin, end), and where it starts."""
+
+    def __init__(self, places: _Places, loc: Location, begin: int, end: int) -> None:
+        self.places, self.loc, self.begin, self.end = places, loc, begin, end
 
     def find(self, href: str) -> Location:
         """The link's target in the field's own text: written as a link, an autolink or a

@@ -54,3 +54,12 @@ def test_a_markdown_build_loads_no_pdf_engine(tmp_path: Path) -> None:
     assert "weasyprint" not in loaded and "tinyhtml5" not in loaded
     assert "markupever" not in loaded
     assert (root / "build" / "test.md").is_file()
+
+
+def test_a_check_of_kept_results_loads_nothing_to_check_figures_with(tmp_path: Path) -> None:
+    """A figure's value is checked against its quote when the brief is checked; a brief
+    whose checked result is kept is not checked again, so those patterns are not loaded."""
+    root = build_tree(tmp_path / "ws", minimal_files())
+    code = "r = build.check('config.yaml'); assert not r.report.errors, r.report.errors"
+    assert _loaded(code, root, ("briefgen.figures",)) == ["briefgen.figures"]
+    assert _loaded(code, root, ("briefgen.figures",)) == []  # kept: nothing checked again
