@@ -16,7 +16,7 @@ import click
 from click.core import ParameterSource
 
 from briefgen import collector
-from briefgen.errors import BriefgenError, UsageError, display_path, printable
+from briefgen.errors import BriefgenError, Problem, UsageError, display_path, printable
 from briefgen.preview import LOCAL
 from briefgen.spec import FORMATS, SCHEMA_KINDS
 
@@ -131,11 +131,19 @@ def cli(ctx: click.Context, config_path: Path | None, strict: bool | None, debug
 
 @cli.command()
 @click.argument("briefs", nargs=-1)
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"], case_sensitive=False),
+    default="text",
+    help="text (default): one problem a line on standard error, then a summary; json: "
+    "one JSON array of every problem on standard output, for editors and CI.",
+)
 @shared_options
 @click.pass_context
 def check(
     ctx: click.Context,
     briefs: tuple[str, ...],
+    output_format: str,
     config_path: Path | None,
     strict: bool | None,
     debug: bool,
@@ -146,7 +154,14 @@ def check(
     """
     from briefgen import build as pipeline
 
-    result = _run(ctx, lambda: pipeline.check(config_path, briefs))
+    as_json = output_format.lower() == "json"
+    result = _run(ctx, lambda: pipeline.check(config_path, briefs), as_json)
+    if as_json:
+        report = result.report
+        _print_json(report.sorted())
+        if report.failed(result.workspace.config.strict if strict is None else strict):
+            sys.exit(EXIT_DATA)
+        return
     if not result.workspace.briefs and not briefs:
         say("no briefs yet: start one with  briefgen new NAME")
     _finish(result, strict)
@@ -500,18 +515,18 @@ def _outcome(ctx: click.Context, action: Callable[[], Outcome], strict: bool | N
         sys.exit(EXIT_DATA)
 
 
-def _run(ctx: click.Context, action: Callable[[], T]) -> T:
-    """Run the library call; user errors exit 1 with their messages, anything else exits 3."""
+def _run(ctx: click.Context, action: Callable[[], T], as_json: bool = False) -> T:
+    """Run the library call; user errors exit 1 with their messages (as JSON on standard
+    output if `as_json`), anything else exits 3."""
     try:
         return action()
-    except UsageError as exc:
-        for problem in exc.problems:
-            say(problem.format(), err=True)
-        ctx.exit(EXIT_USAGE)
     except BriefgenError as exc:
-        for problem in exc.problems:
-            say(problem.format(), err=True)
-        ctx.exit(EXIT_DATA)
+        if as_json:
+            _print_json(exc.problems)
+        else:
+            for problem in exc.problems:
+                say(problem.format(), err=True)
+        ctx.exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_DATA)
     except KeyboardInterrupt:
         _stop_listening()
         say("briefgen: interrupted", err=True)
@@ -524,6 +539,13 @@ def _run(ctx: click.Context, action: Callable[[], T]) -> T:
         say("briefgen: rerun with --debug to see the traceback, and report it", err=True)
         ctx.exit(EXIT_INTERNAL)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _print_json(problems: list[Problem]) -> None:
+    """Every problem as one JSON array on standard output (check --output-format json)."""
+    import json
+
+    click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False))
 
 
 def say(line: str, err: bool = False) -> None:

@@ -58,6 +58,18 @@ class Problem:
         where = self.location.display() if self.location else "briefgen"
         return f"{where}: {self.severity}: {self.message}"
 
+    def as_dict(self) -> dict[str, object]:
+        """The problem for a program to read (check --output-format json): the path as
+        printed, 1-based line and column (null without a place), severity and message."""
+        loc = self.location
+        return {
+            "path": display_path(loc.path) if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.col if loc else None,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
     @property
     def is_error(self) -> bool:
         return self.severity == "error"

@@ -172,3 +172,44 @@ def test_readme_documents_every_command_and_option() -> None:
             for opt in getattr(param, "opts", []):
                 if opt.startswith("--") and opt != "--help":
                     assert opt in readme, f"{name} {opt} is not in README.md"
+
+
+def test_check_output_format_json_lists_every_problem_for_a_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from conftest import MINIMAL_BRIEF
+
+    brief = MINIMAL_BRIEF.replace('over five years"', 'over six years"').replace(
+        "    stance: The plan is affordable.\n",
+        "    stance: The plan is affordable.\n    stnace: x\n",
+    )
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+    monkeypatch.chdir(root)
+    text = run_cli("check")
+    result = run_cli("check", "--output-format", "json")
+    assert result.exit_code == text.exit_code == 1
+    assert result.stderr == ""
+    problems = json.loads(result.stdout)
+    assert [
+        f"{p['path']}:{p['line']}:{p['column']}: {p['severity']}: {p['message']}" for p in problems
+    ] == text.stderr.splitlines()
+    assert {p["severity"] for p in problems} == {"error"}
+    assert problems[0]["path"] == "briefs/test.yaml" and isinstance(problems[0]["line"], int)
+    (root / "briefs" / "test.yaml").write_text(MINIMAL_BRIEF)
+    clean = run_cli("check", "--output-format", "JSON")
+    assert (clean.exit_code, clean.stdout) == (0, "[]\n")
+
+
+def test_check_output_format_json_without_a_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--output-format", "json")
+    assert result.exit_code == 1
+    [problem] = json.loads(result.stdout)
+    assert problem["path"] is None and problem["line"] is None
+    assert problem["severity"] == "error" and problem["message"].startswith("no workspace here")
