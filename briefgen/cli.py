@@ -545,7 +545,9 @@ def _print_json(problems: list[Problem]) -> None:
     """Every problem as one JSON array on standard output (check --output-format json)."""
     import json
 
-    click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False))
+    # non-ASCII as \u escapes: a bidi or other control character from a brief cannot act on
+    # the terminal it is printed to
+    click.echo(json.dumps([p.as_dict() for p in problems]))
 
 
 def say(line: str, err: bool = False) -> None:

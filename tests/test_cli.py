@@ -213,3 +213,18 @@ def test_check_output_format_json_without_a_workspace(
     [problem] = json.loads(result.stdout)
     assert problem["path"] is None and problem["line"] is None
     assert problem["severity"] == "error" and problem["message"].startswith("no workspace here")
+
+
+def test_check_output_format_json_escapes_what_could_act_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from conftest import MINIMAL_BRIEF
+
+    brief = MINIMAL_BRIEF.replace("  topic: Costs", '  topic: Costs\n    t\u202eopic: "\\e[2J"')
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+    monkeypatch.chdir(root)
+    result = run_cli("check", "--output-format", "json")
+    assert result.stdout.isascii() and "\x1b" not in result.stdout
+    assert json.loads(result.stdout), result.stdout
