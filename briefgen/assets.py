@@ -112,8 +112,9 @@ class Assets:
         return found[1]
 
     def _file(self, url: str) -> tuple[Path, bytes] | str:
-        """The allowed file a file: URL names and its bytes, or why it is refused. It is checked and read through one descriptor: the file read is the one
-        checked, even if another (a link, a FIFO, a larger file) takes its name meanwhile."""
+        """The allowed file a file: URL names and its bytes, or why it is refused. It is
+        checked and read through one descriptor: the file read is the one checked, even if
+        another (a link, a FIFO, a larger file) takes its name meanwhile."""
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return _NOT_ALLOWED
@@ -128,14 +129,11 @@ class Assets:
             # fonts (not resolved) may be links, to the system's copies, as before
             fd = open_once(path, follow_links=builtin)
         except OSError as exc:
-            # refused as the checks by name refuse it (nothing is read by name); a file
-            # that passes them but cannot be opened (no permission) raises, as reading it did
+            # refused as the checks by name refuse it (nothing is read by name), else for
+            # what stopped it opening (no permission)
             if exc.errno == errno.ELOOP or not path.is_file():
                 return _NO_FILE
-            problem = self._refused(path, path.stat())
-            if problem:
-                return problem
-            raise
+            return self._refused(path, path.stat()) or f"the file cannot be read: {exc.strerror}"
         try:
             st = os.fstat(fd)
             problem = self._refused(path, st)

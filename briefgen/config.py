@@ -127,31 +127,25 @@ def _contained(config: Config, locations: dict[str, Location], report: Report) -
     an output folder that would put outputs among the workspace's own files."""
     for name in FOLDERS:
         folder: Path = getattr(config, name)
-        where = locations.get(name)
+        where = locations.get(name)  # None: the default folder, which only a link can misplace
         if not within(folder, config.root):
-            if where is not None:
-                report.error(
-                    f'"{name}" must be a folder inside the workspace; write a folder name '
-                    f'such as "{getattr(Config, name)}"',
-                    where,
-                )
-            else:
-                report.error(
-                    f"folder {folder.name}/ leads outside the workspace (it is a link); "
-                    "make it a real folder inside the workspace",
-                    Location(folder),
-                )
+            message = (
+                f'"{name}" must be a folder inside the workspace; write a folder name such as '
+                f'"{getattr(Config, name)}"'
+                if where
+                else f"folder {folder.name}/ leads outside the workspace (it is a link); make "
+                "it a real folder inside the workspace"
+            )
         elif name == "output_dir" and (problem := output_folder_problem(folder, config)):
-            if where is not None:
-                report.error(
-                    f'"output_dir" {problem}; write a folder of its own, such as "build"', where
-                )
-            else:  # the default folder, made a link
-                report.error(
-                    f"folder {folder.name}/ is a link, and the folder it leads to {problem}; "
-                    "make it a real folder",
-                    Location(folder),
-                )
+            message = (
+                f'"output_dir" {problem}; write a folder of its own, such as "build"'
+                if where
+                else f"folder {folder.name}/ is a link, and the folder it leads to {problem}; "
+                "make it a real folder"
+            )
+        else:
+            continue
+        report.error(message, where or Location(folder))
     return config
 
 

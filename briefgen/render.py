@@ -9,6 +9,7 @@ import functools
 import math
 import os
 import re
+import sys
 import types
 import typing
 from contextvars import ContextVar
@@ -609,7 +610,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return self.unsafe_undefined(obj, attribute)
 
 
-MAX_POWER_DIGITS = 4300  # as many as Python writes of a whole number
+MAX_POWER_DIGITS = sys.get_int_max_str_digits() or 4300  # as many as Python writes (0: no limit)
 
 
 def _huge_power(left: Any, right: Any) -> bool:

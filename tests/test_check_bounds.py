@@ -58,20 +58,26 @@ def test_long_wrong_quotes_against_a_large_source_finish_with_short_messages(
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_stops_check_on_a_large_source(tmp_path: Path, signum: int) -> None:
+def _slow_check(tmp_path: Path, pieces: int, ignored: int | None = None) -> subprocess.Popen[str]:
+    """`briefgen check` started on a source slow to read (accents written as combining
+    marks: normalised character by character, the slow way), with a signal `ignored`."""
     rng = random.Random(11)
-    # accents written as combining marks: normalised character by character, the slow way
-    source = "".join(f"A\u0308rger u\u0308ber “{rng.choice(WORDS)}” — " for _ in range(400_000))
+    source = "".join(f"A\u0308rger u\u0308ber “{rng.choice(WORDS)}” — " for _ in range(pieces))
     root = _workspace(tmp_path / "ws", source, ["a quote that is nowhere in the source"])
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "briefgen", "check"],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        preexec_fn=None if ignored is None else lambda: signal.signal(ignored, signal.SIG_IGN),
     )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_check_on_a_large_source(tmp_path: Path, signum: int) -> None:
+    proc = _slow_check(tmp_path, 400_000)
     time.sleep(1.5)
     if proc.poll() is not None:
         pytest.skip("check finished before the signal could be sent")
@@ -123,17 +129,7 @@ def test_the_first_places_of_a_word_are_found_without_looking_for_the_rest() -> 
 def test_a_signal_the_caller_ignores_does_not_stop_check(tmp_path: Path, signum: int) -> None:
     """A job started with a signal ignored (in the background, under nohup) keeps it ignored,
     as every program does: the check carries on to its end."""
-    rng = random.Random(11)
-    source = "".join(f"A\u0308rger u\u0308ber “{rng.choice(WORDS)}” — " for _ in range(150_000))
-    root = _workspace(tmp_path / "ws", source, ["a quote that is nowhere in the source"])
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "check"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN),
-    )
+    proc = _slow_check(tmp_path, 150_000, ignored=signum)
     for _ in range(3):
         time.sleep(0.3)  # while it starts, reads and checks
         if proc.poll() is None:

@@ -407,9 +407,7 @@ def test_a_source_link_names_the_file_the_catalogue_names_even_if_it_became_a_li
 def test_an_image_is_its_description_in_every_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import io
-
-    from pypdf import PdfReader
+    from test_hardening import pdf_text
 
     brief = MINIMAL_BRIEF.replace(
         "  - One key message.",
@@ -422,8 +420,7 @@ def test_an_image_is_its_description_in_every_output(
     result = run_cli("build", "--format", "html,pdf,md")
     assert result.exit_code == 0, result.stderr
     html = (root / "build" / "test.html").read_text()
-    pdf = (root / "build" / "test.pdf").read_bytes()
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = pdf_text((root / "build" / "test.pdf").read_bytes())
     markdown = (root / "build" / "test.md").read_text()
     for output in (html, " ".join(text.split()), markdown):
         for words in ("Inline chart of costs shown", "By reference map of sites shown"):

@@ -289,3 +289,19 @@ def test_a_link_to_a_file_inside_the_sources_folder_is_still_read(
     monkeypatch.chdir(root)
     result = run_cli("check")
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_template_file_that_cannot_be_opened_is_refused_at_its_reference(
+    template: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No permission to read it (which root, running the tests, always has): a refusal
+    saying so, not an internal error."""
+    logo, _ = template
+
+    def denied(path: Path, follow_links: bool) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(assets, "open_once", denied)
+    problems = _inline(logo)
+    assert isinstance(problems, list) and len(problems) == 1
+    assert "logo.png" in problems[0] and "the file cannot be read: Permission denied" in problems[0]

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import socket
-import stat
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from briefgen.errors import BriefgenError
-from briefgen.paths import opened_within
+from briefgen.errors import BriefgenError, Location, Report
+from briefgen.load import read_bytes
 from briefgen.preview import pages
 from briefgen.preview.state import OUT, Preview
 
@@ -48,31 +46,6 @@ _SOURCE_TYPES = {
 
 def _source_type(path: Path) -> str:
     return _SOURCE_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
-
-
-def _read_source(path: Path, limit: int, folder: Path) -> bytes | None:
-    """A source file's bytes, checked and read through one descriptor (so the file read is
-    the file checked): not a link, inside the sources `folder` (a folder on the way made a
-    link leads elsewhere), a regular file of its own (no other hard link, which could be a
-    file outside) and no larger than `limit`; None otherwise."""
-    # O_NONBLOCK: opening a FIFO put in the file's place does not wait for a writer
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-    try:
-        fd = os.open(path, flags)
-    except OSError:  # not there, or a link (ELOOP)
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1 or st.st_size > limit:
-            return None  # (some filesystems count 0 links: taken as a file of its own)
-        if not opened_within(fd, st, path, folder):
-            return None  # a folder on its way was made a link leading out
-        with open(fd, "rb", closefd=False) as f:
-            return f.read(st.st_size)  # never past the size checked, if it grows meanwhile
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _loopback(address: str) -> bool:
@@ -238,8 +211,11 @@ class Handler(BaseHTTPRequestHandler):
         source = snap.sources.get(path)
         if source is None or snap.result is None:
             return None
+        # read as the build reads it: one descriptor, inside the sources folder, a regular
+        # file of its own within the size limit (a FIFO is refused without waiting)
         config = snap.result.workspace.config
-        data = _read_source(source, config.limits.max_source_bytes, config.sources_dir)
+        limit, where = config.limits.max_source_bytes, Location(source)
+        data = read_bytes(source, Report(), where, limit, "source file", inside=config.sources_dir)
         return None if data is None else (data, _source_type(source), pages.OUTPUT_CSP)
 
     def _events(self) -> None:
