@@ -298,10 +298,13 @@ def _build(
         olds.side(since)  # a --since that names nothing is a usage error before anything is built
     jobs = []
     for brief in workspace.briefs:
+        errors = len(report.errors)
         try:
             changes = olds.changes(whole.get(brief.id, brief), workspace, since, report)
         except BriefgenError as exc:
             report.problems.extend(exc.problems)
+            continue
+        if len(report.errors) > errors:  # its since: cannot be used: it is not built
             continue
         if changes and selection:  # only what the filtered brief shows
             shown = {i.id for i in brief.items}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,13 +32,17 @@ class Olds:
         if not spec:
             return None
         try:
+            if not since:
+                self.inside_workspace(spec)
             side = self.side(spec)
         except UsageError as exc:
             if since:
                 raise
             for problem in exc.problems:
+                # at the since: line, saying where in OLD the problem is
+                at = f" {problem.location.display()}:" if problem.location else ""
                 report.problems.append(
-                    Problem("error", f"since: {problem.message}", brief.since_loc)
+                    Problem("error", f"since:{at} {problem.message}", brief.since_loc)
                 )
             return None
         from briefgen import manifest
@@ -52,6 +57,21 @@ class Olds:
         changes = compare(old, new, brief.id)
         changes.since = spec
         return changes
+
+    def inside_workspace(self, spec: str) -> None:
+        """Refuse a brief's since: naming a file outside the workspace. A brief is written by
+        many hands, and its old version's words are printed in the brief: since: may not
+        read what the workspace does not hold (--since, given by whoever builds, may)."""
+        path = Path(spec)
+        if not (path.exists() or path.is_symlink()):
+            return  # a git revision of the workspace's own repository
+        root = Path(os.path.realpath(os.path.abspath(self.config_path))).parent
+        if not Path(os.path.realpath(path)).is_relative_to(root):
+            raise UsageError.single(
+                f"{spec} is outside the workspace; a brief's since: names a git revision or a "
+                "brief or manifest inside the workspace (give --since on the command line to "
+                "compare with a file elsewhere)"
+            )
 
     def side(self, spec: str) -> Side:
         if spec not in self.sides:

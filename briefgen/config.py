@@ -25,14 +25,18 @@ def find_config(path: str | Path | None) -> Path:
     """The config file named on the command line (a file or its folder), or else the nearest
     config.yaml in the current folder or a folder above it, as git finds .git.
 
-    Without --config, a folder holding briefs/ but no config.yaml is a workspace with
-    every setting at its default.
+    A folder holding briefs/ but no config.yaml (found, or named by --config) is a
+    workspace with every setting at its default.
     """
     if path is not None:
         candidate = Path(path)
         if candidate.is_dir():
             candidate = candidate / "config.yaml"
-        if candidate.exists() or candidate.is_symlink() or (candidate.parent / "briefs").is_dir():
+        if candidate.exists() or candidate.is_symlink():
+            return candidate
+        # a workspace folder with no config.yaml: every setting at its default (a file named
+        # otherwise is a mistyped name, never a workspace without a config)
+        if candidate.name == "config.yaml" and (candidate.parent / "briefs").is_dir():
             return candidate
         raise UsageError.single(
             f"no workspace config at {candidate}; pass --config with a workspace's config.yaml "

@@ -84,8 +84,11 @@ def _brief_file(path: Path, config_path: str | Path | None) -> Side:
     config = load_config(find_config(config_path), report)
     listed = validate_sources(config, report)
     brief = validate_brief(path, config, report)
-    if brief is None:
-        return Side(str(path), {}, single=True, problems=report.problems)
+    if brief is None:  # unread, it would be compared as an empty brief: every item new
+        raise UsageError(
+            [p for p in report.problems if p.is_error and p.location and p.location.path == path]
+            or [Problem("error", f"{path} cannot be read as a brief", Location(path))]
+        )
     texts = citations.read_sources(listed.sources, config, report)
     sources = {
         sid: replace(s, digest=texts[sid].digest) if sid in texts else s

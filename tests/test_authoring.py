@@ -436,9 +436,17 @@ def test_quote_not_found_shows_nearest_and_exits_1(article_ws: Path) -> None:
 
 def test_quote_unknown_source(article_ws: Path) -> None:
     result = run_cli("quote", "artt", "GDP")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a name on the command line that names nothing
     assert 'no source "artt"' in result.stderr and '(did you mean "art"?)' in result.stderr
     assert run_cli("quote", "art").exit_code == 2
+
+
+def test_quote_source_the_catalogue_could_not_list_is_a_data_error(article_ws: Path) -> None:
+    catalogue = article_ws / "sources" / "sources.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + "- id: [bad\n", encoding="utf-8")
+    result = run_cli("quote", "art", "GDP")
+    assert result.exit_code == 1  # the catalogue's own error, then the name it left unlisted
+    assert "sources.yaml:" in result.stderr and 'no source "art"' in result.stderr
 
 
 @given(

@@ -415,3 +415,49 @@ def test_a_filtered_build_lists_only_the_changes_it_shows(repo: Path) -> None:
     section = md.split("## Changes since HEAD\\~1", 1)[1].split("\n## ", 1)[0]
     assert "Emmanuel Macron: stance revised" in section
     assert "withdrawn" not in section and "new figure" not in section
+
+
+def test_an_old_brief_that_cannot_be_read_is_refused_not_compared_as_empty(
+    repo: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text((repo / BRIEF).read_text("utf-8").replace("audience:", "audience"), "utf-8")
+    result = run_cli("diff", str(old))
+    assert result.exit_code == 2, result.stderr  # OLD cannot be read
+    assert "old.yaml:" in result.stderr and "YAML syntax error" in result.stderr
+    result = run_cli("build", "--since", str(old), "--format", "md", "-o", "since")
+    assert result.exit_code == 2 and "old.yaml:" in result.stderr
+    assert not (repo / "since" / "london-summit.md").exists()  # nothing marked NEW throughout
+    # the brief's own since: naming it: an error at that line, and that brief is not built
+    shutil.copy(old, repo / "briefs" / "old.yaml")
+    brief = repo / BRIEF
+    brief.write_text("since: briefs/old.yaml\n" + brief.read_text("utf-8"), "utf-8")
+    result = run_cli("build", "london-summit", "--format", "md", "-o", "own")
+    assert result.exit_code == 1
+    assert re.search(
+        r"london-summit\.yaml:1:8: error: since: briefs.old\.yaml:\d+:\d+: YAML", result.stderr
+    )
+    assert not (repo / "own" / "london-summit.md").exists()
+
+
+def test_a_briefs_since_may_not_read_a_file_outside_the_workspace(
+    repo: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    text = (repo / BRIEF).read_text("utf-8")
+    outside.write_text(
+        re.sub(r"stance: .*", "stance: SECRET-WORDS-OUTSIDE", text, count=1), "utf-8"
+    )
+    brief = repo / BRIEF
+    (repo / "briefs" / "link.yaml").symlink_to(outside)  # nor through a link inside
+    for named in (str(outside), os.path.relpath(outside, repo), "briefs/link.yaml"):
+        brief.write_text(f"since: '{named}'\n" + text, "utf-8")
+        result = run_cli("build", "london-summit", "--format", "md", "-o", "out")
+        assert result.exit_code == 1, result.stderr
+        assert "is outside the workspace" in result.stderr
+        assert not (repo / "out" / "london-summit.md").exists()
+    # the command line's --since is whoever builds' own choice
+    brief.write_text(text, "utf-8")
+    result = run_cli("build", "london-summit", "--since", str(outside), "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    assert "SECRET-WORDS-OUTSIDE" in (repo / "build" / "london-summit.md").read_text("utf-8")

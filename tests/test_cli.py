@@ -45,6 +45,17 @@ def test_check_with_config_option_from_elsewhere(
     assert folder.exit_code == 0, folder.output
 
 
+def test_a_mistyped_config_is_refused_not_replaced_by_defaults(workspace: Path) -> None:
+    (workspace / "config.yaml").write_text("strict: true\n", encoding="utf-8")
+    for args in (("check", "--config", "confg.yaml"), ("--config", "confg.yaml", "build")):
+        result = run_cli(*args)
+        assert result.exit_code == 2, result.output  # not a run with every setting at its default
+        assert "no workspace config at confg.yaml" in result.stderr
+    assert not (workspace / "build").exists()
+    (workspace / "config.yaml").unlink()  # a folder with briefs/ and no config.yaml: defaults
+    assert run_cli("check", "--config", str(workspace / "config.yaml")).exit_code == 0
+
+
 def test_data_error_exit_1_with_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     brief = minimal_files()["briefs/test.yaml"]
     assert isinstance(brief, str)

@@ -9,7 +9,7 @@ from briefgen import catalogue
 from briefgen.catalogue import Catalogue
 from briefgen.citations import SourceText
 from briefgen.config import find_config, load_config
-from briefgen.errors import Report
+from briefgen.errors import Report, UsageError
 from briefgen.fields import did_you_mean
 from briefgen.models import Config, Source
 from briefgen.sources_read import read_source
@@ -38,13 +38,17 @@ class Sources:
         for source in by_id.values():
             if name in (source.file, Path(source.file).name) or _same_file(wanted, source.path):
                 return source
-        report.problems.extend(p for p in self.setup.problems if p.is_error)
         catalogue_path = self.config.sources_dir / catalogue.CATALOGUE
-        report.error(
+        message = (
             f'no source "{name}" in {catalogue_path.name}{did_you_mean(name, by_id)}; give a source id '
             f"or file name (catalogued: {', '.join(sorted(by_id)) or 'none'}), or catalogue the file "
             "with  briefgen sources add FILE"
         )
+        errors = [p for p in self.setup.problems if p.is_error]
+        if not errors:  # a name on the command line that names nothing (exit status 2)
+            raise UsageError.single(message)
+        report.problems.extend(errors)  # the source may be one the catalogue could not list
+        report.error(message)
         return None
 
     def text(self, source: Source, report: Report) -> SourceText | None:
