@@ -363,7 +363,7 @@ def become_child() -> None:
         if signal.getsignal(sig) is not signal.SIG_IGN:  # (one the caller ignores, it ignores)
             signal.signal(sig, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
-    _die_with_parent()
+    die_with_parent()
     _quiet_stderr()
 
 
@@ -437,11 +437,25 @@ def _address_space() -> int:
         return 0
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this child if the build that started it is killed."""
     with contextlib.suppress(Exception):
+        death_with_parent()()
+
+
+def death_with_parent() -> Callable[[], None]:
+    """What asks Linux to kill the calling process when the one that started it ends: for a
+    child of the build, and for a program a render runs (called between its fork and its
+    exec, so everything it needs is loaded here, before)."""
+    try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (ImportError, OSError):  # pragma: no cover - no C library to ask
+        return lambda: None
+    pr_set_pdeathsig, kill = 1, int(signal.SIGKILL)
+
+    def ask() -> None:
+        libc.prctl(pr_set_pdeathsig, kill)
+
+    return ask

@@ -148,8 +148,6 @@ def _docx(job: Job) -> Output:
     import os
     import tempfile
 
-    import pypandoc  # type: ignore[import-untyped]
-
     from briefgen import render
 
     text = render.render(job.view, "md")
@@ -166,9 +164,7 @@ def _docx(job: Job) -> Output:
     try:
         with tempfile.TemporaryDirectory() as folder:
             target = os.path.join(folder, "out.docx")
-            pypandoc.convert_text(
-                text, "docx", format="gfm+footnotes", outputfile=target, extra_args=meta
-            )
+            _pandoc([*PANDOC_ARGS, f"--output={target}", *meta], text)
             with open(target, "rb") as f:
                 data = f.read()
     finally:  # the process's environment is left as it was
@@ -179,6 +175,38 @@ def _docx(job: Job) -> Output:
     from briefgen.wordmark import add_marking
 
     return Output(add_marking(data, job.view.marking))
+
+
+# Markdown in, Word out. The sandbox: pandoc reads and fetches nothing but its input (no
+# image from a file or the network, whatever a template writes); no YAML metadata block
+# (its escapes could hide an image from the Markdown check) and no bare URI made a link
+# (only the links the Markdown check admitted are links).
+PANDOC_ARGS = (
+    "--from=gfm+footnotes-yaml_metadata_block-autolink_bare_uris",
+    "--to=docx",
+    "--sandbox",
+)
+
+
+def _pandoc(args: list[str], text: str) -> None:
+    """Run pandoc on `text`; it dies with this process (a render stopped for taking too
+    long leaves no pandoc behind)."""
+    import subprocess
+
+    import pypandoc  # type: ignore[import-untyped]
+
+    from briefgen.bounded import death_with_parent
+
+    done = subprocess.run(
+        [pypandoc.get_pandoc_path(), *args],
+        input=text.encode("utf-8"),
+        capture_output=True,
+        preexec_fn=death_with_parent(),  # loaded before the fork: it only makes one call
+        check=False,
+    )
+    if done.returncode != 0:
+        problem = done.stderr.decode("utf-8", "replace").strip()
+        raise RuntimeError(f"pandoc could not make the Word file: {problem}")
 
 
 WRITERS: dict[str, Writer] = {

@@ -948,3 +948,60 @@ def test_pathological_markdown_finishes_or_fails_cleanly(tmp_path: Path) -> None
         made = {f"{name}.{ext}" for ext in ("html", "md", "pdf")} & set(built)
         failed = re.search(rf"^briefs/{name}\.yaml:\d+:\d+: error: ", done.stderr, re.M)
         assert (len(made) == 3 and not failed) or (not made and failed), (name, made, done.stderr)
+
+
+def test_a_markdown_template_cannot_make_pandoc_read_a_file_or_the_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: _Recorder
+) -> None:
+    """The Word copy is pandoc's reading of the Markdown. A YAML metadata block, whose escapes
+    hide an image from the Markdown check, or a bare URI, must not have pandoc fetch or
+    embed anything: it reads nothing but its input."""
+    import zipfile
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(f"{TOKEN}\n")
+    hidden = "".join(f"\\x{ord(c):02x}" for c in "![x](")  # "![x](" as YAML escapes
+    template = (
+        f'---\nabstract: "{hidden}{secret}) {hidden}{server.base}/leak.png) ftp://{TOKEN}.example/"\n'
+        '---\n\n{% extends "builtin:brief.md.j2" %}\n'
+    )
+    root = make(tmp_path / "ws", {"templates/brief.md.j2": template})
+    monkeypatch.chdir(root)
+    outcome = build("--format", "docx")
+    assert outcome.code == 0, outcome.stderr  # made, without what the template asked for
+    assert server.hits == []
+    for path in (root / "build").glob("*.docx"):
+        with zipfile.ZipFile(path) as docx:
+            assert not [n for n in docx.namelist() if n.startswith("word/media/")]
+            rels = docx.read("word/_rels/document.xml.rels").decode()
+            assert "ftp:" not in rels  # a bare URI is not made a link
+
+
+def test_a_program_a_render_runs_dies_with_the_render() -> None:
+    """pandoc, started by a render that is stopped for taking too long, is not left running."""
+    script = textwrap.dedent(
+        """
+        import subprocess, sys, time
+        from briefgen.bounded import death_with_parent
+        child = subprocess.Popen(["sleep", "60"], preexec_fn=death_with_parent())
+        print(child.pid, flush=True)
+        time.sleep(60)
+        """
+    )
+    render = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert render.stdout is not None
+    program = int(render.stdout.readline())
+    render.kill()  # as a render is stopped
+    render.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _running(program):
+        time.sleep(0.05)
+    assert not _running(program)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is left
