@@ -76,11 +76,23 @@ def _word_hyphen(form: Normalised, original: str, at: int) -> bool:
     dash = original[start:end]
     if len(dash) != 1 or start == 0 or end >= len(original):
         return False
-    if original[start - 1].isspace() or original[end].isspace():
+    if original[start - 1].isspace():
         return False
+    if original[end].isspace():  # only a word broken at a line end ("un-⏎acceptable")
+        return dash in _WORD_HYPHENS and _line_end(original, end)
     if dash in _WORD_HYPHENS:
         return True
-    return dash == "–" and original[start - 1].isdigit() and original[end].isdigit()  # 2–3
+    # an en dash written without spaces joins what it stands between: 2–3, non–binding
+    return dash == "–" and original[start - 1].isalnum() and original[end].isalnum()
+
+
+def _line_end(original: str, at: int) -> bool:
+    """Whether the whitespace from `at` on holds a line end, with a letter or digit after it."""
+    end = at
+    while end < len(original) and original[end] in " \t\r\n":
+        end += 1
+    gap = original[at:end]
+    return ("\n" in gap or "\r" in gap) and end < len(original) and original[end].isalnum()
 
 
 def _sign(form: Normalised, original: str, at: int) -> bool:

@@ -13,7 +13,7 @@ from briefgen.boundaries import cut_at, token_at
 from briefgen.cache import Cache
 from briefgen.kept import Bounded
 from briefgen.models import Span
-from briefgen.normalise import Normalised, display, normalised_text
+from briefgen.normalise import _HYPHENS, Normalised, display, normalised_text
 from briefgen.readers.base import LINE, PAGE, PARAGRAPH, Extracted
 from briefgen.text import line_col, line_starts
 
@@ -254,7 +254,12 @@ def _find_quote(quote: str, source: SourceText) -> Found:
             candidates.append(needle[1:-1].strip())
         for candidate in candidates:
             clean: list[int] = []
-            for hit in _occurrences(candidate, form.text):
+            hits = _occurrences(candidate, form.text)
+            if dehyphenate and hits:
+                hits = _same_hyphens(
+                    quote, needle.index(candidate), len(candidate), form, source, hits
+                )
+            for hit in hits:
                 where = cut_at(form, source.text, hit, hit + len(candidate))
                 if where is None:
                     clean.append(hit)
@@ -272,6 +277,36 @@ def _find_quote(quote: str, source: SourceText) -> Found:
                 contexts = {(s.before, s.text, s.after) for s in spans} if len(spans) > 1 else ()
                 return Found(spans, len(clean), len(contexts) > 1)
     return Found(cut=cut)
+
+
+def _same_hyphens(
+    quote: str, first: int, length: int, form: Normalised, source: SourceText, hits: list[int]
+) -> list[int]:
+    """The hits of a dehyphenated quote whose hyphens are the source's: the quote may leave
+    out a hyphen only where the source breaks a word at a line end ("secu-⏎rity"), and
+    neither may write one the other has not ("re-sign" is not "resign")."""
+    from briefgen.normalise import normalise
+
+    mine = _hyphens(quote, normalise(quote, True), first, length)
+    kept = []
+    for hit in hits:
+        theirs = _hyphens(source.text, form, hit, length)
+        if all(i in theirs for i in mine) and all(i in mine or end for i, end in theirs.items()):
+            kept.append(hit)
+    return kept
+
+
+def _hyphens(text: str, form: Normalised, first: int, length: int) -> dict[int, bool]:
+    """Where form.text[first:first + length] lost a hyphen of `text` (offsets from `first`),
+    and whether a line end went with it."""
+    found = {}
+    for i in range(1, length):
+        after, before = form.ends[first + i - 1], form.starts[first + i]
+        if before > after:
+            gap = text[after:before]
+            if any(c in _HYPHENS for c in gap):
+                found[i] = "\n" in gap or "\r" in gap
+    return found
 
 
 def _occurrences(needle: str, haystack: str) -> list[int]:

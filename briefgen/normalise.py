@@ -215,10 +215,16 @@ def reference(text: str, dehyphenate: bool = False) -> Normalised:
     return Normalised("".join(out), starts, ends)
 
 
+# a word broken at a line end: shown whole, with its hyphen ("non-binding", not "non- binding")
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])([-\u2010\u2011])[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W\d_])")
+
+
 def display(text: str) -> str:
     """Text as it should be shown: debris removed and whitespace collapsed, typography kept."""
     from briefgen import normalise_fast
 
+    if "\n" in text or "\r" in text:
+        text = _BROKEN_WORD.sub(r"\1", text)
     fast = normalise_fast.display(text)
     return fast if fast is not None else display_reference(text)
 

@@ -723,3 +723,33 @@ def test_a_quote_found_in_more_places_than_are_named_says_how_many_more(
         f'warning: quote appears {times} times in "news" (lines {named} and '
         f"{times - PLACES_NAMED} more); line 1 is used: quote a few more words to pick the passage you mean"
     ) in result.stderr
+
+
+# --- a word broken at a line end is one word; a written hyphen is part of the words -------------
+
+BROKEN = "The terms were un-\nacceptable to the allies.\nThey will re-sign the treaty.\nA non–binding deal.\n"
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "acceptable to the allies",  # the half of "un-⏎acceptable" after the line end
+        "The terms were un",  # and the half before it
+        "They will resign the treaty",  # "re-sign" is not "resign"
+        "binding deal",  # an en dash written between letters joins them too
+    ],
+)
+def test_part_of_a_word_broken_at_a_line_end_or_a_different_hyphen_is_not_verified(
+    quote: str,
+) -> None:
+    span, _ = locate(quote, SourceText(BROKEN))
+    assert span is None
+
+
+def test_a_quote_may_leave_out_only_the_hyphen_of_a_line_end() -> None:
+    source = SourceText(
+        "They will resign the treaty, and\nre-sign it as the un-\nacceptable one.\n"
+    )
+    assert locate("They will re-sign the treaty", source)[0] is None  # not in the words
+    found, _ = locate("re-sign it as the unacceptable one", source)
+    assert found is not None and found.text == "re-sign it as the un-acceptable one"
