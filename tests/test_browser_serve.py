@@ -150,3 +150,23 @@ def test_a_brief_the_page_shows_follows_edits_while_another_is_broken(
     wait.until(lambda d: "test.yaml" in _overlay(d))
     (briefs / "test.yaml").write_text(MINIMAL_BRIEF)
     wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+
+
+def test_a_broken_template_shows_in_the_overlay_and_the_brief_returns_when_fixed(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    wait = _waiter(browser)
+    template = tmp_path / "ws" / "templates" / "brief.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+    template.write_text(
+        '{% extends "builtin:brief.html.j2" %}\n{% block titleblock %}{{ x( }}{% endblock %}\n'
+    )
+    wait.until(lambda d: "template syntax error" in _overlay(d))
+    assert f"{template}:2:" in _overlay(browser)
+    template.write_text(
+        '{% extends "builtin:brief.html.j2" %}\n{% block titleblock %}<p>Band</p>{{ super() }}{% endblock %}\n'
+    )
+    wait.until(lambda d: _overlay(d) == "")
+    wait.until(lambda d: "Band" in _frame_text(d))

@@ -387,3 +387,41 @@ def test_a_save_made_while_the_watcher_starts_is_not_missed(
         assert snap.result is not None
         texts = [p.stance for b in snap.result.workspace.briefs for p in b.positions]
         assert any("cheap" in t for t in texts), texts
+
+
+def test_outputs_of_a_brief_with_errors_are_not_served_with_the_citation_left_out(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    brief.write_text(MINIMAL_BRIEF.replace("over five years", "over six years"))
+    wait_for(lambda: not server.preview.snapshot.ok)
+    for fmt in ("html", "md", "pdf"):
+        answer = get(server, f"/out/test.{fmt}")
+        body = answer.read().decode()
+        assert answer.status == 422, (fmt, body)  # as build, which writes none of them
+        assert f"{brief}:12:16: error: quote not found" in body
+    brief.write_text(MINIMAL_BRIEF)
+    wait_for(lambda: server.preview.snapshot.ok)
+    assert get(server, "/out/test.md").status == 200
+
+
+def test_a_template_that_cannot_be_rendered_is_listed_as_a_problem_of_the_page(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    template = tmp_path / "ws" / "templates" / "brief.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    before = server.preview.snapshot.version
+    template.write_text(
+        '{% extends "builtin:brief.html.j2" %}\n{% block titleblock %}{{ x( }}{% endblock %}\n'
+    )
+    wait_for(lambda: server.preview.snapshot.version > before)
+    status = json.loads(get(server, "/status.json?brief=test").read())
+    own = [p["text"] for p in status["problems"] if p["error"] and p["own"]]
+    assert any(t.startswith(f"{template}:2:") and "template syntax error" in t for t in own), own
+    answer = get(server, "/out/test.html")
+    assert answer.status == 422 and "template syntax error" in answer.read().decode()
+    assert get(server, "/out/test.md").status == 200  # the Markdown does not use it
+    template.unlink()
+    wait_for(lambda: get(server, "/out/test.html").status == 200)
+    status = json.loads(get(server, "/status.json?brief=test").read())
+    assert not [p for p in status["problems"] if p["error"]]

@@ -197,20 +197,21 @@ def _own(problem: Problem, brief_id: str) -> bool:
 
 def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
     """What the wrapper script needs after a change: problems, and the page to show."""
-    page = None
+    page, failed = None, []
     if snap.result is not None and any(b.id == brief_id for b in snap.result.workspace.briefs):
         brief = next(b for b in snap.result.workspace.briefs if b.id == brief_id)
         name = rendering.output_name(brief, layout, "html")
         page = f"{OUT}{name}" if name in snap.outputs else None
+        failed = snap.failed.get(name, [])  # rendering it: a template or stylesheet refused
     return {
         "version": snap.version,
         "page": page,
         "problems": [
             {
                 "error": p.is_error,
-                "own": _own(p, brief_id),
+                "own": _own(p, brief_id) or p in failed,
                 "text": p.format(),
             }
-            for p in snap.problems
+            for p in [*snap.problems, *failed]
         ],
     }

@@ -11,6 +11,7 @@ name.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import socket
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from briefgen.errors import BriefgenError, Location, Report
+from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.load import read_bytes
 from briefgen.preview import pages
 from briefgen.preview.state import OUT, Preview
@@ -63,6 +64,14 @@ def _host_and_port(host: str) -> tuple[str, int | None]:
     else:
         name, _, port = host.partition(":")
     return name, int(port) if port.isdigit() else None
+
+
+class _Unrendered(Exception):
+    """An output that cannot be rendered in the current state, and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -170,7 +179,13 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/events" and not head:
             self._events()
             return
-        found = self._lookup(path, query)
+        try:
+            found = self._lookup(path, query)
+        except _Unrendered as exc:
+            text = "".join(f"{p.format()}\n" for p in exc.problems)
+            body = f"not rendered: fix these problems first\n{text}".encode()
+            self._send(HTTPStatus.UNPROCESSABLE_ENTITY, body, "text/plain; charset=utf-8", head)
+            return
         if found is None:
             body = b"not found: the preview serves only the rendered briefs\n"
             self._send(HTTPStatus.NOT_FOUND, body, "text/plain; charset=utf-8", head)
@@ -190,8 +205,13 @@ class Handler(BaseHTTPRequestHandler):
             return pages.STYLE.encode(), "text/css; charset=utf-8", pages.WRAPPER_CSP
         if path == "/status.json":
             brief = (query.get("brief") or [""])[0]
-            status = json.dumps(pages.status(snap, brief, layout)).encode()
-            return status, "application/json", pages.WRAPPER_CSP
+            found = pages.status(snap, brief, layout)
+            page = found["page"]
+            if isinstance(page, str):  # rendered now, so that what fails shows in the overlay
+                with contextlib.suppress(BriefgenError):
+                    preview.render(page.removeprefix(OUT))
+                found = pages.status(snap, brief, layout)
+            return json.dumps(found).encode(), "application/json", pages.WRAPPER_CSP
         if path.startswith("/brief/"):
             page = pages.wrapper(snap, path.removeprefix("/brief/"), layout)
             return None if page is None else (page, _TYPES["html"], pages.WRAPPER_CSP)
@@ -202,9 +222,8 @@ class Handler(BaseHTTPRequestHandler):
                 return None
             try:
                 data = preview.render(name)
-            except BriefgenError as exc:
-                text = "\n".join(p.format() for p in exc.problems) + "\n"
-                return text.encode(), "text/plain; charset=utf-8", pages.OUTPUT_CSP
+            except BriefgenError as exc:  # what build would say instead of writing it
+                raise _Unrendered(exc.problems) from exc
             if data is None:
                 return None
             return data, kind, pages.OUTPUT_CSP

@@ -47,10 +47,19 @@ class Snapshot:
     outputs: dict[str, Output] = field(default_factory=dict)
     sources: dict[str, Path] = field(default_factory=dict)
     rendered: dict[str, bytes] = field(default_factory=dict)
+    failed: dict[str, list[Problem]] = field(default_factory=dict)  # renders that failed
 
     @property
     def ok(self) -> bool:
         return self.result is not None and not any(p.is_error for p in self.problems)
+
+    def errors_of(self, brief: Brief) -> list[Problem]:
+        """The errors found in a brief's own file: with them, build writes none of its
+        outputs, and the preview serves none either (a quote not found would only be
+        missing from it)."""
+        return [
+            p for p in self.problems if p.is_error and p.location and p.location.path == brief.path
+        ]
 
 
 class Preview:
@@ -133,16 +142,24 @@ class Preview:
         """The bytes of output `name` in the current state; None if there is no such output."""
         snap = self.snapshot
         with self._lock:
-            done = snap.rendered.get(name)
+            done, failed = snap.rendered.get(name), snap.failed.get(name)
         if done is not None:
             return done
+        if failed is not None:  # told once per state: the same render would fail again
+            raise BriefgenError(failed)
         target = snap.outputs.get(name)
         if target is None or snap.result is None:
             return None
+        if own := snap.errors_of(target.brief):
+            raise BriefgenError(own)
         kept = render.ENVIRONMENTS.set(self.environments), assets.ALLOWED.set(self.allowed)
         try:
             with collector.paused():  # unpaused, a third of a re-render went to collections
                 data = render_output(target, snap.result.workspace)
+        except BriefgenError as exc:  # a template or stylesheet that cannot be used
+            with self._lock:
+                snap.failed[name] = list(exc.problems)
+            raise
         finally:
             render.ENVIRONMENTS.reset(kept[0])
             assets.ALLOWED.reset(kept[1])
