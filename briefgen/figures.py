@@ -20,7 +20,7 @@ from briefgen.models import Figure
 from briefgen.normalise import Normalised, find_all, normalise
 
 SCALES = {
-    "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6,
+    "hundred": 2, "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6,
     "billion": 9, "bn": 9, "b": 9, "trillion": 12, "tn": 12, "trn": 12,
 }  # fmt: skip
 _ATTACHED_ONLY = {"k", "m", "b"}  # "5m" is five million; "5 m" may be five metres
@@ -34,12 +34,17 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(?P<sign>[-+](?=\d)|minus (?=\d))?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?![\d])(?P<pct>\s?%|\s?per ?cent\b)?"
-    r"(?:(?P<near>\s?-?)(?P<scale>thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
+    r"(?:(?P<near>\s?-?)(?P<scale>hundred|thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
     r"(?:\s(?P<cur2>pounds?|sterling|dollars?|euros?|yen|gbp|usd|eur)\b)?"
 )
-_CARRIES_ON = re.compile(r"[.,]\d")  # digits go on past what _NUMBER read as a number
+# digits go on past what _NUMBER read as a number, or a fraction or power is written
+# against it ("5½", "10⁶", "3²"): not a number this can read
+_NUMBER_FORMS = "\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u215f\u2189"
+_NUMBER_FORM = re.compile(f"([{_NUMBER_FORMS}])")
+_CARRIES_ON = re.compile(f"[.,]\\d|[{_NUMBER_FORMS}]")
 _DIGITS = re.compile(r"\d")
-_SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![a-z])")
+# "£m", "$bn", "k": a short scale leading the unit (not the metre of "m²" or "m/s")
+_SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![\w/])")
 _POINTS = re.compile(r"\bpercentage points?\b")
 _PERCENT = re.compile(r"\bper ?cent(?:age)?\b")
 _UNIT_WORD = re.compile(r"us\$|[£$€¥%]|[a-z]+")
@@ -75,8 +80,14 @@ class Amount:
 
 
 def _clean(text: str) -> str:
-    """Lower case, one kind of minus and of space; the decimal point and digits kept as written."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Lower case, one kind of minus and of space; the decimal point and digits kept as written
+    (and a fraction or superscript too: "5½" is not 51, nor "10⁶" 106)."""
+    if not text.isascii():
+        text = "".join(
+            p if _NUMBER_FORM.fullmatch(p) else unicodedata.normalize("NFKC", p)
+            for p in _NUMBER_FORM.split(text)
+        )
+    text = text.lower()
     text = re.sub(r"[\u2212\u2012\u2013\u2010\u2011\ufe63\uff0d]", "-", text)
     return re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
 
@@ -257,16 +268,42 @@ def _unread(what: str, whole: str, word: str) -> str:
 
 def _in_words(needle: str, text: str) -> bool:
     """Whether `needle` (normalised) stands in `text` as whole words, not as part of a
-    longer number ("two" of "twenty-two" or "two-thirds"; "one" of "one-month" is whole,
-    and so is "two" of "two - three", a spaced dash)."""
+    longer number ("two" of "twenty-two", "twenty two", "two-thirds" or "two hundred";
+    "half" of "one and a half"; "one" of "one-month" is whole, and so is "two" of
+    "two - three", a spaced dash)."""
     hay = normalise(text)
     for start in find_all(needle, hay.text):
         end = start + len(needle)
         before = _WORD_BEFORE.search(hay.text, 0, start) if needle[0].isalpha() else None
         after = _WORD_AFTER.match(hay.text, end) if needle[-1].isalpha() else None
         joined = [m for m in (before, after) if m and m["word"] in _NUMBER_WORDS]
-        if not any(_unspaced(hay, text, m.start("dash")) for m in joined):
+        if any(_unspaced(hay, text, m.start("dash")) for m in joined):
+            continue
+        words = needle.split()
+        if not _spaced_number(hay.text[:start].split()[::-1], words[0]) and not _spaced_number(
+            hay.text[end:].split(), words[-1], after=True
+        ):
             return True
+    return False
+
+
+_SCALE_WORDS = frozenset({"hundred", "thousand", "million", "billion", "trillion"})
+
+
+def _spaced_number(near: list[str], edge: str, after: bool = False) -> bool:
+    """Whether the words `near` a match (nearest first) carry its number on: a number word
+    next to it ("twenty two", "two hundred", "three quarters"), "and a half" after or
+    before it, or "and" between it and a scale word ("two hundred and five")."""
+    if edge not in _NUMBER_WORDS or not near:
+        return False
+    first = near[0].strip(".,;:")
+    if first in _NUMBER_WORDS and near[0] == first:  # no stop between them
+        return True
+    if near[:2] == (["and", "a"] if after else ["a", "and"]) and len(near) > 2:
+        return near[2].strip(".,;:") in _NUMBER_WORDS  # "one and a half"
+    if first == "and" and len(near) > 1:  # "two hundred and five", "hundred and five"
+        other = near[1].strip(".,;:")
+        return (other if not after else edge) in _SCALE_WORDS and other in _NUMBER_WORDS
     return False
 
 

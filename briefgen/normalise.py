@@ -121,6 +121,17 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
     return units
 
 
+_NUMBER_FORMS = ("<fraction>", "<super>", "<sub>")  # ½, ², ₂: not the digits they show
+
+
+def compatible(text: str) -> str:
+    """NFKC of `text` (a character and its accents), except that a fraction, superscript
+    or subscript stays as written: NFKC would make "5½" read "51⁄2" and "10⁶" read "106"."""
+    if unicodedata.decomposition(text[0]).startswith(_NUMBER_FORMS):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 MEMO_CHARS = 2_000  # quotes and other short texts are normalised once per run
 
 
@@ -195,7 +206,7 @@ def reference(text: str, dehyphenate: bool = False) -> Normalised:
             continue
         rep = CHAR_MAP.get(char, char)
         if not rep.isascii():
-            rep = unicodedata.normalize("NFKC", rep)  # composed accents, ligatures, wide forms
+            rep = compatible(rep)  # composed accents, ligatures, wide forms
         rep = rep.lower()
         if not rep:
             continue
@@ -223,14 +234,18 @@ def display(text: str) -> str:
     """Text as it should be shown: debris removed and whitespace collapsed, typography kept."""
     from briefgen import normalise_fast
 
-    if "\n" in text or "\r" in text:
-        text = _BROKEN_WORD.sub(r"\1", text)
     fast = normalise_fast.display(text)
     return fast if fast is not None else display_reference(text)
 
 
+def whole_words(text: str) -> str:
+    """Text with each word broken at a line end joined again, its hyphen kept."""
+    return _BROKEN_WORD.sub(r"\1", text) if "\n" in text or "\r" in text else text
+
+
 def display_reference(text: str) -> str:
     """`display` worked out unit by unit: the definition of it."""
+    text = whole_words(text)
     clean = "".join(unit[0] for unit in _units(text, dehyphenate=False) if unit[0] not in _DROP)
     return re.sub(r" {2,}", " ", clean).strip()
 

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from briefgen.normalise import _DROP, _HYPHENS, _MOJIBAKE_RANGES, CHAR_MAP, Normalised
+from briefgen.normalise import (
+    _DROP,
+    _HYPHENS,
+    _MOJIBAKE_RANGES,
+    CHAR_MAP,
+    Normalised,
+    compatible,
+    whole_words,
+)
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
 # Where runs of spaces and dashes are looked for: from a dash, and from two spaces (a
@@ -38,7 +46,7 @@ def fold(c: str) -> str:
         return " "
     rep = CHAR_MAP.get(c, c)
     if not rep.isascii():
-        rep = unicodedata.normalize("NFKC", rep)
+        rep = compatible(rep)
     return rep.lower()
 
 
@@ -238,7 +246,7 @@ def _runs(folded: str, lead: int, end: int) -> list[tuple[int, int]]:
 def display(text: str) -> str | None:
     """`normalise.display(text)` for text with no debris to repair and no combining accents
     (invisible characters dropped, every whitespace run one space, ends trimmed), or None."""
-    shown = text
+    shown = whole_words(text)
     for c in _distinct_non_ascii(text):
         if c in _MOJIBAKE_RANGES or unicodedata.combining(c):
             return None

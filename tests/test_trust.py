@@ -584,3 +584,61 @@ def test_a_no_break_space_between_two_numbers_does_not_join_them() -> None:
     assert find_quote("the 100,000", SourceText("the\n100,000\u00a0100,000")).span is not None
     assert find_quote("a 2.5", SourceText("a 2.5\u00a0000 b")).span is not None
     assert find_quote("over 100", SourceText("over 100\u00a0000 people")).span is None
+
+
+# --- fractions, powers and number words read as the number they are -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "quote"),
+    [
+        ("51", None, "Interest rates were held at 5½% this month."),  # not "51⁄2"
+        ("2", "%", "Interest rates were held at 5½% this month."),
+        ("5", "%", "Interest rates were held at 5½% this month."),
+        ("4", "%", "Inflation was 2¾% last year."),
+        ("3", "times", "The deficit is 3⅓ times larger."),
+        ("106", "rounds", "The force would need 10⁶ rounds of ammunition."),
+        ("two", None, "Officials said two hundred troops would go."),
+        ("two", None, "It would take twenty two months."),
+        ("half", None, "He wanted one and a half million shells."),
+        ("three", None, "About three quarters of the troops would be British."),
+        ("five", None, "It sent two hundred and five observers."),
+        ("3", "troops", "Officials said 3 hundred troops would go."),
+    ],
+)
+def test_a_value_that_is_only_part_of_the_number_written_is_refused(
+    value: str, unit: str | None, quote: str
+) -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem(value, unit, [quote]) is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "quote"),
+    [
+        ("two", None, "It took two months."),
+        ("two", None, "Between two and three brigades would go."),
+        ("two", None, "It took two - three weeks."),
+        ("300", "troops", "Officials said 3 hundred troops would go."),
+        ("500", "m²", "The new base covers 500 m² of land."),  # m² is not "million"
+        ("20", "m/s", "Winds reached 20 m/s."),
+    ],
+)
+def test_the_number_written_is_still_found(value: str, unit: str | None, quote: str) -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem(value, unit, [quote]) is None
+
+
+@pytest.mark.parametrize(
+    ("quote", "source"),
+    [
+        ("rates were held at 51", "Rates were held at 5½% this month."),
+        ("rates were held at 5", "Rates were held at 5½% this month."),
+        ("need 106 rounds", "They need 10⁶ rounds."),
+    ],
+)
+def test_a_fraction_or_power_is_not_folded_into_digits(quote: str, source: str) -> None:
+    assert find_quote(quote, SourceText(source)).span is None
+    assert find_quote(source[:-1], SourceText(source)).span is not None  # as written, it is
