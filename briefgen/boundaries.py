@@ -2,8 +2,8 @@
 
 The test runs on normalised text (see `normalise`), consulting the original text
 only where normalising loses the difference: a hyphen inside a word ("two-fifths")
-and a spaced dash ("troops - with") both become "-", and a non-breaking space that
-groups digits ("100 000") becomes an ordinary space.
+and a spaced dash ("troops - with") both become "-", and a space that groups digits
+("100 000", no-break or not) is a space like any other.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def joined(form: Normalised, original: str, i: int) -> bool:
         return True
     if b.isdigit() and a in ".,:/" and before.isdigit():  # 2.|3  100,|000  10:|30  2/|3
         return True
-    if (a.isdigit() and b == " ") or (a == " " and b.isdigit()):  # 100| 000 with a no-break space
+    if (a.isdigit() and b == " " and after == "%") or (before.isdigit() and a == " " and b == "%"):
+        return True  # 5| % and 5 |%: a percent sign written after a space
+    if (a.isdigit() and b == " ") or (a == " " and b.isdigit()):  # 100| 000: digits grouped
         return _grouping(form, original, i if b == " " else i - 1)
     if a.isalpha() and b == "'":  # haven|'t
         return after.isalpha()
@@ -110,17 +112,32 @@ def _grouping(form: Normalised, original: str, space: int) -> bool:
     if not (0 <= space < len(form.text) and form.text[space] == " "):
         return False
     start, end = form.starts[space], form.ends[space]
-    if original[start:end] not in _GROUPING_SPACES or start == 0:
+    written = original[start:end]
+    if (written not in _GROUPING_SPACES and written != " ") or start == 0:
         return False
     group, follow = original[end : end + 3], original[end + 3 : end + 5]
     if not (original[start - 1].isdigit() and group.isdigit() and len(group) == 3):
         return False
+    if written == " " and not _leads_groups(original, start):
+        return False  # "in 2024 100 troops": an ordinary space groups only 1 to 3 digits
     if follow[:1].isdigit() or (follow[:1] == "," and follow[1:].isdigit()):
         return False  # more digits, or a comma-grouped number: not this space's group
     left = start - 1
     while left > 0 and (original[left - 1].isdigit() or original[left - 1] in _GROUPING_SPACES):
         left -= 1
     return not (left > 1 and original[left - 1] in ".," and original[left - 2].isdigit())
+
+
+def _leads_groups(original: str, space: int) -> bool:
+    """Whether the digits before the space at `space` are 1 to 3 of them, or a group of 3
+    after another such space (the "1 000" of "1 000 000")."""
+    run = space
+    while run > 0 and original[run - 1].isdigit():
+        run -= 1
+    digits = space - run
+    if digits == 3 and run >= 2 and original[run - 1] == " " and original[run - 2].isdigit():
+        return _leads_groups(original, run - 1)
+    return 1 <= digits <= 3
 
 
 def cut_at(form: Normalised, original: str, start: int, end: int) -> tuple[str, int] | None:

@@ -642,3 +642,23 @@ def test_the_number_written_is_still_found(value: str, unit: str | None, quote: 
 def test_a_fraction_or_power_is_not_folded_into_digits(quote: str, source: str) -> None:
     assert find_quote(quote, SourceText(source)).span is None
     assert find_quote(source[:-1], SourceText(source)).span is not None  # as written, it is
+
+
+@pytest.mark.parametrize(
+    ("quote", "cut"),
+    [
+        ("would need around 100", "100 000"),  # an ordinary space between groups of three
+        ("000 troops in total", "100 000"),
+        ("About 1 000", "1 000 000"),
+        ("It rose by 5", "5 %"),  # a percent sign after a space is still the number's
+    ],
+)
+def test_a_number_grouped_with_ordinary_spaces_is_not_cut(quote: str, cut: str) -> None:
+    source = SourceText(
+        "Such a force would need around 100 000 troops in total. About 1 000 000 people.\n"
+        "It rose by 5 % in March. In 2024 100 troops left.\n"
+    )
+    found = find_quote(quote, source)
+    assert found.span is None and found.cut is not None and found.cut.token == cut
+    for whole in ("need around 100 000 troops", "rose by 5 % in", "In 2024 100 troops left"):
+        assert find_quote(whole, source).span is not None  # a year then a number: two numbers
