@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from briefgen.errors import Report, clip
@@ -41,13 +41,16 @@ _NUMBER = re.compile(
 # against it ("5½", "10⁶", "3²"): not a number this can read
 _NUMBER_FORMS = "\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u215f\u2189"
 _NUMBER_FORM = re.compile(f"([{_NUMBER_FORMS}])")
+# between the two numbers of a range, written with nothing else by either
+_RANGE = re.compile(r"\s?(?:-|to|and)\s?")
 _CARRIES_ON = re.compile(f"[.,]\\d|[{_NUMBER_FORMS}]")
 _DIGITS = re.compile(r"\d")
 # "£m", "$bn", "k": a short scale leading the unit (not the metre of "m²" or "m/s")
 _SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![\w/])")
 _POINTS = re.compile(r"\bpercentage points?\b")
 _PERCENT = re.compile(r"\bper ?cent(?:age)?\b")
-_UNIT_WORD = re.compile(r"us\$|[£$€¥%]|[a-z]+")
+_UNIT_WORD = re.compile(r"[a-z]{1,3}\$|[£$€¥%]|[a-z]+")
+_DOLLAR_PREFIX = re.compile(r"[a-z]{1,3}\Z")
 _NUMBER_WORDS = frozenset(
     re.split(
         r"\s+",
@@ -98,10 +101,12 @@ def amounts(text: str) -> list[Amount]:
     A number written in a way this cannot read ("2,5" with a decimal comma, "1.2.3")
     is left out rather than read as its first digits ("2"), which would let a wrong
     value match it."""
-    found = []
+    found: list[Amount] = []
     cleaned = _clean(text)
+    last: re.Match[str] | None = None
     for m in _NUMBER.finditer(cleaned):
         if _CARRIES_ON.match(cleaned, m.end("num")):
+            last = None
             continue
         scale_word = m["scale"] or ""
         if scale_word in _ATTACHED_ONLY and m["near"]:
@@ -109,9 +114,24 @@ def amounts(text: str) -> list[Amount]:
         digits = m["num"].replace(",", "").replace(" ", "")
         number = Decimal(digits) * (-1 if m["sign"] in ("-", "minus ") else 1)
         currency = CURRENCIES.get(m["cur"] or "") or CURRENCIES.get(m["cur2"] or "")
-        found.append(
-            Amount(m[0].strip(), number, SCALES.get(scale_word, 0), currency, bool(m["pct"]))
-        )
+        shown = m[0].strip()
+        if m["cur"] == "$":  # A$, C$, HK$: a dollar of another country, not the US one
+            currency = _dollar(cleaned[: m.start("cur")])
+            shown = currency[:-1] + shown
+        amount = Amount(shown, number, SCALES.get(scale_word, 0), currency, bool(m["pct"]))
+        if last is not None and _RANGE.fullmatch(cleaned, last.end(), m.start()):
+            # "£2-3 billion", "2.3-2.5%", "between 2 and 3 billion": what one end of a
+            # range writes, the other shares
+            first = found[-1]
+            found[-1] = replace(
+                first,
+                scale=first.scale or amount.scale,
+                percent=first.percent or amount.percent,
+                currency=first.currency or amount.currency,
+            )
+            amount = replace(amount, currency=amount.currency or first.currency)
+        found.append(amount)
+        last = m
     return found
 
 
@@ -150,7 +170,16 @@ def unit_terms(unit: str | None) -> tuple[int, str | None, bool]:
             scale = max(scale, SCALES[word])
         elif word in CURRENCIES:
             currency = CURRENCIES[word]
+        elif word.endswith("$"):
+            currency = _dollar(word[:-1])
     return scale, currency, percent
+
+
+def _dollar(before: str) -> str:
+    """The dollar a "$" written after `before` is: "$" (the US one) unless letters other
+    than "us" lead it ("a$" of A$3 billion)."""
+    prefix = _DOLLAR_PREFIX.search(before)
+    return "$" if prefix is None or prefix[0] == "us" else f"{prefix[0].upper()}$"
 
 
 def check_figure(figure: Figure, report: Report) -> None:

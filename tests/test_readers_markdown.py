@@ -95,9 +95,9 @@ def test_structure_keeps_every_line_in_place() -> None:
         "that runs on to a second line.",
         "",
         "",
-        "Country Share",
+        "Country | Share",
         "",
-        "UK 2.3%",
+        "UK | 2.3%",
         "",
         "",
         "print('code kept')",
@@ -203,3 +203,13 @@ def test_image_alt_text_over_two_lines_keeps_the_lines_after_it() -> None:
         "",
         "line three has words here",
     ]
+
+
+def test_a_quote_cannot_run_from_one_table_cell_into_the_next() -> None:
+    table = (
+        "| Country | 2023 | 2024 |\n|---|---|---|\n| UK | 2.1% | 2.3% |\n| France | 1.9% | 2.0% |\n"
+    )
+    text = SourceText(extract(table.encode()).text)
+    for quote in ("2024 UK 2.1%", "2.3% France 1.9%", "UK 2.1% 2.3%"):
+        assert find_quote(quote, text).span is None, quote
+    assert find_quote("UK | 2.1% | 2.3%", text).span is not None  # as the row reads

@@ -662,3 +662,42 @@ def test_a_number_grouped_with_ordinary_spaces_is_not_cut(quote: str, cut: str) 
     assert found.span is None and found.cut is not None and found.cut.token == cut
     for whole in ("need around 100 000 troops", "rose by 5 % in", "In 2024 100 troops left"):
         assert find_quote(whole, source).span is not None  # a year then a number: two numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "quote", "ok"),
+    [
+        ("3", "US$ billion", "Australia pledged A$3 billion in aid.", False),
+        ("3", "$ billion", "Canada pledged C$3 billion in aid.", False),
+        ("3", "A$ billion", "Australia pledged A$3 billion in aid.", True),
+        ("3", "US$ billion", "The US pledged US$3 billion.", True),
+        ("3", "$ billion", "The US pledged $3 billion.", True),
+    ],
+)
+def test_a_dollar_of_another_country_is_not_the_us_dollar(
+    value: str, unit: str, quote: str, ok: bool
+) -> None:
+    from briefgen.figures import value_problem
+
+    problem = value_problem(value, unit, [quote])
+    assert (problem is None) == ok, problem
+    if not ok:
+        assert "A$3 billion" in problem or "C$3 billion" in problem
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "quote"),
+    [
+        ("2-3", "£ billion", "The government pledged £2-3 billion in aid."),
+        ("2.3-2.5", "% of GDP", "Spending will rise to 2.3-2.5% of GDP."),
+        ("2-3", "billion euros", "It will cost between 2 and 3 billion euros."),
+        ("5-7", "%", "Prices rose 5 to 7% last year."),
+    ],
+)
+def test_both_ends_of_a_range_share_its_scale_currency_and_percent(
+    value: str, unit: str, quote: str
+) -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem(value, unit, [quote]) is None
+    assert value_problem("9" + value[1:], unit, [quote]) is not None  # the other end stays

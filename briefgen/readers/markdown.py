@@ -7,8 +7,9 @@ renders to and loses the markup, so `**2.3%**` is cited as `2.3%`:
 - emphasis, strong and ~~strikethrough~~ marks go, only where CommonMark reads them as
   markup (snake_case and 2*3 stay as written); `code` keeps its text;
 - [text](url), [text][ref] and ![alt](src) become text and alt; <https://x> its URL;
-- heading #'s and underlines, > of quotes, list bullets and numbers, table pipes (the
-  cells of a row are joined by a space; the |---| row is blank) go;
+- heading #'s and underlines, > of quotes, list bullets and numbers, table rows stay
+  one line each, their cells joined by " | " as the HTML and Word readers join them (a
+  quote cannot run from one cell into the next); the |---| row is blank;
 - HTML tags and comments go, their text stays (entities decoded; scripts and styles
   blank); backslash escapes and entities are read as the characters they stand for;
 - code fences and reference definitions ([r]: https://x) become blank lines; the code
@@ -66,7 +67,7 @@ def _place(lines: list[str], span: Sequence[int], parts: list[str], joined: bool
     """Put parts on the lines span[0]..span[1]-1; in a table row, after what is there."""
     start, end = span[0], min(span[1], len(lines))
     if joined:
-        lines[start] = " ".join(x for x in (lines[start], " ".join(parts).strip()) if x)
+        lines[start] = " | ".join(x for x in (lines[start], " ".join(parts).strip()) if x)
         return
     if len(parts) < end - start:  # a line break was lost inside a span: no line is sure
         parts = [" ".join(p.strip() for p in parts)]
