@@ -33,6 +33,15 @@ class Fields:
         self.known = tuple(known)
         for name, entry in node.entries.items():
             if name not in self.known:
+                first = name.split(maxsplit=1)[0] if name.strip() else name
+                if first != name and first in self.known:  # "title 'Ukraine: where things stand'"
+                    report.error(
+                        f'unknown field "{name}" in {what}: a colon is missing after '
+                        f'"{first}"; write  {first}: and the value after it, in quotes if it '
+                        'holds ": "',
+                        entry.key_loc,
+                    )
+                    continue
                 report.error(
                     f'unknown field "{name}" in {what}{did_you_mean(name, self.known)}; '
                     f"allowed fields: {', '.join(self.known)}",

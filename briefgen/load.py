@@ -304,8 +304,12 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
             return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # point at what was left open, not at the end of the file
+        if exc.context_mark is not None and (
+            "end of stream" in (exc.problem or "") or exc.context == "while scanning a simple key"
+        ):
+            # point at what was left open, or at the key with no colon, not at the line after
+            mark = exc.context_mark
+        mark = _dash_without_space(text, mark, exc.problem or "")
         where = _loc(path, mark, builder.lines) if mark else Location(path)
         report.error(_syntax_message(exc, text, mark), where)
         return None
@@ -329,6 +333,29 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
     return builder.root
 
 
+class _Mark:
+    """A place in the text (what PyYAML's marks give: 0-based line and column)."""
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+_DASH_NO_SPACE = re.compile(r"( *)-[^\s-]")
+
+
+def _dash_without_space(text: str, mark: Any, problem: str) -> Any:
+    """The start of a list entry written "-id:" (no space after the dash) on the line above
+    a "mapping values are not allowed" error, which is where the mistake is; else `mark`."""
+    if mark is None or "mapping values are not allowed" not in problem:
+        return mark
+    lines = text.split("\n")
+    for row in range(min(mark.line, len(lines) - 1), max(mark.line - 3, -1), -1):
+        dash = _DASH_NO_SPACE.match(lines[row])
+        if dash:
+            return _Mark(row, len(dash[1]))
+    return mark
+
+
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:  # libyaml's own guard, hit before ours in flow style
@@ -338,15 +365,50 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return "tab character in indentation; YAML needs spaces: replace the tab with spaces"
     context = f" {exc.context}" if exc.context else ""
-    return f"YAML syntax error: {problem}{context}{_hint(problem, at)}"
+    return f"YAML syntax error: {problem}{context}{_hint(problem, at, exc.context or '')}"
 
 
 _KEY_LINE = re.compile(r" +(?:- +)?[A-Za-z_][\w-]*:(?: .*)?\s*")
 
 
-def _hint(problem: str, line: str) -> str:
+_NO_COLON = re.compile(
+    r"(?P<lead> *(?:- +)?)(?P<key>[A-Za-z_][\w-]*)(?:(?P<glued>:)(?=\S)| +|$)(?P<rest>.*)"
+)
+_RESERVED_START = {
+    "[": "a YAML list",
+    "{": "a YAML mapping",
+    "*": "a YAML alias",
+    "&": "a YAML anchor",
+    "!": "a YAML tag",
+    "%": "a YAML directive",
+}
+
+
+def _hint(problem: str, line: str, context: str = "") -> str:
     """What to write instead, for the mistakes people make most often."""
     value = line.split(": ", 1)[1].lstrip() if ": " in line else ""
+    if value[:1] in (*_RESERVED_START, "@", "`"):
+        key = line.split(": ", 1)[0].strip().removeprefix("- ").strip()
+        read = _RESERVED_START.get(value[0])
+        what = (
+            f'a value that starts with "{value[0]}" is read as {read}'
+            if read
+            else f'"{value[0]}" cannot start a plain value in YAML'
+        )
+        example = "'" + _clip_hint(value).replace("'", "''") + "'"
+        return (
+            f"; {what}: put the whole value in single quotes (doubling any ' inside), "
+            f"e.g.  {key}: {example}"
+        )
+    if context == "while scanning a simple key":  # a key with no ":" after it, or no space
+        found = _NO_COLON.fullmatch(line.rstrip())
+        if found:
+            fixed = f"{found['key']}: {_clip_hint(found['rest']) or '…'}"
+            if found["glued"]:
+                return f"; put a space after the colon:  {fixed}"
+            return f'; "{found["key"]}" needs a colon and a space after it:  {fixed}'
+    if _DASH_NO_SPACE.match(line):
+        return '; a list entry starts with "- " (a dash and a space): put a space after the "-"'
     if value[:1] in ("'", '"') and ("expected key" in problem or "expected <block end>" in problem):
         return (
             "; a value that starts with a quotation mark must end with it: to quote words that "
@@ -369,6 +431,11 @@ def _hint(problem: str, line: str) -> str:
     ):
         return "; check the indentation of this line and the one above"
     return ""
+
+
+def _clip_hint(text: str, limit: int = 40) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _short_tag(tag: str | None) -> str:

@@ -617,3 +617,49 @@ def test_lines_are_counted_as_an_editor_counts_them(brk: str) -> None:
     assert isinstance(node, Map) and not problems
     assert (node.entries["label"].key_loc.line, node.entries["label"].key_loc.col) == (3, 1)
     assert node.entries["label"].node.loc.line == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "hint"),
+    [
+        (  # a key with no colon: at that key, not at the line after it
+            "title: T\npositions:\n  - id: a\n    topic Defence spending\n    stance: S\n",
+            (4, 5),
+            '"topic" needs a colon and a space after it:  topic: Defence spending',
+        ),
+        ("title: T\npositions:\n  - id: a\n    quote the cost\n", (4, 5), "quote: the cost"),
+        ("title: T\nmeeting\nas_of: 2025-01-01\n", (2, 1), '"meeting" needs a colon'),
+        (
+            "title: T\npositions:\n  - id: a\n    stance:Spending rises\n    topic: T\n",
+            (4, 5),
+            "put a space after the colon:  stance: Spending rises",
+        ),
+        (  # "-id:" with no space: at the dash
+            "title: T\npositions:\n  -id: a\n    stance: S\n",
+            (3, 3),
+            'a list entry starts with "- " (a dash and a space)',
+        ),
+        (
+            "title: T\npositions:\n  - id: a\n    stance: [Draft] spending will rise\n",
+            (4, 21),
+            "is read as a YAML list: put the whole value in single quotes (doubling any ' "
+            "inside), e.g.  stance: '[Draft] spending will rise'",
+        ),
+        ("title: T\nsummary: *France* leads\n", (2, 17), "summary: '*France* leads'"),
+        (
+            "title: T\nsummary: @healey's view\n",
+            (2, 10),
+            '"@" cannot start a plain value in YAML: put the whole value in single quotes '
+            "(doubling any ' inside), e.g.  summary: '@healey''s view'",
+        ),
+    ],
+)
+def test_common_yaml_mistakes_are_told_at_their_place_with_what_to_write(
+    text: str, where: tuple[int, int], hint: str
+) -> None:
+    report = Report()
+    assert parse_yaml(text, Path("b.yaml"), report) is None
+    (problem,) = report.problems
+    assert problem.location is not None
+    assert (problem.location.line, problem.location.col) == where, problem.format()
+    assert hint in problem.message, problem.message

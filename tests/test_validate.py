@@ -55,6 +55,18 @@ def test_unknown_field_with_did_you_mean(workspace: Path) -> None:
     no_crash(result)
 
 
+def test_a_known_field_with_its_colon_left_out_is_told_so(workspace: Path) -> None:
+    brief = MINIMAL_BRIEF.replace("title: Test brief", "title 'Test: brief'")
+    build_tree(workspace, {"briefs/test.yaml": brief})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert (
+        'briefs/test.yaml:1:1: error: unknown field "title \'Test" in the brief: a colon is '
+        'missing after "title"; write  title: and the value after it'
+    ) in result.stderr
+    no_crash(result)
+
+
 def test_unknown_top_level_field_with_did_you_mean(workspace: Path) -> None:
     build_tree(
         workspace,
