@@ -9,7 +9,7 @@ from pathlib import Path
 from briefgen import spec
 from briefgen.errors import Location, Report, quoted
 from briefgen.fields import Fields
-from briefgen.load import Map, Node, Seq, describe, parse_yaml, read_text
+from briefgen.load import Map, Node, Scalar, Seq, describe, parse_yaml, read_text
 from briefgen.models import Config, Source
 from briefgen.paths import within
 
@@ -72,19 +72,35 @@ def parse_catalogue(text: str, path: Path, config: Config, report: Report) -> Ca
         return Catalogue()
     catalogue = Catalogue(complete=True)
     sources = catalogue.sources
+    first_at: dict[str, Location] = {}  # each id's first entry, usable or not
     for entry in node.items:
-        source = _source(entry, config, report, catalogue.ids, catalogue.files)
-        if source is None:
-            continue
-        if source.id in sources:
-            first = sources[source.id].loc
+        named = _entry_id(entry)
+        if named is not None and named[0] in first_at:
             report.error(
-                f'duplicate source id "{source.id}": also used at line {first.line}; give each source its own id',
-                source.loc,
+                f'duplicate source id "{named[0]}": also used at line {first_at[named[0]].line}; '
+                "give each source its own id",
+                entry.loc,
             )
+            _source(entry, config, report, catalogue.ids, catalogue.files)  # its own problems
             continue
-        sources[source.id] = source
+        if named is not None:
+            first_at[named[0]] = entry.loc
+        source = _source(entry, config, report, catalogue.ids, catalogue.files)
+        if source is not None and source.id not in sources:
+            sources[source.id] = source
     return catalogue
+
+
+def _entry_id(node: Node) -> tuple[str, Location] | None:
+    """An entry's id as written, whatever else is wrong with the entry."""
+    if not isinstance(node, Map) or "id" not in node.entries:
+        return None
+    value = node.entries["id"].node
+    return (
+        (value.value, value.loc)
+        if isinstance(value, Scalar) and isinstance(value.value, str)
+        else None
+    )
 
 
 def is_blank(text: str) -> bool:
@@ -118,6 +134,13 @@ def _source(
     if file:  # (only watched for changes, never read: a refused name is harmless here)
         files.append(config.sources_dir / file)
     if source_id is None or file is None or path is None or publisher is None or title is None:
+        if path is not None and not (path.exists() or path.is_symlink()):  # told now: an
+            # entry left out is never read, where a missing file is otherwise found
+            report.error(
+                f"source file {quoted(file or '')} does not exist in the sources folder; check "
+                "the name, or copy the document in with  briefgen sources add FILE",
+                f.loc("file"),
+            )
         return None
     return Source(
         source_id,

@@ -162,7 +162,7 @@ def check(
         if report.failed(result.workspace.config.strict if strict is None else strict):
             sys.exit(EXIT_DATA)
         return
-    if not result.workspace.briefs and not briefs:
+    if not result.workspace.briefs and not result.workspace.unread and not briefs:
         say("no briefs yet: start one with  briefgen new NAME")
     _finish(result, strict)
 

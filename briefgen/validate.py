@@ -12,7 +12,7 @@ from briefgen.catalogue import Catalogue
 from briefgen.config import available_layouts
 from briefgen.errors import Location, Report, UsageError
 from briefgen.fields import ID_RE, Fields, did_you_mean
-from briefgen.load import Map, Node, Scalar, describe, parse_yaml, read_bytes, text_of
+from briefgen.load import Map, Node, Scalar, Seq, describe, parse_yaml, read_bytes, text_of
 from briefgen.models import (
     STATUSES,
     Brief,
@@ -259,6 +259,7 @@ def _position(node: Node, report: Report) -> Position | None:
     if f is None:
         return None
     item_id, cite = f.identifier(), _citations(f, report)
+    _uncited(f, "position", item_id, report)
     actor = f.text("actor", required=True, example="Keir Starmer")
     stance = f.text("stance", required=True, example="A peace deal needs a US backstop.")
     role, topic, detail, as_of = f.text("role"), f.text("topic"), f.text("detail"), f.date("as_of")
@@ -282,6 +283,7 @@ def _proposal(node: Node, report: Report) -> Proposal | None:
     if f is None:
         return None
     item_id, cite = f.identifier(), _citations(f, report)
+    _uncited(f, "proposal", item_id, report)
     title = f.text("title", required=True, example="European-led peacekeeping force")
     status = _status(f, report)
     by, summary, detail, as_of = (
@@ -306,6 +308,10 @@ def _proposal(node: Node, report: Report) -> Proposal | None:
 
 
 def _status(f: Fields, report: Report) -> Status | None:
+    node = f.get("status")
+    if isinstance(node, Scalar) and isinstance(node.value, bool):  # "no", "yes": not a status
+        report.error(f'status "{node.text}" is not one of: {", ".join(STATUSES)}', f.loc("status"))
+        return None
     text = f.text("status", required=True, example="under discussion")
     if text is None:
         return None
@@ -324,6 +330,7 @@ def _figure(node: Node, report: Report) -> Figure | None:
     if f is None:
         return None
     item_id, cite = f.identifier(), _citations(f, report)
+    _uncited(f, "figure", item_id, report)
     label = f.text("label", required=True, example="UK defence spending")
     value = f.text("value", required=True, example='"2.3"')
     unit, note, as_of, derived = f.text("unit"), f.text("note"), f.date("as_of"), f.text("derived")
@@ -342,6 +349,19 @@ def _figure(node: Node, report: Report) -> Figure | None:
         derived=derived,
         derived_loc=f.loc("derived") if derived else None,
     )
+
+
+def _uncited(f: Fields, kind: str, item_id: str | None, report: Report) -> None:
+    """A warning for an item with no cite: at all (one whose citations are written wrong
+    is told that instead)."""
+    node = f.get("cite")
+    null = isinstance(node, Scalar) and node.value is None
+    empty = null or (isinstance(node, Seq) and not node.items)
+    if item_id and (node is None or empty):
+        report.warning(
+            f'{kind} "{item_id}" cites nothing; add a cite: with the source words it rests on',
+            f.node.loc,
+        )
 
 
 def _citations(f: Fields, report: Report) -> tuple[Citation, ...]:
@@ -371,7 +391,7 @@ def cross_check(
     whole_workspace: bool,
     others: Sequence[Brief] = (),
 ) -> None:
-    """Checks across files: unique ids, known sources, uncited items and unused sources.
+    """Checks across files: unique ids, known sources and unused sources.
 
     Claims that depend on files that could not be read whole ("unknown source",
     "cited by no brief") are left out rather than made falsely. `others`, the briefs not
@@ -401,11 +421,6 @@ def cross_check(
                 )
             else:
                 seen[item.id] = item
-            if not item.cite:
-                report.warning(
-                    f'{item.kind} "{item.id}" cites nothing; add a cite: with the source words it rests on',
-                    item.loc,
-                )
         for item in brief.citing:
             for cite in item.cite:
                 used.add(cite.source_id)

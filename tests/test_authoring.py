@@ -89,6 +89,11 @@ def test_init_makes_a_workspace_check_passes_at_once(
     checked = run_cli("--strict", "check")
     assert checked.exit_code == 0, checked.output
     assert checked.stderr == ""
+    assert "no briefs yet: start one with  briefgen new NAME" in checked.stdout
+    (ws / "briefs" / "broken.yaml").write_text("title: [\n")
+    unread = run_cli("check")  # a brief that cannot be read is not "no briefs yet"
+    assert unread.exit_code == 1 and "no briefs yet" not in unread.stdout
+    (ws / "briefs" / "broken.yaml").unlink()
     # the commented override builds as the built-in brief would
     run_cli("new", "b")
     assert run_cli("build", "--format", "html").exit_code == 0

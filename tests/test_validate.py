@@ -743,3 +743,42 @@ def test_yaml_files_not_read_as_briefs_are_warned_about(workspace: Path) -> None
         ".yaml or .yml are; rename it Other.yaml",
     ]
     assert result.stdout.startswith("1 brief,")
+
+
+def test_a_status_yaml_reads_as_true_or_false_is_told_the_statuses(workspace: Path) -> None:
+    brief = MINIMAL_BRIEF + (
+        "proposals:\n  - id: p1\n    title: A plan\n    status: no\n    cite:\n"
+        "      - source: news\n        quote: the plan would cost\n"
+    )
+    build_tree(workspace, {"briefs/test.yaml": brief})
+    result = run_cli("check")
+    assert 'error: status "no" is not one of: proposed, under discussion' in result.stderr
+    assert "put the text in quotes" not in result.stderr  # which would only lead to that error
+
+
+def test_an_item_whose_citation_is_written_wrong_is_not_also_said_to_cite_nothing(
+    workspace: Path,
+) -> None:
+    brief = re.sub(r"\n\s+quote: .*", "", MINIMAL_BRIEF, count=1)
+    build_tree(workspace, {"briefs/test.yaml": brief})
+    result = run_cli("check")
+    assert 'citation has no "quote"' in result.stderr
+    assert "cites nothing" not in result.stderr, result.stderr
+
+
+def test_every_problem_of_a_catalogue_entry_is_reported(workspace: Path) -> None:
+    catalogue = MINIMAL_CATALOGUE + (
+        "- id: news\n  file: missing.txt\n  titel: Wrong\n  published: 2025-02-31\n"
+        "- id: other\n  file: gone.txt\n  publisher: P\n"
+    )
+    build_tree(workspace, {"sources/sources.yaml": catalogue})
+    result = run_cli("check")
+    assert result.exit_code == 1
+    for expected in (
+        'sources/sources.yaml:6:3: error: duplicate source id "news": also used at line 1',
+        'sources/sources.yaml:7:9: error: source file "missing.txt" does not exist',
+        'sources/sources.yaml:8:3: error: unknown field "titel"',
+        "sources/sources.yaml:9:14: error: \"published\": '2025-02-31' is not a real date",
+        'sources/sources.yaml:11:9: error: source file "gone.txt" does not exist',
+    ):
+        assert expected in result.stderr, result.stderr
