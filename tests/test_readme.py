@@ -2,7 +2,8 @@
 
 Each ```sh block runs in order, in its own fresh copy of the sample workspace with
 article.txt (the document the daily loop adds) saved in it. A line ending in
-"# exits N" must exit with N; every other line must exit 0.
+"# exits N" must exit with N; every other line must exit 0. A `cd DIR` line moves into
+DIR, as the reader would.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def sh_blocks() -> list[list[str]]:
     for match in _BLOCK.finditer(README):
         if match[2] == "sh":
             lines = [line.strip() for line in match[3].splitlines()]
-            blocks.append([line for line in lines if line.startswith("briefgen ")])
+            blocks.append([line for line in lines if line.startswith(("briefgen ", "cd "))])
     return [b for b in blocks if b]
 
 
@@ -84,6 +85,9 @@ def test_readme_examples_run(
 ) -> None:
     monkeypatch.chdir(scratch(tmp_path))
     for line in block:
+        if line.startswith("cd "):  # as the reader would, into the workspace just made
+            monkeypatch.chdir(shlex.split(line)[1])
+            continue
         code, output, expected = run_line(line)
         assert code == expected, f"{line}\n{output}"
 
