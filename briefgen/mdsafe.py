@@ -24,6 +24,25 @@ _ALIGN = {"text-align:left": ":---", "text-align:right": "---:", "text-align:cen
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+# What starts a block at the start of a line: a bullet ("- ", "+ "), a number ("1. ",
+# "2) "), or a line of "-" or "=" alone (a heading's underline, or a rule)
+_LINE_START = re.compile(
+    r"^([ \t]*)(?:([-+])(?=[ \t]|$)|([-=])(?=[-= \t]*$)|(\d{1,9})([.)])(?=[ \t]|$))", re.M
+)
+
+
+def _literal_start(m: re.Match[str]) -> str:
+    if m[4]:
+        return f"{m[1]}{m[4]}\\{m[5]}"
+    return f"{m[1]}\\{m[2] or m[3]}"
+
+
+def literal_lines(text: str) -> str:
+    """Markdown whose lines start no list, heading or rule that the text itself would start
+    (a field's "1. Deploy troops" or "\\- not a list" stays the text it is)."""
+    return _LINE_START.sub(_literal_start, text)
+
+
 def escape(text: str) -> str:
     """Text that reads literally in CommonMark and GFM: no markup, links, entities or HTML."""
     value = _SPECIAL.sub(lambda m: "\\" + m[0], text)
@@ -41,10 +60,15 @@ def safe_markdown(text: str) -> tuple[str, list[str]]:
 def _block(node: SyntaxTreeNode, dropped: list[str]) -> str:
     kind = node.type
     if kind == "paragraph":
-        return _children_inline(node, dropped)
+        return literal_lines(_children_inline(node, dropped))
     if kind == "heading":
         level = int(node.tag[1:]) if node.tag[1:].isdigit() else 3
-        return "#" * level + " " + _children_inline(node, dropped)
+        # on one line: a heading written with a line break under it ("two\nlines\n---")
+        return (
+            "#" * level
+            + " "
+            + _children_inline(node, dropped).replace("\\\n", " ").replace("\n", " ")
+        )
     if kind in ("bullet_list", "ordered_list"):
         return _list(node, dropped)
     if kind == "blockquote":

@@ -534,11 +534,14 @@ def source_link(source: Source, out_dir: Path) -> str:
     return quote(Path(rel).as_posix(), safe="/-_.~")
 
 
-def md_text(text: object) -> str:
-    """Plain text made literal in Markdown: no emphasis, links, table breaks or raw HTML."""
+def md_text(text: object, line_start: bool = False) -> str:
+    """Plain text made literal in Markdown: no emphasis, links, table breaks or raw HTML;
+    with `line_start` (where a template puts it at the start of a line), no list or
+    rule either ("1. Deploy troops" stays text)."""
     if text is None:
         return ""
-    return mdsafe.escape(str(text)).replace("\n", " ")
+    literal = mdsafe.escape(str(text)).replace("\n", " ")
+    return mdsafe.literal_lines(literal) if line_start else literal
 
 
 def md_block(text: object) -> str:

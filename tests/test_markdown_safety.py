@@ -358,3 +358,37 @@ def test_a_link_in_a_brief_over_the_default_size_is_still_warned(
     monkeypatch.chdir(root)
     result = run_cli("check")
     assert 'briefs/test.yaml:4:13: warning: link "../p.txt"' in result.stderr, result.stderr
+
+
+BLOCK_STARTS = ["- ", "+ ", "1. ", "2) ", "===", "---", "\\- ", "\\=", "1\\. ", "x", " ", "\n"]
+
+
+def _blocks(markdown: str) -> list[str]:
+    tokens = RENDERERS["commonmark"].parse(markdown)
+    kinds = ("bullet_list_open", "ordered_list_open", "heading_open", "hr")
+    return [t.type for t in tokens if t.type in kinds]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(BLOCK_STARTS), max_size=12).map("".join))
+def test_text_starts_no_list_heading_or_rule(text: str) -> None:
+    """A field's words are never read as a list, a heading or a rule: the plain text where
+    a template starts a line with it, and the text of a Markdown field's paragraphs (its
+    own lists, headings and rules stay what they are)."""
+    assert _blocks(md_text(text, line_start=True) + " [^n1]") == [], md_text(text, True)
+    block = md_block(text)  # the field's own lists, headings and rules, and no others
+    assert sorted(_blocks(block)) == sorted(_blocks(text)), block
+
+
+def test_escaped_block_markers_in_a_field_stay_text(tmp_path: Path) -> None:
+    brief = MINIMAL_BRIEF + (
+        "background: |\n  The figure was revised\n  \\=\\=\\=\n  \\- not a list item\n"
+        "  1\\. not a numbered item either\n"
+    )
+    root = make(tmp_path / "ws", {"briefs/test.yaml": brief})
+    os.chdir(root)
+    result = run_cli("build", "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    md = (root / "build" / "test.md").read_text(encoding="utf-8")
+    section = md[md.index("The figure was revised") :].split("\n\n")[0]
+    assert _blocks(section) == [], section
