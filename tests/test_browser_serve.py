@@ -170,3 +170,19 @@ def test_a_broken_template_shows_in_the_overlay_and_the_brief_returns_when_fixed
     )
     wait.until(lambda d: _overlay(d) == "")
     wait.until(lambda d: "Band" in _frame_text(d))
+
+
+def test_a_brief_moved_away_for_a_moment_comes_back_in_its_open_page(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    wait = _waiter(browser)
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    aside = tmp_path / "test.yaml"
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+    brief.rename(aside)
+    wait.until(
+        lambda d: "not in the briefs folder just now" in d.find_element("tag name", "header").text
+    )
+    aside.rename(brief)
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))

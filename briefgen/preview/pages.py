@@ -138,8 +138,8 @@ def index(snap: Snapshot) -> bytes:
 
 def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
     """The page around one brief: layout switch, PDF and Markdown links, the problem overlay."""
-    if snap.result is None:
-        return None
+    if snap.result is None:  # config.yaml cannot be used: its problems, until it can
+        return _waiting(snap, brief_id, layout, "waits for the workspace to be readable")
     brief = next((b for b in snap.result.workspace.briefs if b.id == brief_id), None)
     config = snap.result.workspace.config
     if layout not in available_layouts(config):
@@ -169,18 +169,35 @@ def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
     return _page(brief.title or brief.id, attrs, content)
 
 
+def known(snap: Snapshot, brief_id: str) -> bool:
+    """Whether a brief of this id is in the workspace now (readable or not)."""
+    if snap.result is None:
+        return False
+    config = snap.result.workspace.config
+    if any(b.id == brief_id for b in snap.result.workspace.briefs):
+        return True
+    return any((config.briefs_dir / f"{brief_id}{s}").is_file() for s in (".yaml", ".yml"))
+
+
 def _unread(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
     """The page of a brief file that cannot be read as a brief just now: its problems, and
     the brief again once they are fixed (the page reloads on the next change)."""
     assert snap.result is not None
     folder = snap.result.workspace.config.briefs_dir
-    if not ID_RE.fullmatch(brief_id) or not any(
-        (folder / f"{brief_id}{suffix}").is_file() for suffix in (".yaml", ".yml")
-    ):
+    there = any((folder / f"{brief_id}{suffix}").is_file() for suffix in (".yaml", ".yml"))
+    # a brief moved away for a moment (a save by rename, a folder renamed): its page waits
+    said = "could not be read as a brief" if there else "is not in the briefs folder just now"
+    return _waiting(snap, brief_id, layout, said)
+
+
+def _waiting(snap: Snapshot, brief_id: str, layout: str, said: str) -> bytes | None:
+    """A brief's page while it cannot be shown, with the problems; it reloads into the
+    brief at the next change that brings it back."""
+    if not ID_RE.fullmatch(brief_id):
         return None
     content = (
         f'<header><a href="/">All briefs</a><strong>{escape(brief_id)}</strong>'
-        f"<span>could not be read as a brief</span></header>{_overlay(snap)}"
+        f"<span>{escape(said)}</span></header>{_overlay(snap)}"
     )
     attrs = (
         f'data-brief="{escape(brief_id)}" data-layout="{escape(layout)}" '

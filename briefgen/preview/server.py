@@ -66,6 +66,14 @@ def _host_and_port(host: str) -> tuple[str, int | None]:
     return name, int(port) if port.isdigit() else None
 
 
+class _Answer(Exception):
+    """An answer with a status other than 200 and a body of its own."""
+
+    def __init__(self, status: HTTPStatus, body: bytes, kind: str, csp: str) -> None:
+        super().__init__(status)
+        self.status, self.body, self.kind, self.csp = status, body, kind, csp
+
+
 class _Unrendered(Exception):
     """An output that cannot be rendered in the current state, and why."""
 
@@ -186,6 +194,9 @@ class Handler(BaseHTTPRequestHandler):
             body = f"not rendered: fix these problems first\n{text}".encode()
             self._send(HTTPStatus.UNPROCESSABLE_ENTITY, body, "text/plain; charset=utf-8", head)
             return
+        except _Answer as answer:
+            self._send(answer.status, answer.body, answer.kind, head, answer.csp)
+            return
         if found is None:
             body = b"not found: the preview serves only the rendered briefs\n"
             self._send(HTTPStatus.NOT_FOUND, body, "text/plain; charset=utf-8", head)
@@ -213,7 +224,11 @@ class Handler(BaseHTTPRequestHandler):
                 found = pages.status(snap, brief, layout)
             return json.dumps(found).encode(), "application/json", pages.WRAPPER_CSP
         if path.startswith("/brief/"):
-            page = pages.wrapper(snap, path.removeprefix("/brief/"), layout)
+            brief_id = path.removeprefix("/brief/")
+            page = pages.wrapper(snap, brief_id, layout)
+            if page is not None and not pages.known(snap, brief_id):
+                # not there just now: a 404 whose page waits for it and shows it when it is
+                raise _Answer(HTTPStatus.NOT_FOUND, page, _TYPES["html"], pages.WRAPPER_CSP)
             return None if page is None else (page, _TYPES["html"], pages.WRAPPER_CSP)
         name = path.removeprefix(OUT)
         if path.startswith(OUT) and name in snap.outputs:
