@@ -186,3 +186,26 @@ def test_a_brief_moved_away_for_a_moment_comes_back_in_its_open_page(
     )
     aside.rename(brief)
     wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+
+
+def test_many_open_pages_all_follow_an_edit(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    """A browser opens six connections to a server at most: the pages share one stream of
+    events, so the eighth page open still follows an edit, and still loads."""
+    wait = _waiter(browser)
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    url = f"http://127.0.0.1:{server.port}/brief/test"
+    browser.get(url)
+    tabs = [browser.current_window_handle]
+    for _ in range(7):
+        browser.switch_to.new_window("tab")
+        browser.get(url)
+        tabs.append(browser.current_window_handle)
+    for tab in tabs:
+        browser.switch_to.window(tab)
+        wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+    brief.write_text(MINIMAL_BRIEF.replace("over five years", "over six years"))
+    for tab in tabs:
+        browser.switch_to.window(tab)
+        wait.until(lambda d: "quote not found" in _overlay(d))

@@ -56,11 +56,44 @@ SCRIPT = """\
           {cache: "no-store"})
       .then(function (r) { return r.json(); }).then(show).catch(function () {});
   }
-  var events = new EventSource("/events");
   var seen = body.dataset.version;
-  events.onmessage = function (e) { if (e.data !== seen) { seen = e.data; update(); } };
+  function heard(version) { if (version !== seen) { seen = version; update(); } }
+  // One stream of events for every open page: a browser opens only six connections to
+  // a server at once, and a stream held by each page would use them all up.
+  if (typeof SharedWorker === "function") {
+    try {
+      var worker = new SharedWorker("/preview-worker.js");
+      worker.port.onmessage = function (e) { heard(e.data); };
+      worker.port.start();
+      window.addEventListener("pagehide", function () { worker.port.postMessage("bye"); });
+      update();
+      return;
+    } catch (err) { /* no worker here: a stream of this page's own */ }
+  }
+  var events = new EventSource("/events");
+  events.onmessage = function (e) { heard(e.data); };
   update();
 })();
+"""
+
+# The stream of events shared by every open page, which it tells of each new version.
+WORKER = """\
+"use strict";
+var ports = [], last = null;
+var events = new EventSource("/events");
+events.onmessage = function (e) {
+  last = e.data;
+  ports.forEach(function (port) { port.postMessage(e.data); });
+};
+self.onconnect = function (e) {
+  var port = e.ports[0];
+  ports.push(port);
+  port.onmessage = function (m) {
+    if (m.data === "bye") { ports = ports.filter(function (p) { return p !== port; }); }
+  };
+  port.start();
+  if (last !== null) { port.postMessage(last); }
+};
 """
 
 STYLE = """\

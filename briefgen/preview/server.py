@@ -212,6 +212,8 @@ class Handler(BaseHTTPRequestHandler):
             return pages.index(snap), _TYPES["html"], pages.WRAPPER_CSP
         if path == "/preview.js":
             return pages.SCRIPT.encode(), "text/javascript; charset=utf-8", pages.WRAPPER_CSP
+        if path == "/preview-worker.js":
+            return pages.WORKER.encode(), "text/javascript; charset=utf-8", pages.WRAPPER_CSP
         if path == "/preview.css":
             return pages.STYLE.encode(), "text/css; charset=utf-8", pages.WRAPPER_CSP
         if path == "/status.json":
