@@ -425,3 +425,46 @@ def test_a_template_that_cannot_be_rendered_is_listed_as_a_problem_of_the_page(
     wait_for(lambda: get(server, "/out/test.html").status == 200)
     status = json.loads(get(server, "/status.json?brief=test").read())
     assert not [p for p in status["problems"] if p["error"]]
+
+
+def test_one_render_of_an_output_however_many_ask_at_once(
+    server: PreviewServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from briefgen.preview import state
+
+    made = []
+    real = state.render_output
+
+    def counted(*args: object) -> bytes:
+        made.append(args)
+        time.sleep(0.3)  # long enough for every request to arrive while it renders
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state, "render_output", counted)
+    answers: list[int] = []
+    asks = [
+        threading.Thread(target=lambda: answers.append(get(server, "/out/test.md").status))
+        for _ in range(8)
+    ]
+    for ask in asks:
+        ask.start()
+    for ask in asks:
+        ask.join(30)
+    assert answers == [200] * 8
+    assert len(made) == 1
+
+
+def test_a_request_that_stops_coming_is_dropped(
+    server: PreviewServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.preview import server as served
+
+    assert served.Handler.timeout is not None and served.Handler.timeout <= 60
+    monkeypatch.setattr(served.Handler, "timeout", 0.5)  # as it is, only quicker
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: lo")  # and nothing more
+        start = time.monotonic()
+        assert conn.recv(100) == b""  # closed by the server
+        assert time.monotonic() - start < 8

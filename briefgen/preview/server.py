@@ -66,6 +66,9 @@ def _host_and_port(host: str) -> tuple[str, int | None]:
     return name, int(port) if port.isdigit() else None
 
 
+HEADER_SECONDS = 20.0
+
+
 class _Answer(Exception):
     """An answer with a status other than 200 and a body of its own."""
 
@@ -85,6 +88,7 @@ class _Unrendered(Exception):
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 64  # a page and its frame, scripts and renders connect at once
 
     def __init__(self, host: str, port: int, preview: Preview) -> None:
         self.preview = preview
@@ -128,6 +132,10 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 class Handler(BaseHTTPRequestHandler):
+    # a request whose line or headers stop coming is dropped, not held open for ever (the
+    # stream of events only writes, so the time never runs out on an open page)
+    timeout = HEADER_SECONDS
+
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "briefgen-preview"

@@ -48,6 +48,7 @@ class Snapshot:
     sources: dict[str, Path] = field(default_factory=dict)
     rendered: dict[str, bytes] = field(default_factory=dict)
     failed: dict[str, list[Problem]] = field(default_factory=dict)  # renders that failed
+    gates: dict[str, threading.Lock] = field(default_factory=dict)  # one render at a time
 
     @property
     def ok(self) -> bool:
@@ -139,8 +140,17 @@ class Preview:
             self.collections += 1
 
     def render(self, name: str) -> bytes | None:
-        """The bytes of output `name` in the current state; None if there is no such output."""
+        """The bytes of output `name` in the current state; None if there is no such output.
+
+        Each output is rendered once a state: requests for it meanwhile wait for that
+        render (twelve asking at once for a PDF started twelve renders)."""
         snap = self.snapshot
+        with self._lock:
+            gate = snap.gates.setdefault(name, threading.Lock())
+        with gate:
+            return self._render(snap, name)
+
+    def _render(self, snap: Snapshot, name: str) -> bytes | None:
         with self._lock:
             done, failed = snap.rendered.get(name), snap.failed.get(name)
         if done is not None:
