@@ -297,7 +297,7 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
     if text.startswith("\ufeff"):
         report.warning("file starts with a byte-order mark; it is ignored", Location(path))
         text = text[1:]
-    builder = _Builder(path, report, _editor_lines(text))
+    builder = _Builder(path, report, _editor_lines(text), text)
     loader = _Loader(text)
     try:
         if not builder.run(loader):
@@ -463,10 +463,13 @@ class _Everything:
 class _Builder:
     """Builds nodes from parser events with an explicit stack (no recursion)."""
 
-    def __init__(self, path: Path, report: Report, lines: list[int] | None = None) -> None:
+    def __init__(
+        self, path: Path, report: Report, lines: list[int] | None = None, text: str = ""
+    ) -> None:
         self.path = path
         self.report = report
         self.lines = lines  # see _loc
+        self.text = text  # the file's text, where a character refused in a value is found
         self.root: Node | None = None
         self.stack: list[Seq | Map] = []
         self.pending_key: list[tuple[str, Location] | None] = []
@@ -606,23 +609,38 @@ class _Builder:
         loc = self.loc(event.start_mark)
         text = event.value
         if _SUSPECT.search(text):  # a line-break form, a control or a character reference
-            text = self.without_controls(newlines(text), loc)
+            text = self.without_controls(newlines(text), loc, event)
         return self.attach(
             Scalar(self.construct(event, text, loc), text, not event.style, loc), event.start_mark
         )
 
-    def without_controls(self, text: str, loc: Location) -> str:
+    def without_controls(self, text: str, loc: Location, event: Any = None) -> str:
         """Refuse invisible controls; later checks see the text without them (nothing is built)."""
         found = hidden(text)
         if found is None:
             return text
         at, name = found
+        written = self.written_at(event, name)  # at the character itself, or at the value
+        where = "" if written else f" at character {at + 1}"
         self.report.error(
-            f"value contains the invisible control character {name} at character {at + 1}; "
+            f"value contains the invisible control character {name}{where}; "
             "remove it (it could hide or reorder text)",
-            loc,
+            written or loc,
         )
         return CONTROL.sub("", text)
+
+    def written_at(self, event: Any, name: str) -> Location | None:
+        """Where in the file the value's first invisible control is written, when it is
+        there as itself (an escape such as \\u202e in quotes is told at the value)."""
+        if event is None or not self.text:
+            return None
+        start, end = event.start_mark.index, event.end_mark.index
+        found = hidden(self.text[start:end])
+        if found is None or found[1] != name:
+            return None
+        return Location(
+            self.path, *line_col(self.lines or line_starts(self.text), start + found[0])
+        )
 
     def construct(self, event: yaml.ScalarEvent, text: str, loc: Location) -> Any:
         """The scalar's value; a value that cannot be constructed is reported and kept as text."""

@@ -663,3 +663,16 @@ def test_common_yaml_mistakes_are_told_at_their_place_with_what_to_write(
     assert problem.location is not None
     assert (problem.location.line, problem.location.col) == where, problem.format()
     assert hint in problem.message, problem.message
+
+
+def test_an_invisible_control_is_told_where_it_is_written() -> None:
+    text = (
+        "title: T\nsummary: |\n  First line\n  then \u202e here\n"
+        'stance: Café \u202e spending\nquote: "a \\u202e b"\n'
+    )
+    report = Report()
+    parse_yaml(text, Path("b.yaml"), report)
+    found = [(p.location.line, p.location.col) for p in report.problems if p.location]
+    assert found == [(4, 8), (5, 14), (6, 8)]  # the last written as an escape: at its value
+    assert "at character" not in report.problems[0].message
+    assert "at character 3" in report.problems[2].message
