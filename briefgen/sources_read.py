@@ -43,8 +43,15 @@ def read_source(source: Source, config: Config, report: Report) -> SourceText | 
     cache = cache_for(config)
     if reader is None:
         text = text_of(data, source.path, report, where, "source file")
+        if text is None:
+            return None
+        if text.startswith("\ufeff") and data.startswith(b"\xef\xbb\xbf"):
+            # a byte-order mark is not part of line 1: its columns count from the first word
+            return SourceText(
+                text[1:], cache=cache, text_sha256=digest(data[3:]), file_sha256=digest(data)
+            )
         # strictly decoded, the text's UTF-8 is `data` itself
-        return None if text is None else SourceText(text, cache=cache, text_sha256=digest(data))
+        return SourceText(text, cache=cache, text_sha256=digest(data))
     key = digest(data)
     extracted = extract(data, reader, source.path.name, config, where, report, key)
     if extracted is None:

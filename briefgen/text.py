@@ -53,9 +53,12 @@ def visible(text: str) -> str:
 
 
 def line_starts(text: str) -> list[int]:
-    """The offset at which each line of the text begins, as an editor counts lines (at
-    "\n" only: YAML's other line breaks, U+2028, U+2029 and NEL, are not breaks to it)."""
-    return [0] + [m.end() for m in re.finditer("\n", text)]
+    """The offset at which each line of the text begins, as an editor counts lines (after
+    "\n", "\r\n" or a lone "\r": YAML's other line breaks, U+2028, U+2029 and NEL, are not
+    breaks to it)."""
+    if "\r" not in text:
+        return [0] + [m.end() for m in re.finditer("\n", text)]
+    return [0] + [m.end() for m in re.finditer("\r\n|\r|\n", text)]
 
 
 def line_col(starts: list[int], offset: int) -> tuple[int, int]:

@@ -143,3 +143,27 @@ def test_a_text_sources_digest_is_that_of_its_text(
         found = sources_read.read_source(source, config, Report())
         if found is not None:
             assert found.sha256 == hashlib.sha256(found.text.encode("utf-8")).hexdigest()
+
+
+def test_a_text_source_s_lines_and_columns_are_an_editor_s(tmp_path: Path) -> None:
+    """A byte-order mark is not a column of line 1, and a lone CR ends a line, as editors
+    show them; the digest is still the file's."""
+    from briefgen.build import check
+    from briefgen.cache import digest
+    from briefgen.matching import find_quote
+    from briefgen.sources_read import read_source
+    from conftest import minimal_files
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    data = "\ufeffFirst line here.\rSecond line is this one.\rThird.\r".encode()
+    (root / "sources" / "news.txt").write_bytes(data)
+    workspace = check(root / "config.yaml").workspace
+    text = read_source(workspace.sources["news"], workspace.config, Report())
+    assert text is not None
+    first, second = (
+        find_quote("First line here", text).span,
+        find_quote("Second line is", text).span,
+    )
+    assert first is not None and (first.line, first.col) == (1, 1)
+    assert second is not None and (second.line, second.col) == (2, 1)
+    assert text.digest == digest(data)[:12]
