@@ -460,6 +460,11 @@ class _Everything:
         return True
 
 
+# spaces, then a "#" with a word straight after it (a comment written to be one has a
+# space after its "#")
+_GLUED_COMMENT = re.compile(r"(?<=[^\s#])[ \t]+#(?=[^\s#])")
+
+
 class _Builder:
     """Builds nodes from parser events with an explicit stack (no recursion)."""
 
@@ -470,6 +475,9 @@ class _Builder:
         self.report = report
         self.lines = lines  # see _loc
         self.text = text  # the file's text, where a character refused in a value is found
+        # where a comment starts with no space after its "#", after a value on its line: the
+        # words of "stance: spending #1 priority" after the "#" are not part of the value
+        self.comments = {m.start() for m in _GLUED_COMMENT.finditer(text)} if "#" in text else set()
         self.root: Node | None = None
         self.stack: list[Seq | Map] = []
         self.pending_key: list[tuple[str, Location] | None] = []
@@ -531,6 +539,8 @@ class _Builder:
             loc = (
                 Location(path, mark.line + 1, mark.column + 1) if lines is None else self.loc(mark)
             )
+            if self.comments and not style:
+                self.cut_by_comment(event, loc)
             node = Scalar(text, text, not style, loc)
             if not stack:
                 self.root = node
@@ -605,9 +615,22 @@ class _Builder:
         self.pending_key.append(None)
         return True
 
+    def cut_by_comment(self, event: Any, loc: Location) -> None:
+        """Warn of a plain value that a "#" on its line ends, where the words after the "#"
+        read as part of it ("spending #1 priority" is read as "spending")."""
+        if event.end_mark.index in self.comments:
+            self.report.warning(
+                f'the words after " #" on this line are a YAML comment, left out of the value '
+                f'(read as "{_clip_hint(event.value)}"); if they belong to it, put the whole '
+                "value in single quotes",
+                loc,
+            )
+
     def scalar(self, event: yaml.ScalarEvent) -> bool:
         loc = self.loc(event.start_mark)
         text = event.value
+        if self.comments and not event.style:
+            self.cut_by_comment(event, loc)
         if _SUSPECT.search(text):  # a line-break form, a control or a character reference
             text = self.without_controls(newlines(text), loc, event)
         return self.attach(

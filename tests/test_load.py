@@ -676,3 +676,18 @@ def test_an_invisible_control_is_told_where_it_is_written() -> None:
     assert found == [(4, 8), (5, 14), (6, 8)]  # the last written as an escape: at its value
     assert "at character" not in report.problems[0].message
     assert "at character 3" in report.problems[2].message
+
+
+def test_a_value_cut_short_by_a_hash_is_warned_about() -> None:
+    text = (
+        "title: Café — “x”\nstance: Café — spending #1 priority\ntopic: T  # a comment\n"
+        "role: 'quoted #1'\ndetail: |\n  block #1\nvalue: 2.3 #approx\n"
+    )
+    report = Report()
+    parse_yaml(text, Path("b.yaml"), report)
+    found = [(p.location.line, p.message[:40]) for p in report.problems if p.location]
+    assert found == [
+        (2, 'the words after " #" on this line are a '),
+        (7, 'the words after " #" on this line are a '),
+    ]
+    assert '(read as "Café — spending")' in report.problems[0].message
