@@ -289,13 +289,15 @@ def serve(
 
     Example: briefgen serve london-summit --open
     """
-    if host not in (LOCAL, "localhost"):
+    from briefgen.commands import serve as serve_command  # the server and watcher: only here
+    from briefgen.preview.server import loopback
+
+    if not loopback(host):  # (127.0.0.2 is this machine too)
         say(
             f"briefgen: warning: serving on {host}, not 127.0.0.1: other machines on the "
             "network can read these briefs",
             err=True,
         )
-    from briefgen.commands import serve as serve_command  # the server and watcher: only here
 
     _run(ctx, lambda: serve_command.run(config_path, briefs, host, port, open_browser, say))
 

@@ -157,12 +157,23 @@ def test_nothing_but_the_rendered_briefs_is_served(server: PreviewServer, path: 
 
 
 @pytest.mark.parametrize(
-    "host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "", "localhost.evil"]
+    "host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "localhost.evil"]
 )
 def test_a_foreign_host_header_is_refused(server: PreviewServer, host: str) -> None:
     response = get(server, "/", host=host)
     assert response.status == 403
     assert b"Test brief" not in response.read()
+
+
+def test_a_request_naming_no_host_is_a_bad_request(server: PreviewServer) -> None:
+    response = get(server, "/", host="")
+    assert response.status == 400 and b"Test brief" not in response.read()
+    assert _raw(server, "GET / HTTP/1.0\r\n\r\n").startswith("HTTP/1.1 400")
+
+
+def test_head_of_the_events_is_the_stream_s_headers(server: PreviewServer) -> None:
+    response = get(server, "/events", method="HEAD")
+    assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
 
 
 def _raw(server: PreviewServer, request: str) -> str:
@@ -338,6 +349,13 @@ def test_another_host_than_loopback_is_warned_about(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_another_loopback_address_is_not_warned_about(tmp_path: Path) -> None:
+    from briefgen.preview.server import loopback
+
+    assert loopback("127.0.0.2") and loopback("localhost") and loopback("::1")
+    assert not loopback("0.0.0.0") and not loopback("192.0.2.7") and not loopback("example.org")
+
+
 @pytest.fixture
 def everywhere(tmp_path: Path) -> Iterator[PreviewServer]:
     root = build_tree(tmp_path / "ws", minimal_files())
@@ -355,7 +373,7 @@ def test_served_to_other_machines_it_answers_to_any_address_of_its_port(
     port = everywhere.port
     for host in (f"192.0.2.7:{port}", "192.0.2.7", f"[2001:db8::1]:{port}", socket.gethostname()):
         assert get(everywhere, "/", host=host).status == 200, host
-    for host in (f"192.0.2.7:{port + 1}", f"evil.example:{port}", "192.0.2.7.evil.example", ""):
+    for host in (f"192.0.2.7:{port + 1}", f"evil.example:{port}", "192.0.2.7.evil.example"):
         response = get(everywhere, "/", host=host)
         assert response.status == 403, host
         assert b"this machine's addresses and names" in response.read()

@@ -49,7 +49,8 @@ def _source_type(path: Path) -> str:
     return _SOURCE_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
 
 
-def _loopback(address: str) -> bool:
+def loopback(address: str) -> bool:
+    """Whether an address or name is this machine's own (127.0.0.0/8, ::1, localhost)."""
     try:
         return ipaddress.ip_address(address).is_loopback
     except ValueError:
@@ -100,7 +101,7 @@ class PreviewServer(ThreadingHTTPServer):
         # Served beyond this machine (an explicit --host): other machines name it by one of
         # its addresses or its own names. An address cannot be rebound to another site;
         # only a name can, so any other name is still refused.
-        self.remote = not _loopback(bound)
+        self.remote = not loopback(bound)
         if self.remote:
             names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
         self.hosts = names | {f"{name}:{self.port}" for name in names}
@@ -182,6 +183,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         host = self._host()
+        if host == "":  # HTTP/1.1 requires one; an HTTP/1.0 request without is refused too
+            body = b"bad request: a request names the host it is for (a Host header)\n"
+            self._send(HTTPStatus.BAD_REQUEST, body, "text/plain; charset=utf-8", head)
+            return
         if host is None or not self.server.answers_to(host):
             body = (
                 b"refused: this preview answers only to this machine's addresses and names\n"
@@ -192,8 +197,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         url = urlsplit(self.path)
         path, query = url.path, parse_qs(url.query)
-        if path == "/events" and not head:
-            self._events()
+        if path == "/events":
+            if head:  # what a GET would start: a stream of events
+                self._send(HTTPStatus.OK, b"", "text/event-stream", head)
+            else:
+                self._events()
             return
         try:
             found = self._lookup(path, query)
