@@ -209,3 +209,27 @@ def test_many_open_pages_all_follow_an_edit(
     for tab in tabs:
         browser.switch_to.window(tab)
         wait.until(lambda d: "quote not found" in _overlay(d))
+
+
+def test_another_brief_s_error_does_not_cover_this_brief(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    wait = _waiter(browser)
+    other = tmp_path / "ws" / "briefs" / "other.yaml"
+    other_brief = MINIMAL_BRIEF.replace("minister-plan", "other-plan").replace(
+        "plan-cost", "other-cost"
+    )
+    other.write_text(other_brief)
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+    other.write_text(other_brief.replace("over five years", "over six years"))
+    browser.get(f"http://127.0.0.1:{server.port}/")  # the index lists the other's error
+    wait.until(lambda d: "quote not found" in _overlay(d))
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+    assert _overlay(browser) == ""  # the other brief's error is not over this one
+    (tmp_path / "ws" / "briefs" / "test.yaml").write_text(
+        MINIMAL_BRIEF.replace("The plan is affordable.", "The plan is a bargain.")
+    )
+    wait.until(lambda d: "The plan is a bargain." in _frame_text(d))
+    assert _overlay(browser) == ""

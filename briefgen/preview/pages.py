@@ -14,6 +14,7 @@ from briefgen.assets import CSP_POLICY
 from briefgen.config import available_layouts
 from briefgen.errors import Problem
 from briefgen.fields import ID_RE
+from briefgen.paths import real
 from briefgen.preview.state import OUT, Snapshot
 
 # The wrapper's policy: its own script and styles, frames and events from this server only.
@@ -33,7 +34,7 @@ SCRIPT = """\
   var list = document.getElementById("problem-list");
   var made = body.dataset.version;  // the version this page was made from
   function show(status) {
-    var errors = status.problems.filter(function (p) { return p.error; });
+    var errors = status.problems.filter(function (p) { return p.error && !(brief && p.other); });
     var own = errors.filter(function (p) { return p.own; });
     list.textContent = "";
     errors.forEach(function (p) {
@@ -119,8 +120,10 @@ def _page(title: str, body_attrs: str, content: str) -> bytes:
     ).encode()
 
 
-def _overlay(snap: Snapshot) -> str:
-    errors = [p for p in snap.problems if p.is_error]
+def _overlay(snap: Snapshot, brief_id: str | None = None) -> str:
+    """The problems over a page: all of them on the index, and on a brief's page all but
+    those of the other briefs' files (which do not stop this one showing)."""
+    errors = [p for p in snap.problems if p.is_error and not _other(snap, p, brief_id)]
     items = "".join(f"<li>{escape(p.format())}</li>" for p in errors)
     hidden = "" if errors else " hidden"
     return (
@@ -193,7 +196,7 @@ def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
         f'<header><a href="/">All briefs</a><strong>{escape(brief.title or brief.id)}</strong>'
         f"<span>layout: {escape(layout)}</span>{' '.join(links)}</header>"
         f'<iframe id="brief" title="{escape(brief.id)}" src="{escape(page)}?v={snap.version}">'
-        f"</iframe>{_overlay(snap)}"
+        f"</iframe>{_overlay(snap, brief.id)}"
     )
     attrs = (
         f'data-brief="{escape(brief.id)}" data-layout="{escape(layout)}" '
@@ -230,13 +233,22 @@ def _waiting(snap: Snapshot, brief_id: str, layout: str, said: str) -> bytes | N
         return None
     content = (
         f'<header><a href="/">All briefs</a><strong>{escape(brief_id)}</strong>'
-        f"<span>{escape(said)}</span></header>{_overlay(snap)}"
+        f"<span>{escape(said)}</span></header>{_overlay(snap, brief_id)}"
     )
     attrs = (
         f'data-brief="{escape(brief_id)}" data-layout="{escape(layout)}" '
         f'data-version="{snap.version}"'
     )
     return _page(brief_id, attrs, content)
+
+
+def _other(snap: Snapshot, problem: Problem, brief_id: str | None) -> bool:
+    """Whether a problem is in the file of another brief than `brief_id` (None: no brief)."""
+    where = problem.location.path if problem.location else None
+    if brief_id is None or where is None or snap.result is None or _own(problem, brief_id):
+        return False
+    folder = snap.result.workspace.config.briefs_dir
+    return where.suffix in (".yaml", ".yml") and real(where.parent) == real(folder)
 
 
 def _own(problem: Problem, brief_id: str) -> bool:
@@ -260,6 +272,7 @@ def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
             {
                 "error": p.is_error,
                 "own": _own(p, brief_id) or p in failed,
+                "other": _other(snap, p, brief_id),  # another brief's: not shown over this one
                 "text": p.format(),
             }
             for p in [*snap.problems, *failed]
