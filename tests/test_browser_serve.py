@@ -139,7 +139,7 @@ def test_a_brief_the_page_shows_follows_edits_while_another_is_broken(
     (briefs / "other.yaml").write_text("title: [unclosed\n")
     browser.get(f"http://127.0.0.1:{server.port}/brief/test")
     wait.until(lambda d: "The plan is affordable." in _frame_text(d))
-    assert "other.yaml" in _overlay(browser)  # listed, but not this brief's
+    assert "other.yaml" not in _overlay(browser)  # on the index, not over this brief
     (briefs / "test.yaml").write_text(
         MINIMAL_BRIEF.replace("The plan is affordable.", "The plan is a bargain.")
     )
