@@ -195,6 +195,47 @@ def check_figure(figure: Figure, report: Report) -> None:
         where = figure.value_loc or figure.loc
     if problem:
         report.error(f'figure "{figure.id}": {problem}', where)
+    elif not figure.derived and (counted := unit_unquoted(figure.unit, spans, figure.value)):
+        report.warning(
+            f'figure "{figure.id}": its unit "{clip(counted, 40)}" is not in its quoted '
+            "words; write the unit as the quote does, so that the brief counts what the "
+            "source counts (500 km is not 500 miles)",
+            figure.value_loc or figure.loc,
+        )
+
+
+_UNIT_FILLER = frozenset({"of", "the", "a", "an", "per", "in", "on", "to", "for", "and"})
+
+
+def unit_unquoted(unit: str | None, texts: Sequence[str], value: str = "") -> str | None:
+    """The word of a one-word unit ("troops", "km") when no quote has it (or its singular or
+    plural); None when it is there, or the unit is more than a word or only a scale,
+    currency or percent ("£ billion", "% of GDP")."""
+    cleaned = _PERCENT.sub("%", _clean(unit or ""))
+    if "%" in cleaned or "%" in _PERCENT.sub("%", _clean(value)):
+        # "% of GDP", or "2.3%" "of GDP": what a share is of, checked as a percent already
+        return None
+    words: list[str] = [
+        w
+        for w in _UNIT_WORD.findall(cleaned)
+        if w.isalpha() and w not in SCALES and w not in CURRENCIES and w not in _UNIT_FILLER
+    ]
+    if len(words) != 1 or len(words[0]) < 2:
+        return None
+    wanted = _forms(words[0])
+    for text in texts:
+        if any(_forms(w) & wanted for w in re.findall(r"[^\W\d_]+", _clean(text))):
+            return None
+    return words[0]
+
+
+def _forms(word: str) -> set[str]:
+    """A word and what it is without a plural ending ("missiles": "missile", "missil")."""
+    forms = {word}
+    for ending, instead in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            forms.add(word[: -len(ending)] + instead)
+    return forms
 
 
 def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | None:

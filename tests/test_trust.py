@@ -701,3 +701,23 @@ def test_both_ends_of_a_range_share_its_scale_currency_and_percent(
 
     assert value_problem(value, unit, [quote]) is None
     assert value_problem("9" + value[1:], unit, [quote]) is not None  # the other end stays
+
+
+@pytest.mark.parametrize(
+    ("unit", "quote", "warned"),
+    [
+        ("km", "The convoy travelled 500 miles.", True),  # 500 km is not 500 miles
+        ("troops", "About 20,000 civilians left.", True),
+        ("troops", "Some 20,000 British troops went.", False),
+        ("missile", "It bought 5,000 air defence missiles.", False),  # singular or plural
+        ("month", "a one-month pause", False),
+        ("% of GDP", "2.5% of economic output", False),  # a share's base: not counted
+        ("£ billion", "£660 billion", False),
+    ],
+)
+def test_a_one_word_unit_the_quote_does_not_have_is_warned_about(
+    unit: str, quote: str, warned: bool
+) -> None:
+    from briefgen.figures import unit_unquoted
+
+    assert (unit_unquoted(unit, [quote]) is not None) == warned
