@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,7 @@ def parse_catalogue(text: str, path: Path, config: Config, report: Report) -> Ca
     catalogue = Catalogue(complete=True)
     sources = catalogue.sources
     first_at: dict[str, Location] = {}  # each id's first entry, usable or not
+    by_file: dict[str, Source] = {}  # each file's first entry
     for entry in node.items:
         named = _entry_id(entry)
         if named is not None and named[0] in first_at:
@@ -87,6 +89,14 @@ def parse_catalogue(text: str, path: Path, config: Config, report: Report) -> Ca
             first_at[named[0]] = entry.loc
         source = _source(entry, config, report, catalogue.ids, catalogue.files)
         if source is not None and source.id not in sources:
+            twin = by_file.setdefault(os.path.normpath(source.path), source)
+            if twin is not source:  # sources add refuses this; an edit by hand can make it
+                report.warning(
+                    f'source file "{source.file}" is also catalogued as "{twin.id}" (line '
+                    f"{twin.loc.line}); keep one entry a file, so that every citation of it "
+                    "names one source",
+                    source.file_loc,
+                )
             sources[source.id] = source
     return catalogue
 

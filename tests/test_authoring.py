@@ -356,6 +356,8 @@ def test_proposed_ids_and_dates() -> None:
     assert propose_id("Élysée talks: what next?", "f", set()) == "elysee-talks-what-next"
     assert propose_id("Élysée talks", "f", {"elysee-talks"}) == "elysee-talks-2"
     assert propose_id("!!!", "001_abc", set()) == "001-abc"
+    long = "Macron proposes European reassurance force for Ukraine"
+    assert propose_id(long, "f", set()) == "macron-proposes-european-reassurance"  # whole words
     assert find_date("Updated 2025-02-30 and then 5th Feb. 2024") == "2024-02-05"
     assert find_date("no date") is None
 

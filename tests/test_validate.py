@@ -498,9 +498,10 @@ def test_uncited_source_is_a_warning(workspace: Path) -> None:
         {
             "sources/sources.yaml": MINIMAL_CATALOGUE
             + "- id: spare\n"
-            + "  file: news.txt\n"
+            + "  file: spare.txt\n"
             + "  publisher: Example News\n"
-            + "  title: Nobody cites this\n"
+            + "  title: Nobody cites this\n",
+            "sources/spare.txt": "Words nobody cites.\n",
         },
     )
     result = run_cli("check")
@@ -782,3 +783,15 @@ def test_every_problem_of_a_catalogue_entry_is_reported(workspace: Path) -> None
         'sources/sources.yaml:11:9: error: source file "gone.txt" does not exist',
     ):
         assert expected in result.stderr, result.stderr
+
+
+def test_one_file_catalogued_under_two_ids_is_warned_about(workspace: Path) -> None:
+    catalogue = MINIMAL_CATALOGUE + (
+        "- id: news-again\n  file: ./news.txt\n  publisher: Example News\n  title: Again\n"
+    )
+    build_tree(workspace, {"sources/sources.yaml": catalogue})
+    result = run_cli("check")
+    assert (
+        'sources/sources.yaml:7:9: warning: source file "./news.txt" is also catalogued as '
+        '"news" (line 1)'
+    ) in result.stderr

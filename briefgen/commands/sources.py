@@ -260,13 +260,24 @@ def propose_id(title: str, stem: str, taken: set[str]) -> str:
     """A short id from the title's first words (or the file name), unused so far."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    base = "-".join(words[:5])[:40].strip("-")
-    if not base:
-        base = "-".join(re.findall(r"[a-z0-9]+", stem.lower()))[:40].strip("-") or "source"
+    base = _whole_words(words[:5]) or _whole_words(re.findall(r"[a-z0-9]+", stem.lower()))
+    base = base or "source"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def _whole_words(words: list[str], limit: int = 40) -> str:
+    """Words joined by "-", as many whole ones as fit in `limit` characters (the first cut
+    short only if it alone is longer)."""
+    joined = ""
+    for word in words:
+        longer = f"{joined}-{word}" if joined else word
+        if len(longer) > limit:
+            return joined or word[:limit]
+        joined = longer
+    return joined
 
 
 def find_date(text: str) -> str | None:
