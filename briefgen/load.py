@@ -499,6 +499,7 @@ class _Builder:
         get_event = loader.get_event
         stack, pending, path, lines = self.stack, self.pending_key, self.path, self.lines
         resolved_first, odd, resolve = self.resolved_first, _ODD.search, _RESOLVER.resolve
+        comments = self.comments
         starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
         ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         while True:
@@ -539,7 +540,7 @@ class _Builder:
             loc = (
                 Location(path, mark.line + 1, mark.column + 1) if lines is None else self.loc(mark)
             )
-            if self.comments and not style:
+            if comments and not style:
                 self.cut_by_comment(event, loc)
             node = Scalar(text, text, not style, loc)
             if not stack:
