@@ -108,7 +108,11 @@ class SourceText:
         return forms.normalised(self.text, self.sha256, True, self.cache)
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        return line_col(self._line_starts, offset)
+        """The line and column of a text offset, as the file counts them."""
+        line, col = line_col(self._line_starts, offset)
+        if self.extracted is not None and self.extracted.columns:
+            col = self.extracted.file_column(line, col)
+        return line, col
 
     def span(self, start: int, end: int, occurrences: int = 1) -> Span:
         """The span of original offsets [start, end); its context is worked out when read."""

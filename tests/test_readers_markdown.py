@@ -213,3 +213,31 @@ def test_a_quote_cannot_run_from_one_table_cell_into_the_next() -> None:
     for quote in ("2024 UK 2.1%", "2.3% France 1.9%", "UK 2.1% 2.3%"):
         assert find_quote(quote, text).span is None, quote
     assert find_quote("UK | 2.1% | 2.3%", text).span is not None  # as the row reads
+
+
+@pytest.mark.parametrize(
+    ("line", "quote"),
+    [
+        (
+            "The UK spends **about 2.3%** of [its GDP](https://x.example/a-long-url) on defence.",
+            "on defence",
+        ),
+        (
+            "The UK spends **about 2.3%** of [its GDP](https://x.example/a-long-url) on defence.",
+            "about 2.3%",
+        ),
+        ("| UK | **2.3%** | 2.5% |", "2.5%"),
+        ("Fish &amp; chips are *served* daily, `code here` too.", "served daily"),
+        ("Fish &amp; chips are *served* daily, `code here` too.", "code here too"),
+        ("See ![the chart](chart.png) and <https://example.org/a> for more.", "for more"),
+    ],
+)
+def test_a_quote_s_column_is_where_it_stands_in_the_file(line: str, quote: str) -> None:
+    source = f"# Title\n\n{line}\n"
+    text = SourceText(extract(source.encode()).text, extracted=extract(source.encode()))
+    span = find_quote(quote, text).span
+    assert span is not None and span.line == 3
+    first_word = quote.split()[0]
+    assert line[span.col - 1 :].startswith(first_word), (span.col, line[span.col - 1 :])
+    last_word = quote.split()[-1]
+    assert line[: span.end_col].endswith(last_word), (span.end_col, line[: span.end_col])

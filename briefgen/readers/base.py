@@ -10,8 +10,11 @@ lines are the file's lines.
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 LINE = "line"  # the extracted text's lines are the file's lines (text, Markdown)
 PAGE = "page"  # marks are (page number, line on that page)
@@ -33,6 +36,9 @@ class Extracted:
     title: str | None = None  # the document's own title, where it gives one
     published: str | None = None  # its own date of publication (YYYY-MM-DD), where given
     notes: tuple[str, ...] = field(default=())  # what was dropped, for `sources list`
+    # (line index, ((column in the text, column in the file), ...)) for each line of a
+    # LINE text whose words stand elsewhere in the file's line (markup taken out)
+    columns: tuple[tuple[int, tuple[tuple[int, int], ...]], ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -55,6 +61,20 @@ class Extracted:
             return f"p. {first[0]}, lines {first[1]}–{last[1]}"
         return f"p. {first[0]}, line {first[1]} to p. {last[0]}, line {last[1]}"
 
+    @cached_property
+    def _columns(self) -> dict[int, tuple[list[int], list[int]]]:
+        return {line: ([a for a, _ in runs], [b for _, b in runs]) for line, runs in self.columns}
+
+    def file_column(self, line: int, col: int) -> int:
+        """The 1-based column in the file of 1-based column `col` of line `line` of `text`."""
+        runs = self._columns.get(line - 1)
+        if runs is None:
+            return col
+        at = bisect.bisect_right(runs[0], col - 1) - 1
+        if at < 0:
+            return col
+        return runs[1][at] + (col - 1 - runs[0][at]) + 1
+
     def dumps(self) -> bytes:
         """The form kept in the cache."""
         return json.dumps(
@@ -65,6 +85,7 @@ class Extracted:
                 "title": self.title,
                 "published": self.published,
                 "notes": self.notes,
+                "columns": self.columns,
             },
             ensure_ascii=False,
         ).encode("utf-8")
@@ -79,4 +100,36 @@ class Extracted:
             raw["title"],
             raw["published"],
             tuple(raw["notes"]),
+            tuple(
+                (int(line), tuple((int(a), int(b)) for a, b in runs))
+                for line, runs in raw.get("columns", ())
+            ),
         )
+
+
+_WORD = re.compile(r"\S+")
+_TARGET = re.compile(r"\]\([^)\n]*\)")
+
+
+def column_runs(text: str, original: str) -> tuple[tuple[int, int], ...]:
+    """Where the words of `text` (a line as a reader renders it) stand in `original` (the
+    file's line): (column in text, column in original) at each word, and at each character
+    of a word that does not stand there as written (an entity decoded, say). Each word is
+    looked for after the one before, so a link's target or a tag is passed over."""
+    runs: list[tuple[int, int]] = []
+    at = 0
+    # a link's or an image's target is never text: nothing is looked for inside it
+    original = _TARGET.sub(lambda m: "]" + "\0" * (len(m[0]) - 1), original)
+    for word in _WORD.finditer(text):
+        whole = re.compile(rf"(?<![^\W_]){re.escape(word[0])}(?![^\W_])")
+        hit = whole.search(original, at)
+        found = hit.start() if hit else original.find(word[0], at)
+        if found >= 0:
+            runs.append((word.start(), found))
+            at = found + len(word[0])
+            continue
+        for i, char in enumerate(word[0]):  # character by character, as far as they go
+            found = original.find(char, at)
+            runs.append((word.start() + i, found if found >= 0 else at))
+            at = found + 1 if found >= 0 else at
+    return tuple(runs)

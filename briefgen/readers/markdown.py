@@ -1,7 +1,8 @@
 """A Markdown file -> its words as a reader sees them, line for line.
 
 Line N of the text is line N of the file (a CR LF or a lone CR ends a line, as in
-Markdown), so a citation's line is the file's line. Each line keeps the words it
+Markdown), so a citation's line is the file's line, and its column is the file's too
+(where the words stand in the line as written, markup and all). Each line keeps the words it
 renders to and loses the markup, so `**2.3%**` is cited as `2.3%`:
 
 - emphasis, strong and ~~strikethrough~~ marks go, only where CommonMark reads them as
@@ -31,7 +32,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.load import decode_text
-from briefgen.readers.base import LINE, Extracted, ReaderError
+from briefgen.readers.base import LINE, Extracted, ReaderError, column_runs
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _LINE_END = re.compile(r"\r\n?")
@@ -60,7 +61,13 @@ def extract(data: bytes) -> Extracted:
             _place(lines, token.map, token.content.split("\n"))
         elif token.type == "html_block":
             _place(lines, token.map, _strip_html(token.content).split("\n"))
-    return Extracted("\n".join(lines), LINE)
+    originals = source.split("\n")
+    columns = tuple(
+        (i, column_runs(line, originals[i]))
+        for i, line in enumerate(lines)
+        if line and i < len(originals) and line != originals[i]
+    )
+    return Extracted("\n".join(lines), LINE, columns=columns)
 
 
 def _place(lines: list[str], span: Sequence[int], parts: list[str], joined: bool = False) -> None:
