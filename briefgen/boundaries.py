@@ -128,16 +128,24 @@ def _grouping(form: Normalised, original: str, space: int) -> bool:
     return not (left > 1 and original[left - 1] in ".," and original[left - 2].isdigit())
 
 
+_MONTH_BEFORE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \Z", re.IGNORECASE
+)
+
+
 def _leads_groups(original: str, space: int) -> bool:
     """Whether the digits before the space at `space` are 1 to 3 of them, or a group of 3
-    after another such space (the "1 000" of "1 000 000")."""
+    after another such space (the "1 000" of "1 000 000"); not a day after a month
+    ("March 12 400 people" is the 12th, then 400)."""
     run = space
     while run > 0 and original[run - 1].isdigit():
         run -= 1
     digits = space - run
     if digits == 3 and run >= 2 and original[run - 1] == " " and original[run - 2].isdigit():
         return _leads_groups(original, run - 1)
-    return 1 <= digits <= 3
+    if run > 0 and (original[run - 1].isalnum() or original[run - 1] in "-_"):
+        return False  # the end of a name or code: "Q1 100 troops", "COVID-19 200 deaths"
+    return 1 <= digits <= 3 and not _MONTH_BEFORE.search(original, max(0, run - 12), run)
 
 
 def cut_at(form: Normalised, original: str, start: int, end: int) -> tuple[str, int] | None:

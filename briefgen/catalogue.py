@@ -105,12 +105,10 @@ def _entry_id(node: Node) -> tuple[str, Location] | None:
     """An entry's id as written, whatever else is wrong with the entry."""
     if not isinstance(node, Map) or "id" not in node.entries:
         return None
-    value = node.entries["id"].node
-    return (
-        (value.value, value.loc)
-        if isinstance(value, Scalar) and isinstance(value.value, str)
-        else None
-    )
+    value = node.entries["id"].node  # as written: "2024" is read as a number, and is an id
+    if isinstance(value, Scalar) and value.text.strip():
+        return value.text.strip(), value.loc
+    return None
 
 
 def is_blank(text: str) -> bool:

@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from briefgen.errors import Location, Report, quoted
+from briefgen.errors import Location, Report, clip, quoted
 from briefgen.load import Map, Node, Scalar, Seq, describe
 from briefgen.models import PartialDate
 
@@ -21,6 +21,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' when a close match exists, else ''."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{match[0]}"?)' if match else ""
+
+
+# fields that hold a name, a date or a choice, never words a "#1" could belong to
+_NAMES = frozenset({"id", "source", "file", "template", "since", "status", "url"})
 
 
 class Fields:
@@ -100,6 +104,13 @@ class Fields:
         if not text:
             self.report.error(f'"{name}" is empty; write a value or remove the line', node.loc)
             return None
+        if node.cut and name not in _NAMES:  # words, where a "#1" would belong to them
+            self.report.warning(
+                f'the words after " #" on this line are a YAML comment, left out of "{name}" '
+                f'(read as "{clip(text, 40)}"); if they belong to it, put the whole value '
+                "in single quotes",
+                node.loc,
+            )
         return text
 
     def flag(self, name: str) -> bool:

@@ -34,15 +34,19 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(?P<sign>[-+](?=\d)|minus (?=\d))?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?![\d])(?P<pct>\s?%|\s?per ?cent\b)?"
-    r"(?:(?P<near>\s?-?)(?P<scale>hundred|thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
+    r"(?:(?P<near>\s?-?)(?P<scale>hundred(?: (?:thousand|million|billion))?|thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
+    r"(?:\s(?P<nation>australian|canadian|new zealand|hong kong|singapore|us|american)(?=\sdollar))?"
     r"(?:\s(?P<cur2>pounds?|sterling|dollars?|euros?|yen|gbp|usd|eur)\b)?"
 )
 # digits go on past what _NUMBER read as a number, or a fraction or power is written
 # against it ("5½", "10⁶", "3²"): not a number this can read
 _NUMBER_FORMS = "\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u215f\u2189"
+_DAY_THEN_NUMBER = re.compile(
+    r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}) (?=\d)"
+)
 _NUMBER_FORM = re.compile(f"([{_NUMBER_FORMS}])")
 # between the two numbers of a range, written with nothing else by either
-_RANGE = re.compile(r"\s?(?:-|to|and)\s?")
+_RANGE = re.compile(r"-|\s(?:to|and)\s")  # "2-3", "2 to 3", "2 and 3"; not "£64bn - 2.3%"
 _CARRIES_ON = re.compile(f"[.,]\\d|[{_NUMBER_FORMS}]")
 _DIGITS = re.compile(r"\d")
 # "£m", "$bn", "k": a short scale leading the unit (not the metre of "m²" or "m/s")
@@ -90,7 +94,7 @@ def _clean(text: str) -> str:
             p if _NUMBER_FORM.fullmatch(p) else unicodedata.normalize("NFKC", p)
             for p in _NUMBER_FORM.split(text)
         )
-    text = text.lower()
+    text = _DAY_THEN_NUMBER.sub(r"\1; ", text.lower())  # "March 12 400": the 12th, then 400
     text = re.sub(r"[\u2212\u2012\u2013\u2010\u2011\ufe63\uff0d]", "-", text)
     return re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
 
@@ -118,15 +122,21 @@ def amounts(text: str) -> list[Amount]:
         if m["cur"] == "$":  # A$, C$, HK$: a dollar of another country, not the US one
             currency = _dollar(cleaned[: m.start("cur")])
             shown = currency[:-1] + shown
-        amount = Amount(shown, number, SCALES.get(scale_word, 0), currency, bool(m["pct"]))
-        if last is not None and _RANGE.fullmatch(cleaned, last.end(), m.start()):
+        elif m["nation"]:  # "3 billion Australian dollars"
+            currency = _NATION_DOLLARS[m["nation"]]
+        scale = sum(SCALES.get(word, 0) for word in scale_word.split())  # hundred thousand: 5
+        amount = Amount(shown, number, scale, currency, bool(m["pct"]))
+        between = cleaned[last.end() : m.start() + len(m[0]) - len(m[0].lstrip())] if last else ""
+        if last is not None and _RANGE.fullmatch(between):
             # "£2-3 billion", "2.3-2.5%", "between 2 and 3 billion": what one end of a
-            # range writes, the other shares
+            # range writes, the other shares; a scale or percent only with a larger
+            # number after ("from 800,000 to 1.2 million" is not 800,000 million)
             first = found[-1]
+            rises = not (first.scale or first.percent) and abs(first.number) < abs(number)
             found[-1] = replace(
                 first,
-                scale=first.scale or amount.scale,
-                percent=first.percent or amount.percent,
+                scale=first.scale or (amount.scale if rises else 0),
+                percent=first.percent or (amount.percent and rises),
                 currency=first.currency or amount.currency,
             )
             amount = replace(amount, currency=amount.currency or first.currency)
@@ -163,16 +173,33 @@ def unit_terms(unit: str | None) -> tuple[int, str | None, bool]:
     # "percentage points" are points, not a percentage; "per cent of GDP" is one
     text = _PERCENT.sub("%", _POINTS.sub(" points ", text))
     words = _UNIT_WORD.findall(text)
+    nation = next((n for n in _NATION_DOLLARS if re.search(rf"\b{n} dollars?\b", text)), None)
     for word in words:
         if word == "%":
             percent = True
         elif word in SCALES and word not in _ATTACHED_ONLY:
             scale = max(scale, SCALES[word])
         elif word in CURRENCIES:
-            currency = CURRENCIES[word]
+            currency = (
+                _NATION_DOLLARS[nation]
+                if nation and word.startswith("dollar")
+                else CURRENCIES[word]
+            )
         elif word.endswith("$"):
             currency = _dollar(word[:-1])
     return scale, currency, percent
+
+
+# the dollars named in words ("Australian dollars"), as their signs are written (A$)
+_NATION_DOLLARS = {
+    "australian": "A$",
+    "canadian": "C$",
+    "new zealand": "NZ$",
+    "hong kong": "HK$",
+    "singapore": "S$",
+    "us": "$",
+    "american": "$",
+}
 
 
 def _dollar(before: str) -> str:
@@ -220,13 +247,35 @@ def unit_unquoted(unit: str | None, texts: Sequence[str], value: str = "") -> st
         for w in _UNIT_WORD.findall(cleaned)
         if w.isalpha() and w not in SCALES and w not in CURRENCIES and w not in _UNIT_FILLER
     ]
-    if len(words) != 1 or len(words[0]) < 2:
-        return None
-    wanted = _forms(words[0])
+    if len(words) != 1 or len(words[0]) < 2 or any(" | " in t for t in texts):
+        return None  # (a table row's unit is in its header, which the row's quote leaves out)
+    wanted = set().union(*(_forms(w) for w in (words[0], *_UNIT_NAMES.get(words[0], ()))))
     for text in texts:
-        if any(_forms(w) & wanted for w in re.findall(r"[^\W\d_]+", _clean(text))):
+        cleaned = _NUMBER_FORM.sub(" ", _clean(text))  # "km²" is km
+        # a word broken at a line end ("sol-⏎diers") is read whole too
+        found = re.findall(r"[^\W\d_]+", cleaned) + re.findall(
+            r"[^\W\d_]+", re.sub(r"-\s*", "", cleaned)
+        )
+        if any(_forms(w) & wanted for w in found):
             return None
     return words[0]
+
+
+# a unit written short and in full ("km" is "kilometres"), either way round
+_UNIT_NAMES: dict[str, tuple[str, ...]] = {}
+for _short, *_names in (
+    ("km", "kilometre", "kilometer"),
+    ("mi", "mile"),
+    ("kg", "kilogram", "kilogramme"),
+    ("t", "tonne", "ton"),
+    ("ha", "hectare"),
+    ("pp", "point", "percentage"),
+    ("bpd", "barrel"),
+):
+    _UNIT_NAMES[_short] = tuple(_names)
+    for _name in _names:
+        _UNIT_NAMES[_name] = (_short, *_names)
+        _UNIT_NAMES[_name + "s"] = (_short, *_names)
 
 
 def _forms(word: str) -> set[str]:
@@ -248,7 +297,7 @@ def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | N
         )
     wanted = amounts(value)
     if not wanted:
-        return _words_problem(value, texts)
+        return _words_problem(value, texts, unit)
     unit_scale, unit_currency, unit_percent = unit_terms(unit)
     for amount in wanted:
         scale = amount.scale or unit_scale
@@ -313,9 +362,11 @@ def _check_working(derived: str, texts: Sequence[str]) -> str | None:
     return None
 
 
-def _words_problem(value: str, texts: Sequence[str]) -> str | None:
+def _words_problem(value: str, texts: Sequence[str], unit: str | None = None) -> str | None:
     needle = normalise(value).text
-    if any(_in_words(needle, t) for t in texts):
+    # the scale a unit writes may follow the words ("two" "million people": two million)
+    scales = frozenset(w for w in _UNIT_WORD.findall(_clean(unit or "")) if w in _SCALE_WORDS)
+    if any(_in_words(needle, t, scales) for t in texts):
         return None
     return (
         f'value "{clip(value, 60)}" is not in its quoted words; write it as the source does, '
@@ -336,7 +387,7 @@ def _unread(what: str, whole: str, word: str) -> str:
     )
 
 
-def _in_words(needle: str, text: str) -> bool:
+def _in_words(needle: str, text: str, then: frozenset[str] = frozenset()) -> bool:
     """Whether `needle` (normalised) stands in `text` as whole words, not as part of a
     longer number ("two" of "twenty-two", "twenty two", "two-thirds" or "two hundred";
     "half" of "one and a half"; "one" of "one-month" is whole, and so is "two" of
@@ -349,12 +400,22 @@ def _in_words(needle: str, text: str) -> bool:
         joined = [m for m in (before, after) if m and m["word"] in _NUMBER_WORDS]
         if any(_unspaced(hay, text, m.start("dash")) for m in joined):
             continue
-        words = needle.split()
-        if not _spaced_number(hay.text[:start].split()[::-1], words[0]) and not _spaced_number(
-            hay.text[end:].split(), words[-1], after=True
+        words, following = needle.split(), hay.text[end:].split()
+        preceding = hay.text[:start].split()[::-1]
+        stopped = hay.text[end : end + 1] in _STOPS  # "two, hundred more": two
+        if not stopped and following and following[0].strip(_STOPS) in then:
+            following = following[1:]  # the unit's own scale word: part of what it says
+            if following and following[0].strip(_STOPS) in _SCALE_WORDS:
+                continue  # "two million billion"? not this value
+            return not _spaced_number(preceding, words[0])
+        if not _spaced_number(preceding, words[0]) and (
+            stopped or not _spaced_number(following, words[-1], after=True)
         ):
             return True
     return False
+
+
+_STOPS = ".,;:!?"
 
 
 _SCALE_WORDS = frozenset({"hundred", "thousand", "million", "billion", "trillion"})
@@ -366,13 +427,14 @@ def _spaced_number(near: list[str], edge: str, after: bool = False) -> bool:
     before it, or "and" between it and a scale word ("two hundred and five")."""
     if edge not in _NUMBER_WORDS or not near:
         return False
-    first = near[0].strip(".,;:")
-    if first in _NUMBER_WORDS and near[0] == first:  # no stop between them
+    first = near[0].strip(_STOPS)
+    # no stop between them: after the match, a stop would be on the match (see _in_words)
+    if first in _NUMBER_WORDS and (after or not near[0].endswith(tuple(_STOPS))):
         return True
     if near[:2] == (["and", "a"] if after else ["a", "and"]) and len(near) > 2:
-        return near[2].strip(".,;:") in _NUMBER_WORDS  # "one and a half"
+        return near[2].strip(_STOPS) in _NUMBER_WORDS  # "one and a half"
     if first == "and" and len(near) > 1:  # "two hundred and five", "hundred and five"
-        other = near[1].strip(".,;:")
+        other = near[1].strip(_STOPS)
         return (other if not after else edge) in _SCALE_WORDS and other in _NUMBER_WORDS
     return False
 

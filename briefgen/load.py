@@ -63,6 +63,7 @@ class Scalar:
     text: str
     plain: bool
     loc: Location
+    cut: bool = False  # a plain value a " #" on its line ended (see _Builder.comments)
 
 
 @dataclass
@@ -334,13 +335,14 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
 
 
 class _Mark:
-    """A place in the text (what PyYAML's marks give: 0-based line and column)."""
+    """A place in the text as PyYAML's marks give one: 0-based line and column, and the
+    character offset."""
 
-    def __init__(self, line: int, column: int) -> None:
-        self.line, self.column = line, column
+    def __init__(self, line: int, column: int, index: int) -> None:
+        self.line, self.column, self.index = line, column, index
 
 
-_DASH_NO_SPACE = re.compile(r"( *)-[^\s-]")
+_DASH_NO_SPACE = re.compile(r"( *)-[A-Za-z_][\w-]*:(?:\s|$)")  # "-id: a", not "-2.1%"
 
 
 def _dash_without_space(text: str, mark: Any, problem: str) -> Any:
@@ -352,7 +354,8 @@ def _dash_without_space(text: str, mark: Any, problem: str) -> Any:
     for row in range(min(mark.line, len(lines) - 1), max(mark.line - 3, -1), -1):
         dash = _DASH_NO_SPACE.match(lines[row])
         if dash:
-            return _Mark(row, len(dash[1]))
+            index = sum(len(line) + 1 for line in lines[:row]) + len(dash[1])
+            return _Mark(row, len(dash[1]), index)
     return mark
 
 
@@ -395,11 +398,14 @@ def _hint(problem: str, line: str, context: str = "") -> str:
             if read
             else f'"{value[0]}" cannot start a plain value in YAML'
         )
-        example = "'" + _clip_hint(value).replace("'", "''") + "'"
-        return (
-            f"; {what}: put the whole value in single quotes (doubling any ' inside), "
-            f"e.g.  {key}: {example}"
-        )
+        if value[0] in "[{":  # a list or mapping meant, and written wrong, or words
+            close = "]" if value[0] == "[" else "}"
+            what += (
+                f': if it is one, end it with "{close}" and write nothing after it; if it is text'
+            )
+        example = "'" + value.strip().replace("'", "''") + "'"
+        shown = f", e.g.  {key}: {example}" if len(example) <= 60 else ""
+        return f"; {what}: put the whole value in single quotes (doubling any ' inside){shown}"
     if context == "while scanning a simple key":  # a key with no ":" after it, or no space
         found = _NO_COLON.fullmatch(line.rstrip())
         if found:
@@ -460,9 +466,9 @@ class _Everything:
         return True
 
 
-# spaces, then a "#" with a word straight after it (a comment written to be one has a
-# space after its "#")
-_GLUED_COMMENT = re.compile(r"(?<=[^\s#])[ \t]+#(?=[^\s#])")
+# spaces, then a "#" with a number straight after it: "spending #1 priority" (a comment
+# written to be one has a space or a word after its "#": "# check", "#TODO")
+_GLUED_COMMENT = re.compile(r"(?<=[^\s#])[ \t]+#(?=\d)")
 
 
 class _Builder:
@@ -475,8 +481,9 @@ class _Builder:
         self.report = report
         self.lines = lines  # see _loc
         self.text = text  # the file's text, where a character refused in a value is found
-        # where a comment starts with no space after its "#", after a value on its line: the
-        # words of "stance: spending #1 priority" after the "#" are not part of the value
+        # where a comment starts with a number after its "#", after a value on its line: in
+        # "stance: spending #1 priority", "#1 priority" is not part of the value (the text
+        # fields that read such a value warn of it)
         self.comments = {m.start() for m in _GLUED_COMMENT.finditer(text)} if "#" in text else set()
         self.root: Node | None = None
         self.stack: list[Seq | Map] = []
@@ -540,9 +547,8 @@ class _Builder:
             loc = (
                 Location(path, mark.line + 1, mark.column + 1) if lines is None else self.loc(mark)
             )
-            if comments and not style:
-                self.cut_by_comment(event, loc)
-            node = Scalar(text, text, not style, loc)
+            cut = bool(comments) and not style and event.end_mark.index in comments
+            node = Scalar(text, text, not style, loc, cut)
             if not stack:
                 self.root = node
                 continue
@@ -616,22 +622,9 @@ class _Builder:
         self.pending_key.append(None)
         return True
 
-    def cut_by_comment(self, event: Any, loc: Location) -> None:
-        """Warn of a plain value that a "#" on its line ends, where the words after the "#"
-        read as part of it ("spending #1 priority" is read as "spending")."""
-        if event.end_mark.index in self.comments:
-            self.report.warning(
-                f'the words after " #" on this line are a YAML comment, left out of the value '
-                f'(read as "{_clip_hint(event.value)}"); if they belong to it, put the whole '
-                "value in single quotes",
-                loc,
-            )
-
     def scalar(self, event: yaml.ScalarEvent) -> bool:
         loc = self.loc(event.start_mark)
         text = event.value
-        if self.comments and not event.style:
-            self.cut_by_comment(event, loc)
         if _SUSPECT.search(text):  # a line-break form, a control or a character reference
             text = self.without_controls(newlines(text), loc, event)
         return self.attach(

@@ -121,12 +121,13 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
     return units
 
 
-_NUMBER_FORMS = ("<fraction>", "<super>", "<sub>")  # ½, ², ₂: not the digits they show
+_NUMBER_FORMS = ("<fraction>", "<super>")  # ½, ⁶: not the digits they show
 
 
 def compatible(text: str) -> str:
-    """NFKC of `text` (a character and its accents), except that a fraction, superscript
-    or subscript stays as written: NFKC would make "5½" read "51⁄2" and "10⁶" read "106"."""
+    """NFKC of `text` (a character and its accents), except that a fraction or superscript
+    stays as written: NFKC would make "5½" read "51⁄2" and "10⁶" read "106". A subscript
+    is its digit ("CO₂" is CO2)."""
     if unicodedata.decomposition(text[0]).startswith(_NUMBER_FORMS):
         return text
     return unicodedata.normalize("NFKC", text)

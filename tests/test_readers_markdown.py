@@ -241,3 +241,11 @@ def test_a_quote_s_column_is_where_it_stands_in_the_file(line: str, quote: str) 
     assert line[span.col - 1 :].startswith(first_word), (span.col, line[span.col - 1 :])
     last_word = quote.split()[-1]
     assert line[: span.end_col].endswith(last_word), (span.end_col, line[: span.end_col])
+
+
+def test_a_long_link_target_is_passed_over_for_the_column() -> None:
+    line = "Spending [rose](https://example.org/" + "x" * 300 + ") on defence today."
+    source = f"# Title\n\n{line}\n"
+    text = SourceText(extract(source.encode()).text, extracted=extract(source.encode()))
+    span = find_quote("on defence today", text).span
+    assert span is not None and line[span.col - 1 :].startswith("on defence")

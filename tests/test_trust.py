@@ -721,3 +721,71 @@ def test_a_one_word_unit_the_quote_does_not_have_is_warned_about(
     from briefgen.figures import unit_unquoted
 
     assert (unit_unquoted(unit, [quote]) is not None) == warned
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "quote"),
+    [
+        (
+            "64",
+            "£ billion",
+            "the UK would spend £64bn - 2.3% of GDP - on defence",
+        ),  # a dash, not a range
+        ("2,000", "soldiers", "Lithuania lost 2,000 - 5% of its force"),
+        ("800,000", "people", "displaced people grew from 800,000 to 1.2 million"),
+        ("500,000", "£", "Funding rose from £500,000 to £1m"),
+        ("two", "million people", "and two million people were left without power"),
+        ("two to three", "thousand missiles", "Ukraine needs two to three thousand missiles"),
+        ("3", "billion Australian dollars", "or 3 billion Australian dollars, over five years"),
+        ("2.5", "billion Canadian dollars", "and Canada C$2.5bn."),
+        ("400", "people", "On March 12 400 people were evacuated."),
+    ],
+)
+def test_a_figure_that_says_what_its_quote_says_passes(value: str, unit: str, quote: str) -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem(value, unit, [quote]) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "quote"),
+    [
+        ("two", "The bill came to two hundred."),  # a stop after the scale word, not before
+        ("twenty", "It employs twenty five, up from ten."),
+        ("500", "some 5 hundred thousand people"),  # 500,000
+        ("800,000 million", "grew from 800,000 to 1.2 million"),
+    ],
+)
+def test_part_of_a_larger_number_is_still_refused(value: str, quote: str) -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem(value, None, [quote]) is not None
+
+
+@pytest.mark.parametrize(
+    ("quote", "source"),
+    [
+        ("100 troops left", "In Q1 100 troops left."),  # a code before, not a group of digits
+        ("200 deaths were", "COVID-19 200 deaths were recorded."),
+        ("400 people were", "On March 12 400 people were evacuated."),  # a day, then a number
+        ("CO2 emissions", "They cut CO₂ emissions by half."),  # a subscript is its digit
+    ],
+)
+def test_a_number_after_a_code_or_a_date_and_a_subscript_are_found(quote: str, source: str) -> None:
+    assert find_quote(quote, SourceText(source)).span is not None
+
+
+@pytest.mark.parametrize(
+    ("unit", "quote"),
+    [
+        ("km", "patrol a 1,200-kilometre line"),
+        ("kilometres", "A 1,000 km front line"),
+        ("km²", "An area of 500 km² was flooded"),
+        ("soldiers", "sent 20,000 sol-\ndiers to the border"),  # broken at a line end
+        ("troops", "Germany | 2.1% | 181,000"),  # a table row: its unit is in the header
+    ],
+)
+def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote: str) -> None:
+    from briefgen.figures import unit_unquoted
+
+    assert unit_unquoted(unit, [quote]) is None

@@ -795,3 +795,23 @@ def test_one_file_catalogued_under_two_ids_is_warned_about(workspace: Path) -> N
         'sources/sources.yaml:7:9: warning: source file "./news.txt" is also catalogued as '
         '"news" (line 1)'
     ) in result.stderr
+
+
+def test_a_text_field_cut_short_by_a_hash_is_warned_about(workspace: Path) -> None:
+    brief = MINIMAL_BRIEF.replace("stance: The plan is affordable.", "stance: spending #1 priority")
+    brief = brief.replace("id: minister-plan", "id: minister-plan #1")
+    build_tree(workspace, {"briefs/test.yaml": brief})
+    result = run_cli("check")
+    warned = [line for line in result.stderr.splitlines() if '" #"' in line]
+    assert len(warned) == 1, result.stderr  # the stance: an id holds no words
+    assert 'left out of "stance" (read as "spending")' in warned[0]
+
+
+def test_a_duplicate_source_id_yaml_reads_as_a_number_is_reported(workspace: Path) -> None:
+    catalogue = (
+        "- id: 2024\n  file: news.txt\n  publisher: P\n  title: T\n"
+        "- id: 2024\n  file: news.txt\n  publisher: P\n  title: T\n"
+    )
+    build_tree(workspace, {"sources/sources.yaml": catalogue})
+    result = run_cli("check")
+    assert 'sources/sources.yaml:5:3: error: duplicate source id "2024"' in result.stderr

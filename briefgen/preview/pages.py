@@ -67,6 +67,8 @@ SCRIPT = """\
       worker.port.onmessage = function (e) { heard(e.data); };
       worker.port.start();
       window.addEventListener("pagehide", function () { worker.port.postMessage("bye"); });
+      // a page brought back from the back-forward cache said goodbye: load it afresh
+      window.addEventListener("pageshow", function (e) { if (e.persisted) { location.reload(); } });
       update();
       return;
     } catch (err) { /* no worker here: a stream of this page's own */ }

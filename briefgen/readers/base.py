@@ -121,15 +121,32 @@ def column_runs(text: str, original: str) -> tuple[tuple[int, int], ...]:
     # a link's or an image's target is never text: nothing is looked for inside it
     original = _TARGET.sub(lambda m: "]" + "\0" * (len(m[0]) - 1), original)
     for word in _WORD.finditer(text):
-        whole = re.compile(rf"(?<![^\W_]){re.escape(word[0])}(?![^\W_])")
-        hit = whole.search(original, at)
-        found = hit.start() if hit else original.find(word[0], at)
+        found = _whole_word(original, word[0], at)
         if found >= 0:
             runs.append((word.start(), found))
             at = found + len(word[0])
             continue
-        for i, char in enumerate(word[0]):  # character by character, as far as they go
-            found = original.find(char, at)
+        for i, char in enumerate(word[0]):  # character by character, close by (an entity)
+            found = original.find(char, at, at + _NEAR)
             runs.append((word.start() + i, found if found >= 0 else at))
             at = found + 1 if found >= 0 else at
     return tuple(runs)
+
+
+_NEAR = 64  # how far on a character of a word not written as it is shown is looked for
+_FAR = 1024  # and a word (past a link's target, a tag): a bound, so a long line is linear
+
+
+def _whole_word(original: str, word: str, at: int) -> int:
+    """Where `word` next stands in `original` from `at` as a word of its own (or, failing
+    that, at all), within a short way of `at` unless nothing came between; -1 if nowhere."""
+    limit = len(original) if at == 0 else min(len(original), at + _FAR + 4 * len(word))
+    first = original.find(word, at, limit)
+    found = first
+    while found >= 0:
+        before = original[found - 1] if found else " "
+        after = original[found + len(word)] if found + len(word) < len(original) else " "
+        if not (before.isalnum() or after.isalnum()):
+            return found
+        found = original.find(word, found + 1, limit)
+    return first
