@@ -228,7 +228,7 @@ def reference(text: str, dehyphenate: bool = False) -> Normalised:
 
 
 # a word broken at a line end: shown whole, with its hyphen ("non-binding", not "non- binding")
-_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])([-\u2010\u2011])[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W\d_])")
+_BROKEN_WORD = re.compile(r"(?<=[^\W_])([-\u2010\u2011])[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W_])")
 
 
 def display(text: str) -> str:

@@ -723,3 +723,18 @@ def test_new_writes_its_brief_where_files_cannot_be_hard_linked(
     assert (workspace / "briefs" / "fresh.yaml").read_text().startswith("# yaml-language-server")
     assert not [p for p in (workspace / "briefs").iterdir() if p.name.startswith(".briefgen-")]
     assert run_cli("new", "fresh").exit_code == 1
+
+
+def test_quote_keeps_a_line_end_hyphen_the_words_typed_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = minimal_files()
+    files["sources/fg.txt"] = "the Franco-\nGerman proposal was shelved by mid-\n2026 each ally.\n"
+    files["sources/sources.yaml"] = (
+        str(files["sources/sources.yaml"])
+        + "- id: fg\n  file: fg.txt\n  publisher: P\n  title: T\n"
+    )
+    monkeypatch.chdir(build_tree(tmp_path, files))
+    for typed in ("the Franco-German proposal was", "by mid-2026 each ally"):
+        result = run_cli("quote", "fg", typed)
+        assert f"quote: {typed}" in result.stdout, result.stdout

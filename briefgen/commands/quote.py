@@ -15,7 +15,7 @@ from briefgen.commands.workspace import Sources
 from briefgen.hints import nearest
 from briefgen.matching import SourceText, locate
 from briefgen.models import Source, Span
-from briefgen.normalise import Normalised, display, normalise
+from briefgen.normalise import Normalised, display, normalise, normalised_text
 
 MAX_HITS = 20
 MAX_NEAREST = 5
@@ -67,7 +67,7 @@ def find(words: str, source: Source, text: SourceText) -> list[Hit]:
         if (start, end) in seen:
             continue
         seen.add((start, end))
-        quoted = _quotable(text, start, end)
+        quoted = _quotable(text, start, end, words)
         if quoted is None:
             continue
         first, _ = locate(quoted, text)
@@ -107,11 +107,17 @@ def widen(form: Normalised, original: str, start: int, end: int) -> tuple[int, i
     return start, end
 
 
-def _quotable(text: SourceText, start: int, end: int) -> str | None:
-    """The words as they should be pasted, checked to be found again by `check`'s matching."""
+def _quotable(text: SourceText, start: int, end: int, words: str = "") -> str | None:
+    """The words as they should be pasted, checked to be found again by `check`'s matching.
+
+    A hyphen at a line end is the word's own where the words typed have it ("Franco-⏎German"
+    typed "Franco-German"), else the break's ("con-⏎structive" is "constructive")."""
     raw = text.text[start:end]
     joined = _WRAPPED_HYPHEN.sub(r"\1\2", raw)  # a word hyphenated across a line break, whole
-    for candidate in (display(joined), display(raw), " ".join(raw.split())):
+    kept = display(raw)  # the line end's hyphen kept, the break closed
+    own = bool(words) and normalised_text(words) in normalised_text(kept)
+    first = (kept, display(joined)) if own else (display(joined), kept)
+    for candidate in (*first, " ".join(raw.split())):
         if candidate and locate(candidate, text)[0] is not None:
             return candidate
     return None
