@@ -153,6 +153,10 @@ def _token_differences(quote: str, passage: str, tokens: re.Pattern[str]) -> lis
     opcodes = difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes()
     found: list[str] = []
     for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "replace" and j2 - j1 > i2 - i1 and (i1 == 0 or i2 == len(mine)):
+            # at an end of the quote, the passage's words beyond it are not in question:
+            # as many as were written ("March", not "March.² The area is 40 km² …")
+            j1, j2 = (j2 - (i2 - i1), j2) if i1 == 0 and i2 < len(mine) else (j1, j1 + i2 - i1)
         wrote, has = " ".join(mine[i1:i2]), " ".join(theirs[j1:j2])
         if tag == "replace":
             found.append(f'you wrote "{clip(wrote, 40)}", the source has "{clip(has, 40)}"')

@@ -121,6 +121,44 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
     return units
 
 
+# A footnote marker: superscript digits glued to the end of a word of three letters or
+# more, or to a stop, comma, percent sign or quotation mark after a word or number
+# ("troops¹", "March.²", "4%³"). It is not part of the words quoted, so a quote may leave
+# it out. After a number, a short unit or a unit of length or time it is a power ("10⁶",
+# "40 km²", "9.8 metres per sec²"), and stays; so does one glued to the next word.
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT_RUN = re.compile(r"(?<![⁰¹²³⁴-⁹])[⁰¹²³⁴-⁹]+(?![^\W_])")
+_MARKS_BEFORE = frozenset(".,;:!?%'\"’”")
+_POWERED = frozenset({
+    "metre", "metres", "meter", "meters", "mile", "miles", "inch", "inches", "foot", "feet",
+    "yard", "yards", "sec", "secs", "second", "seconds", "hour", "hours",
+})  # fmt: skip
+_MARKER_DROPPED = "\u2060"  # a character normalising drops (see _DROP)
+
+
+def unmarked(text: str) -> str:
+    """The text with each footnote marker's digits made characters that normalising drops
+    (the same length, so offsets into it are offsets into `text`)."""
+    if not any(c in text for c in _SUPERSCRIPT_DIGITS):
+        return text
+    return _SUPERSCRIPT_RUN.sub(_unmark, text)
+
+
+def _unmark(found: re.Match[str]) -> str:
+    text, at = found.string, found.start()
+    while at > 0 and (text[at - 1] in _DROP or text[at - 1] == "Â"):
+        at -= 1  # what normalising drops does not part a marker from its word
+    if at > 1 and text[at - 1] in _MARKS_BEFORE:
+        glued = text[at - 2].isalpha() or text[at - 2].isdecimal()
+    else:
+        word = at
+        while word > 0 and (text[word - 1].isalpha() or unicodedata.combining(text[word - 1])):
+            word -= 1
+        letters = text[word:at]
+        glued = sum(c.isalpha() for c in letters) >= 3 and letters.lower() not in _POWERED
+    return _MARKER_DROPPED * len(found.group()) if glued else found.group()
+
+
 _NUMBER_FORMS = ("<fraction>", "<super>")  # ½, ⁶: not the digits they show
 
 
@@ -184,6 +222,7 @@ def forget() -> None:
 
 def reference(text: str, dehyphenate: bool = False) -> Normalised:
     """`normalise` worked out unit by unit, with a full offset map: the definition of it."""
+    text = unmarked(text)
     out: list[str] = []
     starts: array[int] = array("q")  # compact: 8 bytes an offset, not a Python int object
     ends: array[int] = array("q")

@@ -26,6 +26,7 @@ from briefgen.normalise import (
     CHAR_MAP,
     Normalised,
     compatible,
+    unmarked,
     whole_words,
 )
 
@@ -130,6 +131,7 @@ class Sides:
 
 def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
     """`normalise(text)` by whole-string operations, or None when the text needs the reference."""
+    text = unmarked(text)
     made = _fold(text, dehyphenate)
     if made is None:
         return None
@@ -184,7 +186,7 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
 def normalised_text(text: str, dehyphenate: bool = False) -> str | None:
     """`normalise(text).text` with no offset map (what a quote needs), or None when the
     text needs the reference. The same steps as `normalise`, map left out."""
-    made = _fold(text, dehyphenate)
+    made = _fold(unmarked(text), dehyphenate)
     if made is None:
         return None
     folded = made[1]

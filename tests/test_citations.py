@@ -753,3 +753,26 @@ def test_a_quote_may_leave_out_only_the_hyphen_of_a_line_end() -> None:
     assert locate("They will re-sign the treaty", source)[0] is None  # not in the words
     found, _ = locate("re-sign it as the unacceptable one", source)
     assert found is not None and found.text == "re-sign it as the un-acceptable one"
+
+
+@pytest.mark.parametrize(
+    ("quote", "margin", "expected"),
+    [
+        (  # the last word differs: the source's words after it are not named
+            "would be agreed by March",
+            "said it would be agreed by Marsh. The area is 40 km in total and more",
+            'you wrote "March", the source has "Marsh"',
+        ),
+        (  # so does the first
+            "Offishals said the plan",
+            "Before that, in the morning, Officials said the plan",
+            'you wrote "Offishals", the source has "Officials"',
+        ),
+    ],
+)
+def test_a_difference_at_an_end_of_the_quote_names_only_its_own_words(
+    quote: str, margin: str, expected: str
+) -> None:
+    from briefgen.hints import _differences
+
+    assert _differences(quote, margin) == expected

@@ -287,6 +287,9 @@ FRAGMENTS = [
     "\u00ad",
     "\u200b",
     "Élysée",
+    "¹",
+    "²³",
+    "%",
 ]
 messy_text = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
 

@@ -16,11 +16,13 @@ from briefgen.normalise_fast import Sides
 
 PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text a source file may hold: letters and digits, every kind of space, quotation mark
-# and dash, ligatures and wide forms, encoding debris, combining accents, controls.
+# and dash, ligatures and wide forms, encoding debris, combining accents, controls,
+# superscript digits after words (footnote markers) and after numbers and units (powers).
 _PIECES = [
     *"aZé É9.,;:%()/", " ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2009", "\x1c", "\x85",
     *"'\"`‘’“”«»′″‴", *"-‐‑–—−", " - ", " — ", "\u00ad", "\u200b", "\ufeff", "…", "ﬁ", "Ａ",
     "Σ", "İ", "\u0301", "Â£", "Ã©", "â€™", "Â", "\x00", "\x07", "\x7f", "\u202e",
+    "¹", "²³", "⁶", "word", "sec", "Âµ",
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40).map("".join)
 

@@ -644,6 +644,52 @@ def test_a_fraction_or_power_is_not_folded_into_digits(quote: str, source: str) 
     assert find_quote(source[:-1], SourceText(source)).span is not None  # as written, it is
 
 
+# --- footnote markers ----------------------------------------------------------------------------
+
+_MARKED = (
+    "Officials said the plan to send troops¹ would be agreed by March.² Growth was 4%³ "
+    "in 2024.⁴ Exports¹² grew. The base covers 40 km² and 10⁶ people live there; it fell "
+    "9.8 metres per sec² there. Ions of Ca²⁺ were found, and one word¹glued. "
+    "Sales of the smartphoneÂ¹ fell.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "the plan to send troops would be agreed by March.",  # after a word, after a stop
+        "the plan to send troops¹ would be agreed by March.²",  # with the markers, as written
+        "Growth was 4% in 2024. Exports grew",  # after a percent sign, two digits
+        "Sales of the smartphone fell",  # the marker misread as "Â¹"
+    ],
+)
+def test_a_footnote_marker_may_be_left_out(quote: str) -> None:
+    span = find_quote(quote, SourceText(_MARKED)).span
+    assert span is not None
+    assert "¹" in span.text or "²" in span.text or "³" in span.text  # shown as the source has it
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "The base covers 40 km and 10 people",  # a power after a number or a unit
+        "9.8 metres per sec there",
+        "Ions of Ca were found",
+        "and one word glued",  # glued to the next word too: not a marker
+        "Growth was 43 in 2024",  # nor read as a digit
+    ],
+)
+def test_a_power_is_not_taken_for_a_footnote_marker(quote: str) -> None:
+    assert find_quote(quote, SourceText(_MARKED)).span is None
+
+
+def test_a_figure_is_not_read_from_a_footnote_marker() -> None:
+    from briefgen.figures import value_problem
+
+    assert value_problem("3", "%", ["Growth was 4%³ in 2024."]) is not None
+    assert value_problem("4", "%", ["Growth was 4%³ in 2024."]) is None
+
+
 @pytest.mark.parametrize(
     ("quote", "cut"),
     [
