@@ -129,10 +129,10 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_RUN = re.compile(r"(?<![⁰¹²³⁴-⁹])[⁰¹²³⁴-⁹]+(?![^\W_])")
 _MARKS_BEFORE = frozenset(".,;:!?%'\"’”")
-_POWERED = frozenset({
+_POWERED = (  # the word's ending: "kilometres²", "sec²"
     "metre", "metres", "meter", "meters", "mile", "miles", "inch", "inches", "foot", "feet",
-    "yard", "yards", "sec", "secs", "second", "seconds", "hour", "hours",
-})  # fmt: skip
+    "yard", "yards", "sec", "secs", "second", "seconds", "minute", "minutes", "hour", "hours",
+)  # fmt: skip
 _MARKER_DROPPED = "\u2060"  # a character normalising drops (see _DROP)
 
 
@@ -155,7 +155,7 @@ def _unmark(found: re.Match[str]) -> str:
         while word > 0 and (text[word - 1].isalpha() or unicodedata.combining(text[word - 1])):
             word -= 1
         letters = text[word:at]
-        glued = sum(c.isalpha() for c in letters) >= 3 and letters.lower() not in _POWERED
+        glued = sum(c.isalpha() for c in letters) >= 3 and not letters.lower().endswith(_POWERED)
     return _MARKER_DROPPED * len(found.group()) if glued else found.group()
 
 

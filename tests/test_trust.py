@@ -649,7 +649,7 @@ def test_a_fraction_or_power_is_not_folded_into_digits(quote: str, source: str) 
 _MARKED = (
     "Officials said the plan to send troops¹ would be agreed by March.² Growth was 4%³ "
     "in 2024.⁴ Exports¹² grew. The base covers 40 km² and 10⁶ people live there; it fell "
-    "9.8 metres per sec² there. Ions of Ca²⁺ were found, and one word¹glued. "
+    "9.8 metres per sec² there, and covers 3 square kilometres² of it. Ions of Ca²⁺ were found, and one word¹glued. "
     "Sales of the smartphoneÂ¹ fell.\n"
 )
 
@@ -674,6 +674,7 @@ def test_a_footnote_marker_may_be_left_out(quote: str) -> None:
     [
         "The base covers 40 km and 10 people",  # a power after a number or a unit
         "9.8 metres per sec there",
+        "covers 3 square kilometres of",
         "Ions of Ca were found",
         "and one word glued",  # glued to the next word too: not a marker
         "Growth was 43 in 2024",  # nor read as a digit
