@@ -304,7 +304,11 @@ def serve(
 
 @cli.command()
 @click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write the files that are missing; keep the ones already there.",
+)
 @shared_options
 @click.pass_context
 def init(

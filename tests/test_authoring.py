@@ -111,8 +111,34 @@ def test_init_refuses_to_overwrite_and_writes_nothing(
     assert (tmp_path / "config.yaml").read_text() == "title: mine\n"
     assert not (tmp_path / "sources").exists()
     forced = run_cli("init", "--force")
-    assert forced.exit_code == 0
-    assert "marking: OFFICIAL" in (tmp_path / "config.yaml").read_text()
+    assert forced.exit_code == 0, forced.stderr
+    assert (tmp_path / "config.yaml").read_text() == "title: mine\n"  # kept
+    assert "kept as they were: config.yaml" in forced.stdout
+    assert (tmp_path / "sources" / "sources.yaml").is_file()  # the missing ones written
+
+
+def test_init_in_a_workspace_says_so_and_force_keeps_its_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init").exit_code == 0
+    catalogue = tmp_path / "sources" / "sources.yaml"
+    catalogue.write_text("- id: a\n  file: a.txt\n  publisher: P\n  title: T\n")
+    (tmp_path / "templates" / "extra.css").write_text("h1 { color: red; }\n")
+    schema = tmp_path / "schemas" / "brief.schema.json"
+    schema.write_text("{}")
+    again = run_cli("init")
+    assert again.exit_code == 1
+    assert again.stderr.startswith(
+        "config.yaml:1:1: error: this folder is already a briefgen workspace"
+    )
+    assert len(again.stderr.splitlines()) == 1
+    forced = run_cli("init", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert catalogue.read_text().startswith("- id: a\n")
+    assert (tmp_path / "templates" / "extra.css").read_text() == "h1 { color: red; }\n"
+    assert schema.read_text() != "{}"  # the editor schemas are made anew
+    assert "sources/sources.yaml" in forced.stdout
 
 
 def test_init_on_a_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

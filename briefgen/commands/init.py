@@ -13,7 +13,7 @@ from briefgen.paths import within
 
 KEEP = (
     "init writes nothing over existing files: move them away, init another folder, "
-    "or rerun with --force to overwrite"
+    "or rerun with --force to write only the files that are missing"
 )
 CONFIG = """\
 # Workspace settings. Every field is optional; the README lists them all.
@@ -87,7 +87,12 @@ def workspace_files(root: Path) -> dict[Path, str]:
 
 
 def init(directory: Path, force: bool) -> Outcome:
-    """Create the workspace's files and folders; nothing at all if any file is already there."""
+    """Create the workspace's files and folders; nothing at all if any file is already there.
+
+    With --force, the files that are missing are written and the editor schemas made anew;
+    every other file already there is kept as it is: it may hold the user's work (a source
+    catalogue, settings, a template).
+    """
     out = Outcome()
     if directory.exists() and not directory.is_dir():
         out.report.error(
@@ -96,12 +101,17 @@ def init(directory: Path, force: bool) -> Outcome:
         )
         return out
     files = workspace_files(directory)
-    refuse_existing(
-        list(files),
-        force,
-        out.report,
-        KEEP,
-    )
+    there = [path for path in files if path.exists() or path.is_symlink()]
+    config, catalogue = directory / "config.yaml", directory / "sources" / "sources.yaml"
+    if there and not force and config in there and catalogue in there:
+        out.report.error(
+            "this folder is already a briefgen workspace, and init writes nothing over it; "
+            "check it with  briefgen check  (briefgen init --force only adds the files of a "
+            "new workspace that are missing, and keeps every file that is there)",
+            Location(config),
+        )
+        return out
+    refuse_existing(list(files), force, out.report, KEEP)
     for path in files:
         if not within(path.parent, directory):
             out.report.error(
@@ -111,9 +121,13 @@ def init(directory: Path, force: bool) -> Outcome:
             )
     if out.report.errors:
         return out
+    schemas = set(schema_files(directory))
+    kept = [path for path in there if path not in schemas]
     for path, text in files.items():
+        if path in kept:
+            continue
         try:
-            write_file(path, text.encode("utf-8"), overwrite=force)
+            write_file(path, text.encode("utf-8"), overwrite=path in schemas)
         except FileExistsError:  # made since it was looked for: left as it is
             out.report.error(f"{path.name} already exists; {KEEP}", Location(path))
     if out.report.errors:
@@ -121,6 +135,9 @@ def init(directory: Path, force: bool) -> Outcome:
     (directory / "briefs").mkdir(exist_ok=True)
     where = display_path(directory)
     out.say(f"created a briefgen workspace in {where}{os.sep if where != '.' else ''}")
+    if kept:
+        shown = ", ".join(display_path(path) for path in kept)
+        out.say(f"kept as they were: {shown}")
     into = "" if where == "." else f"cd {where} && "
     out.say("next steps:")
     out.say(f"  1. {into}briefgen sources add ~/Downloads/article.txt --publisher 'BBC News'")
