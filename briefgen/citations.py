@@ -66,7 +66,7 @@ def _resolve_brief(
             if isinstance(item, Figure):
                 from briefgen import figures  # its patterns: compiled only for a figure checked
 
-                figures.check_figure(item, report)
+                figures.check_figure(item, report, texts)
             resolved.append(item)
         return tuple(resolved)
 

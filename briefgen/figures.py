@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from briefgen.errors import Report, clip
 from briefgen.models import Figure
-from briefgen.normalise import Normalised, find_all, normalise
+from briefgen.normalise import Normalised, display, find_all, normalise
+
+if TYPE_CHECKING:
+    from briefgen.matching import SourceText
 
 SCALES = {
     "hundred": 2, "thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6,
@@ -45,6 +49,8 @@ _DAY_THEN_NUMBER = re.compile(
     r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}) (?=\d)"
 )
 _NUMBER_FORM = re.compile(f"([{_NUMBER_FORMS}])")
+_BREAKS = re.compile(r"\s*[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]\s*")
+_SPACES = re.compile(r"[^\S\n]+")
 # between the two numbers of a range, written with nothing else by either
 _RANGE = re.compile(r"-|\s(?:to|and)\s")  # "2-3", "2 to 3", "2 and 3"; not "£64bn - 2.3%"
 _CARRIES_ON = re.compile(f"[.,]\\d|[{_NUMBER_FORMS}]")
@@ -96,7 +102,9 @@ def _clean(text: str) -> str:
         )
     text = _DAY_THEN_NUMBER.sub(r"\1; ", text.lower())  # "March 12 400": the 12th, then 400
     text = re.sub(r"[\u2212\u2012\u2013\u2010\u2011\ufe63\uff0d]", "-", text)
-    return re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
+    # a space groups digits ("100 000"); a line break or tab never does ("Section 3⏎250
+    # troops" is two numbers), though it may stand between a number and its scale or unit
+    return _SPACES.sub(" ", _BREAKS.sub("\n", text))
 
 
 def amounts(text: str) -> list[Amount]:
@@ -157,9 +165,13 @@ def unread_numbers(text: str) -> list[str]:
     words: dict[str, None] = {}
     for digit in _DIGITS.finditer(cleaned):
         if not any(start <= digit.start() < end for start, end in read):
-            first = cleaned.rfind(" ", 0, digit.start()) + 1
-            last = cleaned.find(" ", digit.start())
-            words[cleaned[first : last if last >= 0 else None]] = None
+            first = max(cleaned.rfind(" ", 0, digit.start()), cleaned.rfind("\n", 0, digit.start()))
+            ends = [
+                at
+                for at in (cleaned.find(" ", digit.start()), cleaned.find("\n", digit.start()))
+                if at >= 0
+            ]
+            words[cleaned[first + 1 : min(ends) if ends else None]] = None
     return list(words)
 
 
@@ -209,9 +221,29 @@ def _dollar(before: str) -> str:
     return "$" if prefix is None or prefix[0] == "us" else f"{prefix[0].upper()}$"
 
 
-def check_figure(figure: Figure, report: Report) -> None:
-    """Report a figure whose value (or working) is not what its quoted words say."""
-    spans = [c.span.text for c in figure.cite if c.span is not None]
+# a line break or tab between two digits of the source ("Section 3⏎⏎250 troops")
+_DIGITS_APART = re.compile(r"(?<=\d)(?=\s*[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]\s*\d)")
+
+
+def quoted_words(raw: str) -> str:
+    """A quoted passage of the source as the figure check reads it: as the brief shows it,
+    except that digits a line break or tab parts are never one number (the shown text
+    makes every space one)."""
+    return display(_DIGITS_APART.sub(";", raw) if _DIGITS_APART.search(raw) else raw)
+
+
+def check_figure(
+    figure: Figure, report: Report, texts: Mapping[str, SourceText] | None = None
+) -> None:
+    """Report a figure whose value (or working) is not what its quoted words say; with the
+    source texts, the words are read from the source as it stands."""
+    spans = [
+        quoted_words(texts[c.source_id].text[c.span.start : c.span.end])
+        if texts is not None and c.source_id in texts
+        else c.span.text
+        for c in figure.cite
+        if c.span is not None
+    ]
     if len(spans) != len(figure.cite) or not spans or not figure.value:
         return  # nothing cited, or a quote not found: already reported
     if figure.derived:

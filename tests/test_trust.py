@@ -836,3 +836,29 @@ def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote
     from briefgen.figures import unit_unquoted
 
     assert unit_unquoted(unit, [quote]) is None
+
+
+# --- digits a line break or tab parts ---------------------------------------------------------
+
+APART = "Section 3\n\n250 troops were sent.\nFrance\t5\t000 troops went.\nIt would cost £5\nbillion.\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "quote", "verified"),
+    [
+        ("3250", "troops", "Section 3 250 troops were sent", False),  # a heading's number, then 250
+        ("250", "troops", "Section 3 250 troops were sent", True),
+        ("5000", "troops", "France 5 000 troops went", False),  # tab-separated cells
+        ("5", "£ billion", "It would cost £5 billion", True),  # a scale on the next line is its own
+    ],
+)
+def test_digits_a_line_break_or_tab_parts_are_not_one_number(
+    ws: Path, value: str, unit: str, quote: str, verified: bool
+) -> None:
+    (ws / "sources" / "apart.txt").write_text(APART, encoding="utf-8")
+    with (ws / "sources" / "sources.yaml").open("a", encoding="utf-8") as catalogue:
+        catalogue.write("\n- id: apart\n  file: apart.txt\n  publisher: P\n  title: T\n")
+    brief = figure(value, unit, quote).replace(f"source: {BBC}", "source: apart")
+    code, errors = check(ws, brief)
+    assert ("is not in its quoted words" not in errors) == verified, errors
+    assert code == (0 if verified else 1), errors
