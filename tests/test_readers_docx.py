@@ -286,3 +286,27 @@ def test_a_damaged_compressed_part_is_a_reader_error() -> None:
     data[start + 20] ^= 0xFF  # a byte of the deflated stream
     with pytest.raises(ReaderError, match="cannot be read"):
         extract(bytes(data))
+
+
+def run(text: str, props: str = "") -> str:
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+@pytest.mark.parametrize(
+    ("runs", "expected"),
+    [
+        (run("The UK will ") + run("not ", "<w:vanish/>") + run("send troops."), "The UK will send troops."),
+        (run("The UK will ") + run("not ", '<w:vanish w:val="0"/>') + run("send."), "The UK will not send."),
+        (run("It was ") + run("never ", "<w:webHidden/>") + run("agreed."), "It was agreed."),
+        (run("It was ") + run("not ", "<w:strike/>") + run("agreed."), "It was agreed."),
+        (run("It was ") + run("not ", "<w:dstrike/>") + run("agreed."), "It was agreed."),
+        (run("A budget of 10") + run("6", '<w:vertAlign w:val="superscript"/>') + run(" euros."), "A budget of 10⁶ euros."),
+        (run("CO") + run("2", '<w:vertAlign w:val="subscript"/>') + run(" fell."), "CO₂ fell."),
+        (run("Troops") + run("1", '<w:vertAlign w:val="superscript"/>') + run(" went."), "Troops¹ went."),
+        (run("Spending rose ") + '<w:r><w:sym w:font="Symbol" w:char="F02D"/></w:r>' + run("5%."), "Spending rose −5%."),
+        (run("A ") + '<w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>' + run(" B."), "A \ufffd B."),
+    ],
+)  # fmt: skip
+def test_a_run_is_read_as_word_shows_it(runs: str, expected: str) -> None:
+    data = package({"word/document.xml": document(f"<w:p>{runs}</w:p>")})
+    assert lines(data) == [expected]

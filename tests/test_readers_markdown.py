@@ -25,7 +25,7 @@ def read(source: str) -> list[str]:
         ),
         ("snake_case_name, 2*3 and 4 * 5 stay", "snake_case_name, 2*3 and 4 * 5 stay"),
         ("a_b_c and x__y__z", "a_b_c and x__y__z"),
-        ("~~struck~~ out", "struck out"),
+        ("~~struck~~ out", " out"),  # struck-through words are withdrawn
         ("run `pip install` now", "run pip install now"),
         ("see [the report](https://example.org/r 'Title') here", "see the report here"),
         ("a ![chart of spending](chart.png) b", "a chart of spending b"),
@@ -249,3 +249,23 @@ def test_a_long_link_target_is_passed_over_for_the_column() -> None:
     text = SourceText(extract(source.encode()).text, extracted=extract(source.encode()))
     span = find_quote("on defence today", text).span
     assert span is not None and line[span.col - 1 :].startswith("on defence")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("A budget of 10<sup>6</sup> euros.", "A budget of 10⁶ euros."),
+        ("CO<sub>2</sub> and troops<sup><b>1</b></sup> went.", "CO₂ and troops¹ went."),
+        ("The UK will <span style='display:none'>not </span>send.", "The UK will send."),
+        ("The UK will <span hidden>not </span>send.", "The UK will send."),
+        ("The UK will ~~not~~ send.", "The UK will  send."),
+        ("It was <del>not</del> agreed.", "It was  agreed."),
+        ("<template>\nThe UK will never send troops.\n</template>", "\n\n"),
+        ("<div hidden>Secret words</div>", ""),
+        ("<noscript>No script words</noscript>", ""),
+    ],
+)
+def test_text_a_reader_of_the_rendered_page_never_sees_is_left_out(
+    markdown: str, expected: str
+) -> None:
+    assert extract(markdown.encode()).text == expected

@@ -840,7 +840,9 @@ def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote
 
 # --- digits a line break or tab parts ---------------------------------------------------------
 
-APART = "Section 3\n\n250 troops were sent.\nFrance\t5\t000 troops went.\nIt would cost £5\nbillion.\n"
+APART = (
+    "Section 3\n\n250 troops were sent.\nFrance\t5\t000 troops went.\nIt would cost £5\nbillion.\n"
+)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,10 @@ LINE = "line"  # the extracted text's lines are the file's lines (text, Markdown
 PAGE = "page"  # marks are (page number, line on that page)
 PARAGRAPH = "paragraph"  # marks are (paragraph number, 0)
 UNITS = (LINE, PAGE, PARAGRAPH)
+# digits set above or below the line (HTML <sup>, a Word superscript run) are written as
+# the characters they are, as a text source has them: "10⁶" is not 106, nor "CO₂" CO22
+RAISED = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 
 
 class ReaderError(Exception):

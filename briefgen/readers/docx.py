@@ -3,7 +3,8 @@
 The body is read in document order, headers and footers left out:
 
 - each paragraph with text is one line (tabs and line breaks read as spaces; deleted
-  tracked changes and field codes left out, inserted ones kept; the number of a
+  tracked changes, field codes, hidden and struck-through text left out, inserted ones
+  kept; superscript and subscript digits written as such, "10⁶" not "106"; the number of a
   footnote reference is not part of the text, so a quote runs on across it);
 - each table row is one line, its cells joined by " | " (a cell's own paragraphs by a
   space), so a quote from within a cell matches and one across cells does not;
@@ -32,7 +33,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from briefgen.readers.base import PARAGRAPH, Extracted, ReaderError
+from briefgen.readers.base import LOWERED, PARAGRAPH, RAISED, Extracted, ReaderError
 
 MAX_ENTRIES = 2_000
 MAX_RATIO = 100
@@ -46,6 +47,12 @@ _NOTES = (
 )
 _SKIP = frozenset({"moveFrom", "Fallback", "del", "instrText", "delText", "rPr", "pPr"})
 _WRAPPERS = frozenset({"body", "sdt", "sdtContent", "customXml", "smartTag", "ins"})
+# run properties under which Word does not show a run's words as they stand: hidden text,
+# text hidden in web view, and struck-through text (withdrawn, as a deletion is)
+_UNSHOWN = frozenset({"vanish", "webHidden", "specVanish", "strike", "dstrike"})
+# a symbol inserted from the Symbol font (w:sym w:char="F02D"), by the code's last two
+# digits; any other is shown as U+FFFD, so that no quote reads past it
+_SYMBOLS = {"2D": "\u2212", "2B": "+", "3D": "=", "B4": "×", "B8": "÷", "B1": "±", "25": "%"}
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
 )
@@ -196,20 +203,45 @@ def _rows(table: etree._Element) -> list[str]:
 def _text(paragraph: etree._Element, nested: bool = True) -> str:
     """The words of a paragraph as Word shows them (text boxes inside it included)."""
     words: list[str] = []
-    stack = [paragraph]
+    stack: list[tuple[etree._Element, dict[int, int] | None]] = [(paragraph, None)]
     while stack:
-        node = stack.pop()
+        node, raised = stack.pop()
         name = _local(node)
         if name in _SKIP or (name == "p" and node is not paragraph and not nested):
             continue
+        if name == "r":
+            shown = _run_shown(node)
+            if shown is None:
+                continue  # hidden or struck through: not what the document says
+            raised = shown or None
         if name == "t" and node.text:
-            words.append(node.text)
+            words.append(node.text.translate(raised) if raised else node.text)
         elif name in ("tab", "br", "cr") or (name == "p" and node is not paragraph):
             words.append(" ")
         elif name == "noBreakHyphen":
             words.append("-")
-        stack.extend(reversed(node))
+        elif name == "sym":
+            words.append(_SYMBOLS.get(_attr(node, "char").upper()[-2:], "\ufffd"))
+        stack.extend((child, raised) for child in reversed(node))
     return " ".join("".join(words).split())
+
+
+def _run_shown(run: etree._Element) -> dict[int, int] | None:
+    """How a run's digits are shown (raised or lowered: 10⁶, CO₂; else an empty table), or
+    None when the run is hidden or struck through."""
+    table: dict[int, int] = {}
+    for props in run:
+        if _local(props) != "rPr":
+            continue
+        for prop in props:
+            name, value = _local(prop), _attr(prop, "val").lower()
+            if name in _UNSHOWN and value not in ("0", "false", "off"):
+                return None
+            if name == "vertAlign":
+                table = (
+                    RAISED if value == "superscript" else LOWERED if value == "subscript" else {}
+                )
+    return table
 
 
 def _notes(root: etree._Element, kind: str, label: str, order: list[str]) -> list[str]:

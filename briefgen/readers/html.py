@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 import tinyhtml5
 
-from briefgen.readers.base import PARAGRAPH, Extracted, ReaderError
+from briefgen.readers.base import LOWERED, PARAGRAPH, RAISED, Extracted, ReaderError
 
 
 def _set(words: str) -> frozenset[str]:
@@ -53,7 +53,12 @@ MAX_JSON_NODES = 10_000
 
 DROP_TAGS = _set(
     "script style noscript template nav aside footer form button iframe svg math "
-    "object embed canvas select textarea dialog"
+    "object embed canvas select textarea dialog rt rp del s strike"
+)  # struck-through text is withdrawn, as a tracked deletion in a document is
+# class names that hide an element in the common stylesheets (Bootstrap, WordPress, ...)
+HIDDEN_CLASSES = _set(
+    "hidden d-none hide invisible visually-hidden visuallyhidden sr-only screen-reader-text "
+    "screenreader-only offscreen"
 )
 DROP_ROLES = _set(
     "navigation banner contentinfo complementary search menu menubar dialog alertdialog"
@@ -69,7 +74,8 @@ MARKER_STEMS = ("cookie", "consent", "gdpr", "newsletter", "breadcrumb", "advert
 PROTECTED = frozenset({"html", "body", "article", "main"})
 BLOCKS = _set(
     "p h1 h2 h3 h4 h5 h6 li blockquote pre figcaption dt dd tr caption address div section "
-    "article main header figure ul ol dl table thead tbody tfoot body details summary hr"
+    "article main header figure ul ol dl table thead tbody tfoot body details summary hr "
+    "center fieldset legend menu dir search hgroup"
 )
 # <meta> names of the date of publication, the most telling first
 DATE_METAS = (
@@ -93,7 +99,14 @@ _FLAT = _set(
 )
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
+    r"|(?<![\w-])(?:opacity|font-size)\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:;|$|!)",
+    re.I,
+)
+# a selector of a rule in the page's own stylesheet that hides every element of a class
+# (".note { display: none }", "span.x, .y{visibility:hidden}")
+_CLASS_SELECTOR = re.compile(r"^\s*[a-z0-9]*\.([\w-]+)\s*$", re.I)
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -146,6 +159,7 @@ class Page:
         self.removed: set[int] = set()  # id() of every element dropped or inside one
         self.dropped = 0
         self._elements: list[ET.Element] = []
+        self.hidden_classes = HIDDEN_CLASSES | _hidden_by_style(tree)
         holders = self._holders()
         stack: list[tuple[ET.Element, bool, bool]] = [(tree, False, False)]
         while stack:
@@ -183,6 +197,8 @@ class Page:
         if node.get("hidden") is not None or _attr(node, "aria-hidden") == "true":
             return True
         if _HIDDEN_STYLE.search(node.get("style", "")) or _attr(node, "role") in DROP_ROLES:
+            return True
+        if not self.hidden_classes.isdisjoint(node.get("class", "").split()):
             return True
         if tag in PROTECTED or holder:
             return False
@@ -233,6 +249,7 @@ class Page:
         lines: list[str] = []
         words: list[str] = []
         cells = 0  # how deep inside table cells: their blocks are spaces, not new lines
+        raised: list[dict[int, int]] = []  # <sup> and <sub> open: how their digits are written
 
         def flush() -> None:
             line = " ".join("".join(words).split())
@@ -242,10 +259,15 @@ class Page:
 
         for event, value in self.walk(root):
             if isinstance(value, str):
-                words.append(value)
+                words.append(value.translate(raised[-1]) if raised else value)
                 continue
             tag = _tag(value)
-            if tag in CELLS:
+            if tag in ("sup", "sub"):  # "10<sup>6</sup>" is 10⁶, not 106
+                if event == "open":
+                    raised.append(RAISED if tag == "sup" else LOWERED)
+                elif raised:
+                    raised.pop()
+            elif tag in CELLS:
                 cells += 1 if event == "open" else -1
                 if event == "open" and any(w.strip() for w in words):
                     words.append(" | ")
@@ -295,6 +317,20 @@ class Page:
                 if day:
                     return day
         return None
+
+
+def _hidden_by_style(tree: ET.Element) -> frozenset[str]:
+    """The classes the page's own <style> rules hide (by display or visibility)."""
+    found: set[str] = set()
+    for style in tree.iter("style"):
+        for rule in (style.text or "").split("}"):  # split, not a pattern: linear time
+            selectors, brace, declarations = rule.rpartition("{")
+            if brace and _HIDDEN_STYLE.search(declarations):
+                for selector in selectors.split(","):
+                    simple = _CLASS_SELECTOR.match(selector)
+                    if simple:
+                        found.add(simple[1])
+    return frozenset(found)
 
 
 def _tag(node: ET.Element) -> str:

@@ -5,14 +5,17 @@ Markdown), so a citation's line is the file's line, and its column is the file's
 (where the words stand in the line as written, markup and all). Each line keeps the words it
 renders to and loses the markup, so `**2.3%**` is cited as `2.3%`:
 
-- emphasis, strong and ~~strikethrough~~ marks go, only where CommonMark reads them as
-  markup (snake_case and 2*3 stay as written); `code` keeps its text;
+- emphasis and strong marks go, only where CommonMark reads them as markup (snake_case
+  and 2*3 stay as written); `code` keeps its text; ~~struck-through~~ text goes with its
+  marks, as a deletion does;
 - [text](url), [text][ref] and ![alt](src) become text and alt; <https://x> its URL;
 - heading #'s and underlines, > of quotes, list bullets and numbers, table rows stay
   one line each, their cells joined by " | " as the HTML and Word readers join them (a
   quote cannot run from one cell into the next); the |---| row is blank;
-- HTML tags and comments go, their text stays (entities decoded; scripts and styles
-  blank); backslash escapes and entities are read as the characters they stand for;
+- HTML tags and comments go, their text stays (entities decoded; the digits of <sup>
+  and <sub> raised or lowered, "10⁶"); what a browser never shows goes with its text:
+  scripts, styles, templates, <noscript>, <del>, and elements hidden by an attribute or
+  style; backslash escapes and entities are read as the characters they stand for;
 - code fences and reference definitions ([r]: https://x) become blank lines; the code
   between fences is kept as written.
 
@@ -32,11 +35,27 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.load import decode_text
-from briefgen.readers.base import LINE, Extracted, ReaderError, column_runs
+from briefgen.readers.base import LINE, LOWERED, RAISED, Extracted, ReaderError, column_runs
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _LINE_END = re.compile(r"\r\n?")
-_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?(?:-->|$)|<[^>]*>?", re.S | re.I)
+# what a reader of the rendered page never sees, or sees struck through (withdrawn): an
+# element that is never shown, or one hidden by an attribute or style, with its text
+_UNSEEN_TAGS = "script|style|template|noscript|textarea|del|s|strike"
+_HIDING = r"""\shidden\b|aria-hidden\s*=\s*["']?true|display\s*:\s*none|visibility\s*:\s*hidden"""
+_HIDDEN = re.compile(
+    rf"<({_UNSEEN_TAGS})\b.*?</\1\s*>|<([a-z][a-z0-9]*)\b[^>]*(?:{_HIDING})[^>]*>.*?</\2\s*>"
+    r"|<!--.*?(?:-->|$)|<[^>]*>?",
+    re.S | re.I,
+)
+_OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>", re.I)
+_CLOSE_TAG = re.compile(r"</([a-z][a-z0-9]*)\s*>", re.I)
+_HIDES = re.compile(_HIDING, re.I)
+_VOID = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"
+})  # fmt: skip
+_UNSEEN = frozenset(_UNSEEN_TAGS.split("|"))
+_RAISING = re.compile(r"<(sup|sub)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
 
 
 def extract(data: bytes) -> Extracted:
@@ -86,23 +105,64 @@ def _place(lines: list[str], span: Sequence[int], parts: list[str], joined: bool
 
 
 def _inline(children: list[Token]) -> list[str]:
-    """The rendered words of a paragraph or heading, split where its source lines break."""
+    """The rendered words of a paragraph or heading, split where its source lines break.
+
+    Struck-through (~~x~~, <del>) and hidden (<span hidden>) text is left out; the digits
+    of <sup> and <sub> are written raised or lowered ("10⁶", not "106")."""
     parts = [""]
+    open_tags: list[tuple[str, str]] = []  # inline HTML open: (tag, what it does)
     for child in children:
+        effects = {effect for _tag, effect in open_tags}
         if child.type in ("softbreak", "hardbreak"):
             parts.append("")
+        elif child.type in ("s_open", "s_close"):
+            open_tags = [t for t in open_tags if t != ("~~", "unseen")]
+            if child.type == "s_open":
+                open_tags.append(("~~", "unseen"))
+        elif child.type == "html_inline":
+            parts.extend([""] * child.content.count("\n"))  # the tag goes, its lines stay
+            _inline_tag(child.content, open_tags)
+        elif "unseen" in effects:
+            continue
         elif child.type == "image":  # its alt text may run over lines, as the file has it
             first, *rest = child.content.split("\n")
             parts[-1] += first
             parts.extend(rest)
         elif child.type in ("text", "text_special", "code_inline"):
-            parts[-1] += child.content
-        elif child.type == "html_inline":
-            parts.extend([""] * child.content.count("\n"))  # the tag goes, its lines stay
+            text = child.content
+            shift = next((e for _tag, e in reversed(open_tags) if e in ("sup", "sub")), None)
+            if shift:
+                text = text.translate(RAISED if shift == "sup" else LOWERED)
+            parts[-1] += text
     return parts
+
+
+def _inline_tag(tag: str, open_tags: list[tuple[str, str]]) -> None:
+    """Follow an inline HTML tag: what an open one does to the text after it, till it closes."""
+    closing = _CLOSE_TAG.match(tag)
+    if closing:
+        name = closing[1].lower()
+        for i in range(len(open_tags) - 1, -1, -1):
+            if open_tags[i][0] == name:
+                del open_tags[i:]
+                return
+        return
+    opening = _OPEN_TAG.match(tag)
+    if opening is None or tag.rstrip().endswith("/>"):
+        return
+    name, attributes = opening[1].lower(), opening[2]
+    if name in _UNSEEN or _HIDES.search(attributes):
+        open_tags.append((name, "unseen"))
+    elif name in ("sup", "sub"):
+        open_tags.append((name, name))
+    elif name not in _VOID:
+        open_tags.append((name, ""))
 
 
 def _strip_html(block: str) -> str:
     """An HTML block's text: tags, comments, scripts and styles removed, line breaks kept."""
+    block = _RAISING.sub(
+        lambda m: m[0].translate(RAISED if m[1].lower() == "sup" else LOWERED), block
+    )
     kept = _HIDDEN.sub(lambda m: "\n" * m[0].count("\n"), block)
     return "\n".join(" ".join(html.unescape(line).split()) for line in kept.split("\n"))
