@@ -35,7 +35,7 @@ CURRENCIES = {
 }  # fmt: skip
 _NUMBER = re.compile(
     r"(?P<cur>us\$|[£$€¥]|\b(?:gbp|usd|eur|jpy)\b)?\s?"
-    r"(?<![\w.,])(?P<sign>[-+](?=\d)|minus (?=\d))?"
+    r"(?:(?<![\w.,:/-])(?P<sign>[-+](?=\d)|minus (?=\d)))?(?<![\w.,:/])(?<![^\W\d_]-)"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?![\d])(?P<pct>\s?%|\s?per ?cent\b)?"
     r"(?:(?P<near>\s?-?)(?P<scale>hundred(?: (?:thousand|million|billion))?|thousand|million|billion|trillion|mn|bn|tn|trn|[kmb])\b)?"
@@ -53,7 +53,7 @@ _BREAKS = re.compile(r"\s*[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]\s*")
 _SPACES = re.compile(r"[^\S\n]+")
 # between the two numbers of a range, written with nothing else by either
 _RANGE = re.compile(r"-|\s(?:to|and)\s")  # "2-3", "2 to 3", "2 and 3"; not "£64bn - 2.3%"
-_CARRIES_ON = re.compile(f"[.,]\\d|[{_NUMBER_FORMS}]")
+_CARRIES_ON = re.compile(f"[.,:/]\\d|[{_NUMBER_FORMS}]")
 _DIGITS = re.compile(r"\d")
 # "£m", "$bn", "k": a short scale leading the unit (not the metre of "m²" or "m/s")
 _SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![\w/])")

@@ -604,6 +604,14 @@ def test_a_no_break_space_between_two_numbers_does_not_join_them() -> None:
         ("three", None, "About three quarters of the troops would be British."),
         ("five", None, "It sent two hundred and five observers."),
         ("3", "troops", "Officials said 3 hundred troops would go."),
+        ("2", "%", "It rose 5 1/2 per cent last year."),  # "/" and ":" join digits
+        ("4", None, "A 3/4 majority was needed."),
+        ("3", None, "It was signed on 12/03/2025 in Paris."),
+        ("30", None, "The talks began at 10:30 sharp."),
+        ("1", None, "They won by a 3:1 margin."),
+        ("-3", None, "The vote was 5--3 in favour."),  # a dash, not a minus sign
+        ("19", "people", "COVID-19 killed 200 people."),  # part of a name
+        ("35", "jets", "The F-35 jets number 40."),
     ],
 )
 def test_a_value_that_is_only_part_of_the_number_written_is_refused(
@@ -623,6 +631,9 @@ def test_a_value_that_is_only_part_of_the_number_written_is_refused(
         ("300", "troops", "Officials said 3 hundred troops would go."),
         ("500", "m²", "The new base covers 500 m² of land."),  # m² is not "million"
         ("20", "m/s", "Winds reached 20 m/s."),
+        ("3", None, "The vote was 5--3 in favour."),
+        ("200", "people", "COVID-19 killed 200 people."),
+        ("12", "months", "A 12-month plan was agreed."),
     ],
 )
 def test_the_number_written_is_still_found(value: str, unit: str | None, quote: str) -> None:
