@@ -53,8 +53,23 @@ def safe_markdown(text: str) -> tuple[str, list[str]]:
     """The field as inert Markdown, and the link targets that were turned into plain text."""
     dropped: list[str] = []
     tree = SyntaxTreeNode(_PARSER.parse(text))
-    blocks = [_block(child, dropped) for child in tree.children]
+    blocks, before = [], None
+    for child in tree.children:
+        if child.type in ("bullet_list", "ordered_list"):
+            # two lists one after the other stay two: the second is written with the other
+            # bullet or delimiter, or the two would be read as one
+            marker = child.markup or ("." if child.type == "ordered_list" else "-")
+            if before is not None and before == (child.type, marker):
+                marker = _OTHER_MARKER[marker]
+            blocks.append(_list(child, dropped, marker))
+            before = (child.type, marker)
+        else:
+            blocks.append(_block(child, dropped))
+            before = None
     return "\n\n".join(b for b in blocks if b).strip(), dropped
+
+
+_OTHER_MARKER = {"-": "*", "*": "-", "+": "-", ".": ")", ")": "."}
 
 
 def _block(node: SyntaxTreeNode, dropped: list[str]) -> str:
@@ -122,13 +137,14 @@ def _inline(node: SyntaxTreeNode, dropped: list[str], cell: bool = False) -> str
     return escape(node.content) if node.content else inner
 
 
-def _list(node: SyntaxTreeNode, dropped: list[str]) -> str:
+def _list(node: SyntaxTreeNode, dropped: list[str], mark: str | None = None) -> str:
     ordered = node.type == "ordered_list"
     number = int(str(node.attrs.get("start", 1))) if ordered else 1
     tight = any(p.hidden for item in node.children for p in item.children)
+    mark = mark or node.markup or ("." if ordered else "-")
     items = []
     for offset, item in enumerate(node.children):
-        marker = f"{number + offset}{node.markup or '.'}" if ordered else (node.markup or "-")
+        marker = f"{number + offset}{mark}" if ordered else mark
         body = ("\n" if tight else "\n\n").join(_block(c, dropped) for c in item.children)
         pad = " " * (len(marker) + 1)
         lines = body.split("\n")

@@ -371,6 +371,7 @@ def _blocks(markdown: str) -> list[str]:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(BLOCK_STARTS), max_size=12).map("".join))
+@example("- \n\n\n- ")  # two lists, one after the other: they stay two
 def test_text_starts_no_list_heading_or_rule(text: str) -> None:
     """A field's words are never read as a list, a heading or a rule: the plain text where
     a template starts a line with it, and the text of a Markdown field's paragraphs (its
