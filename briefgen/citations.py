@@ -15,7 +15,7 @@ from briefgen.sources_read import read_source
 
 if TYPE_CHECKING:
     from briefgen.hints import Budget
-    from briefgen.matching import Cut
+    from briefgen.matching import Across, Cut
 
 __all__ = ["SourceText", "find_quote", "locate", "read_sources", "resolve", "too_short"]
 
@@ -92,7 +92,7 @@ class _Hints:
         source: Source,
         text: SourceText,
         texts: dict[str, SourceText],
-        cut: Cut | None,
+        cut: Cut | Across | None,
     ) -> str:
         from briefgen import hints
 

@@ -13,7 +13,7 @@ import re
 
 from briefgen.boundaries import WORD, joined
 from briefgen.errors import clip
-from briefgen.matching import Cut, SourceText, find_quote
+from briefgen.matching import Across, Cut, SourceText, find_quote
 from briefgen.models import Source, Span
 from briefgen.normalise import display, find_all, normalise
 
@@ -54,10 +54,16 @@ def not_found(
     source: Source,
     text: SourceText,
     texts: dict[str, SourceText],
-    cut: Cut | None,
+    cut: Cut | Across | None,
     budget: Budget,
 ) -> str:
     """The message for a quote that is not in its source."""
+    if isinstance(cut, Across):
+        return (
+            f"quote runs from one paragraph of the source into the next ({cut.first} to "
+            f"{cut.last}); a quote stands within one: cite each part as its own quote, each "
+            "with its own - source: and quote: lines"
+        )
     if cut is not None:
         side = "ends" if cut.side == "end" else "begins"
         return (

@@ -91,6 +91,11 @@ class SourceText:
             return None
         return self.extracted.place(line, line if end_line is None else end_line)
 
+    def across(self, start: int, end: int) -> Across:
+        """Where the paragraphs that [start, end) runs over begin and end."""
+        first, last = self.line_col(start)[0], self.line_col(max(start, end - 1))[0]
+        return Across(self.place(first) or f"line {first}", self.place(last) or f"line {last}")
+
     def anchor(self, line: int) -> str | None:
         """The fragment of a link to the line's place: "page=3" in a PDF, "" where there is none."""
         if self.extracted is None or self.extracted.unit == LINE:
@@ -218,11 +223,20 @@ class Found:
     spans: tuple[Span, ...] = ()
     count: int = 0
     ambiguous: bool = False
-    cut: Cut | None = None
+    cut: Cut | Across | None = None
 
     @property
     def span(self) -> Span | None:
         return self.spans[0] if self.spans else None
+
+
+@dataclass(frozen=True)
+class Across:
+    """A quote that stands in the source only running from one paragraph into the next
+    (a heading into its text, a table row into the next): where it begins and ends."""
+
+    first: str  # "para. 3", "line 12"
+    last: str
 
 
 @dataclass(frozen=True)
@@ -249,7 +263,7 @@ def find_quote(quote: str, source: SourceText) -> Found:
 
 
 def _find_quote(quote: str, source: SourceText) -> Found:
-    cut: Cut | None = None
+    cut: Cut | Across | None = None
     for dehyphenate in (False, True):  # the dehyphenated form is made only when needed
         form = source.dehyphenated if dehyphenate else source.plain
         needle = normalised_text(quote, dehyphenate)
@@ -266,7 +280,11 @@ def _find_quote(quote: str, source: SourceText) -> Found:
             for hit in hits:
                 where = cut_at(form, source.text, hit, hit + len(candidate))
                 if where is None:
-                    clean.append(hit)
+                    start, end = form.original_span(hit, hit + len(candidate))
+                    if not _crosses_paragraphs(source, start, end):
+                        clean.append(hit)
+                    elif cut is None:
+                        cut = source.across(start, end)
                 elif cut is None:
                     token = token_at(form, source.text, where[1])
                     shown = display(token.text)
@@ -281,6 +299,22 @@ def _find_quote(quote: str, source: SourceText) -> Found:
                 contexts = {(s.before, s.text, s.after) for s in spans} if len(spans) > 1 else ()
                 return Found(spans, len(clean), len(contexts) > 1)
     return Found(cut=cut)
+
+
+# a blank line: where a paragraph of a text or Markdown file ends
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[^\S\r\n]*(?:\r\n|\r(?!\n)|\n)")
+
+
+def _crosses_paragraphs(source: SourceText, start: int, end: int) -> bool:
+    """Whether the source's [start, end) runs from one paragraph into another: over a line
+    end where each line is a paragraph (a web page, a Word document), over a blank line in
+    a text or Markdown file. A PDF's lines are read on across pages and columns."""
+    unit = LINE if source.extracted is None else source.extracted.unit
+    if unit == PAGE:
+        return False
+    if unit == PARAGRAPH:
+        return "\n" in source.text[start:end]
+    return _BLANK_LINE.search(source.text, start, end) is not None
 
 
 def _same_hyphens(

@@ -852,7 +852,7 @@ def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote
 # --- digits a line break or tab parts ---------------------------------------------------------
 
 APART = (
-    "Section 3\n\n250 troops were sent.\nFrance\t5\t000 troops went.\nIt would cost £5\nbillion.\n"
+    "Section 3\n250 troops were sent.\nFrance\t5\t000 troops went.\nIt would cost £5\nbillion.\n"
 )
 
 
@@ -875,3 +875,39 @@ def test_digits_a_line_break_or_tab_parts_are_not_one_number(
     code, errors = check(ws, brief)
     assert ("is not in its quoted words" not in errors) == verified, errors
     assert code == (0 if verified else 1), errors
+
+
+# --- a quote stands within one paragraph -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "found"),
+    [
+        ("Troops withdrawn\n\nfrom Ukraine is what Russia demands.\n", "withdrawn from Ukraine is", False),
+        ("Troops withdrawn\r\n\r\nfrom Ukraine is what it wants.\r\n", "withdrawn from Ukraine is", False),
+        ("Troops withdrawn \n \t\nfrom Ukraine is what it wants.\n", "withdrawn from Ukraine is", False),
+        ("A hard-wrapped line\nruns on into the next.\n", "line runs on into", True),
+        ("A hard-wrapped line\r\nruns on into the next.\r\n", "line runs on into", True),
+    ],
+)  # fmt: skip
+def test_a_quote_does_not_run_over_a_blank_line(text: str, quote: str, found: bool) -> None:
+    assert (find_quote(quote, SourceText(text)).span is not None) == found
+
+
+def test_a_quote_does_not_run_from_one_block_of_a_page_into_the_next(ws: Path) -> None:
+    page = (
+        "<html><body><article><h1>Head</h1><h2>Troops withdrawn</h2><p>from Ukraine is what "
+        "Russia demands.</p><table><tr><td>France</td><td>5,000</td></tr><tr><td>Germany "
+        "troops</td><td>none</td></tr></table></article></body></html>"
+    )
+    (ws / "sources" / "page.html").write_text(page, encoding="utf-8")
+    with (ws / "sources" / "sources.yaml").open("a", encoding="utf-8") as catalogue:
+        catalogue.write("\n- id: page\n  file: page.html\n  publisher: P\n  title: T\n")
+    brief = position("page", "Troops withdrawn from Ukraine is what Russia demands")
+    code, errors = check(ws, brief)
+    assert code == 1
+    assert (
+        "quote runs from one paragraph of the source into the next (para. 2 to para. 3)" in errors
+    )
+    code, errors = check(ws, position("page", "from Ukraine is what Russia demands"))
+    assert code == 0, errors
