@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import tinyhtml5
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
