@@ -46,3 +46,36 @@ def test_an_unsharded_cache_keeps_its_entries_in_one_folder(tmp_path: Path) -> N
         tmp_path / "c" / "brief"
     }
     assert Cache(tmp_path / "c").load("brief", "a", "1") is None  # sharded: looked for elsewhere
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_written_nor_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "ws").mkdir()
+    folder = tmp_path / "ws" / ".briefgen-cache"
+    folder.symlink_to(elsewhere)
+    cache = Cache(folder)
+    cache.store("extract", "k", "v", b"data")
+    assert list(elsewhere.iterdir()) == []
+    Cache(elsewhere).store("extract", "k", "v", b"data")  # an entry there, written directly
+    assert Cache(elsewhere).load("extract", "k", "v") == b"data"
+    assert cache.load("extract", "k", "v") is None  # not read through the link
+    assert not cache.has("extract", "k", "v")
+
+
+def test_a_kind_or_entry_that_is_a_link_is_neither_written_nor_read(tmp_path: Path) -> None:
+    folder, elsewhere = tmp_path / "cache", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder.mkdir()
+    (folder / "brief").symlink_to(elsewhere)
+    flat = Cache(folder, shard=False)
+    flat.store("brief", "k", "v", b"data")
+    assert list(elsewhere.iterdir()) == []
+    sharded = Cache(folder)
+    sharded.store("extract", "k", "v", b"data")
+    entry = next(p for p in (folder / "extract").rglob("*") if p.is_file())
+    outside = tmp_path / "secret"
+    outside.write_bytes(entry.read_bytes())
+    entry.unlink()
+    entry.symlink_to(outside)
+    assert sharded.load("extract", "k", "v") is None
