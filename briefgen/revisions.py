@@ -7,6 +7,7 @@ so that the old version is judged by the same code as the new one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from briefgen.catalogue import validate_sources
 from briefgen.config import find_config, load_config
 from briefgen.errors import Location, Problem, Report, UsageError
 from briefgen.manifest import Manifest
+from briefgen.models import Limits
 from briefgen.validate import validate_brief
 
 _AT_DATE = re.compile(r"^(?P<ref>[^@]*)@\{(?P<date>[^{}]+)\}$")
@@ -143,22 +145,22 @@ def _at_revision(spec: str, commit: str, root: Path) -> Side:
     from briefgen.build import load_workspace
 
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
-    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
+    listing = _git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", prefix or ".")
     entries = [e for e in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if e]
+    largest = _largest_read(root)
     with tempfile.TemporaryDirectory(prefix="briefgen-rev-") as tmp:
         folder = Path(tmp)
         for entry in entries:
             meta, name = entry.split("\t", 1)
-            mode, kind = meta.split()[:2]
+            mode, kind, obj, size = [*meta.split(), "", "", "", ""][:4]
             rel = name[len(prefix) :] if prefix and name.startswith(prefix) else name
             if kind != "blob" or mode not in ("100644", "100755") or ".." in Path(rel).parts:
                 continue  # links and submodules are not read: the workspace refuses them too
-            shown = _git(root, "show", f"{commit}:{name}")
-            if shown.returncode != 0:
-                continue
+            if not size.isdigit() or int(size) > largest:
+                continue  # more than any file the workspace reads: left out, as if not there
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(shown.stdout)
+            _write_blob(root, obj, target)
         if not (folder / "config.yaml").is_file():
             raise UsageError.single(
                 f"the workspace has no config.yaml at {spec}; give a later revision"
@@ -168,6 +170,30 @@ def _at_revision(spec: str, commit: str, root: Path) -> Side:
         briefs = {b.id: manifest.manifest(b, workspace.sources) for b in workspace.briefs}
         problems = [_at(p, folder, spec) for p in report.problems]
     return Side(spec, briefs, problems=problems)
+
+
+def _largest_read(root: Path) -> int:
+    """The largest file the workspace reads (its YAML or source limit, whichever is more)."""
+    with contextlib.suppress(Exception):  # an unreadable config: the limits it would default to
+        limits = load_config(root / "config.yaml", Report()).limits
+        return max(limits.max_source_bytes, limits.max_yaml_bytes)
+    return max(Limits().max_source_bytes, Limits().max_yaml_bytes)
+
+
+def _write_blob(root: Path, obj: str, target: Path) -> None:
+    """A blob's bytes written to `target` as git gives them, never held in memory whole."""
+    try:
+        with target.open("wb") as out:
+            subprocess.run(
+                ["git", "cat-file", "blob", obj],
+                cwd=root,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                timeout=_GIT_TIMEOUT,
+                check=True,
+            )
+    except (OSError, subprocess.SubprocessError):
+        target.unlink(missing_ok=True)  # not readable: as if it were not there
 
 
 def _at(problem: Problem, folder: Path, spec: str) -> Problem:

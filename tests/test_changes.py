@@ -461,3 +461,29 @@ def test_a_briefs_since_may_not_read_a_file_outside_the_workspace(
     result = run_cli("build", "london-summit", "--since", str(outside), "--format", "md")
     assert result.exit_code == 0, result.stderr
     assert "SECRET-WORDS-OUTSIDE" in (repo / "build" / "london-summit.md").read_text("utf-8")
+
+
+def test_a_file_larger_than_the_workspace_reads_is_not_taken_from_a_revision(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only what the workspace could read is written out from the old commit: a file over
+    every read limit (here 6 MB of notes, over the 5 MB of YAML) stays in git, unwritten."""
+    from briefgen import revisions
+
+    with (repo / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("limits:\n  max_source_bytes: 1000000\n")
+    (repo / "sources" / "notes.bin").write_bytes(b"\0" * 6_000_000)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "notes", date="2025-03-07T12:00:00Z")
+    written: list[str] = []
+    real = revisions._write_blob
+
+    def spy(root: Path, obj: str, target: Path) -> None:
+        written.append(target.name)
+        real(root, obj, target)
+
+    monkeypatch.setattr(revisions, "_write_blob", spy)
+    result = run_cli("diff", "HEAD")
+    assert result.exit_code == 0, result.stderr
+    assert "london-summit.yaml" in written and "config.yaml" in written
+    assert "notes.bin" not in written
