@@ -19,6 +19,7 @@ from briefgen.errors import Location, Problem
 if TYPE_CHECKING:
     from briefgen.assets import Assets
     from briefgen.models import Source
+    from briefgen.origins import Origins
     from briefgen.render import View
 
 CONTENTS_AFTER = 4  # a PDF longer than this many pages gets a contents list on paper
@@ -33,6 +34,8 @@ class Job:
     base: Path
     name: str  # the output file's name
     sources: dict[str, Source] = field(default_factory=dict)
+    # how the HTML page's template is run (render.render_located, or that in a child)
+    located: Callable[[View, str], tuple[str, Origins]] | None = None
 
     @property
     def assets(self) -> Assets:
@@ -66,7 +69,7 @@ def _html(job: Job) -> Output:
     from briefgen import render
 
     view = replace(job.view, contents=True)  # on screen the contents list is always there
-    text, origins = render.render_located(view, "html")
+    text, origins = (job.located or render.render_located)(view, "html")
     return Output(job.assets.inline(text, job.base, origins).encode("utf-8"))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, GeneratorType
@@ -60,6 +60,30 @@ class LateOrigins(Origins):
             if again == text:  # a template renders the same twice; if not, say only the brief
                 self.starts, self.places = noted.starts, noted.places
         return super().locate(line, col)
+
+
+class DeferredOrigins(Origins):
+    """Origins worked out elsewhere (by `work`, in a child process) when a line is first
+    located; what `work` gives is taken only for a render that came out as `text` again."""
+
+    def __init__(self, work: Callable[[], tuple[str, Origins]], text: str) -> None:
+        super().__init__()
+        self._work: Callable[[], tuple[str, Origins]] | None = work
+        self._text = text
+
+    def locate(self, line: int, col: int = 1) -> Location:
+        if self._work is not None:
+            work, self._work = self._work, None
+            again, noted = work()
+            if again == self._text:
+                self.starts, self.places = noted.starts, noted.places
+        return super().locate(line, col)
+
+
+def plain(origins: Origins) -> Origins:
+    """The origins worked out, as plain data (to send from a child)."""
+    origins.locate(1)  # a LateOrigins works them out now
+    return Origins(list(origins.starts), list(origins.places), origins.fallback)
 
 
 def render_late(template: jinja2.Template, variables: dict[str, Any]) -> tuple[str, Origins]:

@@ -6,7 +6,7 @@ rest of the pipeline so that a child loads only what rendering needs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,8 @@ from briefgen.paths import BUILTIN_TEMPLATES
 if TYPE_CHECKING:
     from briefgen.assets import Assets
     from briefgen.commands.diff import BriefChanges
+    from briefgen.origins import Origins
+    from briefgen.render import View
 
 
 def output_name(brief: Brief, layout: str, fmt: str) -> str:
@@ -31,9 +33,11 @@ def render_brief(
     formats: Sequence[str],
     layouts: Sequence[str],
     changes: BriefChanges | None = None,
+    located: Callable[[View, str], tuple[str, Origins]] | None = None,
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Every requested output of one brief, as file name -> bytes, rendered before any is
-    written, and warnings about what was rendered (a card longer than a page)."""
+    written, and warnings about what was rendered (a card longer than a page). `located`
+    runs an HTML page's template, if not render.render_located here."""
     from briefgen import render  # templates and their libraries: loaded only to render
     from briefgen.formats import WRITERS, Job
 
@@ -56,7 +60,7 @@ def render_brief(
         view = render.build_view(brief, workspace.sources, config, out_dir, layout, changes)
         for fmt in dict.fromkeys(formats):
             name = output_name(brief, layout, fmt)
-            made = WRITERS[fmt].write(Job(view, assets, base, name, workspace.sources))
+            made = WRITERS[fmt].write(Job(view, assets, base, name, workspace.sources, located))
             outputs[name] = made.data
             warnings.extend(made.problems)
     return outputs, warnings

@@ -634,6 +634,11 @@ ENVIRONMENTS: ContextVar[dict[tuple[Path, bool, bool], _Sandbox] | None] = Conte
 )
 
 
+def environment(config: Config, autoescape: bool) -> _Sandbox:
+    """The sandbox the workspace's templates render in (kept while ENVIRONMENTS is set)."""
+    return _environment(config, autoescape)
+
+
 def _environment(config: Config, autoescape: bool) -> _Sandbox:
     """Workspace templates first, then the built-ins (also reachable as builtin:<name>)."""
     kept = ENVIRONMENTS.get()

@@ -445,6 +445,33 @@ def test_a_template_that_cannot_be_rendered_is_listed_as_a_problem_of_the_page(
     assert not [p for p in status["problems"] if p["error"]]
 
 
+def test_a_template_that_runs_away_is_stopped_and_the_server_answers_on(tmp_path: Path) -> None:
+    """A workspace template that loops, or fills memory, is held to the render limits in
+    the preview as in build: the page is a problem to show, and the server goes on."""
+    files = minimal_files()
+    files["config.yaml"] += "limits:\n  render_timeout: 3\n  render_memory_mb: 400\n"
+    files["templates/brief.html.j2"] = (
+        '{% extends "builtin:brief.html.j2" %}{% block titleblock %}'
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+        "{{ super() }}{% endblock %}"
+    )
+    root = build_tree(tmp_path / "ws", files)
+    with serving(root / "config.yaml", ()) as running:
+        start = time.monotonic()
+        answer = get(running, "/out/test.html")
+        assert answer.status == 422
+        assert "took longer than 3 seconds" in answer.read().decode()
+        assert time.monotonic() - start < 20
+        assert get(running, "/").status == 200  # still answering
+        template = root / "templates" / "brief.html.j2"
+        template.write_text(
+            '{% extends "builtin:brief.html.j2" %}{% block titleblock %}'
+            "{% set s = 'x' * 1500000000 %}{{ s|length }}{% endblock %}"
+        )
+        wait_for(lambda: "memory" in get(running, "/out/test.html").read().decode(), 60)
+        assert get(running, "/").status == 200
+
+
 def test_one_render_of_an_output_however_many_ask_at_once(
     server: PreviewServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,9 +6,11 @@ writers, via outputs.render_brief), so the preview shows exactly what build writ
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -21,6 +23,7 @@ from briefgen.config import available_layouts
 from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.formats import WRITERS
 from briefgen.models import Brief, Config, Source, Workspace
+from briefgen.origins import DeferredOrigins, Origins, plain
 from briefgen.paths import real, within
 from briefgen.warm import Warm
 
@@ -180,24 +183,62 @@ class Preview:
 
 
 def render_output(target: Output, workspace: Workspace) -> bytes:
-    """One output, made as build makes it; PDF and Markdown under build's time and memory limits."""
+    """One output, made as build makes it, under build's time and memory limits.
+
+    A PDF or Markdown output is made whole in a child, as build makes it. An HTML page is
+    made here but for its template, which runs in a child (a template of the workspace's
+    own may loop or fill memory, and the server must go on answering): what comes before
+    and after it is briefgen's own, and here it finds its work of the last render kept."""
     config = workspace.config
     brief, layout, fmt = target.brief, target.layout, target.fmt
     args = (brief, workspace, config.output_dir, (fmt,), (layout,))
-    if fmt == "html":  # in-process for a warm re-render; the page's CSP confines what it loads
-        outputs, _warnings = rendering.render_brief(*args)
+    limits = config.limits
+
+    def bounded(fn: Any, fn_args: tuple[Any, ...]) -> Any:
+        return run_bounded(
+            fn, fn_args, limits.render_timeout, limits.render_memory_mb, Location(brief.path)
+        )
+
+    if fmt == "html":
+        if (brief.path, layout) not in _WARMED:
+            _warm(args)
+
+        def located(view: Any, kind: str) -> tuple[str, Origins]:
+            text = bounded(_page_text, (view, kind))
+            return text, DeferredOrigins(lambda: bounded(_page_origins, (view, kind)), text)
+
+        outputs, _warnings = rendering.render_brief(*args, located=located)
     else:
         if fmt == "pdf":
             import weasyprint  # noqa: F401 - loaded once here, inherited by every render's child
-        limits = config.limits
-        outputs, _warnings = run_bounded(
-            rendering.render_brief,
-            args,
-            limits.render_timeout,
-            limits.render_memory_mb,
-            Location(brief.path),
-        )
+        outputs, _warnings = bounded(rendering.render_brief, args)
     return bytes(outputs[rendering.output_name(brief, layout, fmt)])
+
+
+def _page_text(view: Any, kind: str) -> str:
+    """An HTML page's template run (in a child): the text it renders."""
+    return render.render_located(view, kind)[0]
+
+
+def _page_origins(view: Any, kind: str) -> tuple[str, Origins]:
+    """An HTML page's template run again (in a child), noting its lines' template lines."""
+    text, origins = render.render_located(view, kind)
+    return text, plain(origins)
+
+
+_WARMED: set[tuple[Path, str]] = set()
+
+
+def _warm(args: tuple[Any, ...]) -> None:
+    """Make here, once, what each child running a brief's page template would make again:
+    the templates compiled (not run), and the brief's fields as HTML, by running the
+    built-in templates only (no template of the workspace's own runs here)."""
+    brief, workspace, layout = args[0], args[1], args[4][0]
+    builtin_only = replace(workspace.config, templates_dir=Path(os.devnull))
+    _WARMED.add((brief.path, layout))
+    with contextlib.suppress(Exception):  # only a head start: the child reports any problem
+        render.environment(workspace.config, autoescape=True).get_template(f"{layout}.html.j2")
+        rendering.render_brief(brief, replace(workspace, config=builtin_only), *args[2:])
 
 
 def _addresses(workspace: Workspace, warm: Warm) -> tuple[dict[str, Output], dict[str, Path]]:
