@@ -513,3 +513,31 @@ def test_a_request_that_stops_coming_is_dropped(
         start = time.monotonic()
         assert conn.recv(100) == b""  # closed by the server
         assert time.monotonic() - start < 8
+
+
+def test_a_request_whose_headers_trickle_in_is_dropped_all_the_same(
+    server: PreviewServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time for a request's headers counts from its start, not from each line."""
+    from briefgen.preview import server as served
+
+    monkeypatch.setattr(served, "HEADER_SECONDS", 1.5)  # as it is, only quicker
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        start = time.monotonic()
+        closed = False
+        while time.monotonic() - start < 8 and not closed:
+            time.sleep(0.5)
+            try:
+                conn.sendall(b"X-Slow: 1\r\n")  # a line before each read would time out
+            except OSError:
+                closed = True
+                break
+            conn.settimeout(0.01)
+            try:
+                closed = conn.recv(100) == b""
+            except TimeoutError:
+                pass
+            conn.settimeout(10)
+        assert closed
+        assert time.monotonic() - start < 5

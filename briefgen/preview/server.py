@@ -145,6 +145,28 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version  # (the standard library adds a space and sys_version)
 
+    def handle_one_request(self) -> None:
+        """One request, whose line and headers must all have come within HEADER_SECONDS:
+        the socket's own timeout counts from each read, so a header line sent every few
+        seconds would hold the connection for ever."""
+        cut = threading.Timer(HEADER_SECONDS, self._cut_off)
+        cut.daemon = True
+        self._headed = cut
+        cut.start()
+        try:
+            super().handle_one_request()
+        finally:
+            cut.cancel()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        self._headed.cancel()  # the headers are in: an answer may take as long as it takes
+        return parsed
+
+    def _cut_off(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: only cli.py prints."""
 
