@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -127,36 +128,84 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
 # it out. After a number, a short unit or a unit of length or time it is a power ("10⁶",
 # "40 km²", "9.8 metres per sec²"), and stays; so does one glued to the next word.
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUPERSCRIPT_RUN = re.compile(r"(?<![⁰¹²³⁴-⁹])[⁰¹²³⁴-⁹]+(?![^\W_])")
-_MARKS_BEFORE = frozenset(".,;:!?%'\"’”")
+_SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴-⁹]+")
+_MARKS_BEFORE = frozenset(".,;:!?%'")  # as normalised: every quotation mark is "'"
 _POWERED = (  # the word's ending: "kilometres²", "sec²"
     "metre", "metres", "meter", "meters", "mile", "miles", "inch", "inches", "foot", "feet",
     "yard", "yards", "sec", "secs", "second", "seconds", "minute", "minutes", "hour", "hours",
 )  # fmt: skip
 _MARKER_DROPPED = "\u2060"  # a character normalising drops (see _DROP)
+_LOOK = 64  # characters looked at either side of a marker: a word and a mark, and more
+
+
+def is_marker(before: Iterable[str], after: str) -> bool:
+    """Whether superscript digits are a footnote marker, from the characters before them
+    (as normalised, last first) and the one after them."""
+    if after.isalnum():
+        return False  # glued to the next word too
+    back = iter(before)
+    char = next(back, "")
+    if char in _MARKS_BEFORE:
+        char = next(back, "")
+        return char.isalpha() or char.isdecimal()
+    word = ""
+    while char.isalpha():
+        word = char + word
+        char = next(back, "")
+    return len(word) >= 3 and not word.endswith(_POWERED)
 
 
 def unmarked(text: str) -> str:
-    """The text with each footnote marker's digits made characters that normalising drops
-    (the same length, so offsets into it are offsets into `text`)."""
+    """The text with each footnote marker's digits made characters normalising drops (the
+    same length, so offsets into it are offsets into `text`). For text the fast path takes,
+    whose characters fold one by one: no encoding debris or combining accents."""
     if not any(c in text for c in _SUPERSCRIPT_DIGITS):
         return text
-    return _SUPERSCRIPT_RUN.sub(_unmark, text)
+    chars: list[str] | None = None
+    for found in _SUPERSCRIPT_RUN.finditer(text):
+        start, end = found.span()
+        seen = (
+            chars[max(0, start - _LOOK) : start] if chars else text[max(0, start - _LOOK) : start]
+        )
+        before = (f for c in reversed(seen) if c not in _DROP for f in reversed(_folded(c)))
+        after = next((f for c in text[end : end + _LOOK] for f in _folded(c)[:1]), "")
+        if is_marker(before, after):
+            chars = chars or list(text)
+            chars[start:end] = _MARKER_DROPPED * (end - start)  # seen so by the next marker
+    return text if chars is None else "".join(chars)
 
 
-def _unmark(found: re.Match[str]) -> str:
-    text, at = found.string, found.start()
-    while at > 0 and (text[at - 1] in _DROP or text[at - 1] == "Â"):
-        at -= 1  # what normalising drops does not part a marker from its word
-    if at > 1 and text[at - 1] in _MARKS_BEFORE:
-        glued = text[at - 2].isalpha() or text[at - 2].isdecimal()
-    else:
-        word = at
-        while word > 0 and (text[word - 1].isalpha() or unicodedata.combining(text[word - 1])):
-            word -= 1
-        letters = text[word:at]
-        glued = sum(c.isalpha() for c in letters) >= 3 and not letters.lower().endswith(_POWERED)
-    return _MARKER_DROPPED * len(found.group()) if glued else found.group()
+def _folded(c: str) -> str:
+    """One character as normalising writes it ("“" is "'", "ﬁ" is "fi")."""
+    rep = CHAR_MAP.get(c, c)
+    return (compatible(rep) if rep and not rep.isascii() else rep).lower()
+
+
+def _unit_markers(units: list[tuple[str, int, int, bool]]) -> list[tuple[str, int, int, bool]]:
+    """The units with the digits of each footnote marker dropped, told from the units
+    around it as normalised (debris repaired), as `unmarked` tells them from the text."""
+    shown = ["" if u[0] in _DROP else _folded(u[0]) if not u[3] else u[0].lower() for u in units]
+    kept = list(units)
+    i = 0
+    while i < len(units):
+        if units[i][3] or units[i][0] not in _SUPERSCRIPT_DIGITS:
+            i += 1
+            continue
+        j = i
+        while j < len(units) and (
+            (not units[j][3] and units[j][0] in _SUPERSCRIPT_DIGITS) or not shown[j]
+        ):
+            j += 1
+        while j > i and not shown[j - 1]:
+            j -= 1  # dropped units after the run are not part of it
+        before = "".join(shown[max(0, i - _LOOK) : i])[-_LOOK:]
+        after = next((s[0] for s in shown[j : j + _LOOK] if s), "")
+        if is_marker(reversed(before), after):
+            for k in range(i, j):
+                kept[k] = ("", units[k][1], units[k][2], False)
+                shown[k] = ""  # seen so by the next marker
+        i = j
+    return kept
 
 
 _NUMBER_FORMS = ("<fraction>", "<super>")  # ½, ⁶: not the digits they show
@@ -222,13 +271,15 @@ def forget() -> None:
 
 def reference(text: str, dehyphenate: bool = False) -> Normalised:
     """`normalise` worked out unit by unit, with a full offset map: the definition of it."""
-    text = unmarked(text)
     out: list[str] = []
     starts: array[int] = array("q")  # compact: 8 bytes an offset, not a Python int object
     ends: array[int] = array("q")
     last = ""
     pending: tuple[int, int] | None = None
-    for char, start, end, is_run in _units(text, dehyphenate):
+    units = _units(text, dehyphenate)
+    if any(c in text for c in _SUPERSCRIPT_DIGITS):
+        units = _unit_markers(units)
+    for char, start, end, is_run in units:
         if is_run:  # plain ASCII: one to one
             if pending is not None and last and last != "-":
                 out.append(" ")
