@@ -18,6 +18,8 @@ CATALOGUE = "sources.yaml"
 SOURCE_FIELDS = spec.names(spec.SOURCE)
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
+UNKNOWN_PUBLISHER = "Unknown publisher"  # what sources add writes when it cannot tell
+
 
 @dataclass
 class Catalogue:
@@ -130,6 +132,13 @@ def _source(
         ids.add(source_id)
     file = f.text("file", required=True, example="001_article.txt")
     publisher = f.text("publisher", required=True, example="BBC News")
+    if publisher == UNKNOWN_PUBLISHER:
+        report.warning(
+            f'publisher is still "{UNKNOWN_PUBLISHER}", as briefgen sources add wrote it: '
+            "write who published the document (publisher: BBC News), or every note citing "
+            "it says so",
+            f.loc("publisher"),
+        )
     title = f.text("title", required=True, example="Starmer says peace deal needs US backstop")
     published = f.date("published")
     url = f.text("url")

@@ -582,8 +582,11 @@ def main(argv: list[str] | None = None) -> Any:
     except click.ClickException as exc:
         shown = io.StringIO()
         exc.show(file=shown)
-        for line in shown.getvalue().splitlines():
+        for line in shown.getvalue().expandtabs(2).splitlines():
             _quietly(say, line, err=True)
+        hint = _option_hint(exc)
+        if hint:
+            _quietly(say, hint, err=True)
         code = exc.exit_code
     except click.Abort:  # Ctrl-C outside a command's run, e.g. while printing
         code = _interrupted()
@@ -598,6 +601,25 @@ def main(argv: list[str] | None = None) -> Any:
             raise
         code = _interrupted()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _option_hint(exc: click.ClickException) -> str | None:
+    """For an option given before the command it belongs to ("briefgen --format md build"),
+    which commands take it and where it goes."""
+    if not isinstance(exc, click.NoSuchOption) or exc.ctx is None or exc.ctx.command is not cli:
+        return None
+    takers = [
+        name
+        for name, command in sorted(cli.commands.items())
+        if any(exc.option_name in p.opts for p in command.params if isinstance(p, click.Option))
+    ]
+    if not takers:
+        return None
+    first = takers[0]
+    return (
+        f"{exc.option_name} is an option of {', '.join(takers)}: write it after the command, "
+        f"as in  briefgen {first} {exc.option_name} ..."
+    )
 
 
 def _interrupted() -> int:

@@ -92,9 +92,9 @@ def not_found(
     span, score = near
     where = f"the nearest passage, {span.where} ({score:.0f}% alike)"
     margin = text.text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
-    differences = _differences(quote, margin) if score >= ALIKE_WORDS else ""
-    if differences:
-        return f'{message}; {differences}; {where} reads: "{clip(span.text, 200)}"'
+    named = differences(quote, margin) if score >= ALIKE_WORDS else ""
+    if named:
+        return f'{message}; {named}; {where} reads: "{clip(span.text, 200)}"'
     return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
 
 
@@ -136,7 +136,7 @@ def _longest_run(words: list[str], text: SourceText) -> int:
     return low
 
 
-def _differences(quote: str, margin: str) -> str:
+def differences(quote: str, margin: str) -> str:
     """What differs between the quote and the source text around its nearest passage: the
     words, or when every word is the same, the punctuation. A word the source breaks at a
     line end (secu-/rity) is compared whole when that makes fewer differences, as the
@@ -163,14 +163,31 @@ def _token_differences(quote: str, passage: str, tokens: re.Pattern[str]) -> lis
             # at an end of the quote, the passage's words beyond it are not in question:
             # as many as were written ("March", not "March.² The area is 40 km² …")
             j1, j2 = (j2 - (i2 - i1), j2) if i1 == 0 and i2 < len(mine) else (j1, j1 + i2 - i1)
-        wrote, has = " ".join(mine[i1:i2]), " ".join(theirs[j1:j2])
+        wrote, has = _shown(mine[i1:i2]), _shown(theirs[j1:j2])
         if tag == "replace":
-            found.append(f'you wrote "{clip(wrote, 40)}", the source has "{clip(has, 40)}"')
+            found.append(f"you wrote {wrote}, the source has {has}")
         elif tag == "delete":
-            found.append(f'you wrote "{clip(wrote, 40)}", which the source does not have there')
+            found.append(f"you wrote {wrote}, which the source does not have there")
         elif tag == "insert" and 0 < i1 < len(mine):  # words missing inside the quote
-            found.append(f'the source has "{clip(has, 40)}" after "{mine[i1 - 1]}"')
+            found.append(f"the source has {has} after {_shown(mine[i1 - 1 : i1])}")
     return found
+
+
+_MARKS = {
+    **dict.fromkeys("\"“”„‟«»‘’‚‛'`", "a quotation mark"),
+    **dict.fromkeys("-‐‑‒–—―−", "a dash"),
+    ",": "a comma", ".": "a full stop", ";": "a semicolon", ":": "a colon",
+    "(": "a bracket", ")": "a bracket", "[": "a bracket", "]": "a bracket",
+    "!": "an exclamation mark", "?": "a question mark", "…": "an ellipsis", "/": "a slash",
+}  # fmt: skip
+
+
+def _shown(tokens: list[str]) -> str:
+    """Words in quotation marks; a mark on its own by its name too (a quotation mark shown
+    in quotation marks, \"\"\", cannot be read)."""
+    text = " ".join(tokens)
+    name = _MARKS.get(text)
+    return f"{name} ({text})" if name else f'"{clip(text, 40)}"'
 
 
 def _summary(found: list[str]) -> str:

@@ -53,7 +53,8 @@ def brief_paths(
         _not_read(config.briefs_dir, available, report)
         if not available and not allow_none:
             report.error(
-                f"no briefs found: add a YAML file to {config.briefs_dir.name}/",
+                f"no briefs to build yet: start one with  briefgen new NAME  (a brief is a "
+                f"YAML file in {config.briefs_dir.name}/)",
                 Location(config.briefs_dir),
             )
         return _distinct(available, config, report)

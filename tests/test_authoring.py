@@ -764,3 +764,20 @@ def test_quote_keeps_a_line_end_hyphen_the_words_typed_have(
     for typed in ("the Franco-German proposal was", "by mid-2026 each ally"):
         result = run_cli("quote", "fg", typed)
         assert f"quote: {typed}" in result.stdout, result.stdout
+
+
+def test_quote_shows_whole_words_where_they_stand_so(workspace: Path) -> None:
+    (workspace / "sources" / "news.txt").write_text("The others said the talks would go on.\n")
+    result = run_cli("quote", "news", "the")
+    assert "«others»" not in result.stdout
+    assert result.stdout.count("«") == 2  # "The" and "the"
+
+
+def test_quote_names_the_differences_and_the_quotation_marks_the_shell_took(
+    workspace: Path,
+) -> None:
+    (workspace / "sources" / "news.txt").write_text('He said the UK "cannot wait" for others.\n')
+    result = run_cli("quote", "news", "said", "the", "UK", "cannot", "wait", "for", "others")
+    assert result.exit_code == 1
+    assert 'the source has a quotation mark (") after "UK"' in result.stdout
+    assert "put the words in single quotes" in result.stdout

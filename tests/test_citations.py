@@ -773,6 +773,6 @@ def test_a_quote_may_leave_out_only_the_hyphen_of_a_line_end() -> None:
 def test_a_difference_at_an_end_of_the_quote_names_only_its_own_words(
     quote: str, margin: str, expected: str
 ) -> None:
-    from briefgen.hints import _differences
+    from briefgen.hints import differences
 
-    assert _differences(quote, margin) == expected
+    assert differences(quote, margin) == expected

@@ -239,3 +239,49 @@ def test_check_output_format_json_escapes_what_could_act_on_a_terminal(
     result = run_cli("check", "--output-format", "json")
     assert result.stdout.isascii() and "\x1b" not in result.stdout
     assert json.loads(result.stdout), result.stdout
+
+
+def test_an_option_given_before_its_command_is_told_where_it_goes(workspace: Path) -> None:
+    done = run_subprocess("--format", "md", "build", cwd=workspace)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "--format is an option of build, diff: write it after the command, as in  "
+        "briefgen build --format ..."
+    )
+
+
+def test_a_missing_choice_lists_the_choices_without_escaped_tabs(workspace: Path) -> None:
+    done = run_subprocess("schema", cwd=workspace)
+    assert done.returncode == 2
+    assert "\\t" not in done.stderr and "  brief," in done.stderr
+
+
+def test_build_with_no_briefs_says_how_to_start_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init").exit_code == 0
+    result = run_cli("build")
+    assert result.exit_code == 1
+    assert "error: no briefs to build yet: start one with  briefgen new NAME" in result.stderr
+
+
+def test_a_topic_asked_for_where_no_position_has_one_says_so(workspace: Path) -> None:
+    brief = workspace / "briefs" / "test.yaml"
+    brief.write_text(brief.read_text().replace("    topic: Costs\n", ""))
+    result = run_cli("build", "--topic", "Security", "--format", "md")
+    assert result.exit_code == 2
+    assert "no position of the briefs has a topic: yet" in result.stderr
+    assert "use one of: none" not in result.stderr
+
+
+def test_the_placeholder_publisher_is_warned_about(workspace: Path) -> None:
+    catalogue = workspace / "sources" / "sources.yaml"
+    text = catalogue.read_text()
+    publisher = next(line for line in text.splitlines() if "publisher:" in line)
+    catalogue.write_text(text.replace(publisher, "  publisher: Unknown publisher"))
+    result = run_cli("check")
+    assert (
+        'warning: publisher is still "Unknown publisher", as briefgen sources add wrote it'
+        in result.stderr
+    )

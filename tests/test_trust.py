@@ -288,7 +288,7 @@ def test_a_quote_joined_at_a_comma_of_its_own_is_still_two_passages(ws: Path) ->
 def test_a_near_miss_in_marks_alone_names_the_mark(ws: Path) -> None:
     code, err = check(ws, position(BBC, "But he said a US security guarantee was the only way"))
     assert code == 1
-    assert 'the source has "“" after "said"' in err
+    assert 'the source has a quotation mark (“) after "said"' in err
     assert "copy the words exactly" not in err
 
 

@@ -12,7 +12,7 @@ from briefgen.boundaries import joined
 from briefgen.citations import too_short
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
-from briefgen.hints import nearest
+from briefgen.hints import ALIKE_WORDS, MARGIN_CHARS, differences, nearest
 from briefgen.matching import SourceText, locate
 from briefgen.models import Source, Span
 from briefgen.normalise import Normalised, display, normalise, normalised_text
@@ -84,7 +84,14 @@ def _raw_hits(words: str, text: SourceText) -> list[tuple[int, int]]:
         needle = normalise(words, dehyphenate=dehyphenate).text
         found = _substrings(needle, form.text)
         if found:
-            return [form.original_span(*widen(form, text.text, h, h + len(needle))) for h in found]
+            widened = [
+                (h, h + len(needle), widen(form, text.text, h, h + len(needle))) for h in found
+            ]
+            # the words as whole words where they stand so ("the" is not shown as "others")
+            whole = [w for start, end, w in widened if w == (start, end)] or [
+                w for *_, w in widened
+            ]
+            return [form.original_span(*w) for w in whole]
     return []
 
 
@@ -181,7 +188,17 @@ def _show_nearest(
         if near
         else f"the words are not in {where}, and nothing there is close to them"
     )
-    for score, source, span in near[:MAX_NEAREST]:
+    for n, (score, source, span) in enumerate(near[:MAX_NEAREST]):
         out.say(
             f'{source.id}, {span.place or f"line {span.line}"} ({score:.0f}% alike): "{span.text}"'
         )
+        text = texts[source.id].text
+        margin = text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
+        named = differences(words, margin) if n == 0 and score >= ALIKE_WORDS else ""
+        if named:
+            out.say(f"  {named}")
+            if "a quotation mark" in named and not any(c in words for c in "\"“”'‘’"):
+                out.say(
+                    "  (the shell takes away quotation marks typed around words: put the "
+                    """words in single quotes, as in  briefgen quote ID 'the UK "cannot wait"')"""
+                )

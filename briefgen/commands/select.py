@@ -96,11 +96,18 @@ def _known(briefs: Sequence[Brief], selection: Selection) -> Selection:
         ("--actor", selection.actors, actors),
     ):
         folded = {_fold(k): k for k in known}
+        field = "topic" if option == "--topic" else "actor"
         for name in asked:
-            if _fold(name) not in folded:
+            if _fold(name) not in folded and not known:
+                problems.append(
+                    f'{option} "{name}" matches nothing: no position of the briefs has '
+                    f"a {field}: yet; give the positions one ({field}: {name}), or leave "
+                    f"{option} out"
+                )
+            elif _fold(name) not in folded:
                 problems.append(
                     f'{option} "{name}" matches nothing{did_you_mean(name, known)}; '
-                    f"use one of: {', '.join(known) or 'none'}"
+                    f"use one of: {', '.join(known)}"
                 )
         spelled.append(tuple(dict.fromkeys(folded.get(_fold(n), n) for n in asked)))
     if problems:

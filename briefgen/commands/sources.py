@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen import dates, validate
-from briefgen.catalogue import CATALOGUE, is_blank, parse_catalogue, validate_sources
+from briefgen.catalogue import (
+    CATALOGUE,
+    UNKNOWN_PUBLISHER,
+    is_blank,
+    parse_catalogue,
+    validate_sources,
+)
 from briefgen.commands import Outcome
 from briefgen.commands.files import modeline, one_at_a_time, write_file
 from briefgen.commands.new import check_date, scalar
@@ -48,7 +54,6 @@ _DATES = [
     ),
 ]
 MAX_TITLE = 150
-UNKNOWN_PUBLISHER = "Unknown publisher"
 
 
 @dataclass(frozen=True)
