@@ -281,10 +281,13 @@ def test_sources_add_in_place_and_twice(workspace: Path) -> None:
             '--id "news" is the id of a source catalogued already at sources/sources.yaml:1:3; '
             "give another id",
         ),
-        (b"New text.\n", ["--id", "bad id"], "may use only letters"),
-        (b"New text.\n", ["--url", "javascript:alert(1)"], '"url" should be a web address'),
+        # an option that cannot be used: a usage error (2) naming it, with an example
+        (b"New text.\n", ["--id", "bad id"], 'may use only letters, digits, "-" and "_"; '
+         "write, for example,  --id bad-id"),
+        (b"New text.\n", ["--url", "javascript:alert(1)"], '--url "javascript:alert(1)" is '
+         "not a web address; give one starting with https:// or http://"),
     ],
-)
+)  # fmt: skip
 def test_sources_add_refusals_write_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, args: list[str], message: str
 ) -> None:
@@ -294,7 +297,8 @@ def test_sources_add_refusals_write_nothing(
     doc.write_bytes(content)
     monkeypatch.chdir(ws)
     result = run_cli("sources", "add", str(doc), "--publisher", "P", *args)
-    assert result.exit_code == 1, result.output
+    usage = "--id bad-id" in message or "--url" in message  # an option that cannot be used
+    assert result.exit_code == (2 if usage else 1), result.output
     assert message in result.stderr
     assert {p: p.read_bytes() for p in (ws / "sources").iterdir()} == before
 

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import dates, validate
+from briefgen import dates, spec, validate
 from briefgen.catalogue import (
     CATALOGUE,
     UNKNOWN_PUBLISHER,
@@ -84,6 +84,19 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
     if len(files) > 1 and (given.id or given.title or given.url):
         raise UsageError.single(
             "--id, --title and --url describe one document; give them with one FILE at a time"
+        )
+    if given.id and not ID_RE.match(given.id):
+        suggested = (
+            re.sub(r"[^A-Za-z0-9_-]+", "-", given.id).strip("-").lower() or "bbc-paris-talks"
+        )
+        raise UsageError.single(
+            f'--id "{given.id}" may use only letters, digits, "-" and "_"; write, for '
+            f"example,  --id {suggested}"
+        )
+    if given.url and not re.fullmatch(spec.URL_PATTERN, given.url):
+        raise UsageError.single(
+            f'--url "{given.url}" is not a web address; give one starting with https:// or '
+            "http://, with no spaces or <>, as in  --url https://www.bbc.co.uk/news/..."
         )
     if given.published:
         check_date(given.published, "--published")
@@ -197,9 +210,6 @@ def _entry(
         return None
     title = given.title or _short(offered.title or "") or first_line(text) or Path(name).stem
     source_id = given.id or propose_id(title, Path(name).stem, ids)
-    if given.id and not ID_RE.match(given.id):
-        report.error(f'--id "{given.id}" may use only letters, digits, "-" and "_"', where)
-        return None
     if given.id and given.id in ids:
         taken = sources.catalogue.sources.get(given.id)
         at = f" at {taken.loc.display()}" if taken is not None else ""
