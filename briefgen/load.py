@@ -311,8 +311,13 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
             # point at what was left open, or at the key with no colon, not at the line after
             mark = exc.context_mark
         mark = _dash_without_space(text, mark, exc.problem or "")
+        message = _syntax_message(exc, text, mark)
+        if message == _TAB_MESSAGE and (tabs := _tab_indented(text)):
+            for line, advice in tabs:  # every one of them, not one a run
+                report.error(f"{_TAB_MESSAGE}: {advice}", Location(path, line, 1))
+            return None
         where = _loc(path, mark, builder.lines) if mark else Location(path)
-        report.error(_syntax_message(exc, text, mark), where)
+        report.error(message, where)
         return None
     except yaml.reader.ReaderError as exc:
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
@@ -366,12 +371,50 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     lines = text.split("\n")
     at = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
-        return "tab character in indentation; YAML needs spaces: replace the tab with spaces"
+        return _TAB_MESSAGE
     context = f" {exc.context}" if exc.context else ""
     return f"YAML syntax error: {problem}{context}{_hint(problem, at, exc.context or '')}"
 
 
 _KEY_LINE = re.compile(r" +(?:- +)?[A-Za-z_][\w-]*:(?: .*)?\s*")
+_TAB_MESSAGE = "tab character in indentation; YAML needs spaces"
+_INDENTED = re.compile(r"(?P<lead>[ \t]*)(?P<dash>- +)?(?P<key>[A-Za-z_][\w-]*:)?(?P<rest>.*)")
+
+
+def _tab_indented(text: str) -> list[tuple[int, str]]:
+    """Each line indented with a tab (1-based), and how many spaces to write instead: as
+    many as line it up with the key above it, or two more under a key that opens a block."""
+    found: list[tuple[int, str]] = []
+    above: tuple[int, int, str, bool] | None = None  # line, content column, key, opens a block
+    for n, line in enumerate(text.split("\n"), 1):
+        parts = _INDENTED.match(line.rstrip("\r"))
+        if parts is None or not (parts["dash"] or parts["key"] or parts["rest"].strip()):
+            continue  # a blank line
+        if parts["rest"].lstrip().startswith("#") and not (parts["dash"] or parts["key"]):
+            continue  # a comment
+        key = parts["key"] or ""
+        if "\t" in parts["lead"]:
+            if above is None:
+                spaces, why = 0, "this line starts the file's content"
+            else:
+                at, column, over, opens = above
+                spaces = column + 2 if opens else column
+                why = (
+                    f'so that "{key or parts["rest"].strip()[:20]}" sits two spaces in under '
+                    f'"{over}" on line {at}'
+                    if opens
+                    else f'so that "{key or parts["rest"].strip()[:20]}" lines up with "{over}" '
+                    f"on line {at}"
+                )
+            found.append((n, f"replace it with {spaces} space{'s' if spaces != 1 else ''}, {why}"))
+            lead = spaces
+        else:
+            lead = len(parts["lead"])
+        column = lead + len(parts["dash"] or "")
+        if key:
+            opens = not parts["rest"].strip() or parts["rest"].strip().startswith("#")
+            above = (n, column, key, opens)
+    return found
 
 
 _NO_COLON = re.compile(

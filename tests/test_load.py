@@ -378,8 +378,26 @@ def test_tab_indentation_is_reported_at_its_line() -> None:
     assert node is None
     assert problems == [
         "f.yaml:3:1: error: tab character in indentation; YAML needs spaces: "
-        "replace the tab with spaces"
+        'replace it with 2 spaces, so that "id:" sits two spaces in under "positions:" on '
+        "line 2"
     ]
+
+
+def test_every_tab_indented_line_is_reported_in_one_run_with_spaces_that_fix_it() -> None:
+    text = (
+        "title: T\npositions:\n  - id: p1\n\tactor: A\n    topic: T\n    stance: S\n"
+        "proposals:\n  - id: x1\n\ttitle: Z\n    status: agreed\n"
+    )
+    node, problems = parse(text)
+    assert node is None
+    assert problems == [
+        "f.yaml:4:1: error: tab character in indentation; YAML needs spaces: replace it "
+        'with 4 spaces, so that "actor:" lines up with "id:" on line 3',
+        "f.yaml:9:1: error: tab character in indentation; YAML needs spaces: replace it "
+        'with 4 spaces, so that "title:" lines up with "id:" on line 8',
+    ]
+    fixed = text.replace("\t", "    ")  # the advice, followed
+    assert parse(fixed)[1] == []
 
 
 def test_tab_inside_a_value_is_fine() -> None:
