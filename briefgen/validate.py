@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -211,6 +212,12 @@ def _meeting(f: Fields, report: Report) -> Meeting | None:
     if node is None or (isinstance(node, Scalar) and node.value is None):
         return None
     if isinstance(node, Scalar):
+        if isinstance(node.value, dt.date) or _DATE_LIKE.fullmatch(node.text.strip()):
+            report.warning(
+                f'"meeting: {node.text}" is read as the meeting\'s name, not its date; for the '
+                f"date, write  meeting:  and under it  date: {node.text.strip()}  (two spaces in)",
+                node.loc,
+            )
         return Meeting(name=f.text("meeting"))
     if not isinstance(node, Map):
         report.error(
@@ -219,6 +226,24 @@ def _meeting(f: Fields, report: Report) -> Meeting | None:
         return None
     m = Fields(node, "meeting", MEETING_FIELDS, report)
     return Meeting(name=m.text("name"), date=m.date("date"), place=m.text("place"))
+
+
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{1,2}/\d{2,4}")
+_NAME = re.compile(r"(?:[A-Z][\w'’.-]*)(?: [A-Z][\w'’.-]*){1,3}")  # "Keir Starmer"
+
+
+def _names_in_one(node: Node | None, report: Report) -> None:
+    """Warn of proposed_by: written as one value naming several people ("John Healey, Keir
+    Starmer"): it is one proposer, whom --actor and the brief cannot tell apart."""
+    if not isinstance(node, Scalar) or not isinstance(node.value, str):
+        return
+    names = [n.strip() for n in re.split(r",|\band\b", node.value) if n.strip()]
+    if len(names) > 1 and all(_NAME.fullmatch(n) for n in names):
+        report.warning(
+            f"proposed_by names {len(names)} people in one value, so the brief takes them for "
+            f"one proposer; to name each, write a list:  proposed_by: [{', '.join(names)}]",
+            node.loc,
+        )
 
 
 LINE_ID_PREFIX = "line-to-take-"  # lines to take are numbered in their brief: line-to-take-1, ...
@@ -287,6 +312,7 @@ def _proposal(node: Node, report: Report) -> Proposal | None:
     _uncited(f, "proposal", item_id, report)
     title = f.text("title", required=True, example="European-led peacekeeping force")
     status = _status(f, report)
+    _names_in_one(f.get("proposed_by"), report)
     by, summary, detail, as_of = (
         f.text_list("proposed_by"),
         f.text("summary"),

@@ -285,3 +285,39 @@ def test_the_placeholder_publisher_is_warned_about(workspace: Path) -> None:
         'warning: publisher is still "Unknown publisher", as briefgen sources add wrote it'
         in result.stderr
     )
+
+
+def test_a_meeting_written_as_a_date_is_told_where_the_date_goes(workspace: Path) -> None:
+    brief = workspace / "briefs" / "test.yaml"
+    brief.write_text(
+        brief.read_text().replace("as_of: 2025-03-02\n", "as_of: 2025-03-02\nmeeting: 2025-03-20\n")
+    )
+    result = run_cli("check")
+    assert (
+        'briefs/test.yaml:3:10: warning: "meeting: 2025-03-20" is read as the meeting\'s name, '
+        "not its date; for the date, write  meeting:  and under it  date: 2025-03-20"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("proposed_by", "warned"),
+    [
+        ("John Healey, Keir Starmer", True),
+        ("Emmanuel Macron and Keir Starmer", True),
+        ("The Secretary of State, John Healey", False),  # one proposer, described
+        ("[John Healey, Keir Starmer]", False),  # a list: each named
+        ("France", False),
+    ],
+)
+def test_several_people_named_in_one_proposed_by_are_warned_about(
+    workspace: Path, proposed_by: str, warned: bool
+) -> None:
+    brief = workspace / "briefs" / "test.yaml"
+    brief.write_text(
+        brief.read_text()
+        + "proposals:\n  - id: plan\n    title: A plan\n    status: proposed\n"
+        + f"    proposed_by: {proposed_by}\n    cite:\n      - source: news\n"
+        + '        quote: the plan would cost "£2.5 billion" over five years\n'
+    )
+    result = run_cli("check")
+    assert ("people in one value" in result.stderr) == warned, result.stderr
