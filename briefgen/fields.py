@@ -7,6 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from briefgen import spec
 from briefgen.errors import Location, Report, clip, quoted
 from briefgen.load import Map, Node, Scalar, Seq, describe
 from briefgen.models import PartialDate
@@ -25,6 +26,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 # fields that hold a name, a date or a choice, never words a "#1" could belong to
 _NAMES = frozenset({"id", "source", "file", "template", "since", "status", "url"})
+_MARKDOWN_FIELDS = frozenset(
+    f.name
+    for group in (spec.POSITION, spec.PROPOSAL, spec.FIGURE, spec.LINE, spec.BRIEF)
+    for f in group
+    if f.kind == "markdown"
+)
 
 
 class Fields:
@@ -46,9 +53,23 @@ class Fields:
                         entry.key_loc,
                     )
                     continue
+                bare = name.strip("“”‘’\"'„«» ")
+                if bare != name and bare in self.known:  # pasted from a word processor
+                    report.error(
+                        f'unknown field "{name}" in {what}: its name is in quotation marks; '
+                        f"write it without them:  {bare}:",
+                        entry.key_loc,
+                    )
+                    continue
+                placed = (
+                    "; a quote belongs to a citation: write it under  cite:  as  - source: "
+                    'ID  and  quote: "..."  on the next line'
+                    if name in ("quote", "source") and "cite" in self.known
+                    else ""
+                )
                 report.error(
                     f'unknown field "{name}" in {what}{did_you_mean(name, self.known)}; '
-                    f"allowed fields: {', '.join(self.known)}",
+                    f"allowed fields: {', '.join(self.known)}{placed}",
                     entry.key_loc,
                 )
 
@@ -90,7 +111,18 @@ class Fields:
 
     def as_text(self, node: Node, name: str) -> str | None:
         if not isinstance(node, Scalar):
-            self.report.error(f'"{name}" should be text, not {describe(node)}', node.loc)
+            seq = node.items if isinstance(node, Seq) else []
+            items = [i.text for i in seq if isinstance(i, Scalar)]
+            if isinstance(node, Seq) and name in _MARKDOWN_FIELDS:
+                advice = (
+                    f"; to keep the lines as they are (Markdown list and all), write  {name}: |  "
+                    "and indent the lines under it"
+                )
+            elif items and len(items) == len(seq):
+                advice = f"; write one value:  {name}: {clip(', '.join(items), 60)}"
+            else:
+                advice = "; write the words on the same line, after the colon"
+            self.report.error(f'"{name}" should be text, not {describe(node)}{advice}', node.loc)
             return None
         if isinstance(node.value, bool):
             self.report.error(
@@ -168,7 +200,11 @@ class Fields:
         value = node.value if isinstance(node, Scalar) else None
         if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
             return value
-        self.report.error(f'"{name}" should be a whole number of at least {minimum}', node.loc)
+        self.report.error(
+            f'"{name}" should be a whole number of at least {minimum}, written in digits: '
+            f"{name}: {max(minimum, 30 if 'days' in name else minimum)}",
+            node.loc,
+        )
         return default
 
     def number(self, name: str, default: float) -> float:

@@ -296,7 +296,11 @@ def load_yaml_file(
 def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
     """Parse one YAML document into located nodes, or report why not."""
     if text.startswith("\ufeff"):
-        report.warning("file starts with a byte-order mark; it is ignored", Location(path))
+        report.warning(
+            "file starts with a byte-order mark; it is ignored (to be rid of this warning, "
+            "save the file as UTF-8 without one: in Notepad, Save As with Encoding UTF-8)",
+            Location(path),
+        )
         text = text[1:]
     builder = _Builder(path, report, _editor_lines(text), text)
     loader = _Loader(text)
@@ -368,12 +372,22 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:  # libyaml's own guard, hit before ours in flow style
         return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the structure"
-    lines = text.split("\n")
-    at = lines[mark.line] if mark and mark.line < len(lines) else ""
+    at = _line_at(text, mark) if mark else ""
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return _TAB_MESSAGE
     context = f" {exc.context}" if exc.context else ""
     return f"YAML syntax error: {problem}{context}{_hint(problem, at, exc.context or '')}"
+
+
+def _line_at(text: str, mark: Any) -> str:
+    """The line the mark is on, as an editor shows it (YAML also breaks lines at U+2028)."""
+    index = getattr(mark, "index", None)
+    if not isinstance(index, int) or not 0 <= index <= len(text):
+        lines = text.split("\n")
+        return lines[mark.line] if mark.line < len(lines) else ""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else None].rstrip("\r")
 
 
 _KEY_LINE = re.compile(r" +(?:- +)?[A-Za-z_][\w-]*:(?: .*)?\s*")
@@ -467,7 +481,14 @@ def _hint(problem: str, line: str, context: str = "") -> str:
     if "mapping values are not allowed" in problem:
         if _KEY_LINE.fullmatch(line) and ": " not in value:  # `  key:` or `  key: value`
             return "; check the indentation: this line should line up with the keys above it"
-        return '; if a value contains ": ", put the whole value in quotes'
+        key = line.split(":", 1)[0].strip().removeprefix("- ").strip() or "stance"
+        if '"' in value:  # double quotes inside: single quotes around it, each ' doubled
+            quoted_value = "'" + value.strip().replace("'", "''") + "'"
+            return (
+                '; a value that contains ": " must be in quotes, and one with " inside in '
+                f"single quotes (doubling any ' inside):  {key}: {_clip_hint(quoted_value, 60)}"
+            )
+        return f'; a value that contains ": " must be in quotes:  {key}: "{_clip_hint(value, 60)}"'
     if "expected '-' indicator" in problem:
         return (
             '; every entry of a list starts with "- " at the same indentation, and the fields '

@@ -321,3 +321,44 @@ def test_several_people_named_in_one_proposed_by_are_warned_about(
     )
     result = run_cli("check")
     assert ("people in one value" in result.stderr) == warned, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "summary: |\n  - One key message.\n",
+            "summary:\n  - One key message.\n",
+            '"summary" should be text, not a list (- items); to keep the lines as they are '
+            "(Markdown list and all), write  summary: |  and indent the lines under it",
+        ),
+        (
+            "title: Test brief\n",
+            "“title”: Test brief\n",
+            'unknown field "“title”" in the brief: its name is in quotation marks; write it '
+            "without them:  title:",
+        ),
+        (
+            "    cite:\n      - source: news\n        quote: the plan would cost \"£2.5 billion\" over five years\n",
+            "    quote: the plan would cost \"£2.5 billion\" over five years\n",
+            "a quote belongs to a citation: write it under  cite:  as  - source: ID  and  quote:",
+        ),
+    ],
+)  # fmt: skip
+def test_a_field_written_wrong_is_told_what_to_write(
+    workspace: Path, old: str, new: str, message: str
+) -> None:
+    brief = workspace / "briefs" / "test.yaml"
+    assert old in brief.read_text()
+    brief.write_text(brief.read_text().replace(old, new, 1))
+    result = run_cli("check")
+    assert message in result.stderr, result.stderr
+
+
+def test_a_number_of_days_written_in_words_is_shown_in_digits(workspace: Path) -> None:
+    (workspace / "config.yaml").write_text("stale_after_days: thirty\n")
+    result = run_cli("check")
+    assert (
+        'config.yaml:1:19: error: "stale_after_days" should be a whole number of at least 0, '
+        "written in digits: stale_after_days: 30"
+    ) in result.stderr

@@ -413,7 +413,18 @@ def test_colon_in_value_error_says_to_quote() -> None:
     assert len(problems) == 1
     assert problems[0].startswith("f.yaml:2:")
     assert "YAML syntax error" in problems[0]
-    assert 'if a value contains ": ", put the whole value in quotes' in problems[0]
+    assert problems[0].endswith(
+        'a value that contains ": " must be in quotes:  subtitle: "Talks: day one"'
+    )
+
+
+def test_colon_in_a_value_with_double_quotes_is_told_to_use_single_ones() -> None:
+    node, problems = parse('title: A\nstance: Healey said: "we cannot wait"\n')
+    assert node is None
+    advice = problems[0].split("in single quotes (doubling any ' inside):  ")[1]
+    assert advice == "stance: 'Healey said: \"we cannot wait\"'"
+    fixed, again = parse(f"title: A\n{advice}\n")  # the advice, followed
+    assert again == [] and isinstance(fixed, Map)
 
 
 def test_unterminated_quote_points_at_the_line_where_the_quote_opens() -> None:
@@ -435,7 +446,11 @@ def test_bom_gives_a_warning_and_still_parses(tmp_path: Path) -> None:
     node = load_yaml_file(path, report)
     assert isinstance(node, Map)
     assert [(p.severity, p.location, p.message) for p in report.problems] == [
-        ("warning", Location(path, 1, 1), "file starts with a byte-order mark; it is ignored")
+        (
+            "warning",
+            Location(path, 1, 1),
+            "file starts with a byte-order mark; it is ignored (to be rid of this warning, save the file as UTF-8 without one: in Notepad, Save As with Encoding UTF-8)",
+        )
     ]
     assert node.entries["title"].key_loc == Location(path, 1, 1)
     assert node.entries["title"].node.value == "A"  # type: ignore[union-attr]
@@ -642,7 +657,9 @@ def test_a_dash_line_in_a_block_of_text_is_not_taken_for_a_list_entry() -> None:
     parse_yaml("summary: |\n  GDP fell:\n  -2.1% in Q3\nstance: He said: yes\n", Path("b"), report)
     (problem,) = report.problems
     assert problem.location is not None and problem.location.line == 4
-    assert 'if a value contains ": "' in problem.message
+    assert (
+        'a value that contains ": " must be in quotes:  stance: "He said: yes"' in problem.message
+    )
 
 
 def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() -> None:

@@ -159,7 +159,8 @@ def test_list_where_text_expected(workspace: Path) -> None:
     result = run_cli("check")
     assert result.exit_code == 1
     assert errors(result.stderr) == [
-        'briefs/test.yaml:7:12: error: "actor" should be text, not a list (- items)'
+        'briefs/test.yaml:7:12: error: "actor" should be text, not a list (- items); write '
+        "one value:  actor: Ann, Bob"
     ]
 
 
