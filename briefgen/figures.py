@@ -49,6 +49,16 @@ _DAY_THEN_NUMBER = re.compile(
     r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}) (?=\d)"
 )
 _NUMBER_FORM = re.compile(f"([{_NUMBER_FORMS}])")
+_SPACED_MINUS = re.compile(r"\u2212[ \u00a0\u2009\u202f]+(?=\d)")
+
+
+def _minus(found: re.Match[str]) -> str:
+    """A spaced minus sign against the number after it; one between two amounts ("15 − 10")
+    subtracts, and stays spaced."""
+    before = found.string[: found.start()].rstrip()
+    return found[0] if before[-1:].isdigit() or before[-1:] in ")%" else "-"
+
+
 _BREAKS = re.compile(r"\s*[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]\s*")
 _SPACES = re.compile(r"[^\S\n]+")
 # between the two numbers of a range, written with nothing else by either
@@ -101,6 +111,8 @@ def _clean(text: str) -> str:
             for p in _NUMBER_FORM.split(text)
         )
     text = _DAY_THEN_NUMBER.sub(r"\1; ", text.lower())  # "March 12 400": the 12th, then 400
+    if "\u2212" in text:  # a minus sign, spaced or not ("− 5%"), unless between two amounts
+        text = _SPACED_MINUS.sub(_minus, text)
     text = re.sub(r"[\u2212\u2012\u2013\u2010\u2011\ufe63\uff0d]", "-", text)
     # a space groups digits ("100 000"); a line break or tab never does ("Section 3⏎250
     # troops" is two numbers), though it may stand between a number and its scale or unit

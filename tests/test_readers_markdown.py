@@ -269,3 +269,14 @@ def test_text_a_reader_of_the_rendered_page_never_sees_is_left_out(
     markdown: str, expected: str
 ) -> None:
     assert extract(markdown.encode()).text == expected
+
+
+def test_a_footnote_marker_goes_and_the_note_reads_as_one() -> None:
+    text = extract(b"Russia sent 500 troops[^1] to the border.\n\n[^1]: A note.\n").text
+    assert text.split("\n") == [
+        "Russia sent 500 troops to the border.",
+        "",
+        "Footnote 1: A note.",
+        "",
+    ]
+    assert find_quote("500 troops to the border", SourceText(text)).span is not None

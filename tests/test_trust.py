@@ -610,6 +610,7 @@ def test_a_no_break_space_between_two_numbers_does_not_join_them() -> None:
         ("30", None, "The talks began at 10:30 sharp."),
         ("1", None, "They won by a 3:1 margin."),
         ("-3", None, "The vote was 5--3 in favour."),  # a dash, not a minus sign
+        ("5", "%", "Growth was \u2212 5% last year."),  # U+2212 is a minus sign, spaced too
         ("19", "people", "COVID-19 killed 200 people."),  # part of a name
         ("35", "jets", "The F-35 jets number 40."),
     ],
@@ -632,6 +633,8 @@ def test_a_value_that_is_only_part_of_the_number_written_is_refused(
         ("500", "m²", "The new base covers 500 m² of land."),  # m² is not "million"
         ("20", "m/s", "Winds reached 20 m/s."),
         ("3", None, "The vote was 5--3 in favour."),
+        ("-5", "%", "Growth was \u2212 5% last year."),
+        ("10", "%", "It rose 15 \u2212 10% of it."),  # between two amounts: subtraction
         ("200", "people", "COVID-19 killed 200 people."),
         ("12", "months", "A 12-month plan was agreed."),
     ],

@@ -8,7 +8,9 @@ renders to and loses the markup, so `**2.3%**` is cited as `2.3%`:
 - emphasis and strong marks go, only where CommonMark reads them as markup (snake_case
   and 2*3 stay as written); `code` keeps its text; ~~struck-through~~ text goes with its
   marks, as a deletion does;
-- [text](url), [text][ref] and ![alt](src) become text and alt; <https://x> its URL;
+- [text](url), [text][ref] and ![alt](src) become text and alt; <https://x> its URL; a
+  footnote's marker ([^1]) goes, so a quote runs on across it, and the note itself
+  reads "Footnote 1: ...", as in a Word document;
 - heading #'s and underlines, > of quotes, list bullets and numbers, table rows stay
   one line each, their cells joined by " | " as the HTML and Word readers join them (a
   quote cannot run from one cell into the next); the |---| row is blank;
@@ -48,6 +50,8 @@ _HIDDEN = re.compile(
     r"|<!--.*?(?:-->|$)|<[^>]*>?",
     re.S | re.I,
 )
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")  # [^1], [^note] (GitHub's footnotes)
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:")
 _OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>", re.I)
 _CLOSE_TAG = re.compile(r"</([a-z][a-z0-9]*)\s*>", re.I)
 _HIDES = re.compile(_HIDING, re.I)
@@ -130,6 +134,10 @@ def _inline(children: list[Token]) -> list[str]:
             parts.extend(rest)
         elif child.type in ("text", "text_special", "code_inline"):
             text = child.content
+            if child.type == "text" and "[^" in text:
+                if parts == [""]:  # a note's own text: "[^1]: A note." reads "Footnote 1: A note."
+                    text = _FOOTNOTE_DEFINITION.sub(r"Footnote \1:", text, count=1)
+                text = _FOOTNOTE_REF.sub("", text)  # "troops[^1]": a note's marker, not words
             shift = next((e for _tag, e in reversed(open_tags) if e in ("sup", "sub")), None)
             if shift:
                 text = text.translate(RAISED if shift == "sup" else LOWERED)
