@@ -290,6 +290,9 @@ FRAGMENTS = [
     "¹",
     "²³",
     "%",
+    "Â¹",
+    "ﬁ",
+    "sec",
 ]
 messy_text = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
 
