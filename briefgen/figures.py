@@ -55,12 +55,20 @@ _SPACED_MINUS = re.compile(r"\u2212[ \u00a0\u2009\u202f]+(?=\d)")
 def _minus(found: re.Match[str]) -> str:
     """A spaced minus sign against the number after it; one between two amounts ("15 − 10")
     subtracts, and stays spaced."""
-    before = found.string[: found.start()].rstrip()
-    return found[0] if before[-1:].isdigit() or before[-1:] in ")%" else "-"
+    before = found.string[max(0, found.start() - 64) : found.start()].rstrip()
+    return found[0] if before and (before[-1].isdigit() or before[-1] in ")%") else "-"
 
 
-_BREAKS = re.compile(r"\s*[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]\s*")
-_SPACES = re.compile(r"[^\S\n]+")
+_BREAK_CHARS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"  # whitespace that ends a line (or a tab)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _space_or_break(found: re.Match[str]) -> str:
+    """A run of whitespace as one space, or as one line break if it holds one (or a tab)."""
+    run = found[0]
+    return "\n" if any(c in run for c in _BREAK_CHARS) else " "
+
+
 # between the two numbers of a range, written with nothing else by either
 _RANGE = re.compile(r"-|\s(?:to|and)\s")  # "2-3", "2 to 3", "2 and 3"; not "£64bn - 2.3%"
 _CARRIES_ON = re.compile(f"[.,:/]\\d|[{_NUMBER_FORMS}]")
@@ -116,7 +124,7 @@ def _clean(text: str) -> str:
     text = re.sub(r"[\u2212\u2012\u2013\u2010\u2011\ufe63\uff0d]", "-", text)
     # a space groups digits ("100 000"); a line break or tab never does ("Section 3⏎250
     # troops" is two numbers), though it may stand between a number and its scale or unit
-    return _SPACES.sub(" ", _BREAKS.sub("\n", text))
+    return _WHITESPACE.sub(_space_or_break, text)
 
 
 def amounts(text: str) -> list[Amount]:
@@ -234,14 +242,19 @@ def _dollar(before: str) -> str:
 
 
 # a line break or tab between two digits of the source ("Section 3⏎⏎250 troops")
-_DIGITS_APART = re.compile(r"(?<=\d)(?=\s*[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]\s*\d)")
+_DIGITS_APART = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
 def quoted_words(raw: str) -> str:
     """A quoted passage of the source as the figure check reads it: as the brief shows it,
     except that digits a line break or tab parts are never one number (the shown text
     makes every space one)."""
-    return display(_DIGITS_APART.sub(";", raw) if _DIGITS_APART.search(raw) else raw)
+    return display(_DIGITS_APART.sub(_apart, raw))
+
+
+def _apart(found: re.Match[str]) -> str:
+    run = found[0]
+    return ";" + run if any(c in run for c in _BREAK_CHARS) else run
 
 
 def check_figure(
