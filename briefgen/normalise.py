@@ -128,7 +128,8 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
 # it out. After a number, a short unit or a unit of length or time it is a power ("10⁶",
 # "40 km²", "9.8 metres per sec²"), and stays; so does one glued to the next word.
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴-⁹]+")
+# superscript digits, and what normalising drops between them: one marker ("³\u2060³")
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴-⁹](?:[" + "".join(_DROP) + "]*[⁰¹²³⁴-⁹])*")
 _MARKS_BEFORE = frozenset(".,;:!?%'")  # as normalised: every quotation mark is "'"
 _POWERED = (  # the word's ending: "kilometres²", "sec²"
     "metre", "metres", "meter", "meters", "mile", "miles", "inch", "inches", "foot", "feet",
@@ -161,18 +162,27 @@ def unmarked(text: str) -> str:
     whose characters fold one by one: no encoding debris or combining accents."""
     if not any(c in text for c in _SUPERSCRIPT_DIGITS):
         return text
-    chars: list[str] | None = None
+    dropped: list[tuple[int, int]] = []
     for found in _SUPERSCRIPT_RUN.finditer(text):
         start, end = found.span()
-        seen = (
-            chars[max(0, start - _LOOK) : start] if chars else text[max(0, start - _LOOK) : start]
-        )
+        window = max(0, start - _LOOK)
+        seen = list(text[window:start])
+        for a, b in reversed(dropped):  # earlier markers are seen dropped by this one
+            if b <= window:
+                break
+            seen[max(a, window) - window : b - window] = _MARKER_DROPPED * (b - max(a, window))
         before = (f for c in reversed(seen) if c not in _DROP for f in reversed(_folded(c)))
         after = next((f for c in text[end : end + _LOOK] for f in _folded(c)[:1]), "")
         if is_marker(before, after):
-            chars = chars or list(text)
-            chars[start:end] = _MARKER_DROPPED * (end - start)  # seen so by the next marker
-    return text if chars is None else "".join(chars)
+            dropped.append((start, end))
+    if not dropped:
+        return text
+    pieces, at = [], 0
+    for a, b in dropped:
+        pieces += [text[at:a], _MARKER_DROPPED * (b - a)]
+        at = b
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def _folded(c: str) -> str:

@@ -22,7 +22,7 @@ _PIECES = [
     *"aZé É9.,;:%()/", " ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2009", "\x1c", "\x85",
     *"'\"`‘’“”«»′″‴", *"-‐‑–—−", " - ", " — ", "\u00ad", "\u200b", "\ufeff", "…", "ﬁ", "Ａ",
     "Σ", "İ", "\u0301", "Â£", "Ã©", "â€™", "Â", "\x00", "\x07", "\x7f", "\u202e",
-    "¹", "²³", "⁶", "word", "sec", "Âµ", "Â¹", "kilometres", "İ",
+    "¹", "²³", "⁶", "word", "sec", "Âµ", "Â¹", "kilometres", "İ", "\u2060",
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40).map("".join)
 
