@@ -417,3 +417,18 @@ def test_nothing_the_page_links_to_is_fetched(server: str) -> None:
 def test_text_is_read_as_a_reader_of_the_page_sees_it(body: str, expected: str) -> None:
     page = f"<html><head><style>.x {{ display: none }}</style></head><body><article><h1>Head</h1>{body}</article></body></html>"
     assert extract(page.encode()).text == "Head\n" + expected
+
+
+@pytest.mark.parametrize(
+    ("style", "body", "expected"),
+    [
+        ("@media print { .qq { display: none } }", "It <span class='qq'>never</span> rose.", "It never rose."),
+        ("@media print { .qq{display:none} } .zz{display:none}", "It <b class='zz'>never</b> rose.", "It rose."),
+        ("", "It <span style='font-size: ;'>always</span> rose.", "It always rose."),
+        ("", "It <span class='hidden md:inline'>always</span> rose.", "It always rose."),
+        ("", "It <span class='d-none d-md-block'>always</span> rose.", "It always rose."),
+    ],
+)  # fmt: skip
+def test_text_shown_on_a_desktop_screen_is_kept(style: str, body: str, expected: str) -> None:
+    page = f"<html><head><style>{style}</style></head><body><article><h1>Head</h1><p>{body}</p></article></body></html>"
+    assert extract(page.encode()).text == "Head\n" + expected

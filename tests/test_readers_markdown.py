@@ -280,3 +280,20 @@ def test_a_footnote_marker_goes_and_the_note_reads_as_one() -> None:
         "",
     ]
     assert find_quote("500 troops to the border", SourceText(text)).span is not None
+
+
+def test_an_html_block_is_read_in_one_pass_whatever_its_tags() -> None:
+    block = "<div>\nA <sup>6</sup> b <del>no</del> c <span hidden>h <span>i</span> j</span> d\n"
+    block += "<template>\nx\n</template>\ne &amp; f <sup>2 <b>3</b></sup>\n</div>\n"
+    assert extract(block.encode()).text.split("\n") == [
+        "",
+        "A ⁶ b c d",
+        "",
+        "",
+        "",
+        "e & f ² ³",
+        "",
+        "",
+    ]
+    many = ("<div>\n" + "<sup>1 <del>x " * 5000 + "\n</div>\n").encode()  # none closed
+    assert extract(many).text.split("\n")[1] == "¹"  # what follows the first <del> is unseen

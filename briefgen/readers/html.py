@@ -101,11 +101,12 @@ _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
-    r"|(?<![\w-])(?:opacity|font-size)\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:;|$|!)",
+    r"|(?<![\w-])(?:opacity|font-size)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?\s*(?:;|$|!)",
     re.I,
 )
 # a selector of a rule in the page's own stylesheet that hides every element of a class
 # (".note { display: none }", "span.x, .y{visibility:hidden}")
+_SHOWN_AGAIN = re.compile(r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-")  # Bootstrap's and the like
 _CLASS_SELECTOR = re.compile(r"^\s*[a-z0-9]*\.([\w-]+)\s*$", re.I)
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 
@@ -198,7 +199,7 @@ class Page:
             return True
         if _HIDDEN_STYLE.search(node.get("style", "")) or _attr(node, "role") in DROP_ROLES:
             return True
-        if not self.hidden_classes.isdisjoint(node.get("class", "").split()):
+        if _hides(node.get("class", "").split(), self.hidden_classes):
             return True
         if tag in PROTECTED or holder:
             return False
@@ -320,17 +321,36 @@ class Page:
 
 
 def _hidden_by_style(tree: ET.Element) -> frozenset[str]:
-    """The classes the page's own <style> rules hide (by display or visibility)."""
+    """The classes the page's own <style> rules hide (by display or visibility) on every
+    screen: rules at the top level only, not those of an @media block (print, a narrow
+    screen), which a reader on a desktop does not see applied."""
     found: set[str] = set()
     for style in tree.iter("style"):
-        for rule in (style.text or "").split("}"):  # split, not a pattern: linear time
-            selectors, brace, declarations = rule.rpartition("{")
-            if brace and _HIDDEN_STYLE.search(declarations):
-                for selector in selectors.split(","):
-                    simple = _CLASS_SELECTOR.match(selector)
-                    if simple:
-                        found.add(simple[1])
+        css, depth, at = style.text or "", 0, 0
+        for brace in re.finditer(r"[{}]", css):  # one pass: linear time
+            if brace[0] == "{":
+                if depth == 0:
+                    selectors, opened = css[at : brace.start()], brace.end()
+                depth += 1
+            else:
+                depth = max(0, depth - 1)
+                if depth == 0:
+                    declarations = css[opened : brace.start()]
+                    if "{" not in declarations and _HIDDEN_STYLE.search(declarations):
+                        for selector in selectors.split(","):
+                            simple = _CLASS_SELECTOR.match(selector)
+                            if simple:
+                                found.add(simple[1])
+                    at = brace.end()
     return frozenset(found)
+
+
+def _hides(classes: list[str], hiding: frozenset[str]) -> bool:
+    """Whether an element of these classes is hidden: one of them hides it, and none shows
+    it again on a wider screen ("hidden md:inline", "d-none d-md-block")."""
+    if hiding.isdisjoint(classes):
+        return False
+    return not any(":" in c or _SHOWN_AGAIN.match(c) for c in classes)
 
 
 def _tag(node: ET.Element) -> str:

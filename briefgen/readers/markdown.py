@@ -45,13 +45,10 @@ _LINE_END = re.compile(r"\r\n?")
 # element that is never shown, or one hidden by an attribute or style, with its text
 _UNSEEN_TAGS = "script|style|template|noscript|textarea|del|s|strike"
 _HIDING = r"""\shidden\b|aria-hidden\s*=\s*["']?true|display\s*:\s*none|visibility\s*:\s*hidden"""
-_HIDDEN = re.compile(
-    rf"<({_UNSEEN_TAGS})\b.*?</\1\s*>|<([a-z][a-z0-9]*)\b[^>]*(?:{_HIDING})[^>]*>.*?</\2\s*>"
-    r"|<!--.*?(?:-->|$)|<[^>]*>?",
-    re.S | re.I,
-)
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")  # [^1], [^note] (GitHub's footnotes)
-_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:")
+# a comment, a tag (its name and attributes), or a "<" that opens neither: in one pass
+_HTML_PIECE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([a-z][a-z0-9]*)\b([^>]*)>?|<[^>]*>?", re.S | re.I)
+_FOOTNOTE_REF = re.compile(r"\[\^[A-Za-z0-9_]+\]")  # [^1], [^note] (GitHub's footnotes)
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([A-Za-z0-9_]+)\]:")
 _OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>", re.I)
 _CLOSE_TAG = re.compile(r"</([a-z][a-z0-9]*)\s*>", re.I)
 _HIDES = re.compile(_HIDING, re.I)
@@ -59,7 +56,6 @@ _VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"
 })  # fmt: skip
 _UNSEEN = frozenset(_UNSEEN_TAGS.split("|"))
-_RAISING = re.compile(r"<(sup|sub)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
 
 
 def extract(data: bytes) -> Extracted:
@@ -168,9 +164,42 @@ def _inline_tag(tag: str, open_tags: list[tuple[str, str]]) -> None:
 
 
 def _strip_html(block: str) -> str:
-    """An HTML block's text: tags, comments, scripts and styles removed, line breaks kept."""
-    block = _RAISING.sub(
-        lambda m: m[0].translate(RAISED if m[1].lower() == "sup" else LOWERED), block
-    )
-    kept = _HIDDEN.sub(lambda m: "\n" * m[0].count("\n"), block)
+    """An HTML block's text: tags and comments removed, and what a browser never shows
+    (scripts, styles, hidden elements) with its text; the digits of <sup> and <sub> raised
+    or lowered; line breaks kept. One pass over the block, however its tags are left open."""
+    out: list[str] = []
+    at = 0
+    unseen: list[str] = []  # the element hiding what is in it: its name, once per level
+    shifts: list[str] = []  # <sup> and <sub> open
+    for piece in _HTML_PIECE.finditer(block):
+        text = block[at : piece.start()]
+        at = piece.end()
+        if unseen:
+            out.append("\n" * text.count("\n"))
+        else:
+            out.append(
+                text.translate(RAISED if shifts[-1] == "sup" else LOWERED) if shifts else text
+            )
+        out.append("\n" * piece[0].count("\n"))  # the tag goes, its lines stay
+        name = (piece[2] or "").lower()
+        if not name:
+            continue  # a comment, or a "<" that opens no tag
+        closing, attributes = piece[1] == "/", piece[3] or ""
+        alone = attributes.rstrip().endswith("/") or name in _VOID
+        if unseen:
+            if name == unseen[0] and not alone:
+                if closing:
+                    unseen.pop()
+                else:
+                    unseen.append(name)
+        elif not closing and not alone and (name in _UNSEEN or _HIDES.search(attributes)):
+            unseen.append(name)
+        elif name in ("sup", "sub"):
+            if not closing:
+                shifts.append(name)
+            elif name in shifts:
+                del shifts[len(shifts) - 1 - shifts[::-1].index(name) :]
+    rest = block[at:]
+    out.append("\n" * rest.count("\n") if unseen else rest)
+    kept = "".join(out)
     return "\n".join(" ".join(html.unescape(line).split()) for line in kept.split("\n"))
