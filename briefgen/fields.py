@@ -202,7 +202,7 @@ class Fields:
             return value
         self.report.error(
             f'"{name}" should be a whole number of at least {minimum}, written in digits: '
-            f"{name}: {max(minimum, 30 if 'days' in name else minimum)}",
+            f"{name}: {30 if name.endswith('_days') else minimum}",
             node.loc,
         )
         return default

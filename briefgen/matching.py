@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Callable
@@ -314,7 +315,14 @@ def _crosses_paragraphs(source: SourceText, start: int, end: int) -> bool:
         return False
     if unit == PARAGRAPH:
         return "\n" in source.text[start:end]
-    return _BLANK_LINE.search(source.text, start, end) is not None
+    if _BLANK_LINE.search(source.text, start, end) is not None:
+        return True
+    blocks = source.extracted.blocks if source.extracted is not None else ()
+    if not blocks:
+        return False
+    first, last = source.line_col(start)[0] - 1, source.line_col(max(start, end - 1))[0] - 1
+    at = bisect.bisect_right(blocks, first)  # a block that starts after the first line...
+    return at < len(blocks) and blocks[at] <= last  # ...and on or before the last
 
 
 def _same_hyphens(

@@ -297,3 +297,24 @@ def test_an_html_block_is_read_in_one_pass_whatever_its_tags() -> None:
     ]
     many = ("<div>\n" + "<sup>1 <del>x " * 5000 + "\n</div>\n").encode()  # none closed
     assert extract(many).text.split("\n")[1] == "¹"  # what follows the first <del> is unseen
+
+
+@pytest.mark.parametrize(
+    ("quote", "found"),
+    [
+        ("Troops withdrawn from Ukraine is what Russia demands", False),  # heading into text
+        ("Alpha said no Beta said yes", False),  # one list item into the next
+        ("Germany | 5,000 France | 3,000", False),  # one table row into the next
+        ("line runs on into the next", True),  # a hard-wrapped paragraph reads on
+        ("is what Russia demands", True),
+    ],
+)
+def test_a_quote_stays_within_one_block_of_a_markdown_file(quote: str, found: bool) -> None:
+    md = (
+        b"## Troops withdrawn from Ukraine\nis what Russia demands.\n\n- Alpha said no\n"
+        b"- Beta said yes\n\n| a | b |\n|---|---|\n| Germany | 5,000 |\n| France | 3,000 |\n\n"
+        b"A hard-wrapped line\nruns on into the next.\n"
+    )
+    extracted = extract(md)
+    text = SourceText(extracted.text, extracted=extracted)
+    assert (find_quote(quote, text).span is not None) == found

@@ -200,7 +200,10 @@ def render_output(target: Output, workspace: Workspace) -> bytes:
         )
 
     if fmt == "html":
-        if (brief.path, layout) not in _WARMED:
+        with _WARMING:
+            cold = (brief.path, layout) not in _WARMED
+            _WARMED.add((brief.path, layout))
+        if cold:
             _warm(args)
 
         def located(view: Any, kind: str) -> tuple[str, Origins]:
@@ -226,16 +229,19 @@ def _page_origins(view: Any, kind: str) -> tuple[str, Origins]:
     return text, plain(origins)
 
 
+# the pages warmed once in this process: a head start only; an edit since changes some of
+# a brief's fields, and what was made of the others is still of use
 _WARMED: set[tuple[Path, str]] = set()
+_WARMING = threading.Lock()
 
 
 def _warm(args: tuple[Any, ...]) -> None:
     """Make here, once, what each child running a brief's page template would make again:
-    the templates compiled (not run), and the brief's fields as HTML, by running the
-    built-in templates only (no template of the workspace's own runs here)."""
+    the page's own template compiled (not run) in the sandbox the children render in, and
+    the brief's fields as HTML, by a render with the built-in templates only (no template
+    of the workspace's own runs here)."""
     brief, workspace, layout = args[0], args[1], args[4][0]
     builtin_only = replace(workspace.config, templates_dir=Path(os.devnull))
-    _WARMED.add((brief.path, layout))
     with contextlib.suppress(Exception):  # only a head start: the child reports any problem
         render.environment(workspace.config, autoescape=True).get_template(f"{layout}.html.j2")
         rendering.render_brief(brief, replace(workspace, config=builtin_only), *args[2:])

@@ -43,6 +43,10 @@ class Extracted:
     # (line index, ((column in the text, column in the file), ...)) for each line of a
     # LINE text whose words stand elsewhere in the file's line (markup taken out)
     columns: tuple[tuple[int, tuple[tuple[int, int], ...]], ...] = field(default=())
+    # the lines (0-based) of a LINE text on which a block starts with no blank line before
+    # it (a heading, a list item, a table row): where a quote may not run on from the line
+    # above, as it may not over a blank line
+    blocks: tuple[int, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -90,6 +94,7 @@ class Extracted:
                 "published": self.published,
                 "notes": self.notes,
                 "columns": self.columns,
+                "blocks": self.blocks,
             },
             ensure_ascii=False,
         ).encode("utf-8")
@@ -108,6 +113,7 @@ class Extracted:
                 (int(line), tuple((int(a), int(b)) for a, b in runs))
                 for line, runs in raw.get("columns", ())
             ),
+            tuple(int(line) for line in raw.get("blocks", ())),
         )
 
 

@@ -47,6 +47,12 @@ _UNSEEN_TAGS = "script|style|template|noscript|textarea|del|s|strike"
 _HIDING = r"""\shidden\b|aria-hidden\s*=\s*["']?true|display\s*:\s*none|visibility\s*:\s*hidden"""
 # a comment, a tag (its name and attributes), or a "<" that opens neither: in one pass
 _HTML_PIECE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([a-z][a-z0-9]*)\b([^>]*)>?|<[^>]*>?", re.S | re.I)
+# blocks whose first line a quote may not reach from the line above ("## Heading⏎text",
+# "- one⏎- two", two table rows)
+_BLOCKS = frozenset({
+    "paragraph_open", "heading_open", "list_item_open", "tr_open", "blockquote_open",
+    "bullet_list_open", "ordered_list_open", "table_open", "html_block",
+})  # fmt: skip
 _FOOTNOTE_REF = re.compile(r"\[\^[A-Za-z0-9_]+\]")  # [^1], [^note] (GitHub's footnotes)
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^([A-Za-z0-9_]+)\]:")
 _OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>", re.I)
@@ -67,7 +73,10 @@ def extract(data: bytes) -> Extracted:
     source = _LINE_END.sub("\n", text)
     lines = [""] * (source.count("\n") + 1)
     in_row = False
+    starts: set[int] = set()  # where a block opens: a quote may not run on into it
     for token in _PARSER.parse(source):
+        if token.nesting == 1 and token.map is not None and token.type in _BLOCKS:
+            starts.add(token.map[0])
         if token.type in ("tr_open", "tr_close"):
             in_row = token.type == "tr_open"
         elif token.map is None:
@@ -86,7 +95,8 @@ def extract(data: bytes) -> Extracted:
         for i, line in enumerate(lines)
         if line and i < len(originals) and line != originals[i]
     )
-    return Extracted("\n".join(lines), LINE, columns=columns)
+    blocks = tuple(sorted(n for n in starts if n > 0 and lines[n - 1].strip()))
+    return Extracted("\n".join(lines), LINE, columns=columns, blocks=blocks)
 
 
 def _place(lines: list[str], span: Sequence[int], parts: list[str], joined: bool = False) -> None:
