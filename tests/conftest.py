@@ -22,6 +22,28 @@ from briefgen.cli import cli
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
+
+@pytest.fixture(autouse=True)
+def _signals_as_they_were() -> Iterator[None]:
+    """Each test starts with Ctrl-C delivered, and leaves the process's Ctrl-C and SIGTERM
+    handling as it found it. Ignored, every briefgen the test starts would inherit the
+    ignored Ctrl-C (a suite started in the background, or a worker process that ignores it
+    for its controller), and a test pressing Ctrl-C on one would wait for ever; a test that
+    runs briefgen's main() here makes briefgen the owner of the signals, and an interrupted
+    command then ignores them for good, as a real briefgen process should."""
+    from briefgen import cli as cli_module
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    as_process = cli_module._AS_PROCESS
+    yield
+    for sig, handler in saved.items():
+        if handler is not None:
+            signal.signal(sig, handler)
+    cli_module._AS_PROCESS = as_process
+
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SOURCES = ROOT / "sources"
 
