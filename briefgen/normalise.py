@@ -171,8 +171,8 @@ def unmarked(text: str) -> str:
             if b <= window:
                 break
             seen[max(a, window) - window : b - window] = _MARKER_DROPPED * (b - max(a, window))
-        before = (f for c in reversed(seen) if c not in _DROP for f in reversed(_folded(c)))
-        after = next((f for c in text[end : end + _LOOK] for f in _folded(c)[:1]), "")
+        before = (f for c in reversed(seen) if c not in _DROP for f in reversed(fold(c)))
+        after = next((f for c in text[end : end + _LOOK] for f in fold(c)[:1]), "")
         if is_marker(before, after):
             dropped.append((start, end))
     if not dropped:
@@ -185,16 +185,22 @@ def unmarked(text: str) -> str:
     return "".join(pieces)
 
 
-def _folded(c: str) -> str:
-    """One character as normalising writes it ("“" is "'", "ﬁ" is "fi")."""
+@functools.lru_cache(maxsize=4096)
+def fold(c: str) -> str:
+    """What one character on its own (or with its accents) normalises to, as a unit does
+    ("“" is "'", "ﬁ" is "fi", a soft hyphen nothing)."""
+    if c.isspace():
+        return " "
     rep = CHAR_MAP.get(c, c)
-    return (compatible(rep) if rep and not rep.isascii() else rep).lower()
+    if rep and not rep.isascii():
+        rep = compatible(rep)
+    return rep.lower()
 
 
 def _unit_markers(units: list[tuple[str, int, int, bool]]) -> list[tuple[str, int, int, bool]]:
     """The units with the digits of each footnote marker dropped, told from the units
     around it as normalised (debris repaired), as `unmarked` tells them from the text."""
-    shown = ["" if u[0] in _DROP else _folded(u[0]) if not u[3] else u[0].lower() for u in units]
+    shown = ["" if u[0] in _DROP else fold(u[0]) if not u[3] else u[0].lower() for u in units]
     kept = list(units)
     i = 0
     while i < len(units):
@@ -305,10 +311,7 @@ def reference(text: str, dehyphenate: bool = False) -> Normalised:
             if pending is None:
                 pending = (start, end)
             continue
-        rep = CHAR_MAP.get(char, char)
-        if not rep.isascii():
-            rep = compatible(rep)  # composed accents, ligatures, wide forms
-        rep = rep.lower()
+        rep = fold(char)  # composed accents, ligatures, wide forms, quotes, dashes
         if not rep:
             continue
         if rep == "-" and last == "-":

@@ -23,9 +23,8 @@ from briefgen.normalise import (
     _DROP,
     _HYPHENS,
     _MOJIBAKE_RANGES,
-    CHAR_MAP,
     Normalised,
-    compatible,
+    fold,
     unmarked,
     whole_words,
 )
@@ -38,17 +37,6 @@ _SPACES_RUN = re.compile(r"  +")
 # ASCII that does not fold to itself: whitespace other than " ", and quotation marks.
 _ASCII_FOLDS = dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " ") | {'"': "'", "`": "'"}
 _UNSUITED = "unsuited"
-
-
-@lru_cache(maxsize=4096)
-def fold(c: str) -> str:
-    """What one character on its own (no accents after it) normalises to, as a unit does."""
-    if c.isspace():
-        return " "
-    rep = CHAR_MAP.get(c, c)
-    if not rep.isascii():
-        rep = compatible(rep)
-    return rep.lower()
 
 
 @lru_cache(maxsize=4096)
