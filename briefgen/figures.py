@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.errors import Report, clip
 from briefgen.models import Figure
-from briefgen.normalise import Normalised, display, find_all, normalise
+from briefgen.normalise import Normalised, display, find_all, normalise, whole_words
 
 if TYPE_CHECKING:
     from briefgen.matching import SourceText
@@ -59,20 +59,21 @@ def _minus(found: re.Match[str]) -> str:
     return found[0] if before and (before[-1].isdigit() or before[-1] in ")%") else "-"
 
 
-_BREAK_CHARS = "\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029"  # whitespace that ends a line (or a tab)
+# whitespace that ends a line, or a tab: digits it parts are never one number
+_BREAKS = re.compile("[\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def _space_or_break(found: re.Match[str]) -> str:
     """A run of whitespace as one space, or as one line break if it holds one (or a tab)."""
-    run = found[0]
-    return "\n" if any(c in run for c in _BREAK_CHARS) else " "
+    return "\n" if _BREAKS.search(found[0]) else " "
 
 
 # between the two numbers of a range, written with nothing else by either
 _RANGE = re.compile(r"-|\s(?:to|and)\s")  # "2-3", "2 to 3", "2 and 3"; not "£64bn - 2.3%"
 _CARRIES_ON = re.compile(f"[.,:/]\\d|[{_NUMBER_FORMS}]")
 _DIGITS = re.compile(r"\d")
+_NOT_SPACE = re.compile(r"\S+")
 # "£m", "$bn", "k": a short scale leading the unit (not the metre of "m²" or "m/s")
 _SHORT_SCALE_UNIT = re.compile(r"^(?:us\$|[£$€¥])?\s?(?P<scale>[kmb])(?![\w/])")
 _POINTS = re.compile(r"\bpercentage points?\b")
@@ -183,15 +184,12 @@ def unread_numbers(text: str) -> list[str]:
         if not _CARRIES_ON.match(cleaned, m.end("num"))
     ]
     words: dict[str, None] = {}
-    for digit in _DIGITS.finditer(cleaned):
-        if not any(start <= digit.start() < end for start, end in read):
-            first = max(cleaned.rfind(" ", 0, digit.start()), cleaned.rfind("\n", 0, digit.start()))
-            ends = [
-                at
-                for at in (cleaned.find(" ", digit.start()), cleaned.find("\n", digit.start()))
-                if at >= 0
-            ]
-            words[cleaned[first + 1 : min(ends) if ends else None]] = None
+    for word in _NOT_SPACE.finditer(cleaned):
+        for digit in _DIGITS.finditer(word[0]):
+            at = word.start() + digit.start()
+            if not any(start <= at < end for start, end in read):
+                words[word[0]] = None
+                break
     return list(words)
 
 
@@ -241,20 +239,11 @@ def _dollar(before: str) -> str:
     return "$" if prefix is None or prefix[0] == "us" else f"{prefix[0].upper()}$"
 
 
-# a line break or tab between two digits of the source ("Section 3⏎⏎250 troops")
-_DIGITS_APART = re.compile(r"(?<=\d)\s+(?=\d)")
-
-
 def quoted_words(raw: str) -> str:
-    """A quoted passage of the source as the figure check reads it: as the brief shows it,
-    except that digits a line break or tab parts are never one number (the shown text
-    makes every space one)."""
-    return display(_DIGITS_APART.sub(_apart, raw))
-
-
-def _apart(found: re.Match[str]) -> str:
-    run = found[0]
-    return ";" + run if any(c in run for c in _BREAK_CHARS) else run
+    """A quoted passage of the source as the figure check reads it: as the brief shows it
+    (encoding debris repaired, a word broken at a line end whole), its line breaks and tabs
+    kept, for `amounts` to read ("Section 3⏎250 troops" is two numbers)."""
+    return "\n".join(display(piece) for piece in _BREAKS.split(whole_words(raw)))
 
 
 def check_figure(
