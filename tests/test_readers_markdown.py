@@ -258,6 +258,8 @@ def test_a_long_link_target_is_passed_over_for_the_column() -> None:
         ("CO<sub>2</sub> and troops<sup><b>1</b></sup> went.", "CO₂ and troops¹ went."),
         ("The UK will <span style='display:none'>not </span>send.", "The UK will send."),
         ("The UK will <span hidden>not </span>send.", "The UK will send."),
+        ("It <span style='opacity: 0'>never </span>rose.", "It rose."),  # as a web page's
+        ("It <span style='opacity: .5'>always </span>rose.", "It always rose."),
         ("The UK will ~~not~~ send.", "The UK will  send."),
         ("It was <del>not</del> agreed.", "It was  agreed."),
         ("<template>\nThe UK will never send troops.\n</template>", "\n\n"),

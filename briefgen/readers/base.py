@@ -24,6 +24,12 @@ UNITS = (LINE, PAGE, PARAGRAPH)
 # the characters they are, as a text source has them: "10⁶" is not 106, nor "CO₂" CO22
 RAISED = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
 LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+# a style that hides an element ("display: none", "opacity: 0"), in a style attribute or
+# a stylesheet's declarations, for the web page and Markdown readers alike
+HIDING_STYLE = (
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
+    r"|(?<![\w-])(?:opacity|font-size)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?\s*(?:[;!\"']|$)"
+)
 
 
 class ReaderError(Exception):

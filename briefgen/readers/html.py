@@ -39,7 +39,14 @@ from collections.abc import Iterator
 
 import tinyhtml5
 
-from briefgen.readers.base import LOWERED, PARAGRAPH, RAISED, Extracted, ReaderError
+from briefgen.readers.base import (
+    HIDING_STYLE,
+    LOWERED,
+    PARAGRAPH,
+    RAISED,
+    Extracted,
+    ReaderError,
+)
 
 
 def _set(words: str) -> frozenset[str]:
@@ -99,11 +106,7 @@ _FLAT = _set(
 )
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
-_HIDDEN_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
-    r"|(?<![\w-])(?:opacity|font-size)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?\s*(?:;|$|!)",
-    re.I,
-)
+_HIDDEN_STYLE = re.compile(HIDING_STYLE, re.I)
 # a selector of a rule in the page's own stylesheet that hides every element of a class
 # (".note { display: none }", "span.x, .y{visibility:hidden}")
 _SHOWN_AGAIN = re.compile(r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-")  # Bootstrap's and the like

@@ -37,14 +37,22 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.load import decode_text
-from briefgen.readers.base import LINE, LOWERED, RAISED, Extracted, ReaderError, column_runs
+from briefgen.readers.base import (
+    HIDING_STYLE,
+    LINE,
+    LOWERED,
+    RAISED,
+    Extracted,
+    ReaderError,
+    column_runs,
+)
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _LINE_END = re.compile(r"\r\n?")
 # what a reader of the rendered page never sees, or sees struck through (withdrawn): an
 # element that is never shown, or one hidden by an attribute or style, with its text
 _UNSEEN_TAGS = "script|style|template|noscript|textarea|del|s|strike"
-_HIDING = r"""\shidden\b|aria-hidden\s*=\s*["']?true|display\s*:\s*none|visibility\s*:\s*hidden"""
+_HIDING = rf"""\shidden\b|aria-hidden\s*=\s*["']?true|{HIDING_STYLE}"""
 # a comment, a tag (its name and attributes), or a "<" that opens neither: in one pass
 _HTML_PIECE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([a-z][a-z0-9]*)\b([^>]*)>?|<[^>]*>?", re.S | re.I)
 # blocks whose first line a quote may not reach from the line above ("## Heading⏎text",
@@ -55,8 +63,6 @@ _BLOCKS = frozenset({
 })  # fmt: skip
 _FOOTNOTE_REF = re.compile(r"\[\^[A-Za-z0-9_]+\]")  # [^1], [^note] (GitHub's footnotes)
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^([A-Za-z0-9_]+)\]:")
-_OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>", re.I)
-_CLOSE_TAG = re.compile(r"</([a-z][a-z0-9]*)\s*>", re.I)
 _HIDES = re.compile(_HIDING, re.I)
 _VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"
@@ -120,19 +126,16 @@ def _inline(children: list[Token]) -> list[str]:
     Struck-through (~~x~~, <del>) and hidden (<span hidden>) text is left out; the digits
     of <sup> and <sub> are written raised or lowered ("10⁶", not "106")."""
     parts = [""]
-    open_tags: list[tuple[str, str]] = []  # inline HTML open: (tag, what it does)
+    tags = _Tags()
     for child in children:
-        effects = {effect for _tag, effect in open_tags}
         if child.type in ("softbreak", "hardbreak"):
             parts.append("")
-        elif child.type in ("s_open", "s_close"):
-            open_tags = [t for t in open_tags if t != ("~~", "unseen")]
-            if child.type == "s_open":
-                open_tags.append(("~~", "unseen"))
+        elif child.type in ("s_open", "s_close"):  # ~~struck~~, as <s> is
+            tags.meet("<s>" if child.type == "s_open" else "</s>")
         elif child.type == "html_inline":
             parts.extend([""] * child.content.count("\n"))  # the tag goes, its lines stay
-            _inline_tag(child.content, open_tags)
-        elif "unseen" in effects:
+            tags.meet(child.content)
+        elif tags.unseen:
             continue
         elif child.type == "image":  # its alt text may run over lines, as the file has it
             first, *rest = child.content.split("\n")
@@ -144,33 +147,47 @@ def _inline(children: list[Token]) -> list[str]:
                 if parts == [""]:  # a note's own text: "[^1]: A note." reads "Footnote 1: A note."
                     text = _FOOTNOTE_DEFINITION.sub(r"Footnote \1:", text, count=1)
                 text = _FOOTNOTE_REF.sub("", text)  # "troops[^1]": a note's marker, not words
-            shift = next((e for _tag, e in reversed(open_tags) if e in ("sup", "sub")), None)
-            if shift:
-                text = text.translate(RAISED if shift == "sup" else LOWERED)
-            parts[-1] += text
+            parts[-1] += tags.seen(text)
     return parts
 
 
-def _inline_tag(tag: str, open_tags: list[tuple[str, str]]) -> None:
-    """Follow an inline HTML tag: what an open one does to the text after it, till it closes."""
-    closing = _CLOSE_TAG.match(tag)
-    if closing:
-        name = closing[1].lower()
-        for i in range(len(open_tags) - 1, -1, -1):
-            if open_tags[i][0] == name:
-                del open_tags[i:]
-                return
-        return
-    opening = _OPEN_TAG.match(tag)
-    if opening is None or tag.rstrip().endswith("/>"):
-        return
-    name, attributes = opening[1].lower(), opening[2]
-    if name in _UNSEEN or _HIDES.search(attributes):
-        open_tags.append((name, "unseen"))
-    elif name in ("sup", "sub"):
-        open_tags.append((name, name))
-    elif name not in _VOID:
-        open_tags.append((name, ""))
+class _Tags:
+    """What the HTML tags met so far do to the text after them: hide it (an element a
+    browser never shows, or one hidden by an attribute or style, till it closes), or raise
+    or lower its digits (<sup>, <sub>). Tags left open are followed as well as closed ones."""
+
+    def __init__(self) -> None:
+        self.unseen: list[str] = []  # the element hiding what is in it: its name, once a level
+        self.shifts: list[str] = []  # <sup> and <sub> open
+
+    def meet(self, tag: str) -> None:
+        found = _HTML_PIECE.match(tag)
+        name = (found[2] or "").lower() if found else ""
+        if not found or not name:
+            return  # a comment, or a "<" that opens no tag
+        closing, attributes = found[1] == "/", found[3] or ""
+        alone = attributes.rstrip().endswith("/") or name in _VOID
+        if self.unseen:
+            if name == self.unseen[0] and not alone:
+                if closing:
+                    self.unseen.pop()
+                else:
+                    self.unseen.append(name)
+        elif not closing and not alone and (name in _UNSEEN or _HIDES.search(attributes)):
+            self.unseen.append(name)
+        elif name in ("sup", "sub"):
+            if not closing:
+                self.shifts.append(name)
+            elif name in self.shifts:
+                del self.shifts[len(self.shifts) - 1 - self.shifts[::-1].index(name) :]
+
+    def seen(self, text: str) -> str:
+        """The text as a reader sees it here: nothing but its line breaks if hidden."""
+        if self.unseen:
+            return "\n" * text.count("\n")
+        if self.shifts:
+            return text.translate(RAISED if self.shifts[-1] == "sup" else LOWERED)
+        return text
 
 
 def _strip_html(block: str) -> str:
@@ -179,37 +196,12 @@ def _strip_html(block: str) -> str:
     or lowered; line breaks kept. One pass over the block, however its tags are left open."""
     out: list[str] = []
     at = 0
-    unseen: list[str] = []  # the element hiding what is in it: its name, once per level
-    shifts: list[str] = []  # <sup> and <sub> open
+    tags = _Tags()
     for piece in _HTML_PIECE.finditer(block):
-        text = block[at : piece.start()]
-        at = piece.end()
-        if unseen:
-            out.append("\n" * text.count("\n"))
-        else:
-            out.append(
-                text.translate(RAISED if shifts[-1] == "sup" else LOWERED) if shifts else text
-            )
+        out.append(tags.seen(block[at : piece.start()]))
         out.append("\n" * piece[0].count("\n"))  # the tag goes, its lines stay
-        name = (piece[2] or "").lower()
-        if not name:
-            continue  # a comment, or a "<" that opens no tag
-        closing, attributes = piece[1] == "/", piece[3] or ""
-        alone = attributes.rstrip().endswith("/") or name in _VOID
-        if unseen:
-            if name == unseen[0] and not alone:
-                if closing:
-                    unseen.pop()
-                else:
-                    unseen.append(name)
-        elif not closing and not alone and (name in _UNSEEN or _HIDES.search(attributes)):
-            unseen.append(name)
-        elif name in ("sup", "sub"):
-            if not closing:
-                shifts.append(name)
-            elif name in shifts:
-                del shifts[len(shifts) - 1 - shifts[::-1].index(name) :]
-    rest = block[at:]
-    out.append("\n" * rest.count("\n") if unseen else rest)
+        tags.meet(piece[0])
+        at = piece.end()
+    out.append(tags.seen(block[at:]))
     kept = "".join(out)
     return "\n".join(" ".join(html.unescape(line).split()) for line in kept.split("\n"))
