@@ -15,6 +15,15 @@ from briefgen.models import PartialDate
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 _FULL_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_SLASHED_DATE_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")  # 03/12/2026, as often typed
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether a value is written as a date (2025-03-20, 2025-03, 03/12/2026)."""
+    text = text.strip()
+    return any(p.match(text) for p in (_FULL_DATE_RE, _YEAR_MONTH_RE, _SLASHED_DATE_RE))
+
+
 _NULLS = ("null", "Null", "NULL", "~")  # what YAML reads as no value
 
 

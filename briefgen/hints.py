@@ -91,8 +91,7 @@ def not_found(
         return f"{message}, and nothing there is close to it; check the source id and copy the words from the file"
     span, score = near
     where = f"the nearest passage, {span.where} ({score:.0f}% alike)"
-    margin = text.text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
-    named = differences(quote, margin) if score >= ALIKE_WORDS else ""
+    named = near_differences(quote, text, span, score)
     if named:
         return f'{message}; {named}; {where} reads: "{clip(span.text, 200)}"'
     return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
@@ -134,6 +133,16 @@ def _longest_run(words: list[str], text: SourceText) -> int:
         else:
             high = mid - 1
     return low
+
+
+def near_differences(quote: str, text: SourceText, span: Span, score: float) -> str:
+    """What differs between the quote and its nearest passage (found `score` alike), read
+    against the source around it; nothing when the two are too unlike to compare."""
+    if score < ALIKE_WORDS:
+        return ""
+    return differences(
+        quote, text.text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
+    )
 
 
 def differences(quote: str, margin: str) -> str:

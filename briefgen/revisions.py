@@ -61,9 +61,9 @@ def read_side(spec: str, config_path: str | Path | None) -> Side:
         raise UsageError.single(
             f"{spec} is neither a brief (.yaml) nor a manifest (.json); give one of those or a revision"
         )
-    root = Path(os.path.abspath(find_config(config_path))).parent
-    commit = resolve_revision(spec, root)
-    return _at_revision(spec, commit, root)
+    config = Path(os.path.abspath(find_config(config_path)))
+    commit = resolve_revision(spec, config.parent)
+    return _at_revision(spec, commit, config)
 
 
 def _manifest_file(path: Path) -> Side:
@@ -140,14 +140,15 @@ def resolve_revision(spec: str, root: Path) -> str:
     return found.stdout.decode().strip()
 
 
-def _at_revision(spec: str, commit: str, root: Path) -> Side:
-    """Every brief of the workspace as it was at `commit`."""
+def _at_revision(spec: str, commit: str, config: Path) -> Side:
+    """Every brief of the workspace (of the config file `config`) as it was at `commit`."""
     from briefgen.build import load_workspace
 
+    root = config.parent
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
     listing = _git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", prefix or ".")
     entries = [e for e in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if e]
-    largest = _largest_read(root)
+    largest = _largest_read(config)
     with tempfile.TemporaryDirectory(prefix="briefgen-rev-") as tmp:
         folder = Path(tmp)
         for entry in entries:
@@ -172,12 +173,12 @@ def _at_revision(spec: str, commit: str, root: Path) -> Side:
     return Side(spec, briefs, problems=problems)
 
 
-def _largest_read(root: Path) -> int:
+def _largest_read(config: Path) -> int:
     """The largest file the workspace reads (its YAML or source limit, whichever is more)."""
-    with contextlib.suppress(Exception):  # an unreadable config: the limits it would default to
-        limits = load_config(root / "config.yaml", Report()).limits
-        return max(limits.max_source_bytes, limits.max_yaml_bytes)
-    return max(Limits().max_source_bytes, Limits().max_yaml_bytes)
+    limits = Limits()  # an unreadable config: the limits it would default to
+    with contextlib.suppress(Exception):
+        limits = load_config(config, Report()).limits
+    return max(limits.max_source_bytes, limits.max_yaml_bytes)
 
 
 def _write_blob(root: Path, obj: str, target: Path) -> None:

@@ -12,7 +12,7 @@ from briefgen import spec
 from briefgen.catalogue import Catalogue
 from briefgen.config import available_layouts
 from briefgen.errors import Location, Report, UsageError
-from briefgen.fields import ID_RE, Fields, did_you_mean
+from briefgen.fields import ID_RE, Fields, did_you_mean, looks_like_date
 from briefgen.load import Map, Node, Scalar, Seq, describe, parse_yaml, read_bytes, text_of
 from briefgen.models import (
     STATUSES,
@@ -212,7 +212,7 @@ def _meeting(f: Fields, report: Report) -> Meeting | None:
     if node is None or (isinstance(node, Scalar) and node.value is None):
         return None
     if isinstance(node, Scalar):
-        if isinstance(node.value, dt.date) or _DATE_LIKE.fullmatch(node.text.strip()):
+        if isinstance(node.value, dt.date) or looks_like_date(node.text):
             report.warning(
                 f'"meeting: {node.text}" is read as the meeting\'s name, not its date; for the '
                 f"date, write  meeting:  and under it  date: {node.text.strip()}  (two spaces in)",
@@ -228,7 +228,6 @@ def _meeting(f: Fields, report: Report) -> Meeting | None:
     return Meeting(name=m.text("name"), date=m.date("date"), place=m.text("place"))
 
 
-_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{1,2}/\d{2,4}")
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*)(?: [A-Z][\w'’.-]*){1,3}")  # "Keir Starmer"
 
 

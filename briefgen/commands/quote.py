@@ -12,7 +12,7 @@ from briefgen.boundaries import joined
 from briefgen.citations import too_short
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
-from briefgen.hints import ALIKE_WORDS, MARGIN_CHARS, differences, nearest
+from briefgen.hints import near_differences, nearest
 from briefgen.matching import SourceText, locate
 from briefgen.models import Source, Span
 from briefgen.normalise import Normalised, display, normalise, normalised_text
@@ -192,9 +192,7 @@ def _show_nearest(
         out.say(
             f'{source.id}, {span.place or f"line {span.line}"} ({score:.0f}% alike): "{span.text}"'
         )
-        text = texts[source.id].text
-        margin = text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
-        named = differences(words, margin) if n == 0 and score >= ALIKE_WORDS else ""
+        named = near_differences(words, texts[source.id], span, score) if n == 0 else ""
         if named:
             out.say(f"  {named}")
             if "a quotation mark" in named and not any(c in words for c in "\"“”'‘’"):

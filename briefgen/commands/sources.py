@@ -86,12 +86,9 @@ def add(config_path: str | Path | None, files: tuple[Path, ...], given: Given) -
             "--id, --title and --url describe one document; give them with one FILE at a time"
         )
     if given.id and not ID_RE.match(given.id):
-        suggested = (
-            re.sub(r"[^A-Za-z0-9_-]+", "-", given.id).strip("-").lower() or "bbc-paris-talks"
-        )
         raise UsageError.single(
             f'--id "{given.id}" may use only letters, digits, "-" and "_"; write, for '
-            f"example,  --id {suggested}"
+            f"example,  --id {propose_id(given.id, '', set())}"
         )
     if given.url and not re.fullmatch(spec.URL_PATTERN, given.url):
         raise UsageError.single(
