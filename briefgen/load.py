@@ -413,13 +413,10 @@ def _tab_indented(text: str) -> list[tuple[int, str]]:
             else:
                 at, column, over, opens = above
                 spaces = column + 2 if opens else column
-                why = (
-                    f'so that "{key or parts["rest"].strip()[:20]}" sits two spaces in under '
-                    f'"{over}" on line {at}'
-                    if opens
-                    else f'so that "{key or parts["rest"].strip()[:20]}" lines up with "{over}" '
-                    f"on line {at}"
+                placed = (
+                    f'sits two spaces in under "{over}"' if opens else f'lines up with "{over}"'
                 )
+                why = f'so that "{key or parts["rest"].strip()[:20]}" {placed} on line {at}'
             found.append((n, f"replace it with {spaces} space{'s' if spaces != 1 else ''}, {why}"))
             lead = spaces
         else:

@@ -635,12 +635,8 @@ ENVIRONMENTS: ContextVar[dict[tuple[Path, bool, bool], _Sandbox] | None] = Conte
 
 
 def environment(config: Config, autoescape: bool) -> _Sandbox:
-    """The sandbox the workspace's templates render in (kept while ENVIRONMENTS is set)."""
-    return _environment(config, autoescape)
-
-
-def _environment(config: Config, autoescape: bool) -> _Sandbox:
-    """Workspace templates first, then the built-ins (also reachable as builtin:<name>)."""
+    """The sandbox the workspace's templates render in: its templates first, then the
+    built-ins (also reachable as builtin:<name>); kept while ENVIRONMENTS is set."""
     kept = ENVIRONMENTS.get()
     key = (config.templates_dir, config.templates_dir.is_dir(), autoescape)
     env = kept.get(key) if kept is not None else None
@@ -692,7 +688,7 @@ def render(view: View, fmt: str) -> str:
 
 def render_located(view: View, fmt: str) -> tuple[str, Origins]:
     """The rendered text and, for each of its lines, the template file and line behind it."""
-    env = _environment(view.config, autoescape=fmt != "md")
+    env = environment(view.config, autoescape=fmt != "md")
     suffix = "md" if fmt == "md" else "html"
     name = f"{view.layout}.{suffix}.j2"
     if suffix == "md" and view.layout not in LAYOUTS and name not in env.list_templates():

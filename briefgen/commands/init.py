@@ -111,7 +111,7 @@ def init(directory: Path, force: bool) -> Outcome:
             Location(config),
         )
         return out
-    refuse_existing(list(files), force, out.report, KEEP)
+    refuse_existing(there, force, out.report, KEEP)
     for path in files:
         if not within(path.parent, directory):
             out.report.error(
