@@ -27,6 +27,9 @@ def run() -> None:
         for sig in _SIGNALS
         if signal.getsignal(sig) is not signal.SIG_IGN
     }
+    # a signal mask is inherited, not chosen: one left blocking Ctrl-C by whatever started
+    # briefgen (a supervisor, a test runner) would leave a preview server deaf to it
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, starting)
     import sys
 
     from briefgen import ahead

@@ -88,7 +88,7 @@ def run_bounded(
     child: multiprocessing.process.BaseProcess | None = None
     receive: Connection | None = None
     try:
-        with _signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
+        with signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
             temp = _private_temp()
             given = ahead.give((fn, args, memory_mb, temp, task)) if ahead else None
             child, receive = given or _start((fn, args, memory_mb, temp, task), where)
@@ -104,7 +104,7 @@ def run_bounded(
             child.join(5)
             raise RenderError.single(_died(child.exitcode, memory_mb, task), where) from None
     finally:
-        with _signals_held():  # a second Ctrl-C must not leave the child or its files behind
+        with signals_held():  # a second Ctrl-C must not leave the child or its files behind
             _clean_up(child, receive, temp)
     if kind == "ok":
         return payload
@@ -125,7 +125,7 @@ def spawn(
     by its caller, as every caller here does. OSError if the machine cannot start one
     (nothing is left open then)."""
     ctx = multiprocessing.get_context("fork")
-    with _signals_held(), _FORKING:
+    with signals_held(), _FORKING:
         receive, send = ctx.Pipe(duplex=duplex)
         child = ctx.Process(target=target, args=(send, *args), daemon=not parent)
         try:
@@ -203,7 +203,7 @@ class Ahead:
         self._child = self._receive = self._jobs = None
         if jobs is not None:
             jobs.close()
-        with _signals_held():
+        with signals_held():
             _clean_up(child, receive, None)
 
 
@@ -277,8 +277,12 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM until the block is done; they are delivered right after."""
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done; they are delivered right after.
+
+    A thread started in the block keeps them held for good, so that they always reach the
+    main thread: one delivered to another thread would not wake a main thread waiting on a
+    lock (a preview server waiting for Ctrl-C, a build waiting for its renders)."""
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
     try:
         yield

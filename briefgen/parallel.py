@@ -59,7 +59,8 @@ def render_all(
                 progress(len(results), total)
         return results
     pool = ThreadPoolExecutor(max_workers=workers(total), thread_name_prefix="briefgen-render")
-    futures = [pool.submit(one, job) for job in jobs]
+    with bounded.signals_held():  # the pool's threads leave Ctrl-C and SIGTERM to this one
+        futures = [pool.submit(one, job) for job in jobs]
     try:
         for done, _future in enumerate(as_completed(futures), 1):
             if progress:

@@ -77,6 +77,33 @@ def test_briefs_really_render_at_the_same_time(
     assert max(seen) > 1
 
 
+def _stops_held() -> bool:
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    return {signal.SIGINT, signal.SIGTERM} <= held
+
+
+def test_render_threads_leave_ctrl_c_and_sigterm_to_the_main_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main thread waits on the renders; a SIGTERM sent to the process (kill PID) that
+    the kernel handed to a render thread would not wake it, and the build would go on."""
+    root = build_tree(tmp_path / "ws", _briefs(3))
+    monkeypatch.setattr(parallel, "workers", lambda count: count)
+    held: list[bool] = []
+    real = bounded.run_bounded
+
+    def recording(*args: object, **kwargs: object) -> object:
+        held.append(_stops_held())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bounded, "run_bounded", recording)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    result = build(root / "config.yaml", formats=["md"], out=root / "out")
+    assert not result.report.errors
+    assert held == [True] * 4  # the three briefs and the workspace's own
+    assert not _stops_held()  # and the main thread takes them again
+
+
 class _Brief:
     def __init__(self, name: str) -> None:
         self.path = Path(name)

@@ -315,15 +315,22 @@ def test_a_broken_workspace_does_not_stop_the_server(tmp_path: Path) -> None:
         assert 'href="/brief/test"' in get(running, "/").read().decode()
 
 
-def test_ctrl_c_stops_the_server_quietly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("blocked", ["set()", "{signal.SIGINT}"], ids=["plain", "blocked"])
+def test_ctrl_c_stops_the_server_quietly(tmp_path: Path, blocked: str) -> None:
+    """Also when whatever started briefgen left Ctrl-C blocked in the signal mask it inherits."""
     import os
     import signal
     import subprocess
     import sys
 
     root = build_tree(tmp_path / "ws", minimal_files())
+    # the child's signal mask is set here, whatever mask this test process inherited
+    start = (
+        f"import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, {blocked}); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'briefgen', 'serve', '--port', '0'])"
+    )
     child = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "serve", "--port", "0"],
+        [sys.executable, "-c", start],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -340,6 +347,30 @@ def test_ctrl_c_stops_the_server_quietly(tmp_path: Path) -> None:
     _out, err = child.communicate(timeout=30)
     assert child.returncode == 130
     assert "Traceback" not in err and err.strip() == "briefgen: interrupted"
+
+
+def test_the_servers_threads_leave_ctrl_c_and_sigterm_to_the_main_thread(tmp_path: Path) -> None:
+    """The main thread waits for Ctrl-C on a lock, which a signal delivered to the watcher's
+    or the server's thread would not wake: every thread serving starts must hold them."""
+    import os
+    import signal
+
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        pytest.skip("no /proc to read the threads' signal masks from")
+    root = build_tree(tmp_path / "ws", minimal_files())
+    before = {p.name for p in tasks.iterdir()}
+    stops = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+    with serving(root / "config.yaml", ()) as running:
+        assert get(running, "/").status == 200
+        started = {p.name for p in tasks.iterdir()} - before
+        masks = {}
+        for tid in started:
+            with contextlib.suppress(OSError):  # a request's thread may just have ended
+                status = (tasks / tid / "status").read_text()
+                masks[tid] = int(status.split("SigBlk:")[1].split()[0], 16)
+    assert len(masks) >= 2 and os.getpid() not in map(int, masks)
+    assert all(mask & stops == stops for mask in masks.values()), masks
 
 
 def test_another_host_than_loopback_is_warned_about(tmp_path: Path) -> None:

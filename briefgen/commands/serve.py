@@ -17,6 +17,7 @@ from pathlib import Path
 
 from watchfiles import watch
 
+from briefgen.bounded import signals_held
 from briefgen.cache import FOLDER as CACHE_FOLDER
 from briefgen.config import find_config
 from briefgen.errors import OutputError
@@ -45,12 +46,14 @@ def serving(
     stop = _Stop()
     watcher = threading.Thread(target=_watch, args=(preview, stop), daemon=True)
     loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    watcher.start()
+    with signals_held():  # Ctrl-C and SIGTERM go to the main thread, which waits for them
+        watcher.start()
     if stop.watching.wait(10):  # from now on every save is seen: catch up on any made before
         missed = _saved_since(preview, started - _COARSE_NS)
         if missed:
             preview.refresh(missed)
-    loop.start()
+    with signals_held():
+        loop.start()
     try:
         yield server
     finally:
