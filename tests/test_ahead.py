@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,11 @@ def _sleep(seconds: float) -> None:
 
 def _allocate() -> bytes:
     return b"x" * (1 << 34)
+
+
+def _wait_for_file(path: Path) -> None:
+    while not path.exists():
+        time.sleep(0.02)
 
 
 def _child_alive(pid: int) -> bool:
@@ -95,6 +102,39 @@ def test_a_failing_warm_up_does_not_stop_the_render() -> None:
 
     early = bounded.Ahead(broken)
     assert bounded.run_bounded(len, ((1, 2),), 30, 512, HERE, ahead=early) == 2
+
+
+def _until(condition: Callable[[], bool], seconds: float = 20) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_child_that_announces_is_ready_only_once_it_has_warmed(tmp_path: Path) -> None:
+    gate = tmp_path / "warm-may-end"
+    early = bounded.Ahead(functools.partial(_wait_for_file, gate), announce=True)
+    try:
+        time.sleep(0.3)
+        assert not early.ready()  # still warming: work given now would wait for it
+        gate.write_text("")
+        assert _until(early.ready)
+        child = early._child
+        assert child is not None
+        assert bounded.run_bounded(_pid, (), 30, 512, HERE, ahead=early) == child.pid
+    finally:
+        early.close()
+
+
+def test_a_child_that_died_warming_is_not_ready_and_is_let_go() -> None:
+    dying = bounded.Ahead(functools.partial(os._exit, 3), announce=True)
+    child = dying._child
+    assert child is not None
+    child.join(10)
+    assert not dying.ready() and dying._child is None
+    assert bounded.run_bounded(_pid, (), 30, 512, HERE, ahead=dying) != child.pid
 
 
 def test_a_build_gives_its_first_brief_to_the_child_started_ahead(

@@ -3,7 +3,10 @@ files, and every kind of change (brief, source, template, config.yaml) shows in 
 
 from __future__ import annotations
 
+import os
 import pathlib
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,3 +212,92 @@ def test_a_source_made_a_link_outside_is_refused_as_a_fresh_check_refuses_it(
     source.write_text(outside.read_text().replace("LEAKED years", "five years"))
     live.refresh({source})
     assert "over five years" in html(live)
+
+
+def _spare_ready(live: Preview) -> int:
+    """The pid of the spare render child the quiet moment made, once it is warm."""
+    live.tidy()
+    child = live.spare._child
+    assert child is not None
+    end = time.monotonic() + 30
+    while not child.ready():
+        assert time.monotonic() < end, "the spare never finished warming"
+        time.sleep(0.02)
+    process = child._child
+    assert process is not None and process.pid is not None
+    return process.pid
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split()[2] == "Z"
+    except OSError:
+        return True
+
+
+def test_the_next_page_goes_to_the_warm_spare_and_reads_as_a_fresh_render(
+    preview: tuple[Preview, Path],
+) -> None:
+    live, root = preview
+    html(live)
+    pid = _spare_ready(live)
+    brief = root / "briefs" / "test.yaml"
+    brief.write_text(MINIMAL_BRIEF.replace("Test brief", "Edited brief"))
+    live.refresh({brief})
+    page = html(live)
+    assert "Edited brief" in page
+    assert live.spare._child is None and _gone(pid)  # it took the page, and has ended
+    fresh = Preview(root / "config.yaml")
+    assert html(fresh) == page
+    fresh.close()
+    live.close()
+
+
+def test_a_spare_forked_before_a_template_changed_is_not_used(
+    preview: tuple[Preview, Path],
+) -> None:
+    """Even when the template keeps its file time (copied with it, as cp -p or rsync -t
+    copy), which Jinja looks at to know a template it compiled is out of date."""
+    live, root = preview
+    assert "BANNER-ONE" in html(live)
+    pid = _spare_ready(live)
+    template = root / "templates" / "brief.html.j2"
+    before = template.stat()
+    template.write_text(TEMPLATE.replace("BANNER-ONE", "BANNER-TWO"))
+    os.utime(template, ns=(before.st_atime_ns, before.st_mtime_ns))
+    live.refresh({template})
+    page = html(live)
+    assert "BANNER-TWO" in page and "BANNER-ONE" not in page
+    assert _gone(pid)
+    live.close()
+
+
+def test_a_spare_is_warmed_only_on_a_page_the_templates_of_now_rendered(
+    preview: tuple[Preview, Path],
+) -> None:
+    """A changed template has not yet run within the limits: the spare would run it first,
+    with nothing to stop it but the alarm."""
+    live, root = preview
+    html(live)
+    template = root / "templates" / "brief.html.j2"
+    template.write_text(TEMPLATE.replace("BANNER-ONE", "BANNER-TWO"))
+    live.refresh({template})
+    live.tidy()
+    assert live.spare._child is None
+    assert "BANNER-TWO" in html(live)
+    _spare_ready(live)
+    live.close()
+    assert live.spare._child is None
+
+
+def test_a_spare_warming_past_the_time_limit_ends() -> None:
+    from briefgen.bounded import Ahead
+    from briefgen.preview.spare import warmed
+
+    spare = Ahead(warmed(time.sleep, (60,), 512, 1), announce=True)
+    process = spare._child
+    assert process is not None and process.pid is not None
+    process.join(30)
+    assert not process.is_alive() and process.exitcode == -signal.SIGALRM
+    assert not spare.ready()

@@ -62,6 +62,7 @@ def serving(
         server.server_close()
         watcher.join(2)
         loop.join(2)
+        preview.close()
 
 
 def run(

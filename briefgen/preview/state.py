@@ -18,13 +18,14 @@ from urllib.parse import urljoin
 from briefgen import assets, collector, render
 from briefgen import build as pipeline
 from briefgen import outputs as rendering
-from briefgen.bounded import run_bounded
+from briefgen.bounded import Ahead, death_with_parent, run_bounded
 from briefgen.config import available_layouts
 from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.formats import WRITERS
 from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.origins import DeferredOrigins, Origins, plain
 from briefgen.paths import real, within
+from briefgen.preview.spare import Spare, warmed
 from briefgen.warm import Warm
 
 OUT = "/out/"  # where rendered outputs are served; source links resolve against it
@@ -81,6 +82,9 @@ class Preview:
         self.warm = Warm()  # the workspace as last read, file by file
         self.environments: dict[Any, Any] = {}  # compiled templates, kept until one changes
         self.allowed: dict[Any, Any] = {}  # HTML elements found allowed, kept as long
+        self.generation = 0  # of `environments`: one more each time they are emptied
+        self.spare = Spare()  # a warm child for the next page's template
+        death_with_parent()  # made here once, inherited by every render's child
         self.refresh()
 
     def refresh(self, changed: Iterable[Path] | None = None) -> Snapshot:
@@ -100,6 +104,7 @@ class Preview:
             self.warm.changed(changed)
         if folders is None or changed is None or not all(_inside(p, folders) for p in changed):
             self.environments.clear()  # a template or stylesheet: compile afresh
+            self.generation += 1  # and a spare child forked with the old ones is of no use
             self.allowed.clear()  # and check every element again (a file it names may change)
         self.untidy = True
         try:
@@ -141,6 +146,18 @@ class Preview:
             self.untidy, self.unswept = False, 0
             collector.collect()
             self.collections += 1
+        self.spare.prepare(self.generation, self._fork_spare)
+
+    def _fork_spare(self, warm: Any) -> Ahead:
+        token = render.ENVIRONMENTS.set(self.environments)  # the child's, as a render's is
+        try:
+            return Ahead(warm, announce=True)
+        finally:
+            render.ENVIRONMENTS.reset(token)
+
+    def close(self) -> None:
+        """Stop the spare render child (the server is stopping)."""
+        self.spare.close()
 
     def render(self, name: str) -> bytes | None:
         """The bytes of output `name` in the current state; None if there is no such output.
@@ -168,7 +185,7 @@ class Preview:
         kept = render.ENVIRONMENTS.set(self.environments), assets.ALLOWED.set(self.allowed)
         try:
             with collector.paused():  # unpaused, a third of a re-render went to collections
-                data = render_output(target, snap.result.workspace)
+                data = render_output(target, snap.result.workspace, self.spare, self.generation)
         except BriefgenError as exc:  # a template or stylesheet that cannot be used
             with self._lock:
                 snap.failed[name] = list(exc.problems)
@@ -182,21 +199,29 @@ class Preview:
         return data
 
 
-def render_output(target: Output, workspace: Workspace) -> bytes:
+def render_output(
+    target: Output, workspace: Workspace, spare: Spare | None = None, generation: int = 0
+) -> bytes:
     """One output, made as build makes it, under build's time and memory limits.
 
     A PDF or Markdown output is made whole in a child, as build makes it. An HTML page is
     made here but for its template, which runs in a child (a template of the workspace's
     own may loop or fill memory, and the server must go on answering): what comes before
-    and after it is briefgen's own, and here it finds its work of the last render kept."""
+    and after it is briefgen's own, and here it finds its work of the last render kept.
+    The template goes to the `spare` child if one is warm for the templates of `generation`."""
     config = workspace.config
     brief, layout, fmt = target.brief, target.layout, target.fmt
     args = (brief, workspace, config.output_dir, (fmt,), (layout,))
     limits = config.limits
 
-    def bounded(fn: Any, fn_args: tuple[Any, ...]) -> Any:
+    def bounded(fn: Any, fn_args: tuple[Any, ...], ahead: Ahead | None = None) -> Any:
         return run_bounded(
-            fn, fn_args, limits.render_timeout, limits.render_memory_mb, Location(brief.path)
+            fn,
+            fn_args,
+            limits.render_timeout,
+            limits.render_memory_mb,
+            Location(brief.path),
+            ahead=ahead,
         )
 
     if fmt == "html":
@@ -207,7 +232,10 @@ def render_output(target: Output, workspace: Workspace) -> bytes:
             _warm(args)
 
         def located(view: Any, kind: str) -> tuple[str, Origins]:
-            text = bounded(_page_text, (view, kind))
+            text = bounded(_page_text, (view, kind), spare.take(generation) if spare else None)
+            if spare:
+                page = (_page_text, (view, kind), limits.render_memory_mb, limits.render_timeout)
+                spare.remember(warmed(*page), generation)
             return text, DeferredOrigins(lambda: bounded(_page_origins, (view, kind)), text)
 
         outputs, _warnings = rendering.render_brief(*args, located=located)
