@@ -202,6 +202,12 @@ def _timed(code: str, cwd: Path) -> float:
 
 
 def warm_rerender(runs: int) -> None:
+    """In a fresh process, as a preview server is: the heap and the libraries the other
+    timings leave in this one (a 4,000-item workspace, the PDF engine) would weigh on it."""
+    subprocess.run([PYTHON, __file__, "--rerender", str(runs)], check=True)
+
+
+def _rerender(runs: int) -> None:
     from briefgen.preview.state import Preview
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -242,7 +248,11 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="no PDF builds; fewer repeats")
     parser.add_argument("--copies", type=int, default=10, help="briefs in the PDF ratio")
+    parser.add_argument("--rerender", type=int, help=argparse.SUPPRESS)  # (d) alone, N runs
     args = parser.parse_args()
+    if args.rerender:
+        _rerender(args.rerender)
+        return
     repeat = 2 if args.quick else 3
     # The package's bytecode brought up to date, as scripts/bootstrap leaves it: where Python
     # may not write it (PYTHONDONTWRITEBYTECODE), a module edited since is compiled again
