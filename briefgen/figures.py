@@ -9,10 +9,11 @@ in `derived`, whose numbers must then stand in the quotes instead.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -105,6 +106,9 @@ class Amount:
     scale: int  # the power of ten a scale word gives ("billion": 9)
     currency: str | None
     percent: bool
+    # where it stands in _clean(text) of the text it was read from
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
 
     @property
     def magnitude(self) -> Decimal:
@@ -154,7 +158,8 @@ def amounts(text: str) -> list[Amount]:
         elif m["nation"]:  # "3 billion Australian dollars"
             currency = _NATION_DOLLARS[m["nation"]]
         scale = sum(SCALES.get(word, 0) for word in scale_word.split())  # hundred thousand: 5
-        amount = Amount(shown, number, scale, currency, bool(m["pct"]))
+        start = m.start() + len(m[0]) - len(m[0].lstrip())
+        amount = Amount(shown, number, scale, currency, bool(m["pct"]), start, m.end())
         between = cleaned[last.end() : m.start() + len(m[0]) - len(m[0].lstrip())] if last else ""
         if last is not None and _RANGE.fullmatch(between):
             # "£2-3 billion", "2.3-2.5%", "between 2 and 3 billion": what one end of a
@@ -275,6 +280,15 @@ def check_figure(
             "source counts (500 km is not 500 miles)",
             figure.value_loc or figure.loc,
         )
+    elif not figure.derived and (other := unit_elsewhere(figure.value, figure.unit, spans)):
+        theirs, ours = other
+        report.warning(
+            f'figure "{figure.id}": in its quoted words the unit counts another number '
+            f'("{clip(theirs, 40)}"), and the value\'s number counts something else '
+            f'("{clip(ours, 40)}"); write the unit as the quote gives it for the value, or '
+            f"quote the passage that gives {_shown(figure.value, figure.unit)}",
+            figure.value_loc or figure.loc,
+        )
 
 
 _UNIT_FILLER = frozenset({"of", "the", "a", "an", "per", "in", "on", "to", "for", "and"})
@@ -284,18 +298,10 @@ def unit_unquoted(unit: str | None, texts: Sequence[str], value: str = "") -> st
     """The word of a one-word unit ("troops", "km") when no quote has it (or its singular or
     plural); None when it is there, or the unit is more than a word or only a scale,
     currency or percent ("£ billion", "% of GDP")."""
-    cleaned = _PERCENT.sub("%", _clean(unit or ""))
-    if "%" in cleaned or "%" in _PERCENT.sub("%", _clean(value)):
-        # "% of GDP", or "2.3%" "of GDP": what a share is of, checked as a percent already
-        return None
-    words: list[str] = [
-        w
-        for w in _UNIT_WORD.findall(cleaned)
-        if w.isalpha() and w not in SCALES and w not in CURRENCIES and w not in _UNIT_FILLER
-    ]
-    if len(words) != 1 or len(words[0]) < 2 or any(" | " in t for t in texts):
+    word = _one_unit_word(unit, value)
+    if word is None or any(" | " in t for t in texts):
         return None  # (a table row's unit is in its header, which the row's quote leaves out)
-    wanted = set().union(*(_forms(w) for w in (words[0], *_UNIT_NAMES.get(words[0], ()))))
+    wanted = _unit_forms(word)
     for text in texts:
         cleaned = _NUMBER_FORM.sub(" ", _clean(text))  # "km²" is km
         # a word broken at a line end ("sol-⏎diers") is read whole too
@@ -304,7 +310,101 @@ def unit_unquoted(unit: str | None, texts: Sequence[str], value: str = "") -> st
         )
         if any(_forms(w) & wanted for w in found):
             return None
-    return words[0]
+    return word
+
+
+def _unit_forms(word: str) -> set[str]:
+    """A unit word's forms: singular or plural, short or in full ("km", "kilometres")."""
+    return set().union(*(_forms(w) for w in (word, *_UNIT_NAMES.get(word, ()))))
+
+
+def unit_elsewhere(value: str, unit: str | None, texts: Sequence[str]) -> tuple[str, str] | None:
+    """When a one-word unit stands in the quotes only counted by other numbers ("300
+    troops") while the value's own number counts something else ("500 tanks"): those
+    words, and what the value's number counts. None when the unit counts the value's
+    number or one joined to it ("500 or 600 troops"), when it stands where no number
+    counts it ("the troops, some 500"), or when the value's number counts nothing the
+    words say ("up from 500"): then nothing here says the unit is wrong."""
+    word = _one_unit_word(unit, value)
+    wanted = amounts(value)
+    if word is None or len(wanted) != 1 or any(" | " in t for t in texts):
+        return None
+    magnitude = wanted[0].number.scaleb(wanted[0].scale or unit_terms(unit)[0])
+    forms = _unit_forms(word)
+    theirs, ours = None, []
+    for text in texts:
+        cleaned = _NUMBER_FORM.sub(" ", _clean(text))
+        found = amounts(text)
+        chains = _chains(found, cleaned)
+        ends = [c[-1].end for c in chains]
+        for used in re.finditer(r"[^\W\d_]+", cleaned):
+            if used[0] not in forms:
+                continue
+            before = bisect.bisect_right(ends, used.start()) - 1  # the last chain before it
+            chain = chains[before] if before >= 0 else None
+            if chain is not None and not _COUNTS.fullmatch(cleaned, chain[-1].end, used.start()):
+                chain = None
+            if chain is None or any(a.magnitude == magnitude for a in chain):
+                return None  # counted by no number, or by the value's own
+            theirs = theirs or cleaned[chain[-1].start : used.end()]
+        for chain in chains:
+            if any(a.magnitude == magnitude for a in chain):
+                counted = _COUNTED.match(cleaned, chain[-1].end)
+                if counted is None or counted[1] in _NOT_COUNTED or counted[1] in forms:
+                    return None
+                end = counted.end()  # and up to two words more ("500 british troops")
+                for more in _COUNTED.finditer(cleaned, end):
+                    if more.start() != end or more[1] in _NOT_COUNTED or end - counted.end() > 40:
+                        break
+                    end = more.end()
+                ours.append(cleaned[chain[0].start : end])
+    return (theirs, ours[0]) if theirs and ours else None
+
+
+def _one_unit_word(unit: str | None, value: str) -> str | None:
+    """The word of a one-word unit ("troops", "km"); None for a unit of more words or of
+    only a scale, currency or percent ("£ billion", "% of GDP")."""
+    cleaned = _PERCENT.sub("%", _clean(unit or ""))
+    if "%" in cleaned or "%" in _PERCENT.sub("%", _clean(value)):
+        # "% of GDP", or "2.3%" "of GDP": what a share is of, checked as a percent already
+        return None
+    words = [
+        w
+        for w in _UNIT_WORD.findall(cleaned)
+        if w.isalpha() and w not in SCALES and w not in CURRENCIES and w not in _UNIT_FILLER
+    ]
+    return words[0] if len(words) == 1 and len(words[0]) >= 2 else None
+
+
+def _chains(found: list[Amount], cleaned: str) -> list[list[Amount]]:
+    """The amounts of a text in runs joined as a list or range is ("500, 600 or 700")."""
+    chains: list[list[Amount]] = []
+    for amount in found:
+        if chains and _JOINS.fullmatch(cleaned, chains[-1][-1].end, amount.start):
+            chains[-1].append(amount)
+        else:
+            chains.append([amount])
+    return chains
+
+
+_JOINS = re.compile(r"\s*(?:-|,|,?\s*(?:to|and|or|and/or)|/)\s*")
+_COUNTS = re.compile(r"(?:\s+[^\W\d_]+(?:-[^\W\d_]+)*){0,3}\s+")  # "500 armoured troops"
+_COUNTED = re.compile(r"\s+([^\W\d_]+)")
+# words after a number that say nothing of what it counts ("500 of them", "500 were")
+_NOT_COUNTED = (
+    frozenset(
+        re.split(
+            r"\s+",
+            "of the a an per in on to for and or than from by at as with was were is are be been "
+            "being will would could should may might must can has have had more less fewer over "
+            "under up down each last next this that these those so such some about around nearly "
+            "almost only just still also then now here there since until before after into out "
+            "who which whom whose it its they them their he she we you",
+        )
+    )
+    | frozenset(SCALES)
+    | frozenset(CURRENCIES)
+)
 
 
 # a unit written short and in full ("km" is "kilometres"), either way round

@@ -856,6 +856,61 @@ def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote
     assert unit_unquoted(unit, [quote]) is None
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "quote", "counts"),
+    [
+        ("500", "troops", "It sent 500 tanks and 300 troops.", ("300 troops", "500 tanks")),
+        ("500", "troops", "500 tanks, 300 troops", ("300 troops", "500 tanks")),
+        (
+            "500",
+            "soldiers",
+            "500 British troops and 300 soldiers from France",
+            ("300 soldiers", "500 british troops"),
+        ),
+        ("500", "km", "500 miles of road and 300 km of rail", ("300 km", "500 miles")),
+        ("300", "troops", "It sent 500 tanks and 300 troops.", None),  # its own number
+        ("500", "tanks", "It has 500 tanks and 300 troops.", None),
+        ("500", "troops", "It sent 500 or 600 troops.", None),  # a list counts as one
+        ("500", "troops", "between 500 and 600 troops", None),
+        ("500", "troops", "500 armoured troops and 300 tanks", None),  # words between
+        ("4,000", "troops", "5,000 troops, up from 4,000.", None),  # 4,000 counts nothing said
+        ("500", "troops", "The troops, some 500 of them, and 300 tanks", None),  # uncounted
+        ("500", "troops", "Germany | 500 | 300 troops", None),  # a table row
+        ("2.5", "% of GDP", "2.5% of GDP, up from 300 troops", None),  # not a word unit
+    ],
+)
+def test_a_unit_counting_another_number_of_the_quote_is_found(
+    value: str, unit: str, quote: str, counts: tuple[str, str] | None
+) -> None:
+    """500 tanks and 300 troops: the quote has "troops", but not as 500 of them."""
+    from briefgen.figures import unit_elsewhere
+
+    assert unit_elsewhere(value, unit, [quote]) == counts
+
+
+def test_a_unit_counting_another_number_is_warned_about_at_the_value(ws: Path) -> None:
+    (ws / "sources" / "army.txt").write_text(
+        "By Friday the army had sent 500 tanks and 300 troops to the border.\n", encoding="utf-8"
+    )
+    with (ws / "sources" / "sources.yaml").open("a", encoding="utf-8") as catalogue:
+        catalogue.write("\n- id: army\n  file: army.txt\n  publisher: P\n  title: T\n")
+    brief = figure("500", "troops", "sent 500 tanks and 300 troops").replace(
+        f"source: {BBC}", "source: army"
+    )
+    code, err = check(ws, brief)
+    assert code == 0, err
+    assert (
+        'b.yaml:6:12: warning: figure "f1": in its quoted words the unit counts another number '
+        '("300 troops"), and the value\'s number counts something else ("500 tanks"); write '
+        "the unit as the quote gives it for the value, or quote the passage that gives "
+        'value "500" (unit "troops")'
+    ) in err
+    code, err = check(ws, brief.replace('"troops"', '"tanks"'))
+    assert code == 0 and "warning" not in err, err
+    code, err = check(ws, brief, "--strict")
+    assert code == 1
+
+
 # --- digits a line break or tab parts ---------------------------------------------------------
 
 APART = (
