@@ -4,6 +4,7 @@ and the files that must be refused (scans, locked files, garbage, decompression 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import subprocess
 import sys
@@ -227,6 +228,46 @@ def test_running_heads_and_page_numbers_cannot_be_cited(ws: Path, quote: str) ->
     code, err = check(ws, quote)
     assert code == 1
     assert 'error: quote not found in source "review" (review.pdf)' in err
+
+
+def _with_text_off_the_page() -> bytes:
+    """A page with two lines on it, and text set beside it, below it and inside a crop box's
+    margin: a viewer shows only the two."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format=(105, 148))
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.text(10, 20, "The minister said the plan is sound.")
+    pdf.text(10, 30, "It will be reviewed in the spring.")
+    pdf.text(-250, 40, "Beside the page the minister resigned.")
+    pdf.text(10, 400, "Below the page the plan was dropped.")
+    return bytes(pdf.output())
+
+
+def test_text_set_off_the_page_is_not_read() -> None:
+    text = reader.extract(_with_text_off_the_page()).text
+    assert "The minister said the plan is sound." in text
+    assert "It will be reviewed in the spring." in text
+    assert "resigned" not in text and "dropped" not in text
+
+
+def test_text_outside_the_crop_box_is_not_read() -> None:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(_with_text_off_the_page())
+    document[0].set_cropbox(0, 350, 297, 420)  # the top of the page: the first line only
+    cropped = io.BytesIO()
+    document.save(cropped)
+    text = reader.extract(cropped.getvalue()).text
+    assert "The minister said the plan is sound." in text and "spring" not in text
+
+
+def test_words_off_the_page_cannot_be_cited(ws: Path) -> None:
+    (ws / "sources" / "review.pdf").write_bytes(_with_text_off_the_page())
+    assert check(ws, "the plan is sound")[0] == 0
+    code, err = check(ws, "the minister resigned")
+    assert code == 1 and 'quote not found in source "review"' in err
 
 
 def test_a_near_miss_is_rejected_with_the_page_and_line(ws: Path) -> None:

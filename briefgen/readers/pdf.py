@@ -62,10 +62,12 @@ def extract(data: bytes) -> Extracted:
 
 
 def _page_lines(page: Any) -> list[str]:
-    """The page's lines of text as PDFium reads them (blank lines left out)."""
+    """The page's lines of text as PDFium reads them (blank lines left out): only the text
+    that stands on the page as a viewer shows it (its crop box), not text set beside or
+    below it, which no reader of the document sees and a brief must not cite."""
     textpage = page.get_textpage()
     try:
-        raw = textpage.get_text_range()
+        raw = textpage.get_text_bounded(*page.get_bbox())
     finally:
         textpage.close()
         page.close()
