@@ -180,6 +180,11 @@ class Ahead:
             jobs_in.close()
         self._child, self._receive, self._jobs = child, receive, jobs_out
 
+    @property
+    def gone(self) -> bool:
+        """Whether the child was given its work, closed, or found dead."""
+        return self._receive is None
+
     def ready(self) -> bool:
         """Whether the child is there and done warming (one that does not announce it is
         taken to be): work given to one still warming would wait for it, and its time

@@ -301,3 +301,29 @@ def test_a_spare_warming_past_the_time_limit_ends() -> None:
     process.join(30)
     assert not process.is_alive() and process.exitcode == -signal.SIGALRM
     assert not spare.ready()
+
+
+def test_a_spare_that_died_warming_is_let_go_and_its_page_not_warmed_on_again() -> None:
+    from briefgen.bounded import Ahead
+    from briefgen.preview.spare import Spare, warmed
+
+    forks: list[Ahead] = []
+
+    def fork(warm: object) -> Ahead:
+        forks.append(Ahead(warm, announce=True))  # type: ignore[arg-type]
+        return forks[-1]
+
+    spare = Spare()
+    spare.remember(warmed(time.sleep, (60,), 512, 1), 0)  # past its time limit: the alarm
+    spare.prepare(0, fork)
+    process = forks[0]._child
+    assert process is not None
+    process.join(30)
+    assert process.exitcode == -signal.SIGALRM
+    assert spare.take(0) is None
+    spare.prepare(0, fork)
+    assert len(forks) == 1  # not forked again for the page that failed
+    spare.remember(warmed(len, ((),), 512, 30), 0)
+    spare.prepare(0, fork)
+    assert len(forks) == 2
+    spare.close()

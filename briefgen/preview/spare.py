@@ -45,7 +45,7 @@ class Spare:
         warming; it is given to one page only."""
         with self._lock:
             child = self._child
-            if child is None or not child.ready():
+            if child is None or not self._warm():
                 return None
             self._child = None
         if self._generation != generation:
@@ -57,16 +57,27 @@ class Spare:
         """Fork a spare, warmed on the last page, unless a fresh one is there already.
         `fork` starts the child with what it is to inherit in place (the templates)."""
         with self._lock:
-            stale = self._child is not None and self._generation != generation
-            if stale:
-                assert self._child is not None
+            if self._child is not None and self._generation != generation:
                 self._child.close()
                 self._child = None
+            if self._child is not None:
+                self._warm()  # (and let go of one that died warming)
             page = self._page
             # warmed only on a page these very templates rendered within the limits
             if self._child is not None or page is None or page[1] != generation:
                 return
             self._child, self._generation = fork(page[0]), generation
+
+    def _warm(self) -> bool:
+        """Whether the child is done warming. One that died warming (out of time or memory)
+        is let go, and so is its page: warming on it again would only fail again, and
+        the next page rendered is warmed on instead."""
+        assert self._child is not None
+        if self._child.ready():
+            return True
+        if self._child.gone:
+            self._child = self._page = None
+        return False
 
     def close(self) -> None:
         with self._lock:
