@@ -276,8 +276,23 @@ def test_entities_are_not_expanded_and_nothing_outside_is_read() -> None:
         b"<w:p><w:r><w:t>&e;</w:t></w:r></w:p><w:p><w:r><w:t>&x;</w:t></w:r></w:p>"
         b"</w:body></w:document>"
     )
-    got = extract(package({"word/document.xml": laughs}))
-    assert got.text == "Plain words"
+    with pytest.raises(ReaderError) as refused:
+        extract(package({"word/document.xml": laughs}))
+    assert "has a document type declaration" in str(refused.value)
+    assert "haha" not in str(refused.value)
+
+
+def test_a_declared_entity_cannot_make_a_quote_read_across_the_words_it_stands_for() -> None:
+    """Unexpanded, "&not;" and the rest of its run would be missing: "will go ahead"."""
+    declared = (
+        b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY not "not">]>'
+        b'<w:document xmlns:w="' + W.encode() + b'"><w:body>'
+        b"<w:p><w:r><w:t>The plan will &not; be dropped;</w:t></w:r>"
+        b"<w:r><w:t xml:space='preserve'> go ahead, they said.</w:t></w:r></w:p>"
+        b"</w:body></w:document>"
+    )
+    with pytest.raises(ReaderError, match=r"word/document\.xml has a document type declaration"):
+        extract(package({"word/document.xml": declared}))
 
 
 def test_a_damaged_compressed_part_is_a_reader_error() -> None:

@@ -149,12 +149,21 @@ class _Parts:
 
 def _element(data: bytes, name: str) -> etree._Element:
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise ReaderError(
             f"the part {name} is not well-formed XML ({exc}); open the document in Word "
             "and save it again as .docx"
         ) from None
+    if root.getroottree().docinfo.doctype:
+        # Word never writes one, nor opens a document that has one; the entities it may
+        # declare are not expanded here, so the words they stand for (and the text after
+        # them in the run) would be missing from the text, and a quote would read across
+        raise ReaderError(
+            f"the part {name} has a document type declaration (<!DOCTYPE ...>), which no "
+            "Word document has; open the document in Word and save it again as .docx"
+        )
+    return root
 
 
 def _local(node: etree._Element) -> str:
