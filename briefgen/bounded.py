@@ -170,7 +170,10 @@ class Ahead:
         self._ready = not announce
         if sys.platform == "win32":  # pragma: no cover - no fork there
             return
-        jobs_in, jobs_out = multiprocessing.get_context("fork").Pipe(duplex=False)
+        try:
+            jobs_in, jobs_out = multiprocessing.get_context("fork").Pipe(duplex=False)
+        except OSError:  # no pipe now (out of files): each render starts its own child
+            return
         try:
             child, receive = spawn(_waiting_child, jobs_in, jobs_out, warm, announce)
         except OSError:  # no child now: each render starts its own, as without this
@@ -374,6 +377,7 @@ def _waiting_child(
         unused.close()
         with contextlib.suppress(Exception):  # only a head start: the job loads what it needs
             warm()
+        signal.alarm(0)  # a warm's own alarm must not end the job
         if announce:
             send.send(_READY)
         try:

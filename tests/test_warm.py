@@ -327,3 +327,80 @@ def test_a_spare_that_died_warming_is_let_go_and_its_page_not_warmed_on_again() 
     spare.prepare(0, fork)
     assert len(forks) == 2
     spare.close()
+
+
+def test_a_warm_that_fails_leaves_no_alarm_for_the_page_given_next() -> None:
+    from briefgen.bounded import Ahead, run_bounded
+    from briefgen.errors import Location
+    from briefgen.preview.spare import warmed
+
+    def failing() -> None:
+        raise ValueError("the page failed while warming")
+
+    spare = Ahead(warmed(failing, (), 512, 1), announce=True)
+    end = time.monotonic() + 30
+    while not spare.ready():
+        assert time.monotonic() < end
+        time.sleep(0.02)
+    # a job of 2 s, well inside its own limit, outlives the warm's alarm of 1 s
+    assert run_bounded(_slept, (2,), 30, 512, Location(Path("b.yaml")), ahead=spare) == 2
+
+
+def _slept(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_a_warm_is_stopped_at_its_time_limit_even_with_sigalrm_ignored_from_outside() -> None:
+    from briefgen.bounded import Ahead
+    from briefgen.preview.spare import warmed
+
+    before = signal.signal(signal.SIGALRM, signal.SIG_IGN)  # as a supervisor may leave it
+    try:
+        spare = Ahead(warmed(time.sleep, (60,), 512, 1), announce=True)
+    finally:
+        signal.signal(signal.SIGALRM, before)
+    process = spare._child
+    assert process is not None
+    process.join(30)
+    assert process.exitcode == -signal.SIGALRM
+    spare.close()
+
+
+def test_a_spare_of_old_templates_is_not_given_out_while_a_new_one_is_forked() -> None:
+    """take() and the watcher's prepare() at the same moment: take() must judge the child
+    it takes by the templates that child was forked with."""
+    from briefgen.bounded import Ahead
+    from briefgen.preview.spare import Spare
+
+    forks: list[Ahead] = []
+
+    def fork(warm: object) -> Ahead:
+        forks.append(Ahead(warm, announce=True))  # type: ignore[arg-type]
+        return forks[-1]
+
+    spare = Spare()
+    spare.remember(lambda: None, 0)
+    spare.prepare(0, fork)
+    old = forks[0]
+    while not old.ready():
+        time.sleep(0.02)
+    spare.remember(lambda: None, 1)  # the templates changed; a page rendered with them
+    lock = spare._lock
+
+    class Interleaved:  # right after take() lets the lock go, prepare() runs
+        def __enter__(self) -> None:
+            lock.acquire()
+
+        def __exit__(self, *_: object) -> None:
+            lock.release()
+            spare._lock = lock  # type: ignore[assignment]
+            spare.prepare(1, fork)
+
+    spare._lock = Interleaved()  # type: ignore[assignment]
+    got = spare.take(1)
+    assert got is not old
+    for child in forks:
+        child.close()
+    if got is not None:
+        got.close()

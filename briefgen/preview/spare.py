@@ -44,11 +44,11 @@ class Spare:
         """The warm child, if it was forked with the templates of `generation` and is done
         warming; it is given to one page only."""
         with self._lock:
-            child = self._child
+            child, forked = self._child, self._generation
             if child is None or not self._warm():
                 return None
             self._child = None
-        if self._generation != generation:
+        if forked != generation:
             child.close()
             return None
         return child
@@ -66,7 +66,10 @@ class Spare:
             # warmed only on a page these very templates rendered within the limits
             if self._child is not None or page is None or page[1] != generation:
                 return
-            self._child, self._generation = fork(page[0]), generation
+            try:
+                self._child, self._generation = fork(page[0]), generation
+            except OSError:  # no child now (out of processes or files): pages fork their own
+                return
 
     def _warm(self) -> bool:
         """Whether the child is done warming. One that died warming (out of time or memory)
@@ -92,8 +95,11 @@ def warmed(page: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, seco
 
     def warm() -> None:
         bounded.limit_memory(memory_mb)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # (one inherited as ignored would not end it)
         signal.alarm(max(1, math.ceil(seconds)))
-        page(*args)
-        signal.alarm(0)
+        try:
+            page(*args)
+        finally:
+            signal.alarm(0)  # the page it is given next has its own time limit
 
     return warm
