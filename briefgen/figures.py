@@ -338,19 +338,25 @@ def unit_elsewhere(value: str, unit: str | None, texts: Sequence[str]) -> tuple[
         chains = _chains(found, cleaned)
         ends = [c[-1].end for c in chains]
         for used in re.finditer(r"[^\W\d_]+", cleaned):
-            if used[0] not in forms:
+            if not _forms(used[0]) & forms:
                 continue
             before = bisect.bisect_right(ends, used.start()) - 1  # the last chain before it
             chain = chains[before] if before >= 0 else None
-            if chain is not None and not _COUNTS.fullmatch(cleaned, chain[-1].end, used.start()):
-                chain = None
+            if chain is not None and (
+                not _COUNTS.fullmatch(cleaned, chain[-1].end, used.start()) or _year(chain[-1])
+            ):
+                chain = None  # ("since 2014 troops have": a year counts nothing)
             if chain is None or any(a.magnitude == magnitude for a in chain):
                 return None  # counted by no number, or by the value's own
             theirs = theirs or cleaned[chain[-1].start : used.end()]
         for chain in chains:
             if any(a.magnitude == magnitude for a in chain):
                 counted = _COUNTED.match(cleaned, chain[-1].end)
-                if counted is None or counted[1] in _NOT_COUNTED or counted[1] in forms:
+                if (
+                    counted is None
+                    or _forms(counted[1]) & forms
+                    or not _counted(counted[1], magnitude)
+                ):
                     return None
                 end = counted.end()  # and up to two words more ("500 british troops")
                 for more in _COUNTED.finditer(cleaned, end):
@@ -376,6 +382,27 @@ def _one_unit_word(unit: str | None, value: str) -> str | None:
     return words[0] if len(words) == 1 and len(words[0]) >= 2 else None
 
 
+def _counted(word: str, magnitude: Decimal) -> bool:
+    """Whether the word after a number is what it counts: a plural noun, by its look (or,
+    after 1, any word that is not a function word). Not "500 British and 300 French
+    troops", "3 died", "500 rather than 300": a word there need not be what the number
+    counts, and then nothing says the unit is wrong."""
+    if word in _NOT_COUNTED:
+        return False
+    if magnitude == 1:
+        return True
+    return len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _year(amount: Amount) -> bool:
+    return (
+        amount.number == amount.number.to_integral_value()
+        and 1800 <= amount.number <= 2199
+        and len(amount.text) == 4
+        and not (amount.scale or amount.currency or amount.percent)
+    )
+
+
 def _chains(found: list[Amount], cleaned: str) -> list[list[Amount]]:
     """The amounts of a text in runs joined as a list or range is ("500, 600 or 700")."""
     chains: list[list[Amount]] = []
@@ -399,7 +426,7 @@ _NOT_COUNTED = (
             "being will would could should may might must can has have had more less fewer over "
             "under up down each last next this that these those so such some about around nearly "
             "almost only just still also then now here there since until before after into out "
-            "who which whom whose it its they them their he she we you",
+            "who which whom whose it its they them their he she we you rather not",
         )
     )
     | frozenset(SCALES)

@@ -861,12 +861,8 @@ def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote
     [
         ("500", "troops", "It sent 500 tanks and 300 troops.", ("300 troops", "500 tanks")),
         ("500", "troops", "500 tanks, 300 troops", ("300 troops", "500 tanks")),
-        (
-            "500",
-            "soldiers",
-            "500 British troops and 300 soldiers from France",
-            ("300 soldiers", "500 british troops"),
-        ),
+        ("500", "soldiers", "500 vehicles and 300 soldiers", ("300 soldiers", "500 vehicles")),
+        ("1", "tank", "1 soldier and 2 tanks", ("2 tanks", "1 soldier")),  # after 1, any word
         ("500", "km", "500 miles of road and 300 km of rail", ("300 km", "500 miles")),
         ("300", "troops", "It sent 500 tanks and 300 troops.", None),  # its own number
         ("500", "tanks", "It has 500 tanks and 300 troops.", None),
@@ -877,6 +873,20 @@ def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote
         ("500", "troops", "The troops, some 500 of them, and 300 tanks", None),  # uncounted
         ("500", "troops", "Germany | 500 | 300 troops", None),  # a table row
         ("2.5", "% of GDP", "2.5% of GDP, up from 300 troops", None),  # not a word unit
+        ("500", "troops", "Britain will send 500 British and 300 French troops.", None),
+        ("500", "troops", "500 regular and 300 reserve troops", None),  # a shared noun
+        ("2", "warships", "2 British, 3 French and 4 German warships", None),
+        ("40", "drones", "it downed 40 Russian and 12 Iranian-made drones", None),
+        ("500", "troops", "The UK will send 500 rather than 300 troops.", None),
+        ("3", "people", "3 died and 12 people were injured", None),  # a verb, not a noun
+        ("40", "people", "Around 40 attended, and another 25 people joined", None),
+        ("500", "troops", "Since 2014 troops have rotated, and 500 arrived", None),  # a year
+        (
+            "300",
+            "homes",
+            "Floods hit 300 villages and 5,000 homes",
+            ("5,000 homes", "300 villages"),
+        ),
     ],
 )
 def test_a_unit_counting_another_number_of_the_quote_is_found(
