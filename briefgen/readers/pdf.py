@@ -67,7 +67,11 @@ def _page_lines(page: Any) -> list[str]:
     below it, which no reader of the document sees and a brief must not cite."""
     textpage = page.get_textpage()
     try:
-        raw = textpage.get_text_bounded(*page.get_bbox())
+        left, bottom, right, top = page.get_bbox()
+        if right > left and top > bottom:
+            raw = textpage.get_text_bounded(left, bottom, right, top)
+        else:  # a crop box off the media box: viewers show the media box, whole
+            raw = textpage.get_text_range()
     finally:
         textpage.close()
         page.close()
