@@ -263,6 +263,18 @@ def test_text_outside_the_crop_box_is_not_read() -> None:
     assert "The minister said the plan is sound." in text and "spring" not in text
 
 
+def test_a_page_whose_crop_box_is_off_its_media_box_is_read_whole() -> None:
+    """Viewers show the media box then; the crop box alone would show nothing."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(_with_text_off_the_page())
+    document[0].set_cropbox(1000, 1000, 1200, 1200)
+    odd = io.BytesIO()
+    document.save(odd)
+    text = reader.extract(odd.getvalue()).text
+    assert "The minister said the plan is sound." in text and "spring" in text
+
+
 def test_words_off_the_page_cannot_be_cited(ws: Path) -> None:
     (ws / "sources" / "review.pdf").write_bytes(_with_text_off_the_page())
     assert check(ws, "the plan is sound")[0] == 0
