@@ -20,7 +20,7 @@ from briefgen.normalise_fast import FastMap, Sides
 
 KIND = "normalised"
 # Change NORMALISATION whenever normalise's output or this encoding changes.
-NORMALISATION = "6"
+NORMALISATION = "7"
 VERSION = f"{NORMALISATION}-{__version__}"
 MEMO_CHARS = 64_000_000  # how much normalised text is kept in memory between runs, at most
 _MEMO: OrderedDict[tuple[str, bool], Normalised] = OrderedDict()

@@ -135,20 +135,29 @@ _POWERED = (  # the word's ending: "kilometres²", "sec²"
     "metre", "metres", "meter", "meters", "mile", "miles", "inch", "inches", "foot", "feet",
     "yard", "yards", "sec", "secs", "second", "seconds", "minute", "minutes", "hour", "hours",
 )  # fmt: skip
+_SHORT_UNITS = frozenset({"km", "cm", "mm", "m", "ft", "mi", "yd", "sq", "sec", "kg"})
+_POWERS = ("\u00b2", "\u00b3")  # ² ³
 _MARKER_DROPPED = "\u2060"  # a character normalising drops (see _DROP)
 _LOOK = 64  # characters looked at either side of a marker: a word and a mark, and more
 
 
-def is_marker(before: Iterable[str], after: str) -> bool:
+def is_marker(before: Iterable[str], after: str, power: bool = False) -> bool:
     """Whether superscript digits are a footnote marker, from the characters before them
-    (as normalised, last first) and the one after them."""
+    (as normalised, last first) and the one after them; `power`: the digits are a lone
+    ² or ³, which after a unit written short with a point ("500 km.²") is its power."""
     if after.isalnum():
         return False  # glued to the next word too
     back = iter(before)
     char = next(back, "")
     if char in _MARKS_BEFORE:
-        char = next(back, "")
-        return char.isalpha() or char.isdecimal()
+        mark, char = char, next(back, "")
+        if not (power and mark == "." and char.isalpha()):
+            return char.isalpha() or char.isdecimal()
+        word = ""
+        while char.isalpha():
+            word = char + word
+            char = next(back, "")
+        return word not in _SHORT_UNITS and not word.endswith(_POWERED)
     word = ""
     while char.isalpha():
         word = char + word
@@ -173,7 +182,7 @@ def unmarked(text: str) -> str:
             seen[max(a, window) - window : b - window] = _MARKER_DROPPED * (b - max(a, window))
         before = (f for c in reversed(seen) if c not in _DROP for f in reversed(fold(c)))
         after = next((f for c in text[end : end + _LOOK] for f in fold(c)[:1]), "")
-        if is_marker(before, after):
+        if is_marker(before, after, found[0] in _POWERS):
             dropped.append((start, end))
     if not dropped:
         return text
@@ -216,7 +225,8 @@ def _unit_markers(units: list[tuple[str, int, int, bool]]) -> list[tuple[str, in
             j -= 1  # dropped units after the run are not part of it
         before = "".join(shown[max(0, i - _LOOK) : i])[-_LOOK:]
         after = next((s[0] for s in shown[j : j + _LOOK] if s), "")
-        if is_marker(reversed(before), after):
+        run = "".join(u[0] for u in units[i:j] if u[0] in _SUPERSCRIPT_DIGITS)
+        if is_marker(reversed(before), after, run in _POWERS):
             for k in range(i, j):
                 kept[k] = ("", units[k][1], units[k][2], False)
                 shown[k] = ""  # seen so by the next marker

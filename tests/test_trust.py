@@ -668,7 +668,7 @@ _MARKED = (
     "Officials said the plan to send troops¹ would be agreed by March.² Growth was 4%³ "
     "in 2024.⁴ Exports¹² grew. The base covers 40 km² and 10⁶ people live there; it fell "
     "9.8 metres per sec² there, and covers 3 square kilometres² of it. Ions of Ca²⁺ were found, and one word¹glued. "
-    "Sales of the smartphoneÂ¹ fell.\n"
+    "Sales of the smartphoneÂ¹ fell. An area of 500 km.² flooded, as the UK.² said.\n"
 )
 
 
@@ -679,6 +679,7 @@ _MARKED = (
         "the plan to send troops¹ would be agreed by March.²",  # with the markers, as written
         "Growth was 4% in 2024. Exports grew",  # after a percent sign, two digits
         "Sales of the smartphone fell",  # the marker misread as "Â¹"
+        "flooded, as the UK. said",  # a ² after a point and a word that is no unit
     ],
 )
 def test_a_footnote_marker_may_be_left_out(quote: str) -> None:
@@ -696,6 +697,7 @@ def test_a_footnote_marker_may_be_left_out(quote: str) -> None:
         "Ions of Ca were found",
         "and one word glued",  # glued to the next word too: not a marker
         "Growth was 43 in 2024",  # nor read as a digit
+        "An area of 500 km. flooded",  # a short unit with a point, then its power
     ],
 )
 def test_a_power_is_not_taken_for_a_footnote_marker(quote: str) -> None:
