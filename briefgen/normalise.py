@@ -100,11 +100,16 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
             fixed = _mojibake(text, i)
             if fixed is not None:
                 char, length = fixed
-                units.append((" " if char.isspace() else char, i, i + length, False))
-                i += length
+                j = i + length
+                while j < n and unicodedata.combining(text[j]):
+                    j += 1  # an accent on it is its accent, as on any character
+                units.append((" " if char.isspace() else char + text[i + length : j], i, j, False))
+                i = j
                 continue
             if c == "Â" and not (i + 1 < n and text[i + 1].isalpha() and text[i + 1] != "Â"):
-                i += 1  # a lone "Â" is encoding debris
+                i += 1  # a lone "Â" is encoding debris, and so is an accent on it
+                while i < n and unicodedata.combining(text[i]):
+                    i += 1
                 continue
         if dehyphenate and c in _HYPHENS and units and units[-1][0][-1:].isalpha():
             j = i + 1
