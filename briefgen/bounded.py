@@ -377,7 +377,6 @@ def _waiting_child(
         unused.close()
         with contextlib.suppress(Exception):  # only a head start: the job loads what it needs
             warm()
-        signal.alarm(0)  # a warm's own alarm must not end the job
         if announce:
             send.send(_READY)
         try:

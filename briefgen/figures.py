@@ -138,8 +138,12 @@ def amounts(text: str) -> list[Amount]:
     A number written in a way this cannot read ("2,5" with a decimal comma, "1.2.3")
     is left out rather than read as its first digits ("2"), which would let a wrong
     value match it."""
+    return _amounts_in(_clean(text))
+
+
+def _amounts_in(cleaned: str) -> list[Amount]:
+    """`amounts` of a text already made _clean, each placed in it."""
     found: list[Amount] = []
-    cleaned = _clean(text)
     last: re.Match[str] | None = None
     for m in _NUMBER.finditer(cleaned):
         if _CARRIES_ON.match(cleaned, m.end("num")):
@@ -160,7 +164,7 @@ def amounts(text: str) -> list[Amount]:
         scale = sum(SCALES.get(word, 0) for word in scale_word.split())  # hundred thousand: 5
         start = m.start() + len(m[0]) - len(m[0].lstrip())
         amount = Amount(shown, number, scale, currency, bool(m["pct"]), start, m.end())
-        between = cleaned[last.end() : m.start() + len(m[0]) - len(m[0].lstrip())] if last else ""
+        between = cleaned[last.end() : start] if last else ""
         if last is not None and _RANGE.fullmatch(between):
             # "£2-3 billion", "2.3-2.5%", "between 2 and 3 billion": what one end of a
             # range writes, the other shares; a scale or percent only with a larger
@@ -305,9 +309,7 @@ def unit_unquoted(unit: str | None, texts: Sequence[str], value: str = "") -> st
     for text in texts:
         cleaned = _NUMBER_FORM.sub(" ", _clean(text))  # "km²" is km
         # a word broken at a line end ("sol-⏎diers") is read whole too
-        found = re.findall(r"[^\W\d_]+", cleaned) + re.findall(
-            r"[^\W\d_]+", re.sub(r"-\s*", "", cleaned)
-        )
+        found = _LETTERS.findall(cleaned) + _LETTERS.findall(re.sub(r"-\s*", "", cleaned))
         if any(_forms(w) & wanted for w in found):
             return None
     return word
@@ -333,11 +335,11 @@ def unit_elsewhere(value: str, unit: str | None, texts: Sequence[str]) -> tuple[
     forms = _unit_forms(word)
     theirs, ours = None, []
     for text in texts:
-        cleaned = _NUMBER_FORM.sub(" ", _clean(text))
-        found = amounts(text)
-        chains = _chains(found, cleaned)
+        read = _clean(text)
+        chains = _chains(_amounts_in(read), read)
+        cleaned = _NUMBER_FORM.sub(" ", read)  # the same places; "km²" is km
         ends = [c[-1].end for c in chains]
-        for used in re.finditer(r"[^\W\d_]+", cleaned):
+        for used in _LETTERS.finditer(cleaned):
             if not _forms(used[0]) & forms:
                 continue
             before = bisect.bisect_right(ends, used.start()) - 1  # the last chain before it
@@ -414,6 +416,7 @@ def _chains(found: list[Amount], cleaned: str) -> list[list[Amount]]:
     return chains
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
 _JOINS = re.compile(r"\s*(?:-|,|,?\s*(?:to|and|or|and/or)|/)\s*")
 _COUNTS = re.compile(r"(?:\s+[^\W\d_]+(?:-[^\W\d_]+)*){0,3}\s+")  # "500 armoured troops"
 _COUNTED = re.compile(r"\s+([^\W\d_]+)")

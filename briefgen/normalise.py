@@ -154,19 +154,17 @@ def is_marker(before: Iterable[str], after: str, power: bool = False) -> bool:
         return False  # glued to the next word too
     back = iter(before)
     char = next(back, "")
+    mark = ""
     if char in _MARKS_BEFORE:
         mark, char = char, next(back, "")
         if not (power and mark == "." and char.isalpha()):
             return char.isalpha() or char.isdecimal()
-        word = ""
-        while char.isalpha():
-            word = char + word
-            char = next(back, "")
-        return word not in _SHORT_UNITS and not word.endswith(_POWERED)
     word = ""
     while char.isalpha():
         word = char + word
         char = next(back, "")
+    if mark:  # a power after a unit written short with a point
+        return word not in _SHORT_UNITS and not word.endswith(_POWERED)
     return len(word) >= 3 and not word.endswith(_POWERED)
 
 

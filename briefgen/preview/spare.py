@@ -22,7 +22,7 @@ from typing import Any
 
 from briefgen import bounded
 
-Warm = Callable[[], object]
+WarmUp = Callable[[], object]
 
 
 class Spare:
@@ -32,9 +32,9 @@ class Spare:
         self._lock = threading.Lock()
         self._child: bounded.Ahead | None = None
         self._generation = 0  # of the compiled templates the child was forked with
-        self._page: tuple[Warm, int] | None = None  # the last page rendered, and when
+        self._page: tuple[WarmUp, int] | None = None  # the last page rendered, and when
 
-    def remember(self, page: Warm, generation: int) -> None:
+    def remember(self, page: WarmUp, generation: int) -> None:
         """The page just rendered with the templates of `generation`, which the next spare
         is warmed on while they hold."""
         with self._lock:
@@ -53,7 +53,7 @@ class Spare:
             return None
         return child
 
-    def prepare(self, generation: int, fork: Callable[[Warm], bounded.Ahead]) -> None:
+    def prepare(self, generation: int, fork: Callable[[WarmUp], bounded.Ahead]) -> None:
         """Fork a spare, warmed on the last page, unless a fresh one is there already.
         `fork` starts the child with what it is to inherit in place (the templates)."""
         with self._lock:
@@ -89,7 +89,9 @@ class Spare:
             child.close()
 
 
-def warmed(page: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, seconds: float) -> Warm:
+def warmed(
+    page: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, seconds: float
+) -> WarmUp:
     """What a spare does before it waits: the page again, under the render limits (it ran
     within them moments ago): past `seconds`, the alarm's signal ends the child."""
 

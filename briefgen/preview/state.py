@@ -25,7 +25,7 @@ from briefgen.formats import WRITERS
 from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.origins import DeferredOrigins, Origins, plain
 from briefgen.paths import real, within
-from briefgen.preview.spare import Spare, warmed
+from briefgen.preview.spare import Spare, WarmUp, warmed
 from briefgen.warm import Warm
 
 OUT = "/out/"  # where rendered outputs are served; source links resolve against it
@@ -148,7 +148,7 @@ class Preview:
             self.collections += 1
         self.spare.prepare(self.generation, self._fork_spare)
 
-    def _fork_spare(self, warm: Any) -> Ahead:
+    def _fork_spare(self, warm: WarmUp) -> Ahead:
         token = render.ENVIRONMENTS.set(self.environments)  # the child's, as a render's is
         try:
             return Ahead(warm, announce=True)
