@@ -176,6 +176,8 @@ def _check_briefs(
 
     def resolve(brief: Brief, r: Report) -> Brief:
         if shared is not None and brief.path in shared.later:
+            # while the child matches, keep this process's results on disk
+            shared.meanwhile(split.MATCHED, kept.writes())
             shared.wait(split.MATCHED)  # the child has sent its quotes' places too
             kept.take(brief.path, shared.places(brief.path))
         return kept.resolve(brief, sources, texts, r)

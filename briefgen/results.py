@@ -20,6 +20,7 @@ to delete at any time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
@@ -232,13 +233,28 @@ class Results:
         """Write what was kept since defer()."""
         pending, self._pending = self._pending, None
         for path, held in (pending or {}).items():
-            self._store(path, held)
+            self._write(path, held)
+
+    def writes(self) -> list[Callable[[], None]]:
+        """Writing what was kept since defer(), a task a brief, to be done while this
+        process would wait (what is left is written at flush())."""
+        return [functools.partial(self._write_pending, path) for path in self._pending or ()]
+
+    def _write_pending(self, path: Path) -> None:
+        held = self._pending.pop(path, None) if self._pending is not None else None
+        if held is not None:
+            self._write(path, held)
 
     def _store(self, path: Path, held: _Held) -> None:
         if self.cache is None:
             return
         if self._pending is not None:
             self._pending[path] = held
+            return
+        self._write(path, held)
+
+    def _write(self, path: Path, held: _Held) -> None:
+        if self.cache is None:  # pragma: no cover - nothing is held without one
             return
         row = [FORMAT, held.key, held.brief, held.problems, held.resolution]
         try:

@@ -305,3 +305,39 @@ def test_every_briefs_result_is_kept_when_a_shared_check_returns(
     assert len(briefs) == BRIEFS and all(kept.has(path) for path in briefs)
     parsed_here.clear()
     assert run(root).report.problems and parsed_here == []
+
+
+def test_this_process_keeps_its_results_while_the_child_still_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work done while waiting: by the time this process first waits for the child's
+    places, its own half of the results is on disk already."""
+    import time
+
+    from briefgen.config import load_config
+    from briefgen.errors import Report
+    from briefgen.results import Results, cache_for
+
+    root = _workspace(tmp_path)
+    config = load_config(root / "config.yaml", Report())
+    briefs = sorted((root / "briefs").glob("*.yaml"))
+    ours = briefs[: (len(briefs) + 1) // 2]
+    real_resolution, real_wait = Results.resolution, split.Share.wait
+
+    def slow_resolution(self: Results, path: Path) -> object:
+        time.sleep(0.05)  # only the child sends places: it is slow to say MATCHED
+        return real_resolution(self, path)
+
+    kept_when_waiting: list[bool] = []
+
+    def wait(self: split.Share, stage: str) -> None:
+        if stage == split.MATCHED and not kept_when_waiting:
+            kept = Results(config, cache_for(config))
+            kept_when_waiting.append(all(kept.has(path) for path in ours))
+        real_wait(self, stage)
+
+    monkeypatch.setattr(Results, "resolution", slow_resolution)
+    monkeypatch.setattr(split.Share, "wait", wait)
+    expected = _alone(root)
+    assert _cold(root) == expected
+    assert kept_when_waiting == [True]
