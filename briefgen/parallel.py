@@ -10,7 +10,6 @@ and the problems reported are the same as those of a serial build.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from briefgen import bounded
@@ -58,6 +57,9 @@ def render_all(
             if progress:
                 progress(len(results), total)
         return results
+    # loaded only for several briefs (a Markdown build of one is a few milliseconds quicker)
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     pool = ThreadPoolExecutor(max_workers=workers(total), thread_name_prefix="briefgen-render")
     with bounded.signals_held():  # the pool's threads leave Ctrl-C and SIGTERM to this one
         futures = [pool.submit(one, job) for job in jobs]

@@ -56,6 +56,12 @@ def test_a_markdown_build_loads_no_pdf_engine(tmp_path: Path) -> None:
     assert (root / "build" / "test.md").is_file()
 
 
+def test_a_build_of_one_brief_loads_no_thread_pool(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    code = "r = build.build('config.yaml', formats=['md']); assert r.written, r.report.errors"
+    assert _loaded(code, root, ("concurrent.futures", "logging")) == []
+
+
 def test_a_check_of_kept_results_loads_nothing_to_check_figures_with(tmp_path: Path) -> None:
     """A figure's value is checked against its quote when the brief is checked; a brief
     whose checked result is kept is not checked again, so those patterns are not loaded."""
