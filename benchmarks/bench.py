@@ -131,6 +131,16 @@ def ratio_pdf(copies: int) -> None:
         f"{copies} of them shared perfectly over {cores} cores, with no start-up at all, "
         f"would take {copies * render / cores:.1f} s = {copies * render / cores / apart:.2f}x"
     )
+    # A separate build costs its render plus what every build pays (`rest`: the
+    # interpreter, imports, the check); shared perfectly, the ratio is
+    # render / cores / (render + rest), so the goal bounds the render whatever else is done
+    rest, goal = apart / copies - render, 0.35
+    if 1 / cores > goal:
+        print(
+            f"    each separate build pays {rest:.2f} s besides its render: with no start-up "
+            f"and a perfect share, {goal}x needs a render of at most "
+            f"{goal * rest / (1 / cores - goal):.2f} s"
+        )
 
 
 def _render_pdf_alone(config: Path) -> float:
