@@ -23,13 +23,14 @@ from briefgen.normalise import (
     _DROP,
     _HYPHENS,
     _MOJIBAKE_RANGES,
+    _SUPERSCRIPT_DIGITS,
     Normalised,
     fold,
     unmarked,
     whole_words,
 )
 
-_ASCII = re.compile(r"[\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))
 # Where runs of spaces and dashes are looked for: from a dash, and from two spaces (a
 # pattern that begins with a literal is found far faster than one that begins with a class).
 _DASHES = re.compile(r"-[ -]*")
@@ -119,8 +120,8 @@ class Sides:
 
 def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
     """`normalise(text)` by whole-string operations, or None when the text needs the reference."""
-    text = unmarked(text)
-    made = _fold(text, dehyphenate)
+    text, distinct = _unmarked(text)
+    made = _fold(text, distinct, dehyphenate)
     if made is None:
         return None
     folds, folded = made
@@ -174,7 +175,7 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised | None:
 def normalised_text(text: str, dehyphenate: bool = False) -> str | None:
     """`normalise(text).text` with no offset map (what a quote needs), or None when the
     text needs the reference. The same steps as `normalise`, map left out."""
-    made = _fold(unmarked(text), dehyphenate)
+    made = _fold(*_unmarked(text), dehyphenate)
     if made is None:
         return None
     folded = made[1]
@@ -190,12 +191,22 @@ def normalised_text(text: str, dehyphenate: bool = False) -> str | None:
     return "".join(pieces)
 
 
-def _fold(text: str, dehyphenate: bool) -> tuple[dict[str, str], str] | None:
+def _unmarked(text: str) -> tuple[str, set[str]]:
+    """`unmarked(text)` and its distinct non-ASCII characters; a text with no superscript
+    digit among them has no footnote marker, and is not looked through for one."""
+    distinct = _distinct_non_ascii(text)
+    if distinct.isdisjoint(_SUPERSCRIPT_DIGITS):
+        return text, distinct
+    marked = unmarked(text)
+    return marked, distinct if marked is text else _distinct_non_ascii(marked)
+
+
+def _fold(text: str, distinct: set[str], dehyphenate: bool) -> tuple[dict[str, str], str] | None:
     """The characters that fold to something else and what they fold to, and the text with
     them folded and lowered (runs of spaces and dashes not yet made one); None when the
-    text needs the reference path."""
+    text needs the reference path. `distinct`: the text's distinct non-ASCII characters."""
     folds: dict[str, str] = {}
-    for c in _distinct_non_ascii(text):
+    for c in distinct:
         rep = _kind(c)
         if rep == _UNSUITED or (dehyphenate and c in _HYPHENS):
             return None
@@ -213,7 +224,13 @@ def _fold(text: str, dehyphenate: bool) -> tuple[dict[str, str], str] | None:
 
 
 def _distinct_non_ascii(text: str) -> set[str]:
-    return set() if text.isascii() else set(_ASCII.sub("", text))
+    """Each non-ASCII character of the text, once. Its UTF-8 with every ASCII byte deleted
+    is the UTF-8 of its non-ASCII characters alone (none of their bytes is ASCII), which is
+    far quicker to make than the text without its ASCII characters."""
+    if text.isascii():
+        return set()
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return set(rest.decode("utf-8", "surrogatepass"))
 
 
 def _runs(folded: str, lead: int, end: int) -> list[tuple[int, int]]:

@@ -25,6 +25,7 @@ _PIECES = [
     "¹", "²³", "⁶", "word", "sec", "Âµ", "Â¹", "kilometres", "İ", "\u2060",
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40).map("".join)
+_SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, exclude_categories=())
 
 
 def offsets(form: Normalised) -> list[tuple[int, int]]:
@@ -43,6 +44,13 @@ def test_fast_path_equals_reference(text: str, dehyphenate: bool) -> None:
         assert len(fast.starts) == len(fast.ends) == len(slow.text)
         assert offsets(fast) == offsets(slow)
     assert normalise(text, dehyphenate).text == slow.text
+
+
+@PROPERTY
+@given(texts | st.lists(st.characters() | _SURROGATES, max_size=30).map("".join))
+@example("a\ud83d\ude00b\ud800c€¹")  # unpaired and split surrogates, a superscript digit
+def test_distinct_non_ascii_characters_are_each_found_once(text: str) -> None:
+    assert normalise_fast._distinct_non_ascii(text) == {c for c in text if ord(c) > 0x7F}
 
 
 def test_fast_path_is_taken_for_ordinary_text() -> None:
