@@ -23,7 +23,7 @@ from briefgen.config import available_layouts, find_config, load_config, output_
 from briefgen.errors import BriefgenError, OutputError, Report, UsageError
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Source, Workspace
-from briefgen.paths import real
+from briefgen.paths import real, same_folders
 from briefgen.warm import Cold, Hashed, Same, Warm
 
 if TYPE_CHECKING:  # a check loads none of what rendering needs
@@ -76,7 +76,7 @@ def load_workspace(
 
     With `warm` (the preview's), files that have not changed since it last saw them
     are not read again, and what was worked out from them is reused."""
-    with collector.paused():
+    with collector.paused(), same_folders():
         return _load_workspace(config_path, names, report, allow_none, warm or Cold())
 
 

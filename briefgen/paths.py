@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"  # the package's own templates
@@ -20,10 +23,42 @@ def real(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
+class _Folders(threading.local):
+    real: dict[Path, Path] | None = None  # each folder's real path, inside same_folders()
+
+
+_FOLDERS = _Folders()
+
+
+@contextlib.contextmanager
+def same_folders() -> Iterator[None]:
+    """Within the block (one reading of a workspace, in this thread), each folder that
+    paths are checked to be inside is resolved once, not once a path. A folder swapped for
+    a link meanwhile can only make more paths refused: theirs then lead elsewhere."""
+    if _FOLDERS.real is not None:  # already inside one
+        yield
+        return
+    _FOLDERS.real = {}
+    try:
+        yield
+    finally:
+        _FOLDERS.real = None
+
+
+def _real_folder(root: Path) -> Path:
+    known = _FOLDERS.real
+    if known is None:
+        return root.resolve()
+    found = known.get(root)
+    if found is None:
+        found = known[root] = root.resolve()
+    return found
+
+
 def within(path: Path, root: Path) -> bool:
     """Whether `path`, links resolved, is `root` or inside it; a link loop is not inside."""
     try:
-        return path.resolve().is_relative_to(root.resolve())
+        return path.resolve().is_relative_to(_real_folder(root))
     except (OSError, RuntimeError, ValueError):  # ValueError: a NUL in the path
         return False
 
@@ -80,7 +115,10 @@ def opened_within(fd: int, st: os.stat_result, path: Path, root: Path) -> bool:
             return False
         if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
             return False
-    return opened.is_relative_to(real(root))
+    try:
+        return opened.is_relative_to(_real_folder(root))
+    except (OSError, RuntimeError, ValueError):
+        return opened.is_relative_to(real(root))
 
 
 def read_checked(fd: int, size: int, limit: int) -> bytes:

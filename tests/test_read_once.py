@@ -277,6 +277,41 @@ def test_a_source_made_a_link_outside_after_the_catalogue_was_checked_is_not_rea
     assert "citations verified" in result.stdout and "1 of" not in result.stdout
 
 
+def test_a_sources_folder_made_a_link_outside_after_the_catalogue_was_checked_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder, not the file, is given to something else: the whole sources folder
+    becomes a link to a folder outside holding a file of the same name. Its sources are
+    checked against where the folder was when the workspace was first read."""
+    from briefgen import sources_read
+    from conftest import build_tree, minimal_files, run_cli
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "news.txt").write_bytes(
+        b"The minister said the plan would cost \xe2\x80\x9c\xc2\xa32.5 billion\xe2\x80\x9d over five years.\n"
+    )
+    monkeypatch.chdir(root)
+    reading = sources_read.read_bytes
+
+    def swapped(path: Path, *args: Any) -> bytes | None:
+        folder = root / "sources"
+        if not folder.is_symlink():
+            folder.rename(tmp_path / "moved")
+            folder.symlink_to(outside)
+        return reading(path, *args)
+
+    monkeypatch.setattr(sources_read, "read_bytes", swapped)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert (
+        'sources/sources.yaml:2:9: error: source file "news.txt" leads outside the sources/ '
+        "folder (through a link); copy the file in instead"
+    ) in result.stderr, result.stderr
+    assert "citations verified" in result.stdout and "1 of" not in result.stdout
+
+
 def test_a_link_to_a_file_inside_the_sources_folder_is_still_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
