@@ -272,7 +272,7 @@ def _find_quote(quote: str, source: SourceText) -> Found:
         if len(needle) > 2 and needle[0] == needle[-1] and needle[0] in "\"'":
             candidates.append(needle[1:-1].strip())
         for candidate in candidates:
-            clean: list[int] = []
+            clean: list[tuple[int, int]] = []  # the original [start, end) of each good hit
             hits = _occurrences(candidate, form.text)
             if dehyphenate and hits:
                 hits = _same_hyphens(
@@ -283,7 +283,7 @@ def _find_quote(quote: str, source: SourceText) -> Found:
                 if where is None:
                     start, end = form.original_span(hit, hit + len(candidate))
                     if not _crosses_paragraphs(source, start, end):
-                        clean.append(hit)
+                        clean.append((start, end))
                     elif cut is None:
                         cut = source.across(start, end)
                 elif cut is None:
@@ -292,10 +292,7 @@ def _find_quote(quote: str, source: SourceText) -> Found:
                     line = source.line_col(token.start)[0]
                     cut = Cut(where[0], shown, token.kind, line, source.place(line))
             if clean:
-                spans = tuple(
-                    source.span(*form.original_span(h, h + len(candidate)), len(clean))
-                    for h in clean[:MAX_PLACES]
-                )
+                spans = tuple(source.span(*at, len(clean)) for at in clean[:MAX_PLACES])
                 # one place is never ambiguous: its context is left for the outputs to read
                 contexts = {(s.before, s.text, s.after) for s in spans} if len(spans) > 1 else ()
                 return Found(spans, len(clean), len(contexts) > 1)

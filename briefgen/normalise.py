@@ -266,8 +266,6 @@ def normalise(text: str, dehyphenate: bool = False) -> Normalised:
 
 
 def _normalise(text: str, dehyphenate: bool) -> Normalised:
-    from briefgen import normalise_fast  # it builds on this module's tables
-
     fast = normalise_fast.normalise(text, dehyphenate)
     return fast if fast is not None else reference(text, dehyphenate)
 
@@ -283,8 +281,6 @@ def normalised_text(text: str, dehyphenate: bool = False) -> str:
 
 
 def _normalised_text(text: str, dehyphenate: bool) -> str:
-    from briefgen import normalise_fast
-
     fast = normalise_fast.normalised_text(text, dehyphenate)
     return fast if fast is not None else reference(text, dehyphenate).text
 
@@ -349,8 +345,6 @@ _BROKEN_WORD = re.compile(r"(?<=[^\W_])([-\u2010\u2011])[ \t]*(?:\r\n|\r|\n)[ \t
 
 def display(text: str) -> str:
     """Text as it should be shown: debris removed and whitespace collapsed, typography kept."""
-    from briefgen import normalise_fast
-
     fast = normalise_fast.display(text)
     return fast if fast is not None else display_reference(text)
 
@@ -382,3 +376,7 @@ def find_all(needle: str, haystack: str, limit: int | None = None) -> list[int]:
             found.append(start)
         start = haystack.find(needle, start + 1)
     return found
+
+
+# last: the fast path builds on this module's tables and functions, all defined above
+from briefgen import normalise_fast  # noqa: E402
