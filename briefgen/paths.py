@@ -46,12 +46,13 @@ def same_folders() -> Iterator[None]:
 
 
 def _real_folder(root: Path) -> Path:
+    """real(root), once a reading inside same_folders()."""
     known = _FOLDERS.real
     if known is None:
-        return root.resolve()
+        return real(root)
     found = known.get(root)
     if found is None:
-        found = known[root] = root.resolve()
+        found = known[root] = real(root)
     return found
 
 
@@ -115,10 +116,7 @@ def opened_within(fd: int, st: os.stat_result, path: Path, root: Path) -> bool:
             return False
         if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
             return False
-    try:
-        return opened.is_relative_to(_real_folder(root))
-    except (OSError, RuntimeError, ValueError):
-        return opened.is_relative_to(real(root))
+    return opened.is_relative_to(_real_folder(root))
 
 
 def read_checked(fd: int, size: int, limit: int) -> bytes:

@@ -231,9 +231,9 @@ class Results:
 
     def flush(self) -> None:
         """Write what was kept since defer()."""
-        pending, self._pending = self._pending, None
-        for path, held in (pending or {}).items():
-            self._write(path, held)
+        for write in self.writes():
+            write()
+        self._pending = None
 
     def writes(self) -> list[Callable[[], None]]:
         """Writing what was kept since defer(), a task a brief, to be done while this
@@ -254,8 +254,7 @@ class Results:
         self._write(path, held)
 
     def _write(self, path: Path, held: _Held) -> None:
-        if self.cache is None:  # pragma: no cover - nothing is held without one
-            return
+        assert self.cache is not None  # (nothing is held without one)
         row = [FORMAT, held.key, held.brief, held.problems, held.resolution]
         try:
             text = json.dumps(

@@ -234,8 +234,10 @@ def render_output(
         def located(view: Any, kind: str) -> tuple[str, Origins]:
             text = bounded(_page_text, (view, kind), spare.take(generation) if spare else None)
             if spare:
-                page = (_page_text, (view, kind), limits.render_memory_mb, limits.render_timeout)
-                spare.remember(warmed(*page), generation)
+                page = warmed(
+                    _page_text, (view, kind), limits.render_memory_mb, limits.render_timeout
+                )
+                spare.remember(page, generation)
             return text, DeferredOrigins(lambda: bounded(_page_origins, (view, kind)), text)
 
         outputs, _warnings = rendering.render_brief(*args, located=located)
