@@ -82,6 +82,7 @@ def warm_up(config_path: str | Path | None, formats: tuple[str, ...]) -> None:
         formats = load_config(find_config(config_path), Report()).formats
     for fmt in formats:
         precompiled.warm("brief.md.j2" if fmt == "md" else "brief.html.j2")
+    render.learn_kinds()
     if any(fmt != "md" for fmt in formats):
         from briefgen import assets  # noqa: F401 - what HTML and PDF may load
     if "pdf" in formats and WRITERS["pdf"].available():

@@ -301,6 +301,17 @@ def _kind(cls: type) -> str:
     return kind
 
 
+def learn_kinds() -> None:
+    """Work out now what workspace_relative does with each model type (reading their field
+    types takes a few milliseconds): a render child does it while it waits for its work."""
+    from briefgen import errors, models
+
+    for module in (models, errors, sys.modules[__name__]):
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                _KINDS.get(value) or _kind(value)
+
+
 def _replaced(obj: Any, changes: dict[str, Any]) -> Any:
     """dataclasses.replace(obj, **changes), made by copying the fields where __init__ only
     sets them (five times faster)."""
