@@ -15,7 +15,7 @@ from briefgen.boundaries import WORD, joined
 from briefgen.errors import clip
 from briefgen.matching import Across, Cut, SourceText, find_quote
 from briefgen.models import Source, Span
-from briefgen.normalise import display, find_all, normalise
+from briefgen.normalise import display, find_all, normalise, normalised_text
 
 WHOLE_SCAN_CHARS = 500_000  # a larger source is searched only around the quote's words
 MAX_NEEDLE_CHARS = 300  # a longer quote is compared by its first words
@@ -83,6 +83,13 @@ def not_found(
             span = find_quote(quote, other).span
             if span is not None:
                 return f'{message}, but it is in "{other_id}" at {span.place or f"line {span.line}"}: write  source: {other_id}'
+    unseen = _hidden_in(quote, text)
+    if unseen:
+        return (
+            f"{message}: its words are in the file's text layer {unseen}, but not shown there "
+            "(they are hidden: invisible, covered or off the page), so no reader of it sees "
+            "them; quote what the document shows"
+        )
     stitched = _stitched(quote, text)
     if stitched:
         return f"{message}: {stitched}"
@@ -95,6 +102,17 @@ def not_found(
     if named:
         return f'{message}; {named}; {where} reads: "{clip(span.text, 200)}"'
     return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
+
+
+def _hidden_in(quote: str, text: SourceText) -> str | None:
+    """Where the quote stands among the words its source file holds but does not show
+    ("on p. 3"), if it does."""
+    hidden = text.extracted.hidden if text.extracted is not None else ()
+    needle = normalised_text(quote)
+    for page, words in hidden:
+        if needle and needle in normalised_text(words):
+            return f"on p. {page}" if page else "in the file"
+    return None
 
 
 def _stitched(quote: str, text: SourceText) -> str | None:

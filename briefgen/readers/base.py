@@ -53,6 +53,10 @@ class Extracted:
     # it (a heading, a list item, a table row): where a quote may not run on from the line
     # above, as it may not over a blank line
     blocks: tuple[int, ...] = field(default=())
+    # the words in the file that no reader of it sees, left out of `text`: (page, or 0 for
+    # a file without pages, those words in their order), to tell a quote of them why it is
+    # not found
+    hidden: tuple[tuple[int, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -101,6 +105,7 @@ class Extracted:
                 "notes": self.notes,
                 "columns": self.columns,
                 "blocks": self.blocks,
+                "hidden": self.hidden,
             },
             ensure_ascii=False,
         ).encode("utf-8")
@@ -120,6 +125,7 @@ class Extracted:
                 for line, runs in raw.get("columns", ())
             ),
             tuple(int(line) for line in raw.get("blocks", ())),
+            tuple((int(page), str(words)) for page, words in raw.get("hidden", ())),
         )
 
 

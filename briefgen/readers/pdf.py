@@ -9,7 +9,9 @@ aside) and bare page numbers ("12", "Page 3 of 9", "- 4 -") at a page's top or
 bottom are dropped, so that they cannot be cited as the document's words and a quote
 running over a page break reads straight on. Each remaining line keeps its place:
 the page, and the line on that page counting every line of text from the top, the
-dropped ones included (what a reader counts on the printed page).
+dropped ones included (what a reader counts on the printed page). Words the page does
+not show (pdf_hidden: invisible, covered, off the page) are left out before all this,
+and kept aside with their page to tell a quote of them why it is not found.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
+from briefgen.readers import pdf_hidden
 from briefgen.readers.base import PAGE, Extracted, ReaderError
 
 EDGE = 3  # lines at the top and at the bottom of a page where heads, feet and folios stand
@@ -49,35 +53,68 @@ def extract(data: bytes) -> Extracted:
             "all); download it again, or catalogue the document in another format"
         ) from None
     try:
-        pages = [_page_lines(document[i]) for i in range(len(document))]
+        read = [_page_lines(document[i]) for i in range(len(document))]
     finally:
         document.close()
+    pages = [lines for lines, _ in read]
+    hidden = [(number, " ".join(words)) for number, (_, words) in enumerate(read, 1) if words]
+    if not any(pages) and hidden:
+        raise ReaderError(
+            "the PDF's text is all hidden: no reader of its pages sees it (it is invisible, "
+            "transparent, too small, the colour of what is behind it, covered or off the "
+            "page), so there is nothing to cite; catalogue a version that shows its text"
+        )
     if not any(any(line.strip() for line in page) for page in pages):
         raise ReaderError(
             "no page of the PDF has a text layer (it looks like a scanned image); briefgen "
             "does not do OCR: catalogue a text version of the document, or a PDF with a text "
             "layer"
         )
-    return _assemble(pages)
+    return _assemble(pages, hidden)
 
 
-def _page_lines(page: Any) -> list[str]:
-    """The page's lines of text as PDFium reads them (blank lines left out): only the text
-    that stands on the page as a viewer shows it (its crop box), not text set beside or
-    below it, which no reader of the document sees and a brief must not cite."""
+def _page_lines(page: Any) -> tuple[list[str], list[str]]:
+    """The page's lines of text as PDFium reads them (blank lines left out), and the words
+    left out as hidden. Only the text a viewer shows is kept: not words set
+    beside or below the page (outside its crop box), which no reader of the document sees
+    and a brief must not cite, nor words the page does not show (pdf_hidden)."""
+    left, bottom, right, top = page.get_bbox()
+    if not (right > left and top > bottom):  # a crop box off the media box: viewers show
+        page.set_cropbox(*page.get_mediabox())  # the media box, whole
     textpage = page.get_textpage()
     try:
-        left, bottom, right, top = page.get_bbox()
-        if right > left and top > bottom:
-            raw = textpage.get_text_bounded(left, bottom, right, top)
-        else:  # a crop box off the media box: viewers show the media box, whole
-            raw = textpage.get_text_range()
+        count = textpage.count_chars()
+        text = textpage.get_text_range()
+        if len(text) != count:  # one character an index, as pdf_hidden counts them
+            text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
+        hidden = pdf_hidden.hidden_words(page, textpage, text) if text.strip() else []
     finally:
         textpage.close()
         page.close()
+    raw = _without(text, hidden)
     raw = _SOFT_BREAK.sub("-\n", raw.replace("\r\n", "\n").replace("\r", "\n"))
     raw = _CONTROL.sub("", raw)
-    return [line.rstrip() for line in raw.split("\n") if line.strip()]
+    lines = [line.rstrip() for line in raw.split("\n") if line.strip()]
+    words = (_SOFT_BREAK.sub("-", text[word.start : word.stop]) for word in hidden)
+    return lines, [_CONTROL.sub("", word) for word in words]
+
+
+def _without(text: str, words: list[range]) -> str:
+    """`text` without these words, and without the space one of them leaves doubled."""
+    if not words:
+        return text
+    gone = {i for word in words for i in word}
+    kept: list[str] = []
+    after_gap = False
+    for index, char in enumerate(text):
+        if index in gone:
+            after_gap = True
+            continue
+        if after_gap and char in " \t" and (not kept or kept[-1] in " \t\r\n"):
+            continue
+        after_gap = False
+        kept.append(char)
+    return "".join(kept)
 
 
 def _keys(lines: list[str], index: int, number: int, total: int) -> set[str]:
@@ -122,7 +159,7 @@ def running_lines(pages: list[list[str]]) -> set[str]:
     return {key for key, count in seen.items() if count >= needed}
 
 
-def _assemble(pages: list[list[str]]) -> Extracted:
+def _assemble(pages: list[list[str]], hidden: Sequence[tuple[int, str]] = ()) -> Extracted:
     running = running_lines(pages)
     kept: list[str] = []
     marks: list[tuple[int, int]] = []
@@ -145,6 +182,15 @@ def _assemble(pages: list[list[str]]) -> Extracted:
         notes.append(f"{dropped_heads} running header and footer lines left out")
     if folios:
         notes.append(f"{folios} page numbers left out")
+    if hidden:
+        words = sum(len(text.split()) for _, text in hidden)
+        shown = ", ".join(str(number) for number, _ in hidden[:10]) + (
+            ", …" if len(hidden) > 10 else ""
+        )
+        notes.append(
+            f"{words} hidden word{'s' if words > 1 else ''} left out (on page"
+            f"{'s' if len(hidden) > 1 else ''} {shown}): a reader does not see them"
+        )
     if blank_pages:
         shown = ", ".join(str(n) for n in blank_pages[:10]) + (
             ", …" if len(blank_pages) > 10 else ""
@@ -155,4 +201,4 @@ def _assemble(pages: list[list[str]]) -> Extracted:
             "the PDF's only text is page numbers and running headers or footers, so there is "
             "nothing to cite; catalogue a version with the document's text"
         )
-    return Extracted("\n".join(kept), PAGE, tuple(marks), notes=tuple(notes))
+    return Extracted("\n".join(kept), PAGE, tuple(marks), notes=tuple(notes), hidden=tuple(hidden))

@@ -1,0 +1,146 @@
+"""The words of a PDF page's text layer that no reader of the page sees.
+
+A PDF can carry words it never shows: set in the invisible rendering mode, wholly
+transparent, too small to read, in the colour of what is behind them, under a shape
+drawn over them (a redaction done by drawing a black box) or off the page. They are in
+the text layer as much as the words shown, and a brief must not cite them as the
+document's words. However they were hidden, the rule is the same: the page is rendered,
+and a word is seen when the place where it stands has marks on it (its box is not one
+flat colour). So the invisible text layer of a scanned page is kept where the picture
+shows its words (OCR), as a reader sees them there; words hidden over a busy picture
+are kept too, which this rule cannot tell from the picture's own marks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from typing import Any
+
+SCALE = 2  # pixels per point the page is rendered at (144 dpi)
+MAX_PIXELS = 16_000_000  # a page larger than A0 is rendered at a smaller scale
+# Between the darkest and the lightest pixel of a word's box: less than this (of 255),
+# nothing is seen there. Black text on white has 255, white on a dark band over 200, a
+# word in a very light grey (#e8e8e8) 23.
+MIN_CONTRAST = 24
+# A word of letters or digits whose first and last letters are neither as wide nor as tall
+# as this (points) is too small to be read, whatever marks it makes (an "I" in 10 points
+# is 1 wide and 7 tall)
+MIN_POINTS = 1.0
+_SPACED = re.compile(r"\S+")
+
+
+def hidden_words(page: Any, textpage: Any, text: str) -> list[range]:
+    """The character indexes of each word of `text` (the page's text, one character an
+    index) that no reader sees."""
+    import pypdfium2.raw as pdfium_c
+
+    points_wide, points_high = page.get_size()
+    # fewer pixels for a poster-sized page: each is judged at the scale it is rendered at
+    scale = min(SCALE, math.sqrt(MAX_PIXELS / max(1.0, points_wide * points_high)))
+    bitmap = page.render(scale=scale, grayscale=True)
+    width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+    pixels = bytes(bitmap.buffer)
+    to_pixels = _page_to_pixels(page, width, height)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    hidden = []
+    for word in _words(textpage, text):
+        x0 = y0 = float("inf")
+        x1 = y1 = float("-inf")
+        size = 0.0  # the larger side of the larger of its first and last letters' boxes
+        # a word's first and last marks span its width; a taller letter between them would
+        # only add to what is seen
+        for index in {word[0], word[-1]}:
+            if not pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
+                continue
+            (ax, ay), (bx, by) = (
+                to_pixels(left.value, bottom.value),
+                to_pixels(right.value, top.value),
+            )
+            size = max(size, abs(bx - ax), abs(by - ay))
+            x0, x1, y0, y1 = min(x0, ax, bx), max(x1, ax, bx), min(y0, ay, by), max(y1, ay, by)
+        if x0 == float("inf"):
+            continue  # no box at all: nothing to judge it by
+        small = size < MIN_POINTS * scale and any(c.isalnum() for c in text[word.start : word.stop])
+        if small or not _seen(pixels, stride, width, height, (x0, y0, x1, y1)):
+            hidden.append(word)
+    return hidden
+
+
+def _words(textpage: Any, text: str) -> list[range]:
+    """Runs of characters with no space in them, each drawn by one text object (a word
+    whose hidden end is glued to a shown one is two)."""
+    import pypdfium2.raw as pdfium_c
+
+    def drawn_by(index: int) -> int | None:
+        found = pdfium_c.FPDFText_GetTextObject(textpage, index)
+        return ctypes.cast(found, ctypes.c_void_p).value if found else None
+
+    words: list[range] = []
+    for run in _SPACED.finditer(text):
+        start, end = run.span()
+        if drawn_by(start) == drawn_by(end - 1):
+            words.append(range(start, end))
+            continue
+        first = start
+        for index in range(start + 1, end):
+            if drawn_by(index) != drawn_by(index - 1):
+                words.append(range(first, index))
+                first = index
+        words.append(range(first, end))
+    return words
+
+
+def _page_to_pixels(page: Any, width: int, height: int) -> Any:
+    """Page coordinates (points) to the rendered bitmap's pixels, the page's rotation and
+    crop box taken into account as the rendering takes them."""
+    import pypdfium2.raw as pdfium_c
+
+    out_x, out_y = ctypes.c_int(), ctypes.c_int()
+    big = 1000.0  # far apart, so that rounding to whole pixels does not skew the mapping
+
+    def device(x: float, y: float) -> tuple[float, float]:
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, x, y, out_x, out_y)
+        return float(out_x.value), float(out_y.value)
+
+    ox, oy = device(0.0, 0.0)
+    ax, ay = device(big, 0.0)
+    bx, by = device(0.0, big)
+    xx, xy, yx, yy = (ax - ox) / big, (ay - oy) / big, (bx - ox) / big, (by - oy) / big
+
+    def to_pixels(x: float, y: float) -> tuple[float, float]:
+        return ox + xx * x + yx * y, oy + xy * x + yy * y
+
+    return to_pixels
+
+
+def _seen(
+    pixels: bytes, stride: int, width: int, height: int, box: tuple[float, float, float, float]
+) -> bool:
+    """Whether the darkest and the lightest pixel within `box` (pixels) are MIN_CONTRAST
+    apart; never for a box off the bitmap. Its middle row is looked at first: a word's
+    letters cross it."""
+    x0, y0, x1, y1 = box
+    first_x, last_x = _span(x0, x1, width)
+    first_y, last_y = _span(y0, y1, height)
+    if first_x >= last_x or first_y >= last_y:
+        return False  # off the page
+    middle = (first_y + last_y) // 2
+    low, high = 255, 0
+    for row in (middle, *range(first_y, last_y)):
+        line = pixels[row * stride + first_x : row * stride + last_x]
+        low, high = min(low, min(line)), max(high, max(line))
+        if high - low >= MIN_CONTRAST:
+            return True
+    return False
+
+
+def _span(start: float, end: float, limit: int) -> tuple[int, int]:
+    """The pixels [first, last) of a box's side from `start` to `end`, within the bitmap:
+    those wholly inside it (a neighbour's edge is not its marks) when there are a few, and
+    every one it touches and one more on each side when it is thinner (the stem of an "l",
+    drawn on whole pixels, may stand just beside its box)."""
+    if end - start >= 3:
+        return max(0, math.ceil(start)), min(limit, math.floor(end))
+    return max(0, int(start) - 1), min(limit, int(end) + 2)

@@ -1,0 +1,247 @@
+"""PDF text that no reader of the page sees is not read, however it is hidden; what a
+reader sees is read, however it is drawn."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import brief_citing
+
+from briefgen.readers import Extracted, ReaderError
+from briefgen.readers import pdf as reader
+from conftest import build_tree, run_cli
+
+SHOWN = "The minister said the budget will rise."
+CLAIM = "Ministers back the plan in full."
+
+
+def page(draw: Callable[[Any], None], *, shown: str = SHOWN) -> bytes:
+    """An A6 page with `SHOWN` on it in black, and whatever `draw` adds below it."""
+    from fpdf import FPDF
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fpdf's notice about a page format's dimensions
+        pdf = FPDF(format=(105, 148))
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    if shown:
+        pdf.text(10, 20, shown)
+    draw(pdf)
+    return bytes(pdf.output())
+
+
+def invisible(pdf: Any) -> None:
+    from fpdf.enums import TextMode
+
+    with pdf.local_context(text_mode=TextMode.INVISIBLE):
+        pdf.text(10, 40, CLAIM)
+
+
+def white_on_white(pdf: Any) -> None:
+    pdf.set_text_color(255, 255, 255)
+    pdf.text(10, 40, CLAIM)
+
+
+def transparent(pdf: Any) -> None:
+    with pdf.local_context(fill_opacity=0):
+        pdf.text(10, 40, CLAIM)
+
+
+def tiny(pdf: Any) -> None:
+    pdf.set_font("helvetica", size=0.3)
+    pdf.text(10, 40, CLAIM)
+
+
+def blacked_out(pdf: Any) -> None:
+    """A redaction done by drawing a box over the words."""
+    pdf.text(10, 40, CLAIM)
+    pdf.set_fill_color(0, 0, 0)
+    pdf.rect(8, 35, 80, 7, style="F")
+
+
+def painted_over(pdf: Any) -> None:
+    pdf.text(10, 40, CLAIM)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(8, 35, 80, 7, style="F")
+
+
+def light_on_light(pdf: Any) -> None:
+    pdf.set_fill_color(200, 220, 240)
+    pdf.rect(8, 35, 80, 7, style="F")
+    pdf.set_text_color(200, 220, 240)
+    pdf.text(10, 40, CLAIM)
+
+
+def off_the_page(pdf: Any) -> None:
+    pdf.text(10, 400, CLAIM)
+
+
+@pytest.mark.parametrize(
+    "hide",
+    [invisible, white_on_white, transparent, tiny, blacked_out, painted_over, light_on_light],
+    ids=lambda f: f.__name__,
+)
+def test_words_the_page_does_not_show_are_not_read(hide: Callable[[Any], None]) -> None:
+    extracted = reader.extract(page(hide))
+    assert extracted.text == SHOWN
+    assert extracted.notes == ("6 hidden words left out (on page 1): a reader does not see them",)
+
+
+def test_the_hidden_words_are_kept_with_their_page_through_the_cache() -> None:
+    extracted = reader.extract(page(invisible))
+    assert extracted.hidden == ((1, CLAIM),)
+    assert Extracted.loads(extracted.dumps()) == extracted
+
+
+def white_on_dark(pdf: Any) -> None:
+    pdf.set_fill_color(20, 40, 80)
+    pdf.rect(8, 35, 80, 7, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.text(10, 40, CLAIM)
+
+
+def light_grey(pdf: Any) -> None:
+    pdf.set_text_color(170, 170, 170)
+    pdf.text(10, 40, CLAIM)
+
+
+def small_print(pdf: Any) -> None:
+    pdf.set_font("helvetica", size=5)
+    pdf.text(10, 40, CLAIM)
+
+
+def narrow_words(pdf: Any) -> None:
+    pdf.set_font("helvetica", size=7)
+    pdf.text(10, 40, "I, 1 l i I")
+
+
+def over_a_picture(pdf: Any) -> None:
+    """A scanned page's invisible text layer over the picture of the same words."""
+    from fpdf.enums import TextMode
+
+    pdf.set_font("helvetica", size=10)
+    pdf.text(10, 40, CLAIM)  # the picture's words, as marks on the page
+    with pdf.local_context(text_mode=TextMode.INVISIBLE):
+        pdf.text(10, 40, "OCR layer words here.")
+
+
+@pytest.mark.parametrize(
+    "draw, words",
+    [
+        (white_on_dark, CLAIM),
+        (light_grey, CLAIM),
+        (small_print, CLAIM),
+        (narrow_words, "I, 1 l i I"),
+    ],
+    ids=["white-on-dark", "light-grey", "small-print", "narrow-words"],
+)
+def test_words_the_page_shows_are_read(draw: Callable[[Any], None], words: str) -> None:
+    extracted = reader.extract(page(draw))
+    assert extracted.text == f"{SHOWN}\n{words}"
+    assert extracted.notes == ()
+
+
+def test_an_invisible_layer_over_words_the_page_shows_is_read() -> None:
+    """A scanned page made searchable (OCR): its text is invisible, drawn over the picture."""
+    extracted = reader.extract(page(over_a_picture, shown=""))
+    assert "OCR layer words here." in extracted.text
+
+
+def test_a_hidden_end_glued_to_a_shown_word_is_left_out() -> None:
+    def glued(pdf: Any) -> None:
+        from fpdf.enums import TextMode
+
+        pdf.text(10, 40, "Ministers support")
+        with pdf.local_context(text_mode=TextMode.INVISIBLE):
+            pdf.text(10 + pdf.get_string_width("Ministers support"), 40, "ednothing")
+
+    extracted = reader.extract(page(glued))
+    assert extracted.text.splitlines()[1] == "Ministers support"
+
+
+def test_text_that_is_all_hidden_is_refused_with_what_to_do() -> None:
+    with pytest.raises(ReaderError) as refused:
+        reader.extract(page(invisible, shown=""))
+    assert str(refused.value) == (
+        "the PDF's text is all hidden: no reader of its pages sees it (it is invisible, "
+        "transparent, too small, the colour of what is behind it, covered or off the page), "
+        "so there is nothing to cite; catalogue a version that shows its text"
+    )
+
+
+def _raw_pdf(content: bytes, rotate: int = 0) -> bytes:
+    """One 300-point page drawing `content` with Helvetica as /F1."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Rotate %d "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>" % rotate,
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_size_is_what_the_page_shows_not_what_the_font_says(rotate: int) -> None:
+    """A 1-point font scaled up twelve times is 12-point text; a 12-point font scaled down
+    fifty times is not read, on a page turned any way."""
+    content = (
+        b"BT /F1 1 Tf 12 0 0 12 20 250 Tm (Scaled words stay readable.) Tj ET\n"
+        b"BT /F1 12 Tf 0.02 0 0 0.02 20 200 Tm (Shrunk words are not read.) Tj ET\n"
+        b"BT /F1 12 Tf 20 150 Td (Plain words are read.) Tj ET\n"
+    )
+    lines = set(reader.extract(_raw_pdf(content, rotate)).text.splitlines())
+    assert lines == {"Scaled words stay readable.", "Plain words are read."}
+
+
+CATALOGUE = """\
+- id: memo
+  file: memo.pdf
+  publisher: Cabinet Office
+  title: Memo
+"""
+
+
+@pytest.mark.parametrize("hide", [invisible, blacked_out], ids=lambda f: f.__name__)
+def test_hidden_words_cannot_be_cited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hide: Callable[[Any], None]
+) -> None:
+    build_tree(
+        tmp_path,
+        {
+            "config.yaml": "organisation: Test Unit\n",
+            "sources/sources.yaml": CATALOGUE,
+            "briefs/b.yaml": brief_citing(("memo", "back the plan in full")),
+        },
+    )
+    (tmp_path / "sources" / "memo.pdf").write_bytes(page(hide))
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        'briefs/b.yaml:10:16: error: quote not found in source "memo" (memo.pdf): its words '
+        "are in the file's text layer on p. 1, but not shown there (they are hidden: "
+        "invisible, covered or off the page), so no reader of it sees them; quote what the "
+        "document shows"
+    )
+    (tmp_path / "briefs" / "b.yaml").write_text(
+        brief_citing(("memo", "the budget will rise")), encoding="utf-8"
+    )
+    assert run_cli("check").exit_code == 0
