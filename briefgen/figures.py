@@ -393,6 +393,8 @@ def _counted(word: str, magnitude: Decimal) -> bool:
         return False
     if magnitude == 1:
         return True
+    if word in _PLURALS or word.endswith(("children", "people", "men")):
+        return True  # "500 children", "300 servicemen"
     return len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
@@ -455,12 +457,81 @@ for _short, *_names in (
 
 
 def _forms(word: str) -> set[str]:
-    """A word and what it is without a plural ending ("missiles": "missile", "missil")."""
+    """A word and what it is without a plural ending ("missiles": "missile", "missil"),
+    an irregular plural's singular and a singular's irregular plural ("children" and
+    "child", "crises" and "crisis", "lives" and "life", "servicemen" and "serviceman")."""
     forms = {word}
     for ending, instead in (("ies", "y"), ("es", ""), ("s", "")):
         if word.endswith(ending) and len(word) > len(ending) + 1:
             forms.add(word[: -len(ending)] + instead)
+    for plural, singular in _IRREGULAR.items():
+        for this, that in ((plural, singular), (singular, plural)):
+            if word.endswith(this) and (len(word) == len(this) or this in _COMPOUNDING):
+                forms.add(word[: len(word) - len(this)] + that)
+    if word.endswith("ves") and len(word) > 4:  # lives, wolves, halves, knives
+        forms |= {word[:-3] + "f", word[:-3] + "fe"}
     return forms
+
+
+# plurals not made with "s", and their singulars
+_IRREGULAR = {
+    "children": "child",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "feet": "foot",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "geese": "goose",
+    "oxen": "ox",
+    "dice": "die",
+    "indices": "index",
+    "matrices": "matrix",
+    "vertices": "vertex",
+    "appendices": "appendix",
+    "data": "datum",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "media": "medium",
+    "bacteria": "bacterium",
+    "strata": "stratum",
+    "curricula": "curriculum",
+    "fungi": "fungus",
+    "nuclei": "nucleus",
+    "stimuli": "stimulus",
+    "radii": "radius",
+    "alumni": "alumnus",
+    "analyses": "analysis",
+    "crises": "crisis",
+    "theses": "thesis",
+    "bases": "basis",
+    "diagnoses": "diagnosis",
+    "hypotheses": "hypothesis",
+    "oases": "oasis",
+    "axes": "axis",
+    "syntheses": "synthesis",
+}
+_COMPOUNDING = frozenset({"children", "child", "people", "men", "man", "women", "woman"})
+# nouns that count as they are, one or many ("500 aircraft", "300 staff")
+_UNCHANGED = frozenset(
+    {
+        "aircraft",
+        "sheep",
+        "deer",
+        "fish",
+        "offspring",
+        "series",
+        "species",
+        "staff",
+        "personnel",
+        "police",
+        "cattle",
+        "livestock",
+        "crew",
+        "headquarters",
+    }
+)
+_PLURALS = frozenset(_IRREGULAR) | _UNCHANGED
 
 
 def value_problem(value: str, unit: str | None, texts: Sequence[str]) -> str | None:

@@ -850,6 +850,12 @@ def test_a_number_after_a_code_or_a_date_and_a_subscript_are_found(quote: str, s
         ("km²", "An area of 500 km² was flooded"),
         ("soldiers", "sent 20,000 sol-\ndiers to the border"),  # broken at a line end
         ("troops", "Germany | 2.1% | 181,000"),  # a table row: its unit is in the header
+        ("children", "It housed 500 child refugees."),  # plurals not made with "s"
+        ("child", "500 children were moved"),
+        ("people", "500 persons were moved"),
+        ("crisis", "two crises in a year"),
+        ("servicemen", "one serviceman and 300 others"),
+        ("lives", "it cost one life"),
     ],
 )
 def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote: str) -> None:
@@ -889,6 +895,15 @@ def test_a_unit_the_quote_gives_its_own_way_is_not_warned_about(unit: str, quote
             "Floods hit 300 villages and 5,000 homes",
             ("5,000 homes", "300 villages"),
         ),
+        (  # plurals not made with "s", and nouns that count as they are
+            "500",
+            "troops",
+            "It sent 300 troops and evacuated 500 children.",
+            ("300 troops", "500 children"),
+        ),
+        ("500", "troops", "300 troops, 500 aircraft", ("300 troops", "500 aircraft")),
+        ("40", "women", "40 men and 12 women", ("12 women", "40 men")),
+        ("40", "men", "40 men and 12 women", None),
     ],
 )
 def test_a_unit_counting_another_number_of_the_quote_is_found(
