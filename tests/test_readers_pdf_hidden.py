@@ -245,3 +245,44 @@ def test_hidden_words_cannot_be_cited(
         brief_citing(("memo", "the budget will rise")), encoding="utf-8"
     )
     assert run_cli("check").exit_code == 0
+
+
+def _weasyprint_page(body: str) -> bytes:
+    import weasyprint
+
+    style = "body { font: 10pt sans-serif } sup { font-size: 6pt }"
+    html = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
+    data: bytes = weasyprint.HTML(string=html).write_pdf()
+    return data
+
+
+def test_leaving_a_hidden_word_out_keeps_the_lines_as_the_page_has_them() -> None:
+    """The page's text is read as PDFium lays out what is in the crop box in lines, with
+    the hidden word taken out of that (its reading of the whole page breaks lines at
+    raised note numbers more often)."""
+    text = (
+        "<h1>Annual report</h1>"
+        "<p>The department spent 52.8 billion on defence in the year<sup>1</sup>, a rise of "
+        "4% on the year before, and plans to spend more in each of the next three years.</p>"
+    )
+    watermark = (
+        '<div style="position: absolute; top: 8cm; color: #f6f6f6; font-size: 50pt">DRAFT</div>'
+    )
+    plain = reader.extract(_weasyprint_page(text))
+    marked = reader.extract(_weasyprint_page(watermark + text))
+    assert (marked.text, marked.marks) == (plain.text, plain.marks)
+    assert marked.hidden == ((1, "DRAFT"),)
+
+
+def test_words_off_the_page_are_left_out_without_a_note() -> None:
+    extracted = reader.extract(page(off_the_page))
+    assert extracted.text == SHOWN
+    assert extracted.notes == () and extracted.hidden == ()
+
+
+def test_hidden_characters_are_taken_out_of_the_lines_only_where_the_readings_agree() -> None:
+    """The page's characters one an index (`text`) against its text in lines (`shown`)."""
+    assert reader._leave_out("ab\r\ncd e", "ab cd e", {3}, set()) == "ab\r\nd e"
+    assert reader._leave_out("ab\r\ncd", "ab cd zz", {3}, {6, 7}) == "ab\r\nd"  # zz: off it
+    # the two differ (a character one has and the other has not): read in index order
+    assert reader._leave_out("ab\r\nXd e", "ab cd e", {3}, set()) == "ab d e"

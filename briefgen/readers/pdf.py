@@ -75,23 +75,29 @@ def extract(data: bytes) -> Extracted:
 
 def _page_lines(page: Any) -> tuple[list[str], list[str]]:
     """The page's lines of text as PDFium reads them (blank lines left out), and the words
-    left out as hidden. Only the text a viewer shows is kept: not words set
-    beside or below the page (outside its crop box), which no reader of the document sees
-    and a brief must not cite, nor words the page does not show (pdf_hidden)."""
+    left out as hidden. Only the text a viewer shows is kept: not words set beside or
+    below the page (outside its crop box), which no reader of the document sees and a
+    brief must not cite, nor words the page does not show (pdf_hidden)."""
     left, bottom, right, top = page.get_bbox()
-    if not (right > left and top > bottom):  # a crop box off the media box: viewers show
-        page.set_cropbox(*page.get_mediabox())  # the media box, whole
+    whole = not (right > left and top > bottom)  # a crop box off the media box: viewers
+    if whole:  # show the media box, whole
+        page.set_cropbox(*page.get_mediabox())
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
         text = textpage.get_text_range()
         if len(text) != count:  # one character an index, as pdf_hidden counts them
             text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
-        hidden = pdf_hidden.hidden_words(page, textpage, text) if text.strip() else []
+        shown = text if whole else textpage.get_text_bounded(left, bottom, right, top)
+        hidden, off = pdf_hidden.hidden_words(page, textpage, text) if text.strip() else ([], [])
     finally:
         textpage.close()
         page.close()
-    raw = _without(text, hidden)
+    raw = shown
+    if hidden:
+        gone = {i for word in (*hidden, *off) for i in word}
+        absent = set() if whole else {i for word in off for i in word}  # not in `shown`
+        raw = _leave_out(shown, text, gone, absent)
     raw = _SOFT_BREAK.sub("-\n", raw.replace("\r\n", "\n").replace("\r", "\n"))
     raw = _CONTROL.sub("", raw)
     lines = [line.rstrip() for line in raw.split("\n") if line.strip()]
@@ -99,11 +105,28 @@ def _page_lines(page: Any) -> tuple[list[str], list[str]]:
     return lines, [_CONTROL.sub("", word) for word in words]
 
 
-def _without(text: str, words: list[range]) -> str:
-    """`text` without these words, and without the space one of them leaves doubled."""
-    if not words:
-        return text
-    gone = {i for word in words for i in word}
+def _leave_out(shown: str, text: str, gone: set[int], absent: set[int]) -> str:
+    """`shown` (the page's text in lines, as PDFium lays out what is in the crop box)
+    without the characters at `gone` in `text` (the page's characters, one an index).
+    `absent` are the characters of `text` that `shown` has not got. The two are matched
+    character for character, spaces and line breaks aside; where they do not match,
+    `text` without `gone` is taken instead."""
+    expected = [i for i, c in enumerate(text) if not c.isspace() and i not in absent]
+    places = [j for j, c in enumerate(shown) if not c.isspace()]
+    same = len(expected) == len(places) and all(
+        text[i] == shown[j] or {text[i], shown[j]} <= _SOFT_MARKS
+        for i, j in zip(expected, places, strict=True)
+    )
+    if not same:
+        return _without(text, gone)
+    return _without(shown, {j for i, j in zip(expected, places, strict=True) if i in gone})
+
+
+_SOFT_MARKS = {"\ufffe", "\x02"}  # PDFium's mark for a hyphen ending a line, either way
+
+
+def _without(text: str, gone: set[int]) -> str:
+    """`text` without the characters at `gone`, and without the space they leave doubled."""
     kept: list[str] = []
     after_gap = False
     for index, char in enumerate(text):

@@ -31,9 +31,9 @@ MIN_POINTS = 1.0
 _SPACED = re.compile(r"\S+")
 
 
-def hidden_words(page: Any, textpage: Any, text: str) -> list[range]:
+def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list[range]]:
     """The character indexes of each word of `text` (the page's text, one character an
-    index) that no reader sees."""
+    index) that no reader sees on the page, and of each word that stands off it."""
     import pypdfium2.raw as pdfium_c
 
     points_wide, points_high = page.get_size()
@@ -44,7 +44,7 @@ def hidden_words(page: Any, textpage: Any, text: str) -> list[range]:
     pixels = bytes(bitmap.buffer)
     to_pixels = _page_to_pixels(page, width, height)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    hidden = []
+    hidden, off = [], []
     for word in _words(textpage, text):
         x0 = y0 = float("inf")
         x1 = y1 = float("-inf")
@@ -62,10 +62,13 @@ def hidden_words(page: Any, textpage: Any, text: str) -> list[range]:
             x0, x1, y0, y1 = min(x0, ax, bx), max(x1, ax, bx), min(y0, ay, by), max(y1, ay, by)
         if x0 == float("inf"):
             continue  # no box at all: nothing to judge it by
+        if x1 < 0 or y1 < 0 or x0 >= width or y0 >= height:
+            off.append(word)
+            continue
         small = size < MIN_POINTS * scale and any(c.isalnum() for c in text[word.start : word.stop])
         if small or not _seen(pixels, stride, width, height, (x0, y0, x1, y1)):
             hidden.append(word)
-    return hidden
+    return hidden, off
 
 
 def _words(textpage: Any, text: str) -> list[range]:
@@ -125,7 +128,7 @@ def _seen(
     first_x, last_x = _span(x0, x1, width)
     first_y, last_y = _span(y0, y1, height)
     if first_x >= last_x or first_y >= last_y:
-        return False  # off the page
+        return False  # (at the page's very edge)
     middle = (first_y + last_y) // 2
     low, high = 255, 0
     for row in (middle, *range(first_y, last_y)):
