@@ -87,8 +87,8 @@ def not_found(
     if unseen:
         return (
             f"{message}: its words are in the file's text layer {unseen}, but not shown there "
-            "(they are hidden: invisible, covered or off the page), so no reader of it sees "
-            "them; quote what the document shows"
+            "(they are invisible, covered, too small or the colour of what is behind them), so "
+            "no reader of it sees them; quote what the document shows"
         )
     stitched = _stitched(quote, text)
     if stitched:

@@ -237,9 +237,9 @@ def test_hidden_words_cannot_be_cited(
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         'briefs/b.yaml:10:16: error: quote not found in source "memo" (memo.pdf): its words '
-        "are in the file's text layer on p. 1, but not shown there (they are hidden: "
-        "invisible, covered or off the page), so no reader of it sees them; quote what the "
-        "document shows"
+        "are in the file's text layer on p. 1, but not shown there (they are invisible, "
+        "covered, too small or the colour of what is behind them), so no reader of it sees "
+        "them; quote what the document shows"
     )
     (tmp_path / "briefs" / "b.yaml").write_text(
         brief_citing(("memo", "the budget will rise")), encoding="utf-8"
