@@ -325,3 +325,159 @@ def run(text: str, props: str = "") -> str:
 def test_a_run_is_read_as_word_shows_it(runs: str, expected: str) -> None:
     data = package({"word/document.xml": document(f"<w:p>{runs}</w:p>")})
     assert lines(data) == [expected]
+
+
+# --- words Word does not show: through styles, white on nothing, too small -------------
+
+
+def _docx(build: object) -> bytes:
+    made = docx.Document()
+    made.add_paragraph("Shown before.")
+    build(made)  # type: ignore[operator]
+    made.add_paragraph("Shown after.")
+    out = io.BytesIO()
+    made.save(out)
+    return out.getvalue()
+
+
+def _style(made: docx.document.Document, name: str, kind: int) -> object:
+    return made.styles.add_style(name, kind)
+
+
+def _shade(element: object, holder: str, fill: str) -> None:
+    """w:shd with this fill in the element's pPr, rPr, tcPr or tblPr."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = element._element.find(qn(f"w:{holder}"))  # type: ignore[attr-defined]
+    if props is None:
+        props = OxmlElement(f"w:{holder}")
+        element._element.insert(0, props)  # type: ignore[attr-defined]
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:fill"), fill)
+    props.append(shd)
+
+
+def _hidden_by_character_style(made: docx.document.Document) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    _style(made, "Secret", WD_STYLE_TYPE.CHARACTER).font.hidden = True  # type: ignore[attr-defined]
+    made.add_paragraph("Visible words ").add_run("secret words", style="Secret")
+
+
+def _hidden_by_a_style_it_is_based_on(made: docx.document.Document) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    base = _style(made, "Quiet", WD_STYLE_TYPE.CHARACTER)
+    base.font.hidden = True  # type: ignore[attr-defined]
+    child = _style(made, "Quieter", WD_STYLE_TYPE.CHARACTER)
+    child.base_style = base  # type: ignore[attr-defined]
+    made.add_paragraph("Visible words ").add_run("secret words", style="Quieter")
+
+
+def _hidden_by_paragraph_style(made: docx.document.Document) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    _style(made, "Gone", WD_STYLE_TYPE.PARAGRAPH).font.hidden = True  # type: ignore[attr-defined]
+    made.add_paragraph("Visible words")
+    made.add_paragraph("secret words", style="Gone")
+
+
+def _white(made: docx.document.Document) -> None:
+    from docx.shared import RGBColor
+
+    paragraph = made.add_paragraph("Visible words ")
+    paragraph.add_run("secret words").font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def _tiny(made: docx.document.Document) -> None:
+    from docx.shared import Pt
+
+    paragraph = made.add_paragraph("Visible words ")
+    paragraph.add_run("secret words").font.size = Pt(1)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        _hidden_by_character_style,
+        _hidden_by_a_style_it_is_based_on,
+        _hidden_by_paragraph_style,
+        _white,
+        _tiny,
+    ],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_words_word_does_not_show_are_not_read(build: object) -> None:
+    assert lines(_docx(build)) == ["Shown before.", "Visible words", "Shown after."]
+
+
+def _white_on(where: str) -> object:
+    def build(made: docx.document.Document) -> None:
+        from docx.enum.text import WD_COLOR_INDEX
+        from docx.shared import RGBColor
+
+        if where == "table style" or where == "shaded cell":
+            table = made.add_table(rows=1, cols=1)
+            if where == "table style":
+                table.style = made.styles["Light Grid Accent 1"]
+            else:
+                _shade(table.cell(0, 0), "tcPr", "1F3864")
+            paragraph = table.cell(0, 0).paragraphs[0]
+        else:
+            paragraph = made.add_paragraph()
+        run = paragraph.add_run("Visible words")
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        if where == "highlight":
+            run.font.highlight_color = WD_COLOR_INDEX.DARK_BLUE
+        elif where == "run shading":
+            _shade(run, "rPr", "000000")
+        elif where == "paragraph shading":
+            _shade(paragraph, "pPr", "1F3864")
+        elif where == "page colour":
+            from docx.oxml import OxmlElement
+            from docx.oxml.ns import qn
+
+            background = OxmlElement("w:background")
+            background.set(qn("w:color"), "1F3864")
+            made.element.insert(0, background)
+
+    return build
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["highlight", "run shading", "paragraph shading", "shaded cell", "table style", "page colour"],
+)
+def test_white_words_on_something_shaded_are_read(where: str) -> None:
+    assert lines(_docx(_white_on(where))) == ["Shown before.", "Visible words", "Shown after."]
+
+
+def test_small_print_and_digits_raised_by_a_style_are_read_as_shown() -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    def build(made: docx.document.Document) -> None:
+        raised = _style(made, "Power", WD_STYLE_TYPE.CHARACTER)
+        raised.font.superscript = True  # type: ignore[attr-defined]
+        paragraph = made.add_paragraph("It costs 10")
+        paragraph.add_run("6", style="Power")
+        paragraph.add_run(" pounds.").font.size = Pt(5)
+
+    assert lines(_docx(build))[1] == "It costs 10⁶ pounds."
+
+
+def test_styles_based_on_each_other_in_a_loop_are_read() -> None:
+    styles = (
+        f'<w:styles xmlns:w="{W}">'
+        '<w:style w:type="character" w:styleId="A"><w:basedOn w:val="B"/></w:style>'
+        '<w:style w:type="character" w:styleId="B"><w:basedOn w:val="A"/><w:rPr><w:vanish/>'
+        "</w:rPr></w:style></w:styles>"
+    )
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">Shown </w:t></w:r><w:r><w:rPr><w:rStyle w:val="A"/>'
+        "</w:rPr><w:t>hidden</w:t></w:r></w:p>"
+    )
+    data = package({"word/document.xml": document(body), "word/styles.xml": styles.encode()})
+    assert lines(data) == ["Shown"]

@@ -3,8 +3,8 @@
 The body is read in document order, headers and footers left out:
 
 - each paragraph with text is one line (tabs and line breaks read as spaces; deleted
-  tracked changes, field codes, hidden and struck-through text left out, inserted ones
-  kept; superscript and subscript digits written as such, "10⁶" not "106"; the number of a
+  tracked changes, field codes, and words Word does not show (hidden, struck through,
+  white on nothing shaded, under 2 points: docx_styles) left out, inserted ones kept; superscript and subscript digits written as such, "10⁶" not "106"; the number of a
   footnote reference is not part of the text, so a quote runs on across it);
 - each table row is one line, its cells joined by " | " (a cell's own paragraphs by a
   space), so a quote from within a cell matches and one across cells does not;
@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from briefgen.readers.base import LOWERED, PARAGRAPH, RAISED, Extracted, ReaderError
+from briefgen.readers.docx_styles import Styles, attr, hides, local
 
 MAX_ENTRIES = 2_000
 MAX_RATIO = 100
@@ -41,15 +42,13 @@ MAX_TOTAL = 50_000_000
 RATIO_FROM = 1_000_000  # parts smaller than this expand as they like: they cannot do harm
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BODY = "word/document.xml"
+_STYLES = "word/styles.xml"
 _NOTES = (
     ("word/footnotes.xml", "footnote", "Footnote"),
     ("word/endnotes.xml", "endnote", "Endnote"),
 )
 _SKIP = frozenset({"moveFrom", "Fallback", "del", "instrText", "delText", "rPr", "pPr"})
 _WRAPPERS = frozenset({"body", "sdt", "sdtContent", "customXml", "smartTag", "ins"})
-# run properties under which Word does not show a run's words as they stand: hidden text,
-# text hidden in web view, and struck-through text (withdrawn, as a deletion is)
-_UNSHOWN = frozenset({"vanish", "webHidden", "specVanish", "strike", "dstrike"})
 # a symbol inserted from the Symbol font (w:sym w:char="F02D"), by the code's last two
 # digits; any other is shown as U+FFFD, so that no quote reads past it
 _SYMBOLS = {"2D": "\u2212", "2B": "+", "3D": "=", "B4": "×", "B8": "÷", "B1": "±", "25": "%"}
@@ -60,11 +59,16 @@ _PARSER = etree.XMLParser(
 
 def extract(data: bytes) -> Extracted:
     parts = _Parts(data)
-    body = _element(parts.read(_BODY), _BODY)
+    root = _element(parts.read(_BODY), _BODY)
+    body = next((c for c in root if _local(c) == "body"), root)
+    background = next((_attr(c, "color") for c in root if _local(c) == "background"), "")
+    styles = Styles(
+        _element(parts.read(_STYLES), _STYLES) if _STYLES in parts else None, background
+    )
     lines: list[str] = []
     refs: dict[str, list[str]] = {"footnote": [], "endnote": []}
     for block in _blocks(body):
-        lines.extend(_block_lines(block))
+        lines.extend(_block_lines(block, styles))
         for kind, found in refs.items():
             for ref in block.iter(f"{{*}}{kind}Reference"):
                 if (note := _attr(ref, "id")) and note not in found:
@@ -72,7 +76,7 @@ def extract(data: bytes) -> Extracted:
     lines = [line for line in lines if line]
     for name, kind, label in _NOTES:
         if refs[kind] and name in parts:
-            lines.extend(_notes(_element(parts.read(name), name), kind, label, refs[kind]))
+            lines.extend(_notes(_element(parts.read(name), name), kind, label, refs[kind], styles))
     if not lines:
         raise ReaderError("the document has no text; check that it is the right file")
     title, created = _core(parts)
@@ -166,17 +170,7 @@ def _element(data: bytes, name: str) -> etree._Element:
     return root
 
 
-def _local(node: etree._Element) -> str:
-    tag = node.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _attr(node: etree._Element, name: str) -> str:
-    """An attribute by its local name (w:id), whichever namespace the file uses."""
-    for key, value in node.attrib.items():
-        if str(key).rsplit("}", 1)[-1] == name:
-            return str(value)
-    return ""
+_local, _attr = local, attr
 
 
 def _within(container: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
@@ -197,31 +191,58 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
     return _within(container, ("p", "tbl"))
 
 
-def _rows(table: etree._Element) -> list[str]:
+def _rows(table: etree._Element, styles: Styles) -> list[str]:
     """One line per row; a table inside a cell is part of that cell's text."""
     rows = []
+    styled = _shaded(table, "tblPr", "tblStyle")  # a table style may shade any cell
     for row in _within(table, ("tr",)):
         cells = [
-            " ".join(t for p in cell.iter("{*}p") if (t := _text(p, nested=False)))
+            " ".join(
+                t
+                for p in cell.iter("{*}p")
+                if (t := _text(p, styles, nested=False, shaded=styled or _shaded(cell, "tcPr")))
+            )
             for cell in _within(row, ("tc",))
         ]
         rows.append(" | ".join(c for c in cells if c))
     return rows
 
 
-def _text(paragraph: etree._Element, nested: bool = True) -> str:
-    """The words of a paragraph as Word shows them (text boxes inside it included)."""
+def _shaded(node: etree._Element, holder: str, styled: str = "") -> bool:
+    """Whether the table or cell's properties (`holder`) shade it, or name a style (`styled`)."""
+    for props in node:
+        if _local(props) == holder:
+            for prop in props:
+                name = _local(prop)
+                if name == styled or (
+                    name == "shd" and _attr(prop, "fill").lower() not in ("", "auto", "ffffff")
+                ):
+                    return True
+    return False
+
+
+def _text(
+    paragraph: etree._Element, styles: Styles, nested: bool = True, shaded: bool = False
+) -> str:
+    """The words of a paragraph as Word shows them (text boxes inside it included), on a
+    page, cell or text box that is `shaded` or not."""
     words: list[str] = []
-    stack: list[tuple[etree._Element, dict[int, int] | None]] = [(paragraph, None)]
+    start = (paragraph, None, styles.paragraph_style(paragraph), shaded or styles.page_coloured)
+    stack: list[tuple[etree._Element, dict[int, int] | None, str, bool]] = [start]
     while stack:
-        node, raised = stack.pop()
+        node, raised, style, backed = stack.pop()
         name = _local(node)
         if name in _SKIP or (name == "p" and node is not paragraph and not nested):
             continue
-        if name == "r":
-            shown = _run_shown(node)
+        if name == "p":
+            style = styles.paragraph_style(node)
+            backed = backed or styles.paragraph_shaded(node)
+        elif name == "txbxContent":
+            backed = True  # a text box's own fill is not looked into
+        elif name == "r":
+            shown = _run_shown(styles.run(node, style), backed)
             if shown is None:
-                continue  # hidden or struck through: not what the document says
+                continue  # not shown: not what the document says
             raised = shown or None
         if name == "t" and node.text:
             words.append(node.text.translate(raised) if raised else node.text)
@@ -231,43 +252,36 @@ def _text(paragraph: etree._Element, nested: bool = True) -> str:
             words.append("-")
         elif name == "sym":
             words.append(_SYMBOLS.get(_attr(node, "char").upper()[-2:], "\ufffd"))
-        stack.extend((child, raised) for child in reversed(node))
+        stack.extend((child, raised, style, backed) for child in reversed(node))
     return " ".join("".join(words).split())
 
 
-def _run_shown(run: etree._Element) -> dict[int, int] | None:
-    """How a run's digits are shown (raised or lowered: 10⁶, CO₂; else an empty table), or
-    None when the run is hidden or struck through."""
-    table: dict[int, int] = {}
-    for props in run:
-        if _local(props) != "rPr":
-            continue
-        for prop in props:
-            name, value = _local(prop), _attr(prop, "val").lower()
-            if name in _UNSHOWN and value not in ("0", "false", "off"):
-                return None
-            if name == "vertAlign":
-                table = (
-                    RAISED if value == "superscript" else LOWERED if value == "subscript" else {}
-                )
-    return table
+def _run_shown(props: dict[str, str], shaded: bool) -> dict[int, int] | None:
+    """How a run with these properties shows its digits (raised or lowered: 10⁶, CO₂; else
+    an empty table), or None when it does not show its words (docx_styles.hides)."""
+    if hides(props, shaded):
+        return None
+    align = props.get("vertAlign")
+    return RAISED if align == "superscript" else LOWERED if align == "subscript" else {}
 
 
-def _notes(root: etree._Element, kind: str, label: str, order: list[str]) -> list[str]:
+def _notes(
+    root: etree._Element, kind: str, label: str, order: list[str], styles: Styles
+) -> list[str]:
     notes = {
         _attr(n, "id"): n for n in root if _local(n) == kind and _attr(n, "type") in ("", "normal")
     }
     lines = []
     for number, note_id in enumerate((i for i in order if i in notes), 1):
-        texts = [t for block in _blocks(notes[note_id]) for t in _block_lines(block) if t]
+        texts = [t for block in _blocks(notes[note_id]) for t in _block_lines(block, styles) if t]
         if texts:
             texts[0] = f"{label} {number}: {texts[0]}"
             lines.extend(texts)
     return lines
 
 
-def _block_lines(block: etree._Element) -> list[str]:
-    return _rows(block) if _local(block) == "tbl" else [_text(block)]
+def _block_lines(block: etree._Element, styles: Styles) -> list[str]:
+    return _rows(block, styles) if _local(block) == "tbl" else [_text(block, styles)]
 
 
 def _core(parts: _Parts) -> tuple[str | None, str | None]:

@@ -1,0 +1,137 @@
+"""What Word shows of a run: its properties as the styles give them, and whether they hide it.
+
+A run's properties come from the document's defaults, then from its paragraph's style,
+then from its own character style (each with the styles it is based on), then from what
+is set on the run itself, each overriding what came before. (Word combines an on-off
+property, such as hidden text, that two styles both set by switching it back off; here
+the last one says, which at worst leaves out words Word shows, never the other way.)
+
+A run is not shown as the document's words when it is hidden or struck through, set in
+under 2 points, or white where nothing is shaded behind it: no highlight or shading on
+the run, its paragraph or its table cell, no table style (which may shade the cell), no
+text box (which may be filled) and no page colour.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+# run properties under which Word does not show a run's words as they stand: hidden text,
+# text hidden in web view, and struck-through text (withdrawn, as a deletion is)
+HIDING = frozenset({"vanish", "webHidden", "specVanish", "strike", "dstrike"})
+MIN_HALF_POINTS = 4  # w:sz counts half points: text set under 2 points is not read
+MAX_DEPTH = 20  # styles based on styles: a longer chain (or a loop) is cut there
+_OFF = ("0", "false", "off")
+_NO_FILL = ("", "auto", "ffffff", "none")
+
+Props = dict[str, str]
+
+
+def props_of(holder: etree._Element | None) -> Props:
+    """The properties set in an rPr (or pPr) element: each by its local name, with its
+    value ("" for an on-off property set with no value; a shading's fill)."""
+    found: Props = {}
+    for prop in holder if holder is not None else ():
+        name = local(prop)
+        found[name] = (attr(prop, "fill") if name == "shd" else attr(prop, "val")).lower()
+    return found
+
+
+class Styles:
+    """The styles of a document (word/styles.xml), resolved through those they are based on."""
+
+    def __init__(self, root: etree._Element | None, background: str = "") -> None:
+        self._raw: dict[str, tuple[str, Props, Props]] = {}  # id: (based on, rPr, pPr)
+        self.defaults: Props = {}
+        self.default_paragraph = ""
+        self.page_coloured = background.lower() not in _NO_FILL
+        self._cache: dict[tuple[str, str], Props] = {}
+        if root is None:
+            return
+        for node in root:
+            name = local(node)
+            if name == "docDefaults":
+                for rpr in node.iter("{*}rPr"):
+                    self.defaults.update(props_of(rpr))
+            elif name == "style":  # ids as props_of gives them where they are used
+                style_id = attr(node, "styleId").lower()
+                based = next((attr(b, "val").lower() for b in node if local(b) == "basedOn"), "")
+                self._raw[style_id] = (
+                    based,
+                    props_of(child(node, "rPr")),
+                    props_of(child(node, "pPr")),
+                )
+                if attr(node, "type") == "paragraph" and attr(node, "default") in ("1", "true"):
+                    self.default_paragraph = style_id
+
+    def _chain(self, style_id: str, paragraph: bool = False) -> Props:
+        """A style's rPr (or pPr), with what the styles it is based on set."""
+        chain: list[Props] = []
+        seen: set[str] = set()
+        while style_id and style_id in self._raw and style_id not in seen:
+            if len(seen) >= MAX_DEPTH:
+                break
+            seen.add(style_id)
+            based, rpr, ppr = self._raw[style_id]
+            chain.append(ppr if paragraph else rpr)
+            style_id = based
+        merged: Props = {}
+        for props in reversed(chain):
+            merged.update(props)
+        return merged
+
+    def paragraph_style(self, paragraph: etree._Element) -> str:
+        found = props_of(child(paragraph, "pPr")).get("pStyle")
+        return found if found is not None else self.default_paragraph
+
+    def paragraph_shaded(self, paragraph: etree._Element) -> bool:
+        """Whether the paragraph, or its style, shades what is behind its words."""
+        fill = props_of(child(paragraph, "pPr")).get("shd")
+        if fill is None:
+            fill = self._chain(self.paragraph_style(paragraph), paragraph=True).get("shd", "")
+        return fill not in _NO_FILL
+
+    def run(self, run: etree._Element, paragraph_style: str) -> Props:
+        """The run's properties: defaults, paragraph style, character style, its own."""
+        own = props_of(child(run, "rPr"))
+        key = (paragraph_style, own.get("rStyle", ""))
+        inherited = self._cache.get(key)
+        if inherited is None:
+            inherited = dict(self.defaults)
+            inherited.update(self._chain(key[0]))
+            inherited.update(self._chain(key[1]))
+            self._cache[key] = inherited
+        return {**inherited, **own}
+
+
+def hides(props: Props, shaded: bool) -> bool:
+    """Whether a run with these properties does not show its words: hidden or struck
+    through, too small to read, or white with nothing (`shaded`: its paragraph, cell, text
+    box or page) behind it that is not white."""
+    if any(props.get(name, "0") not in _OFF for name in HIDING if name in props):
+        return True
+    size = props.get("sz", "")
+    if size.isdigit() and int(size) < MIN_HALF_POINTS:
+        return True
+    white = props.get("color") == "ffffff"
+    backed = props.get("highlight", "none") != "none" or props.get("shd", "") not in _NO_FILL
+    return white and not backed and not shaded
+
+
+def child(node: etree._Element, name: str) -> etree._Element | None:
+    """The first element directly in `node` with this local name."""
+    return next((c for c in node if local(c) == name), None)
+
+
+def local(node: etree._Element) -> str:
+    """An element's name without its namespace (w:p is "p")."""
+    tag = node.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def attr(node: etree._Element, name: str) -> str:
+    """An attribute by its local name (w:val), whichever namespace the file uses."""
+    for key, value in node.attrib.items():
+        if str(key).rsplit("}", 1)[-1] == name:
+            return str(value)
+    return ""
