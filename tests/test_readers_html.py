@@ -412,6 +412,27 @@ def test_nothing_the_page_links_to_is_fetched(server: str) -> None:
             "Troops deployed: 5\n000 reservists",
         ),
         ("<fieldset><legend>Plan</legend>Agreed text</fieldset>", "Plan\nAgreed text"),
+        # hidden by a style in the other ways pages hide words
+        ("<p>It <span style='color: transparent'>never</span> rose.</p>", "It rose."),
+        ("<p>It <span style='font-size:1px'>never</span> rose.</p>", "It rose."),
+        ("<p>It <span style='font-size: 0.05em'>never</span> rose.</p>", "It rose."),
+        ("<p>It <span style='transform: scale(0)'>never</span> rose.</p>", "It rose."),
+        ("<p>It <span style='position:absolute; left:-9999px'>never</span> rose.</p>", "It rose."),
+        ("<p>It <span style='text-indent: -10000px'>never</span> rose.</p>", "It rose."),
+        (
+            "<p>It <span style='clip: rect(0 0 0 0); position: absolute'>never</span> rose.</p>",
+            "It rose.",
+        ),
+        ("<p>It <span style='clip-path: inset(50%)'>never</span> rose.</p>", "It rose."),
+        # ... and what those styles do not hide
+        ("<p>It <span style='font-size: 12px'>always</span> rose.</p>", "It always rose."),
+        ("<p>It <span style='font-size: 0.8em'>always</span> rose.</p>", "It always rose."),
+        ("<p>It <span style='margin-left: -20px'>always</span> rose.</p>", "It always rose."),
+        ("<p>It <span style='transform: scale(0.9)'>always</span> rose.</p>", "It always rose."),
+        (  # a gradient painted through the letters
+            "<p>It <span style='background-clip: text; color: transparent'>always</span> rose.</p>",
+            "It always rose.",
+        ),
     ],
 )
 def test_text_is_read_as_a_reader_of_the_page_sees_it(body: str, expected: str) -> None:
@@ -427,6 +448,8 @@ def test_text_is_read_as_a_reader_of_the_page_sees_it(body: str, expected: str) 
         ("", "It <span style='font-size: ;'>always</span> rose.", "It always rose."),
         ("", "It <span class='hidden md:inline'>always</span> rose.", "It always rose."),
         ("", "It <span class='d-none d-md-block'>always</span> rose.", "It always rose."),
+        (".off { position: absolute; left: -10000px }", "It <span class='off'>never</span> rose.", "It rose."),
+        (".sr { clip: rect(1px, 1px, 1px, 1px) }", "It <span class='sr'>never</span> rose.", "It rose."),
     ],
 )  # fmt: skip
 def test_text_shown_on_a_desktop_screen_is_kept(style: str, body: str, expected: str) -> None:

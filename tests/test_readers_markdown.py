@@ -260,6 +260,9 @@ def test_a_long_link_target_is_passed_over_for_the_column() -> None:
         ("The UK will <span hidden>not </span>send.", "The UK will send."),
         ("It <span style='opacity: 0'>never </span>rose.", "It rose."),  # as a web page's
         ("It <span style='opacity: .5'>always </span>rose.", "It always rose."),
+        ("It <span style='color:transparent'>never </span>rose.", "It rose."),
+        ('It <span style="left: -9999px; position: absolute">never </span>rose.', "It rose."),
+        ("It <span style='font-size: 1px'>never </span>rose.", "It rose."),
         ("The UK will ~~not~~ send.", "The UK will  send."),
         ("It was <del>not</del> agreed.", "It was  agreed."),
         ("<template>\nThe UK will never send troops.\n</template>", "\n\n"),

@@ -24,12 +24,36 @@ UNITS = (LINE, PAGE, PARAGRAPH)
 # the characters they are, as a text source has them: "10⁶" is not 106, nor "CO₂" CO22
 RAISED = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
 LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
-# a style that hides an element ("display: none", "opacity: 0"), in a style attribute or
-# a stylesheet's declarations, for the web page and Markdown readers alike
+# a style that hides an element, in a style attribute or a stylesheet's declarations, for
+# the web page and Markdown readers alike (see `hides`): not displayed or visible
+# ("display: none"), no opacity, too small to read (under 2 pixels or points, a tenth of
+# an em, a tenth of the size around it) or scaled to nothing, set far off the page
+# ("left: -9999px", "text-indent: -10000px"), or clipped to nothing ("clip: rect(0 0 0
+# 0)", the usual way to keep words for screen readers only)
+_END = r"\s*(?:[;!\"']|$)"
 HIDING_STYLE = (
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
-    r"|(?<![\w-])(?:opacity|font-size)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?\s*(?:[;!\"']|$)"
+    rf"|(?<![\w-])(?:opacity|font-size)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?{_END}"
+    rf"|(?<![\w-])font-size\s*:\s*(?:(?:0*\.\d+|1(?:\.\d+)?)(?:px|pt)|0*\.0\d*r?em|\d(?:\.\d+)?%){_END}"
+    r"|(?<![\w-])transform\s*:\s*scale\(\s*0*(?:\.0*)?\s*\)"
+    r"|(?<![\w-])(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-\s*\d{4,}"
+    r"|(?<![\w-])clip\s*:\s*rect\(\s*(?:[01](?:px)?\s*,?\s*){4}\)"
+    r"|(?<![\w-])clip-path\s*:\s*(?:inset\(\s*50%|circle\(\s*0)"
 )
+
+
+_HIDING = re.compile(HIDING_STYLE, re.I)
+# text with no colour of its own, unless a background is painted through it (a gradient
+# headline: "background-clip: text; color: transparent")
+_CLEAR_TEXT = re.compile(rf"(?<![\w-])color\s*:\s*transparent{_END}", re.I)
+_PAINTED_THROUGH = re.compile(r"background-clip\s*:\s*text", re.I)
+
+
+def hides(style: str) -> bool:
+    """Whether declarations (a style attribute's, a stylesheet rule's) hide what they style."""
+    if _HIDING.search(style):
+        return True
+    return bool(_CLEAR_TEXT.search(style)) and not _PAINTED_THROUGH.search(style)
 
 
 class ReaderError(Exception):

@@ -40,12 +40,12 @@ from collections.abc import Iterator
 import tinyhtml5
 
 from briefgen.readers.base import (
-    HIDING_STYLE,
     LOWERED,
     PARAGRAPH,
     RAISED,
     Extracted,
     ReaderError,
+    hides,
 )
 
 
@@ -106,7 +106,6 @@ _FLAT = _set(
 )
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
-_HIDDEN_STYLE = re.compile(HIDING_STYLE, re.I)
 # a selector of a rule in the page's own stylesheet that hides every element of a class
 # (".note { display: none }", "span.x, .y{visibility:hidden}")
 _SHOWN_AGAIN = re.compile(r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-")  # Bootstrap's and the like
@@ -200,7 +199,7 @@ class Page:
             return True
         if node.get("hidden") is not None or _attr(node, "aria-hidden") == "true":
             return True
-        if _HIDDEN_STYLE.search(node.get("style", "")) or _attr(node, "role") in DROP_ROLES:
+        if hides(node.get("style", "")) or _attr(node, "role") in DROP_ROLES:
             return True
         if _hides(node.get("class", "").split(), self.hidden_classes):
             return True
@@ -339,7 +338,7 @@ def _hidden_by_style(tree: ET.Element) -> frozenset[str]:
                 depth = max(0, depth - 1)
                 if depth == 0:
                     declarations = css[opened : brace.start()]
-                    if "{" not in declarations and _HIDDEN_STYLE.search(declarations):
+                    if "{" not in declarations and hides(declarations):
                         for selector in selectors.split(","):
                             simple = _CLASS_SELECTOR.match(selector)
                             if simple:

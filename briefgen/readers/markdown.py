@@ -38,13 +38,13 @@ from markdown_it.token import Token
 
 from briefgen.load import decode_text
 from briefgen.readers.base import (
-    HIDING_STYLE,
     LINE,
     LOWERED,
     RAISED,
     Extracted,
     ReaderError,
     column_runs,
+    hides,
 )
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -52,7 +52,7 @@ _LINE_END = re.compile(r"\r\n?")
 # what a reader of the rendered page never sees, or sees struck through (withdrawn): an
 # element that is never shown, or one hidden by an attribute or style, with its text
 _UNSEEN_TAGS = "script|style|template|noscript|textarea|del|s|strike"
-_HIDING = rf"""\shidden\b|aria-hidden\s*=\s*["']?true|{HIDING_STYLE}"""
+_HIDING = r"""\shidden\b|aria-hidden\s*=\s*["']?true"""  # and a style that `hides`
 # a comment, a tag (its name and attributes), or a "<" that opens neither: in one pass
 _HTML_PIECE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([a-z][a-z0-9]*)\b([^>]*)>?|<[^>]*>?", re.S | re.I)
 # blocks whose first line a quote may not reach from the line above ("## Heading⏎text",
@@ -173,7 +173,11 @@ class _Tags:
                     self.unseen.pop()
                 else:
                     self.unseen.append(name)
-        elif not closing and not alone and (name in _UNSEEN or _HIDES.search(attributes)):
+        elif (
+            not closing
+            and not alone
+            and (name in _UNSEEN or _HIDES.search(attributes) or hides(attributes))
+        ):
             self.unseen.append(name)
         elif name in ("sup", "sub"):
             if not closing:
