@@ -303,8 +303,8 @@ def unit_unquoted(unit: str | None, texts: Sequence[str], value: str = "") -> st
     plural); None when it is there, or the unit is more than a word or only a scale,
     currency or percent ("£ billion", "% of GDP")."""
     word = _one_unit_word(unit, value)
-    if word is None or any(" | " in t for t in texts):
-        return None  # (a table row's unit is in its header, which the row's quote leaves out)
+    if word is None or _table_row(texts):
+        return None
     wanted = _unit_forms(word)
     for text in texts:
         cleaned = _NUMBER_FORM.sub(" ", _clean(text))  # "km²" is km
@@ -329,7 +329,7 @@ def unit_elsewhere(value: str, unit: str | None, texts: Sequence[str]) -> tuple[
     words say ("up from 500"): then nothing here says the unit is wrong."""
     word = _one_unit_word(unit, value)
     wanted = amounts(value)
-    if word is None or len(wanted) != 1 or any(" | " in t for t in texts):
+    if word is None or len(wanted) != 1 or _table_row(texts):
         return None
     magnitude = wanted[0].number.scaleb(wanted[0].scale or unit_terms(unit)[0])
     forms = _unit_forms(word)
@@ -367,6 +367,12 @@ def unit_elsewhere(value: str, unit: str | None, texts: Sequence[str]) -> tuple[
                     end = more.end()
                 ours.append(cleaned[chain[0].start : end])
     return (theirs, ours[0]) if theirs and ours else None
+
+
+def _table_row(texts: Sequence[str]) -> bool:
+    """Whether a quote is a table row ("Germany | 2.1% | 181,000"): its unit is in the
+    table's header, which the row's quote leaves out, so neither unit check looks at it."""
+    return any(" | " in t for t in texts)
 
 
 def _one_unit_word(unit: str | None, value: str) -> str | None:
