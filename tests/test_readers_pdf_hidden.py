@@ -286,3 +286,14 @@ def test_hidden_characters_are_taken_out_of_the_lines_only_where_the_readings_ag
     assert reader._leave_out("ab\r\ncd", "ab cd zz", {3}, {6, 7}) == "ab\r\nd"  # zz: off it
     # the two differ (a character one has and the other has not): read in index order
     assert reader._leave_out("ab\r\nXd e", "ab cd e", {3}, set()) == "ab d e"
+
+
+def test_a_page_shown_whole_for_its_odd_crop_box_still_leaves_out_words_off_it() -> None:
+    """A crop box off the media box: viewers show the media box, and nothing beyond it."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(page(off_the_page))
+    document[0].set_cropbox(1000, 1000, 1200, 1200)
+    odd = io.BytesIO()
+    document.save(odd)
+    assert reader.extract(odd.getvalue()).text == SHOWN

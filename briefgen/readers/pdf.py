@@ -79,16 +79,16 @@ def _page_lines(page: Any) -> tuple[list[str], list[str]]:
     below the page (outside its crop box), which no reader of the document sees and a
     brief must not cite, nor words the page does not show (pdf_hidden)."""
     left, bottom, right, top = page.get_bbox()
-    whole = not (right > left and top > bottom)  # a crop box off the media box: viewers
-    if whole:  # show the media box, whole
-        page.set_cropbox(*page.get_mediabox())
+    if not (right > left and top > bottom):  # a crop box off the media box: viewers show
+        page.set_cropbox(*page.get_mediabox())  # the media box, whole
+        left, bottom, right, top = page.get_bbox()
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
         text = textpage.get_text_range()
         if len(text) != count:  # one character an index, as pdf_hidden counts them
             text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
-        shown = text if whole else textpage.get_text_bounded(left, bottom, right, top)
+        shown = textpage.get_text_bounded(left, bottom, right, top)
         hidden, off = pdf_hidden.hidden_words(page, textpage, text) if text.strip() else ([], [])
     finally:
         textpage.close()
@@ -96,7 +96,7 @@ def _page_lines(page: Any) -> tuple[list[str], list[str]]:
     raw = shown
     if hidden:
         gone = {i for word in (*hidden, *off) for i in word}
-        absent = set() if whole else {i for word in off for i in word}  # not in `shown`
+        absent = {i for word in off for i in word}  # not in `shown`
         raw = _leave_out(shown, text, gone, absent)
     raw = _SOFT_BREAK.sub("-\n", raw.replace("\r\n", "\n").replace("\r", "\n"))
     raw = _CONTROL.sub("", raw)
