@@ -42,6 +42,7 @@ def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list
     bitmap = page.render(scale=scale, grayscale=True)
     width, height, stride = bitmap.width, bitmap.height, bitmap.stride
     pixels = bytes(bitmap.buffer)
+    bitmap.close()  # its memory now, not when the collector gets to it
     to_pixels = _page_to_pixels(page, width, height)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     hidden, off = [], []
