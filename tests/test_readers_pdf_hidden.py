@@ -130,6 +130,20 @@ def over_a_picture(pdf: Any) -> None:
         pdf.text(10, 40, "OCR layer words here.")
 
 
+def red_on_green(pdf: Any) -> None:
+    """As grey as each other, as different as colours go."""
+    pdf.set_fill_color(67, 160, 71)
+    pdf.rect(8, 35, 80, 7, style="F")
+    pdf.set_text_color(229, 57, 53)
+    pdf.text(10, 40, CLAIM)
+
+
+def grey_small_print(pdf: Any) -> None:
+    pdf.set_text_color(153, 153, 153)
+    pdf.set_font("helvetica", size=5)
+    pdf.text(10, 40, "Voir il y a ll II li")
+
+
 @pytest.mark.parametrize(
     "draw, words",
     [
@@ -137,8 +151,10 @@ def over_a_picture(pdf: Any) -> None:
         (light_grey, CLAIM),
         (small_print, CLAIM),
         (narrow_words, "I, 1 l i I"),
+        (red_on_green, CLAIM),
+        (grey_small_print, "Voir il y a ll II li"),
     ],
-    ids=["white-on-dark", "light-grey", "small-print", "narrow-words"],
+    ids=["white-on-dark", "light-grey", "small-print", "narrow-words", "red-on-green", "grey-5pt"],
 )
 def test_words_the_page_shows_are_read(draw: Callable[[Any], None], words: str) -> None:
     extracted = reader.extract(page(draw))
@@ -297,3 +313,44 @@ def test_a_page_shown_whole_for_its_odd_crop_box_still_leaves_out_words_off_it()
     odd = io.BytesIO()
     document.save(odd)
     assert reader.extract(odd.getvalue()).text == SHOWN
+
+
+def test_a_label_on_a_poster_sized_page_is_read() -> None:
+    """A page of 100 by 100 inches is rendered at under a pixel a point; its words' boxes
+    must still land on their letters."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format=(7200, 7200))
+    pdf.add_page()
+    pdf.set_font("helvetica", size=48)
+    pdf.text(100, 100, "Anchor title")
+    pdf.set_font("helvetica", size=10)
+    pdf.text(100, 300, "Pressure valve label")
+    pdf.text(6800, 7000, "Far corner label")
+    extracted = reader.extract(bytes(pdf.output()))
+    assert extracted.text == "Anchor title\nPressure valve label\nFar corner label"
+
+
+def test_a_word_cut_by_the_crop_box_is_read_as_shown_when_other_words_are_hidden() -> None:
+    """The page shows only the end of "Straddlecropword"; a hidden word elsewhere on it
+    must not bring back the letters outside the crop box."""
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    def cropped(hidden: bool) -> str:
+        pdf = FPDF(unit="pt", format=(300, 200))
+        pdf.add_page()
+        pdf.set_font("helvetica", size=12)
+        pdf.text(60, 80, "Inside the crop")
+        pdf.text(10, 140, "Straddlecropword")
+        if hidden:
+            pdf.set_text_color(255, 255, 255)
+            pdf.text(60, 100, "white")
+        document = pdfium.PdfDocument(bytes(pdf.output()))
+        document[0].set_cropbox(50, 50, 250, 150)
+        out = io.BytesIO()
+        document.save(out)
+        return reader.extract(out.getvalue()).text
+
+    assert cropped(hidden=True) == cropped(hidden=False)
+    assert "Straddle" not in cropped(hidden=True)

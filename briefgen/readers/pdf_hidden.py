@@ -19,8 +19,9 @@ import re
 from typing import Any
 
 SCALE = 2  # pixels per point the page is rendered at (144 dpi)
-MAX_PIXELS = 16_000_000  # a page larger than A0 is rendered at a smaller scale
-# Between the darkest and the lightest pixel of a word's box: less than this (of 255),
+MAX_PIXELS = 8_000_000  # a page larger than A0 is rendered at a smaller scale
+# Between the darkest and the lightest pixel of a word's box, in whichever of red, green
+# and blue they differ most (red on green is as grey as green): less than this (of 255),
 # nothing is seen there. Black text on white has 255, white on a dark band over 200, a
 # word in a very light grey (#e8e8e8) 23.
 MIN_CONTRAST = 24
@@ -39,10 +40,9 @@ def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list
     points_wide, points_high = page.get_size()
     # fewer pixels for a poster-sized page: each is judged at the scale it is rendered at
     scale = min(SCALE, math.sqrt(MAX_PIXELS / max(1.0, points_wide * points_high)))
-    bitmap = page.render(scale=scale, grayscale=True)
-    width, height, stride = bitmap.width, bitmap.height, bitmap.stride
-    pixels = bytes(bitmap.buffer)
-    bitmap.close()  # its memory now, not when the collector gets to it
+    grey = _rendered(page, scale, grey=True)
+    coloured: list[tuple[bytes, tuple[int, int]]] = []  # rendered only if a word needs it
+    width, height = grey[2]
     to_pixels = _page_to_pixels(page, width, height)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     hidden, off = [], []
@@ -66,10 +66,33 @@ def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list
         if x1 < 0 or y1 < 0 or x0 >= width or y0 >= height:
             off.append(word)
             continue
+        if x0 < 0 or y0 < 0 or x1 > width or y1 > height:  # cut by the page's edge: its
+            off += _outside(textpage, word, to_pixels, width, height)  # letters off it
         small = size < MIN_POINTS * scale and any(c.isalnum() for c in text[word.start : word.stop])
-        if small or not _seen(pixels, stride, width, height, (x0, y0, x1, y1)):
+        box = (x0, y0, x1, y1)
+        if small:
             hidden.append(word)
+        elif not _seen(grey[0], grey[1], width, height, box):
+            # grey, red on green is as flat as green: looked at again in colour
+            if not coloured:
+                colour = _rendered(page, scale, grey=False)
+                coloured.append((colour[0], colour[1]))
+            if not _seen(*coloured[0], width, height, box):
+                hidden.append(word)
     return hidden, off
+
+
+def _rendered(
+    page: Any, scale: float, grey: bool
+) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+    """The page rendered: its pixels' bytes, the bytes a row and a pixel, and its width
+    and height in pixels."""
+    bitmap = page.render(scale=scale, grayscale=grey)
+    try:
+        layout = (bitmap.stride, bitmap.n_channels)
+        return bytes(bitmap.buffer), layout, (bitmap.width, bitmap.height)
+    finally:
+        bitmap.close()  # its memory now, not when the collector gets to it
 
 
 def _words(textpage: Any, text: str) -> list[range]:
@@ -102,11 +125,14 @@ def _page_to_pixels(page: Any, width: int, height: int) -> Any:
     import pypdfium2.raw as pdfium_c
 
     out_x, out_y = ctypes.c_int(), ctypes.c_int()
-    big = 1000.0  # far apart, so that rounding to whole pixels does not skew the mapping
+    big = 1000.0  # far apart, and on a device `fine` times the bitmap's size: PDFium
+    fine = 1000  # gives whole device pixels, whose rounding would skew a poster's mapping
 
     def device(x: float, y: float) -> tuple[float, float]:
-        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, x, y, out_x, out_y)
-        return float(out_x.value), float(out_y.value)
+        pdfium_c.FPDF_PageToDevice(
+            page.raw, 0, 0, width * fine, height * fine, 0, x, y, out_x, out_y
+        )
+        return out_x.value / fine, out_y.value / fine
 
     ox, oy = device(0.0, 0.0)
     ax, ay = device(big, 0.0)
@@ -120,31 +146,53 @@ def _page_to_pixels(page: Any, width: int, height: int) -> Any:
 
 
 def _seen(
-    pixels: bytes, stride: int, width: int, height: int, box: tuple[float, float, float, float]
+    pixels: bytes,
+    layout: tuple[int, int],
+    width: int,
+    height: int,
+    box: tuple[float, float, float, float],
 ) -> bool:
     """Whether the darkest and the lightest pixel within `box` (pixels) are MIN_CONTRAST
-    apart; never for a box off the bitmap. Its middle row is looked at first: a word's
-    letters cross it."""
+    apart in red, green or blue; never for a box off the bitmap. `layout`: the bitmap's
+    bytes a row and a pixel. Its middle row is looked at first: a word's letters cross it."""
+    stride, channels = layout
     x0, y0, x1, y1 = box
     first_x, last_x = _span(x0, x1, width)
     first_y, last_y = _span(y0, y1, height)
     if first_x >= last_x or first_y >= last_y:
         return False  # (at the page's very edge)
     middle = (first_y + last_y) // 2
-    low, high = 255, 0
+    low, high = [255] * 3, [0] * 3
     for row in (middle, *range(first_y, last_y)):
-        line = pixels[row * stride + first_x : row * stride + last_x]
-        low, high = min(low, min(line)), max(high, max(line))
-        if high - low >= MIN_CONTRAST:
-            return True
+        line = pixels[row * stride + first_x * channels : row * stride + last_x * channels]
+        for colour in range(min(3, channels)):
+            values = line[colour::channels]
+            low[colour] = min(low[colour], min(values))
+            high[colour] = max(high[colour], max(values))
+            if high[colour] - low[colour] >= MIN_CONTRAST:
+                return True
     return False
 
 
 def _span(start: float, end: float, limit: int) -> tuple[int, int]:
     """The pixels [first, last) of a box's side from `start` to `end`, within the bitmap:
     those wholly inside it (a neighbour's edge is not its marks) when there are a few, and
-    every one it touches and one more on each side when it is thinner (the stem of an "l",
-    drawn on whole pixels, may stand just beside its box)."""
-    if end - start >= 3:
+    every one it touches and one more on each side when it is thinner (the stems of "ll",
+    drawn on whole pixels, may stand just beside their box)."""
+    if end - start >= 6:
         return max(0, math.ceil(start)), min(limit, math.floor(end))
     return max(0, int(start) - 1), min(limit, int(end) + 2)
+
+
+def _outside(textpage: Any, word: range, to_pixels: Any, width: int, height: int) -> list[range]:
+    """The letters of a word cut by the page's edge whose middle stands off the page."""
+    import pypdfium2.raw as pdfium_c
+
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    found = []
+    for index in word:
+        if pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
+            x, y = to_pixels((left.value + right.value) / 2, (bottom.value + top.value) / 2)
+            if not (0 <= x < width and 0 <= y < height):
+                found.append(range(index, index + 1))
+    return found
