@@ -190,13 +190,13 @@ def test_text_that_is_all_hidden_is_refused_with_what_to_do() -> None:
     )
 
 
-def _raw_pdf(content: bytes, rotate: int = 0) -> bytes:
-    """One 300-point page drawing `content` with Helvetica as /F1."""
+def _raw_pdf(content: bytes, rotate: int = 0, size: int = 300) -> bytes:
+    """One page `size` points square drawing `content` with Helvetica as /F1."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Rotate %d "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>" % rotate,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Rotate %d "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>" % (size, size, rotate),
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -354,3 +354,15 @@ def test_a_word_cut_by_the_crop_box_is_read_as_shown_when_other_words_are_hidden
 
     assert cropped(hidden=True) == cropped(hidden=False)
     assert "Straddle" not in cropped(hidden=True)
+
+
+def test_words_set_hundreds_of_points_high_are_judged_as_smaller_ones() -> None:
+    """Looked at on a coarser rendering: shown ones read, an invisible one not."""
+    content = (
+        b"BT /F1 200 Tf 10 350 Td (Big) Tj ET\n"
+        b"BT /F1 200 Tf 3 Tr 10 60 Td (Gone) Tj ET\n"
+        b"BT /F1 12 Tf 0 Tr 400 300 Td (Small words here) Tj ET\n"  # Tr outlasts ET
+    )
+    extracted = reader.extract(_raw_pdf(content, size=600))
+    assert extracted.text.splitlines() == ["Big", "Small words here"]
+    assert extracted.hidden == ((1, "Gone"),)

@@ -29,6 +29,8 @@ MIN_CONTRAST = 24
 # as this (points) is too small to be read, whatever marks it makes (an "I" in 10 points
 # is 1 wide and 7 tall)
 MIN_POINTS = 1.0
+MAX_ROWS, MAX_ACROSS = 32, 512  # of one word's box, looked at at most (see _seen)
+COARSE = 8  # how much smaller the rendering a very large word is looked at on is
 _SPACED = re.compile(r"\S+")
 
 
@@ -40,9 +42,8 @@ def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list
     points_wide, points_high = page.get_size()
     # fewer pixels for a poster-sized page: each is judged at the scale it is rendered at
     scale = min(SCALE, math.sqrt(MAX_PIXELS / max(1.0, points_wide * points_high)))
-    grey = _rendered(page, scale, grey=True)
-    coloured: list[tuple[bytes, tuple[int, int]]] = []  # rendered only if a word needs it
-    width, height = grey[2]
+    renders = _Renders(page, scale)
+    width, height = renders.size
     to_pixels = _page_to_pixels(page, width, height)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     hidden, off = [], []
@@ -70,16 +71,41 @@ def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list
             off += _outside(textpage, word, to_pixels, width, height)  # letters off it
         small = size < MIN_POINTS * scale and any(c.isalnum() for c in text[word.start : word.stop])
         box = (x0, y0, x1, y1)
-        if small:
+        if small or not renders.seen(box):
             hidden.append(word)
-        elif not _seen(grey[0], grey[1], width, height, box):
-            # grey, red on green is as flat as green: looked at again in colour
-            if not coloured:
-                colour = _rendered(page, scale, grey=False)
-                coloured.append((colour[0], colour[1]))
-            if not _seen(*coloured[0], width, height, box):
-                hidden.append(word)
     return hidden, off
+
+
+class _Renders:
+    """The page rendered in grey and in colour, finely and coarsely, each when first needed.
+
+    A word is looked at in grey first and, only if nothing is seen there, in colour (red on
+    green is as flat as green in grey). A box hundreds of pixels across (letters set
+    hundreds of points high, whose strokes are as thick) is looked at on a rendering
+    COARSE times smaller, so that a page of many such words takes as long as one of text."""
+
+    def __init__(self, page: Any, scale: float) -> None:
+        self.page, self.scale = page, scale
+        self.made: dict[tuple[bool, bool], tuple[bytes, tuple[int, int], tuple[int, int]]] = {}
+        self.size = self.get(grey=True, coarse=False)[2]
+
+    def get(self, grey: bool, coarse: bool) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+        key = (grey, coarse)
+        if key not in self.made:
+            self.made[key] = _rendered(self.page, self.scale / (COARSE if coarse else 1), grey)
+        return self.made[key]
+
+    def seen(self, box: tuple[float, float, float, float]) -> bool:
+        x0, y0, x1, y1 = box
+        coarse = y1 - y0 > COARSE * MAX_ROWS or x1 - x0 > COARSE * MAX_ACROSS
+        for grey in (True, False):
+            pixels, layout, (width, height) = self.get(grey, coarse)
+            ratio = width / self.size[0]
+            if _seen(
+                pixels, layout, width, height, (x0 * ratio, y0 * ratio, x1 * ratio, y1 * ratio)
+            ):
+                return True
+        return False
 
 
 def _rendered(
@@ -163,10 +189,14 @@ def _seen(
         return False  # (at the page's very edge)
     middle = (first_y + last_y) // 2
     low, high = [255] * 3, [0] * 3
-    for row in (middle, *range(first_y, last_y)):
+    # every pixel of a word of text; of a larger box (letters set hundreds of points high,
+    # whose strokes are as thick) at most MAX_ROWS rows of MAX_ACROSS pixels, evenly spread
+    step = max(1, (last_y - first_y) // MAX_ROWS)
+    across = channels * max(1, (last_x - first_x) // MAX_ACROSS)
+    for row in (middle, *range(first_y, last_y, step)):
         line = pixels[row * stride + first_x * channels : row * stride + last_x * channels]
         for colour in range(min(3, channels)):
-            values = line[colour::channels]
+            values = line[colour::across]
             low[colour] = min(low[colour], min(values))
             high[colour] = max(high[colour], max(values))
             if high[colour] - low[colour] >= MIN_CONTRAST:
