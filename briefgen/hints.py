@@ -86,7 +86,7 @@ def not_found(
     unseen = _hidden_in(quote, text)
     if unseen:
         return (
-            f"{message}: its words are in the file's text layer {unseen}, but not shown there "
+            f"{message}: its words are {unseen}, but not shown there "
             "(they are invisible, covered, too small or the colour of what is behind them), so "
             "no reader of it sees them; quote what the document shows"
         )
@@ -106,12 +106,12 @@ def not_found(
 
 def _hidden_in(quote: str, text: SourceText) -> str | None:
     """Where the quote stands among the words its source file holds but does not show
-    ("on p. 3"), if it does."""
+    ("in the file's text layer on p. 3", "in the file"), if it does."""
     hidden = text.extracted.hidden if text.extracted is not None else ()
     needle = normalised_text(quote)
     for page, words in hidden:
         if needle and needle in normalised_text(words):
-            return f"on p. {page}" if page else "in the file"
+            return f"in the file's text layer on p. {page}" if page else "in the file"
     return None
 
 

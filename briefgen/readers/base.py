@@ -47,13 +47,23 @@ _HIDING = re.compile(HIDING_STYLE, re.I)
 # headline: "background-clip: text; color: transparent")
 _CLEAR_TEXT = re.compile(rf"(?<![\w-])color\s*:\s*transparent{_END}", re.I)
 _PAINTED_THROUGH = re.compile(r"background-clip\s*:\s*text", re.I)
+_BACKGROUND = re.compile(r"background(?:-color)?\s*:", re.I)
+_COLOUR = re.compile(r"(?<![\w-])color\s*:", re.I)
+_STYLE_ATTRIBUTE = re.compile(r"""(?<![\w-])style\s*=\s*(["'])(?P<value>.*?)\1""", re.I | re.S)
 
 
 def hides(style: str) -> bool:
     """Whether declarations (a style attribute's, a stylesheet rule's) hide what they style."""
     if _HIDING.search(style):
         return True
-    return bool(_CLEAR_TEXT.search(style)) and not _PAINTED_THROUGH.search(style)
+    if _CLEAR_TEXT.search(style) and not _PAINTED_THROUGH.search(style):
+        return True
+    if _BACKGROUND.search(style) and _COLOUR.search(style):  # white on white, set together
+        from briefgen.readers.html_colours import blends_alone
+
+        attribute = _STYLE_ATTRIBUTE.search(style)  # a tag's attributes: its style's
+        return blends_alone(attribute["value"] if attribute else style)
+    return False
 
 
 class ReaderError(Exception):

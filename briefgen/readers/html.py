@@ -15,6 +15,9 @@ every time:
    comments, adverts, a site header or footer (see MARKERS: whole words, camelCase
    split, and a few stems such as "cookie" anywhere). That last test never drops the
    page's body, an article or main, nor an element holding one of them.
+   Words set in the colour of what is behind them (white on white, a grey a shade off
+   its background) are left out too, as far as the page's own styles tell: see
+   html_colours.py.
 2. The main text is the largest article left (by its text), else the first main,
    else the first element with role=main, else the whole body.
 3. Within it, each block (p, h1-h6, li, blockquote, pre, figcaption, dt, dd, a table
@@ -39,6 +42,7 @@ from collections.abc import Iterator
 
 import tinyhtml5
 
+from briefgen.readers import html_colours
 from briefgen.readers.base import (
     LOWERED,
     PARAGRAPH,
@@ -128,13 +132,18 @@ def extract(data: bytes) -> Extracted:
             "no text was found in the page's main content; save the page after it has loaded "
             "(File > Save Page As), or save its text as a .txt file"
         )
+    unseen = page.unseen_words()
+    notes = (f"main text: {where}", f"{page.dropped} boilerplate elements left out")
     return Extracted(
         "\n".join(lines),
         PARAGRAPH,
         tuple((n, 0) for n in range(1, len(lines) + 1)),
         page.title(root),
         page.published(root),
-        (f"main text: {where}", f"{page.dropped} boilerplate elements left out"),
+        (*notes, f"{len(page.unseen)} passages in the colour of their background left out")
+        if page.unseen
+        else notes,
+        hidden=((0, unseen),) if unseen else (),
     )
 
 
@@ -177,6 +186,8 @@ class Page:
                 self._elements.append(node)
             inside = in_article or tag in ("article", "main")
             stack.extend((child, gone, inside) for child in reversed(node))
+        # elements whose own words are the colour of what is behind them
+        self.unseen = html_colours.unseen(tree, self.removed)
 
     def _holders(self) -> set[int]:
         """id() of every element that holds an article, a main or a role=main."""
@@ -233,19 +244,30 @@ class Page:
     def walk(self, root: ET.Element) -> Iterator[tuple[str, ET.Element | str]]:
         """("open", el), ("text", s), ("close", el) in document order, boilerplate skipped;
         iterative, so however deep the page nests."""
-        stack: list[tuple[ET.Element, bool]] = [(root, False)]
+        unseen = self.unseen  # their own words are left out; their children's are judged apart
+        stack: list[tuple[ET.Element, bool, int]] = [(root, False, 0)]
         while stack:
-            node, done = stack.pop()
+            node, done, outer = stack.pop()  # outer: id() of the parent, whose words a tail is
             if done:
                 yield "close", node
             elif id(node) not in self.removed:
                 yield "open", node
-                if node.text:
-                    yield "text", node.text
-                stack.append((node, True))
-                stack.extend((child, False) for child in reversed(node))
+                if node.text:  # words not seen still take up room: a space stands for them
+                    yield "text", " " if id(node) in unseen else node.text
+                stack.append((node, True, outer))
+                stack.extend((child, False, id(node)) for child in reversed(node))
             if (done or id(node) in self.removed) and node is not root and node.tail:
-                yield "text", node.tail
+                yield "text", " " if outer in unseen else node.tail
+
+    def unseen_words(self) -> str:
+        """The words left out for their colour, in the page's order (to tell a quote of
+        them why it is not found)."""
+        parts: list[str] = []
+        for node in self.tree.iter():
+            if id(node) in self.unseen:
+                parts.append(node.text or "")
+                parts.extend(child.tail or "" for child in node)
+        return " ".join(" ".join(parts).split())
 
     def lines(self, root: ET.Element) -> list[str]:
         """One line per block of text under root."""
