@@ -481,3 +481,44 @@ def test_styles_based_on_each_other_in_a_loop_are_read() -> None:
     )
     data = package({"word/document.xml": document(body), "word/styles.xml": styles.encode()})
     assert lines(data) == ["Shown"]
+
+
+def _styled(paragraph_style: str, character_style: str, run: str = "") -> list[str]:
+    """The lines of a paragraph in style P with a run in character style C, each style's
+    rPr as given, and the run's own rPr."""
+    styles = (
+        f'<w:styles xmlns:w="{W}">'
+        f'<w:style w:type="paragraph" w:styleId="P"><w:rPr>{paragraph_style}</w:rPr></w:style>'
+        f'<w:style w:type="character" w:styleId="C"><w:rPr>{character_style}</w:rPr></w:style>'
+        "</w:styles>"
+    )
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">Shown </w:t></w:r></w:p>'
+        '<w:p><w:pPr><w:pStyle w:val="P"/></w:pPr><w:r><w:rPr><w:rStyle w:val="C"/>'
+        f"{run}</w:rPr><w:t>styled words</w:t></w:r></w:p>"
+    )
+    data = package({"word/document.xml": document(body), "word/styles.xml": styles})
+    return lines(data)
+
+
+@pytest.mark.parametrize(
+    ("paragraph_style", "character_style", "run", "shown"),
+    [
+        # a toggle both styles switch on is switched back off, as Word shows it
+        ("<w:vanish/>", "<w:vanish/>", "", True),
+        ("<w:strike/>", '<w:strike w:val="true"/>', "", True),
+        # one of them alone, or one switched off, leaves it as that one says
+        ("<w:vanish/>", "", "", False),
+        ("", "<w:vanish/>", "", False),
+        ("<w:vanish/>", '<w:vanish w:val="0"/>', "", False),
+        ('<w:vanish w:val="false"/>', "<w:vanish/>", "", False),
+        # set on the run itself, it holds whatever the styles say
+        ("<w:vanish/>", "<w:vanish/>", "<w:vanish/>", False),
+        ("<w:vanish/>", "", '<w:vanish w:val="0"/>', True),
+    ],
+)
+def test_an_on_off_property_of_two_styles_combines_as_word_combines_it(
+    paragraph_style: str, character_style: str, run: str, shown: bool
+) -> None:
+    read = _styled(paragraph_style, character_style, run)
+    assert read == (["Shown", "styled words"] if shown else ["Shown"])

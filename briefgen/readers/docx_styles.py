@@ -2,9 +2,10 @@
 
 A run's properties come from the document's defaults, then from its paragraph's style,
 then from its own character style (each with the styles it is based on), then from what
-is set on the run itself, each overriding what came before. (Word combines an on-off
-property, such as hidden text, that two styles both set by switching it back off; here
-the last one says, which at worst leaves out words Word shows, never the other way.)
+is set on the run itself, each overriding what came before; within one style's chain,
+the style nearest the run says. An on-off property (TOGGLES, such as hidden or struck
+through) that both the paragraph's style and the character style switch on is switched
+back off, as Word combines them; one set on the run itself holds whatever the styles say.
 
 A run is not shown as the document's words when it is hidden or struck through, set in
 under 2 points, or white where nothing is shaded behind it: no highlight or shading on
@@ -19,6 +20,12 @@ from lxml import etree
 # run properties under which Word does not show a run's words as they stand: hidden text,
 # text hidden in web view, and struck-through text (withdrawn, as a deletion is)
 HIDING = frozenset({"vanish", "webHidden", "specVanish", "strike", "dstrike"})
+# on-off properties that a character style laid over a paragraph style switches rather
+# than sets (ECMA-376 Part 1, 17.7.3)
+TOGGLES = frozenset(
+    {"b", "bCs", "caps", "emboss", "i", "iCs", "imprint", "outline", "shadow", "smallCaps"}
+    | {"strike", "vanish"}
+)
 MIN_HALF_POINTS = 4  # w:sz counts half points: text set under 2 points is not read
 MAX_DEPTH = 20  # styles based on styles: a longer chain (or a loop) is cut there
 _OFF = ("0", "false", "off")
@@ -97,9 +104,11 @@ class Styles:
         key = (paragraph_style, own.get("rStyle", ""))
         inherited = self._cache.get(key)
         if inherited is None:
-            inherited = dict(self.defaults)
-            inherited.update(self._chain(key[0]))
-            inherited.update(self._chain(key[1]))
+            paragraph, character = self._chain(key[0]), self._chain(key[1])
+            inherited = {**self.defaults, **paragraph, **character}
+            for name in TOGGLES.intersection(paragraph, character):
+                on = (paragraph[name] not in _OFF) != (character[name] not in _OFF)
+                inherited[name] = "1" if on else "0"
             self._cache[key] = inherited
         return {**inherited, **own}
 
