@@ -2,21 +2,28 @@
 
 Entries are keyed by the SHA-256 of the file's bytes and a version string of the code
 that made them, so a changed file or a changed briefgen never reads a stale entry; each
-entry also carries its own digest and is ignored unless that matches. The folder is
-safe to delete at any time, and a cache that cannot be read or written is simply not
-used: it only ever saves time. Nor is one that is, or holds, a link to another folder.
+entry also carries a digest of its name and its bytes together, and is ignored unless
+that matches, so an entry copied over another (for another file) is not taken for it.
+The folder is safe to delete at any time, and a cache that cannot be read or written is
+simply not used: it only ever saves time. Nor is one that is, or holds, a link to
+another folder, nor an entry that is not a regular file or is larger than MAX_ENTRY_BYTES.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from briefgen.write import replace_file
 
 FOLDER = ".briefgen-cache"
-_MAGIC = b"briefgen-cache-1\n"
+_MAGIC = b"briefgen-cache-2\n"
+# larger than any entry a source within the limits makes: a bigger one is not read at all
+MAX_ENTRY_BYTES = 1 << 30
+_OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def digest(data: bytes) -> str:
@@ -38,7 +45,7 @@ class Cache:
     def _path(self, kind: str, key: str, version: str) -> Path | None:
         if self.folder is None:
             return None
-        name = digest(f"{kind}\0{key}\0{version}".encode())
+        name = _name(kind, key, version)
         return self.folder / kind / name[:2] / name if self.shard else self.folder / kind / name
 
     def _own(self, path: Path) -> bool:
@@ -48,30 +55,35 @@ class Cache:
         sources/ or a folder outside the workspace."""
         assert self.folder is not None
         folder = self.folder
-        for part in ("", *path.relative_to(self.folder).parts[:-1]):
-            folder = folder / part if part else folder
-            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                return False
-        return not path.is_symlink()
+        try:  # a folder that cannot be searched (another user's) raises
+            for part in ("", *path.relative_to(self.folder).parts[:-1]):
+                folder = folder / part if part else folder
+                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                    return False
+            return not path.is_symlink()
+        except OSError:
+            return False
 
     def has(self, kind: str, key: str, version: str) -> bool:
         """Whether an entry is there (it may still turn out damaged when loaded)."""
         path = self._path(kind, key, version)
-        return path is not None and self._own(path) and path.is_file()
+        if path is None or not self._own(path):
+            return False
+        try:
+            return path.is_file()
+        except OSError:
+            return False
 
     def load(self, kind: str, key: str, version: str) -> bytes | None:
         """The stored bytes, or None when absent, unreadable or not what was stored."""
         path = self._path(kind, key, version)
         if path is None or not self._own(path):
             return None
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            return None
-        if not raw.startswith(_MAGIC):
+        raw = _read(path)
+        if raw is None or not raw.startswith(_MAGIC):
             return None
         stored, _, data = raw[len(_MAGIC) :].partition(b"\n")
-        return data if stored.decode("ascii", "replace") == digest(data) else None
+        return data if stored.decode("ascii", "replace") == _seal(path.name, data) else None
 
     def store(self, kind: str, key: str, version: str, data: bytes) -> None:
         """Keep `data` (written atomically; failures are ignored)."""
@@ -82,4 +94,33 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             if not self._own(path):  # a link made meanwhile
                 return
-            replace_file(path, _MAGIC + digest(data).encode("ascii") + b"\n" + data, durable=False)
+            seal = _seal(path.name, data).encode("ascii")
+            replace_file(path, _MAGIC + seal + b"\n" + data, durable=False)
+
+
+def _name(kind: str, key: str, version: str) -> str:
+    return digest(f"{kind}\0{key}\0{version}".encode())
+
+
+def _seal(name: str, data: bytes) -> str:
+    """The digest an entry carries: of its name (its kind, key and version) and its bytes."""
+    h = hashlib.sha256(name.encode("ascii", "replace") + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of a regular file of at most MAX_ENTRY_BYTES at `path` (not followed if a
+    link); None for anything else (a FIFO would block a plain read, a huge file fill memory)."""
+    try:
+        fd = os.open(path, _OPEN)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        try:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+                return None
+            return file.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None

@@ -10,8 +10,10 @@ missing, damaged or unwritable cache only costs the time of normalising again.
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from collections import OrderedDict
+from unicodedata import unidata_version
 
 from briefgen import __version__
 from briefgen.cache import Cache
@@ -21,7 +23,10 @@ from briefgen.normalise_fast import FastMap, Sides
 KIND = "normalised"
 # Change NORMALISATION whenever normalise's output or this encoding changes.
 NORMALISATION = "7"
-VERSION = f"{NORMALISATION}-{__version__}"
+# normalising leans on Python's Unicode tables, which a newer Python may change
+VERSION = (
+    f"{NORMALISATION}-{__version__}-{sys.version_info[0]}.{sys.version_info[1]}-{unidata_version}"
+)
 MEMO_CHARS = 64_000_000  # how much normalised text is kept in memory between runs, at most
 _MEMO: OrderedDict[tuple[str, bool], Normalised] = OrderedDict()
 _kept = [0]  # characters in _MEMO

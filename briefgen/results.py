@@ -82,6 +82,7 @@ def code_version() -> str:
 
 Resolution = tuple[str, list[Any], list[Problem]]  # sources key, span rows, problems
 Read = tuple[str, Brief | None, list[Problem]]  # key, validated brief, problems
+Placed = tuple[str, Resolution]  # the key of the brief's bytes, and what resolving it gave
 
 
 @dataclass
@@ -186,19 +187,28 @@ class Results:
         if given is not None:
             self._given[path] = given
 
-    def take(self, path: Path, given: Resolution | None) -> None:
+    def take(self, path: Path, given: Placed | None) -> None:
         """Take the resolution split.py's child worked out for `path` (it keeps its results
         on disk only after sending them, so there is none there to read back). It is used
-        only as a kept one is: its sources key matching, its spans fitting."""
+        only as a kept one is: for the same bytes of the brief as this process read (the
+        file may have been saved again between the two readings), its sources key
+        matching, its spans fitting."""
         held = self._held.get(path)
-        fits = isinstance(given, tuple) and len(given) == 3
-        if held is not None and held.resolution is None and fits:
-            held.resolution = given
+        if held is None or held.resolution is not None:
+            return
+        if not (isinstance(given, tuple) and len(given) == 2 and given[0] == held.key):
+            return
+        resolution = given[1]
+        if isinstance(resolution, tuple) and len(resolution) == 3:
+            held.resolution = resolution
 
-    def resolution(self, path: Path) -> Resolution | None:
-        """What resolving the brief at `path` gave in this run (for split.py's child to send)."""
+    def resolution(self, path: Path) -> Placed | None:
+        """What resolving the brief at `path` gave in this run, with the key of the bytes
+        it was read from (for split.py's child to send)."""
         held = self._held.get(path)
-        return held.resolution if held is not None else None
+        if held is None or held.resolution is None:
+            return None
+        return held.key, held.resolution
 
     def _load(self, path: Path, key: str) -> _Held | None:
         raw = self.cache.load(KIND, key, FORMAT) if self.cache else None

@@ -13,6 +13,8 @@ bytes and the same reader version. The source file itself is only ever read.
 from __future__ import annotations
 
 import importlib
+import sys
+import unicodedata
 from pathlib import Path
 from types import ModuleType
 
@@ -59,6 +61,10 @@ def read_source(source: Source, config: Config, report: Report) -> SourceText | 
     return SourceText(extracted.text, cache=cache, extracted=extracted, file_sha256=key)
 
 
+# what else an extraction leans on: Python (its codecs and Unicode tables)
+_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}:{unicodedata.unidata_version}"
+
+
 def cache_for(config: Config) -> Cache:
     return Cache(config.root / FOLDER)
 
@@ -76,7 +82,7 @@ def extract(
     (`key`, worked out here if not given); None when it cannot (reported at `where`)."""
     cache = cache_for(config)
     key = key or digest(data)
-    version = f"{reader}:{VERSIONS.get(reader, '0')}:{__version__}"
+    version = f"{reader}:{VERSIONS.get(reader, '0')}:{__version__}:{_PYTHON}"
     kept = cache.load(KIND, key, version)
     if kept is not None:
         try:

@@ -30,7 +30,7 @@ from briefgen import citations, cores, forms, freshness
 from briefgen.errors import Report
 from briefgen.matching import SourceText
 from briefgen.models import Config, Source
-from briefgen.results import Read, Resolution, Results, cache_for
+from briefgen.results import Placed, Read, Results, cache_for
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -77,9 +77,10 @@ class Share:
         found: Read | None = self.sent.get(READ, {}).get(path)
         return found
 
-    def places(self, path: Path) -> Resolution | None:
-        """What the child sent of resolving `path`'s quotes (once MATCHED is in)."""
-        found: Resolution | None = self.sent.get(MATCHED, {}).get(path)
+    def places(self, path: Path) -> Placed | None:
+        """What the child sent of resolving `path`'s quotes, with the key of the brief's
+        bytes it read (once MATCHED is in)."""
+        found: Placed | None = self.sent.get(MATCHED, {}).get(path)
         return found
 
     def own_forms(self) -> list[Callable[[], object]]:

@@ -177,8 +177,9 @@ def test_places_the_child_sends_are_checked_as_kept_ones_are(
         found = real(self, path)
         if found is None:
             return None
-        rows = [row if row is None else [*row[:2], row[2] + 1, *row[3:]] for row in found[1]]
-        return ("other", rows, found[2])
+        key, (_, spans, problems) = found
+        rows = [row if row is None else [*row[:2], row[2] + 1, *row[3:]] for row in spans]
+        return key, ("other", rows, problems)
 
     # set before the child is forked, so it is what the child sends
     monkeypatch.setattr(results.Results, "resolution", elsewhere)
@@ -341,3 +342,32 @@ def test_this_process_keeps_its_results_while_the_child_still_matches(
     expected = _alone(root)
     assert _cold(root) == expected
     assert kept_when_waiting == [True]
+
+
+def test_places_the_child_worked_out_for_a_brief_saved_again_since_are_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brief saved between this process's reading of it and the child's: the child's
+    places, worked out for the new text, are not laid over the old one (which would
+    publish the old claim under the new quote's passage, verified). This process reports
+    the version it read, as a check done in one process would."""
+    from briefgen import bounded
+
+    root = _workspace(tmp_path)
+    brief = root / "briefs" / f"b{BRIEFS - 1:02}.yaml"  # among the later half: the child's
+    old = brief.read_text(encoding="utf-8")
+    wrong = old.replace("over five years", "over ten years")
+    assert wrong != old
+    brief.write_text(wrong, encoding="utf-8")
+    expected = _alone(root)
+    assert any(f"{brief.name}:" in line and "quote not found" in line for line in expected[0])
+    real = bounded.spawn
+
+    def saved_as_forked(*args: object, **kwargs: object) -> object:
+        if args[0] is split._work:  # the editor saves the corrected brief just then
+            brief.write_text(old.replace("The plan is affordable.", "A new claim."), "utf-8")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bounded, "spawn", saved_as_forked)
+    shutil.rmtree(root / FOLDER, ignore_errors=True)
+    assert shown(run(root)) == expected[0]
