@@ -81,6 +81,30 @@ def off_the_page(pdf: Any) -> None:
     pdf.text(10, 400, CLAIM)
 
 
+def between_lines(pdf: Any) -> None:
+    """White words squeezed between two lines of black text, whose letters reach into
+    their box: it has marks, but none of its own."""
+    pdf.text(10, 37, "Lines of text above the words")
+    pdf.text(10, 43, "and lines of text below them")
+    pdf.set_text_color(255, 255, 255)
+    pdf.text(10, 40, CLAIM)
+
+
+def on_a_rule(pdf: Any) -> None:
+    pdf.set_line_width(0.3)
+    pdf.line(8, 39, 95, 39)
+    pdf.set_text_color(255, 255, 255)
+    pdf.text(10, 40, CLAIM)
+
+
+def under_a_labelled_box(pdf: Any) -> None:
+    """A redaction box that says so in white letters over the words it hides."""
+    blacked_out(pdf)
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("helvetica", size=6)
+    pdf.text(30, 39.5, "WITHHELD")
+
+
 @pytest.mark.parametrize(
     "hide",
     [invisible, white_on_white, transparent, tiny, blacked_out, painted_over, light_on_light],
@@ -90,6 +114,25 @@ def test_words_the_page_does_not_show_are_not_read(hide: Callable[[Any], None]) 
     extracted = reader.extract(page(hide))
     assert extracted.text == SHOWN
     assert extracted.notes == ("6 hidden words left out (on page 1): a reader does not see them",)
+
+
+@pytest.mark.parametrize(
+    ("hide", "also"),
+    [
+        (between_lines, ["Lines of text above the words", "and lines of text below them"]),
+        (on_a_rule, []),
+        (under_a_labelled_box, ["WITHHELD"]),
+    ],
+    ids=lambda f: getattr(f, "__name__", ""),
+)
+def test_words_among_marks_not_their_own_are_not_read(
+    hide: Callable[[Any], None], also: list[str]
+) -> None:
+    """Their box has marks (other words' letters, a rule, a label), but behind them, on
+    the page without its text, is the colour they are drawn in."""
+    extracted = reader.extract(page(hide))
+    assert extracted.text.splitlines() == [SHOWN, *also]
+    assert extracted.hidden == ((1, CLAIM),)
 
 
 def test_the_hidden_words_are_kept_with_their_page_through_the_cache() -> None:
@@ -138,6 +181,24 @@ def red_on_green(pdf: Any) -> None:
     pdf.text(10, 40, CLAIM)
 
 
+def across_a_rule(pdf: Any) -> None:
+    pdf.set_draw_color(200, 0, 0)
+    pdf.set_line_width(0.3)
+    pdf.line(8, 39, 95, 39)
+    pdf.text(10, 40, CLAIM)
+
+
+def white_on_a_band_with_a_white_rule(pdf: Any) -> None:
+    white_on_dark(pdf)
+    pdf.set_draw_color(255, 255, 255)
+    pdf.line(8, 39, 95, 39)
+
+
+def heavy_heading(pdf: Any) -> None:
+    pdf.set_font("helvetica", style="B", size=16)
+    pdf.text(10, 40, "WWW MMM Ministers")
+
+
 def grey_small_print(pdf: Any) -> None:
     pdf.set_text_color(153, 153, 153)
     pdf.set_font("helvetica", size=5)
@@ -153,8 +214,21 @@ def grey_small_print(pdf: Any) -> None:
         (narrow_words, "I, 1 l i I"),
         (red_on_green, CLAIM),
         (grey_small_print, "Voir il y a ll II li"),
+        (across_a_rule, CLAIM),
+        (white_on_a_band_with_a_white_rule, CLAIM),
+        (heavy_heading, "WWW MMM Ministers"),
     ],
-    ids=["white-on-dark", "light-grey", "small-print", "narrow-words", "red-on-green", "grey-5pt"],
+    ids=[
+        "white-on-dark",
+        "light-grey",
+        "small-print",
+        "narrow-words",
+        "red-on-green",
+        "grey-5pt",
+        "across-a-rule",
+        "white-on-band-and-rule",
+        "heavy-heading",
+    ],
 )
 def test_words_the_page_shows_are_read(draw: Callable[[Any], None], words: str) -> None:
     extracted = reader.extract(page(draw))

@@ -52,10 +52,12 @@ def extract(data: bytes) -> Extracted:
             "the file cannot be read as a PDF (it is damaged, incomplete or not a PDF at "
             "all); download it again, or catalogue the document in another format"
         ) from None
+    backdrops = pdf_hidden.Backdrops(data)
     try:
-        read = [_page_lines(document[i]) for i in range(len(document))]
+        read = [_page_lines(document[i], backdrops, i) for i in range(len(document))]
     finally:
         document.close()
+        backdrops.close()
     pages = [lines for lines, _ in read]
     hidden = [(number, " ".join(words)) for number, (_, words) in enumerate(read, 1) if words]
     if not any(pages) and hidden:
@@ -73,14 +75,18 @@ def extract(data: bytes) -> Extracted:
     return _assemble(pages, hidden)
 
 
-def _page_lines(page: Any) -> tuple[list[str], list[str]]:
+def _page_lines(
+    page: Any, backdrops: pdf_hidden.Backdrops, index: int
+) -> tuple[list[str], list[str]]:
     """The page's lines of text as PDFium reads them (blank lines left out), and the words
     left out as hidden. Only the text a viewer shows is kept: not words set beside or
     below the page (outside its crop box), which no reader of the document sees and a
     brief must not cite, nor words the page does not show (pdf_hidden)."""
     left, bottom, right, top = page.get_bbox()
+    cropbox = None
     if not (right > left and top > bottom):  # a crop box off the media box: viewers show
-        page.set_cropbox(*page.get_mediabox())  # the media box, whole
+        cropbox = page.get_mediabox()  # the media box, whole
+        page.set_cropbox(*cropbox)
         left, bottom, right, top = page.get_bbox()
     textpage = page.get_textpage()
     try:
@@ -89,7 +95,9 @@ def _page_lines(page: Any) -> tuple[list[str], list[str]]:
         if len(text) != count:  # one character an index, as pdf_hidden counts them
             text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
         shown = textpage.get_text_bounded(left, bottom, right, top)
-        hidden, off = pdf_hidden.hidden_words(page, textpage, text) if text.strip() else ([], [])
+        backdrop = backdrops.page(index, cropbox)
+        found = pdf_hidden.hidden_words(page, textpage, text, backdrop) if text.strip() else None
+        hidden, off = found or ([], [])
     finally:
         textpage.close()
         page.close()

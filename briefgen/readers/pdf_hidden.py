@@ -7,15 +7,23 @@ the text layer as much as the words shown, and a brief must not cite them as the
 document's words. However they were hidden, the rule is the same: the page is rendered,
 and a word is seen when the place where it stands has marks on it (its box is not one
 flat colour). So the invisible text layer of a scanned page is kept where the picture
-shows its words (OCR), as a reader sees them there; words hidden over a busy picture
-are kept too, which this rule cannot tell from the picture's own marks.
+shows its words (OCR), as a reader sees them there.
+
+A word whose box has marks that are not its own (white words squeezed between lines of
+black text, or laid on a rule; words under a black box that carries a white label) is
+looked at again when most of its box is the colour it is drawn in: on the page rendered
+without its text, what lies behind it must not be, almost all of it (BLENDS of it), the
+colour of its letters, or it is not seen. Words hidden over a busy picture are still
+kept, which neither rule can tell from the picture's own marks.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 SCALE = 2  # pixels per point the page is rendered at (144 dpi)
@@ -31,18 +39,30 @@ MIN_CONTRAST = 24
 MIN_POINTS = 1.0
 MAX_ROWS, MAX_ACROSS = 32, 512  # of one word's box, looked at at most (see _seen)
 COARSE = 8  # how much smaller the rendering a very large word is looked at on is
+# A word drawn in one colour (filled, wholly opaque or not) is looked at on the page
+# without its text (see `_Renders.blends`) when at least SUSPECT of its box is within
+# MIN_CONTRAST of that colour (black print covers well under half of its box), and is not
+# seen when at least BLENDS of what lies behind it is (its letters could show only in a
+# strip of the rest: a rule across them, the edge of a band)
+SUSPECT, BLENDS = 0.5, 0.7
+_FILLED = (0, 4)  # text rendering modes that fill the letters and do not stroke them
 _SPACED = re.compile(r"\S+")
+Rendering = tuple[bytes, tuple[int, int], tuple[int, int]]  # pixels, (stride, channels), size
 
 
-def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list[range]]:
+def hidden_words(
+    page: Any, textpage: Any, text: str, backdrop: Callable[[], Any] | None = None
+) -> tuple[list[range], list[range]]:
     """The character indexes of each word of `text` (the page's text, one character an
-    index) that no reader sees on the page, and of each word that stands off it."""
+    index) that no reader sees on the page, and of each word that stands off it.
+    `backdrop` gives the same page with no text on it (None when it cannot)."""
     import pypdfium2.raw as pdfium_c
 
     points_wide, points_high = page.get_size()
     # fewer pixels for a poster-sized page: each is judged at the scale it is rendered at
     scale = min(SCALE, math.sqrt(MAX_PIXELS / max(1.0, points_wide * points_high)))
-    renders = _Renders(page, scale)
+    renders = _Renders(page, scale, backdrop)
+    inks = _Inks(textpage)
     width, height = renders.size
     to_pixels = _page_to_pixels(page, width, height)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
@@ -71,9 +91,35 @@ def hidden_words(page: Any, textpage: Any, text: str) -> tuple[list[range], list
             off += _outside(textpage, word, to_pixels, width, height)  # letters off it
         small = size < MIN_POINTS * scale and any(c.isalnum() for c in text[word.start : word.stop])
         box = (x0, y0, x1, y1)
-        if small or not renders.seen(box):
+        if small or not renders.seen(box) or renders.blends(box, inks.of(word[0])):
             hidden.append(word)
     return hidden, off
+
+
+class _Inks:
+    """The colour (red, green, blue, alpha: 0 to 255) a character's letters are filled
+    with, if that is all that draws them; None if they are stroked, invisible or of a
+    colour not known. Found once a text object (which has one colour and one mode)."""
+
+    def __init__(self, textpage: Any) -> None:
+        self.textpage = textpage
+        self.known: dict[int | None, tuple[int, int, int, int] | None] = {}
+        self.channels = [ctypes.c_uint() for _ in range(4)]
+
+    def of(self, index: int) -> tuple[int, int, int, int] | None:
+        import pypdfium2.raw as pdfium_c
+
+        drawn = pdfium_c.FPDFText_GetTextObject(self.textpage, index)
+        key = ctypes.cast(drawn, ctypes.c_void_p).value if drawn else None
+        if key in self.known:
+            return self.known[key]
+        found = None
+        if drawn and pdfium_c.FPDFTextObj_GetTextRenderMode(drawn) in _FILLED:
+            red, green, blue, alpha = self.channels
+            if pdfium_c.FPDFText_GetFillColor(self.textpage, index, red, green, blue, alpha):
+                found = (red.value, green.value, blue.value, alpha.value)
+        self.known[key] = found
+        return found
 
 
 class _Renders:
@@ -84,16 +130,39 @@ class _Renders:
     hundreds of points high, whose strokes are as thick) is looked at on a rendering
     COARSE times smaller, so that a page of many such words takes as long as one of text."""
 
-    def __init__(self, page: Any, scale: float) -> None:
-        self.page, self.scale = page, scale
-        self.made: dict[tuple[bool, bool], tuple[bytes, tuple[int, int], tuple[int, int]]] = {}
+    def __init__(self, page: Any, scale: float, backdrop: Callable[[], Any] | None) -> None:
+        self.page, self.scale, self.backdrop = page, scale, backdrop
+        self.made: dict[tuple[bool, bool], Rendering] = {}
         self.size = self.get(grey=True, coarse=False)[2]
+        self._behind: Rendering | None = None  # the page without its text, in colour
 
-    def get(self, grey: bool, coarse: bool) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+    def get(self, grey: bool, coarse: bool) -> Rendering:
         key = (grey, coarse)
         if key not in self.made:
             self.made[key] = _rendered(self.page, self.scale / (COARSE if coarse else 1), grey)
         return self.made[key]
+
+    def blends(self, box: tuple[float, float, float, float], ink: tuple[int, ...] | None) -> bool:
+        """Whether what lies behind a word drawn in `ink` (red, green, blue, alpha) is, for
+        BLENDS of its box or more, within MIN_CONTRAST of the colour its letters make there;
+        looked at only when SUSPECT of the box as rendered is of that colour's grey."""
+        if ink is None or ink[3] == 0 or self.backdrop is None:
+            return False
+        red, green, blue, alpha = ink
+        if max(box[2] - box[0], box[3] - box[1]) > min(COARSE * MAX_ROWS, COARSE * MAX_ACROSS):
+            return False  # (a poster's letters: their own strokes fill the box)
+        grey = (red * 30 + green * 59 + blue * 11) // 100  # as PDFium renders in grey
+        pixels, layout, (width, height) = self.get(True, False)
+        if _share_near(pixels, layout, width, height, box, (grey,), alpha, rows=8) < SUSPECT:
+            return False
+        if self._behind is None:
+            self._behind = _without_text(self.backdrop, self.scale, self.size)
+            self.backdrop = None if self._behind is None else self.backdrop
+            if self._behind is None:
+                return False
+        pixels, layout, (width, height) = self._behind
+        # the bitmap's bytes are blue, green, red
+        return _share_near(pixels, layout, width, height, box, (blue, green, red), alpha) >= BLENDS
 
     def seen(self, box: tuple[float, float, float, float]) -> bool:
         x0, y0, x1, y1 = box
@@ -108,9 +177,73 @@ class _Renders:
         return False
 
 
-def _rendered(
-    page: Any, scale: float, grey: bool
-) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+def _without_text(
+    backdrop: Callable[[], Any], scale: float, size: tuple[int, int]
+) -> Rendering | None:
+    """The page with no text on it, rendered in colour as the page was (None if it
+    cannot be made, or comes out another size)."""
+    try:
+        page = backdrop()
+    except Exception:  # a page PDFium cannot rewrite: its words are kept
+        return None
+    if page is None:
+        return None
+    try:
+        made = _rendered(page, scale, grey=False)
+    finally:
+        page.close()
+    return made if made[2] == size else None
+
+
+@functools.lru_cache(maxsize=512)
+def _far(value: int, reach: float) -> bytes:
+    """The byte values not within `reach` of `value`."""
+    return bytes(v for v in range(256) if abs(v - value) >= reach)
+
+
+def _share_near(
+    pixels: bytes,
+    layout: tuple[int, int],
+    width: int,
+    height: int,
+    box: tuple[float, float, float, float],
+    colour: tuple[int, ...],
+    alpha: int,
+    rows: int = MAX_ROWS,
+) -> float:
+    """The share of the pixels within `box` (on about `rows` rows, sampled as `_seen`
+    samples them) whose every channel lies within MIN_CONTRAST of `colour` laid over it
+    at `alpha` (0 to 255)."""
+    stride, channels = layout
+    x0, y0, x1, y1 = box
+    first_x, last_x = _span(x0, x1, width)
+    first_y, last_y = _span(y0, y1, height)
+    if first_x >= last_x or first_y >= last_y:
+        return 0.0
+    # an ink at alpha a moves a pixel by a times their difference
+    reach = MIN_CONTRAST * 255 / max(1, alpha)
+    step = max(1, (last_y - first_y) // rows)
+    across = max(1, (last_x - first_x) // MAX_ACROSS)
+    near = total = 0
+    if channels == 1:  # a grey rendering: counted a row at a time, in C
+        far = _far(colour[0], reach)
+        for row in range(first_y, last_y, step):
+            line = pixels[row * stride + first_x : row * stride + last_x : across]
+            total += len(line)
+            near += len(line.translate(None, far))
+        return near / total if total else 0.0
+    for row in range(first_y, last_y, step):
+        start = row * stride
+        for x in range(first_x, last_x, across):
+            at = start + x * channels
+            total += 1
+            near += all(
+                abs(pixels[at + c] - value) < reach for c, value in enumerate(colour[:channels])
+            )
+    return near / total if total else 0.0
+
+
+def _rendered(page: Any, scale: float, grey: bool) -> Rendering:
     """The page rendered: its pixels' bytes, the bytes a row and a pixel, and its width
     and height in pixels."""
     bitmap = page.render(scale=scale, grayscale=grey)
@@ -226,3 +359,39 @@ def _outside(textpage: Any, word: range, to_pixels: Any, width: int, height: int
             if not (0 <= x < width and 0 <= y < height):
                 found.append(range(index, index + 1))
     return found
+
+
+class Backdrops:
+    """Pages of a PDF with their text taken out (for `hidden_words`), from a second copy
+    of the document opened when first needed, so that the pages read stay as they are."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._document: Any = None
+
+    def page(
+        self, index: int, cropbox: tuple[float, float, float, float] | None
+    ) -> Callable[[], Any]:
+        """Page `index` with no text, its crop box set to `cropbox` if given, as the page
+        read was (a callable: made only if asked for)."""
+
+        def made() -> Any:
+            import pypdfium2 as pdfium
+            import pypdfium2.raw as pdfium_c
+
+            if self._document is None:
+                self._document = pdfium.PdfDocument(self.data)
+            page = self._document[index]
+            if cropbox is not None:
+                page.set_cropbox(*cropbox)
+            for drawn in list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_TEXT,), max_depth=1)):
+                page.remove_obj(drawn)  # rendered as it now is: the file is not rewritten
+                drawn.close()
+            return page
+
+        return made
+
+    def close(self) -> None:
+        if self._document is not None:
+            self._document.close()
+            self._document = None
