@@ -8,6 +8,7 @@ gets a private temporary folder that this process removes whatever happens to it
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import functools
 import gc
@@ -94,7 +95,15 @@ def run_bounded(
             temp = _private_temp()
             given = ahead.give((fn, args, memory_mb, temp, task)) if ahead else None
             child, receive = given or _start((fn, args, memory_mb, temp, task), where)
-        if not _wait(receive, timeout):
+        try:
+            arrived = _wait(receive, timeout)
+        except _Superseded:
+            raise RenderError.single(
+                f"{task.doing} was stopped: the files it was made from changed meanwhile; "
+                "ask for it again",
+                where,
+            ) from None
+        if not arrived:
             raise RenderError.single(
                 f"{task.doing} took longer than {timeout:g} seconds and was stopped; "
                 f"{task.advice}, or raise limits.render_timeout in config.yaml",
@@ -249,10 +258,36 @@ def resume() -> None:
     _STOPPING.clear()
 
 
+class _Superseded(Exception):
+    """The work was no longer wanted (see `wanted_until`)."""
+
+
+# set in a thread whose work is of no use once it is set (a preview's render of a state
+# of the workspace that has since changed): its children are stopped then
+_UNWANTED: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
+    "unwanted", default=None
+)
+
+
+@contextlib.contextmanager
+def wanted_until(event: threading.Event) -> Iterator[None]:
+    """Children started by this thread in the block are stopped once `event` is set, and
+    their run_bounded raises a RenderError that says so."""
+    token = _UNWANTED.set(event)
+    try:
+        yield
+    finally:
+        _UNWANTED.reset(token)
+
+
 def _wait(receive: Connection, timeout: float) -> bool:
-    """Whether a result arrived within `timeout`; short steps so that stop_all() is heard."""
+    """Whether a result arrived within `timeout`; short steps so that stop_all() is heard
+    (and that the work is no longer wanted)."""
     deadline = time.monotonic() + timeout
+    unwanted = _UNWANTED.get()
     while not _STOPPING.is_set():
+        if unwanted is not None and unwanted.is_set():
+            raise _Superseded
         left = deadline - time.monotonic()
         if left <= 0:
             return False

@@ -20,8 +20,8 @@ class Location:
     line: int = 1
     col: int = 1
 
-    def display(self) -> str:
-        return f"{display_path(self.path)}:{self.line}:{self.col}"
+    def display(self, start: Path | None = None) -> str:
+        return f"{display_path(self.path, start)}:{self.line}:{self.col}"
 
 
 def printable(text: str) -> str:
@@ -34,13 +34,13 @@ def quoted(text: str) -> str:
     return f'"{printable(text)}"'
 
 
-def display_path(path: Path) -> str:
-    """The path as the user should read it: relative to the current folder when inside it,
-    and a built-in template by its template name (builtin:brief.html.j2)."""
+def display_path(path: Path, start: Path | None = None) -> str:
+    """The path as the user should read it: relative to the current folder (or `start`)
+    when inside it, and a built-in template by its template name (builtin:brief.html.j2)."""
     if path.is_absolute() and path.is_relative_to(BUILTIN_TEMPLATES):
         return f"builtin:{path.relative_to(BUILTIN_TEMPLATES).as_posix()}"
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, start)
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
@@ -54,8 +54,10 @@ class Problem:
     message: str
     location: Location | None = None
 
-    def format(self) -> str:
-        where = self.location.display() if self.location else "briefgen"
+    def format(self, start: Path | None = None) -> str:
+        """path:line:col: severity: message, the path relative to the current folder (or
+        to `start`, such as the workspace a preview shows)."""
+        where = self.location.display(start) if self.location else "briefgen"
         return f"{where}: {self.severity}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:

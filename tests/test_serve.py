@@ -235,6 +235,37 @@ def test_the_standard_library_s_errors_carry_the_same_headers(server: PreviewSer
         assert "Content-Type: text/plain" in head
 
 
+def test_an_http_0_9_request_is_refused_with_headers(server: PreviewServer) -> None:
+    """An HTTP/0.9 answer is the body alone: no status, no Content-Security-Policy."""
+    for line in (b"GET /\r\n\r\n", b"GET / HTTP/0.9\r\nHost: localhost\r\n\r\n"):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+            conn.sendall(line)
+            answer = conn.makefile("rb").read().decode("latin-1")
+        head, _, body = answer.partition("\r\n\r\n")
+        assert head.startswith("HTTP/1.1 505"), answer
+        assert "Content-Security-Policy: default-src 'none'" in head
+        assert "<html" not in body
+
+
+def test_a_request_another_site_makes_is_refused(server: PreviewServer) -> None:
+    """A page of another site (or of another port of this machine) cannot have briefs
+    rendered, though it could not read them; the address typed or opened is answered."""
+    for site in ("cross-site", "same-site"):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        headers = {"Host": f"127.0.0.1:{server.port}", "Sec-Fetch-Site": site}
+        conn.request("GET", "/out/test.pdf", headers=headers)
+        answer = conn.getresponse()
+        assert answer.status == 403, site
+        assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'")
+        conn.close()
+    for site in ("none", "same-origin"):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        headers = {"Host": f"127.0.0.1:{server.port}", "Sec-Fetch-Site": site}
+        conn.request("GET", "/", headers=headers)
+        assert conn.getresponse().status == 200, site
+        conn.close()
+
+
 def test_localhost_host_header_is_accepted(server: PreviewServer) -> None:
     assert get(server, "/", host=f"localhost:{server.port}").status == 200
 
@@ -261,7 +292,8 @@ def test_an_edit_is_picked_up_and_a_broken_quote_listed_then_cleared(
     wait_for(lambda: not server.preview.snapshot.ok)
     status = json.loads(get(server, "/status.json?brief=test").read())
     errors = [p["text"] for p in status["problems"] if p["error"]]
-    assert any(e.startswith(f"{brief}:12:16: error: quote not found") for e in errors), errors
+    # named from the workspace's folder, wherever the server was started (no machine paths)
+    assert any(e.startswith("briefs/test.yaml:12:16: error: quote not found") for e in errors)
     assert "Problems" in get(server, "/brief/test").read().decode()
 
     brief.write_text(MINIMAL_BRIEF)
@@ -293,6 +325,9 @@ def test_events_announce_each_new_version(server: PreviewServer, tmp_path: Path)
     conn.request("GET", "/events", headers={"Host": f"127.0.0.1:{server.port}"})
     response = conn.getresponse()
     assert response.headers["Content-Type"] == "text/event-stream"
+    # the stream carries the headers every other answer carries
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     first = response.fp.readline()
     assert first.startswith(b"data: ")
     version = int(first.split()[1])
@@ -449,7 +484,16 @@ def test_outputs_of_a_brief_with_errors_are_not_served_with_the_citation_left_ou
         answer = get(server, f"/out/test.{fmt}")
         body = answer.read().decode()
         assert answer.status == 422, (fmt, body)  # as build, which writes none of them
-        assert f"{brief}:12:16: error: quote not found" in body
+        assert "\nbriefs/test.yaml:12:16: error: quote not found" in body
+    before = server.preview.snapshot.version
+    brief.write_text("title: [unclosed\n")  # does not read as YAML: no brief at all
+    wait_for(lambda: server.preview.snapshot.version > before)
+    for fmt in ("html", "md", "pdf", "card.html"):
+        answer = get(server, f"/out/test.{fmt}")
+        body = answer.read().decode()
+        assert answer.status == 422, (fmt, body)  # what stops it, not "not found"
+        assert "\nbriefs/test.yaml:" in body
+    assert get(server, "/out/other.pdf").status == 404  # no such brief
     brief.write_text(MINIMAL_BRIEF)
     wait_for(lambda: server.preview.snapshot.ok)
     assert get(server, "/out/test.md").status == 200
@@ -467,7 +511,7 @@ def test_a_template_that_cannot_be_rendered_is_listed_as_a_problem_of_the_page(
     wait_for(lambda: server.preview.snapshot.version > before)
     status = json.loads(get(server, "/status.json?brief=test").read())
     own = [p["text"] for p in status["problems"] if p["error"] and p["own"]]
-    assert any(t.startswith(f"{template}:2:") and "template syntax error" in t for t in own), own
+    assert any(t.startswith("templates/brief.html.j2:2:") and "syntax error" in t for t in own)
     answer = get(server, "/out/test.html")
     assert answer.status == 422 and "template syntax error" in answer.read().decode()
     assert get(server, "/out/test.md").status == 200  # the Markdown does not use it
@@ -475,6 +519,38 @@ def test_a_template_that_cannot_be_rendered_is_listed_as_a_problem_of_the_page(
     wait_for(lambda: get(server, "/out/test.html").status == 200)
     status = json.loads(get(server, "/status.json?brief=test").read())
     assert not [p for p in status["problems"] if p["error"]]
+
+
+def test_a_render_of_a_state_since_changed_is_stopped(tmp_path: Path) -> None:
+    """A render still running when a save changes the workspace would be shown to no one:
+    its child is stopped then, not left to use a core until the time limit."""
+    import threading
+
+    files = minimal_files()
+    files["config.yaml"] += "limits:\n  render_timeout: 60\n"
+    files["templates/brief.html.j2"] = (
+        '{% extends "builtin:brief.html.j2" %}{% block titleblock %}'
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+        "{{ super() }}{% endblock %}"
+    )
+    root = build_tree(tmp_path / "ws", files)
+    with serving(root / "config.yaml", ()) as running:
+        answers: list[tuple[int, str]] = []
+
+        def ask() -> None:
+            answer = get(running, "/out/test.html")
+            answers.append((answer.status, answer.read().decode()))
+
+        asking = threading.Thread(target=ask)
+        start = time.monotonic()
+        asking.start()
+        time.sleep(1)  # the render is under way
+        (root / "templates" / "brief.html.j2").unlink()
+        asking.join(30)
+        assert answers and answers[0][0] == 422, answers
+        assert "was stopped: the files it was made from changed meanwhile" in answers[0][1]
+        assert time.monotonic() - start < 30  # not the 60 seconds of the limit
+        wait_for(lambda: get(running, "/out/test.html").status == 200)
 
 
 def test_a_template_that_runs_away_is_stopped_and_the_server_answers_on(tmp_path: Path) -> None:

@@ -126,7 +126,7 @@ def _overlay(snap: Snapshot, brief_id: str | None = None) -> str:
     """The problems over a page: all of them on the index, and on a brief's page all but
     those of the other briefs' files (which do not stop this one showing)."""
     errors = [p for p in snap.problems if p.is_error and not _other(snap, p, brief_id)]
-    items = "".join(f"<li>{escape(p.format())}</li>" for p in errors)
+    items = "".join(f"<li>{escape(p.format(snap.root))}</li>" for p in errors)
     hidden = "" if errors else " hidden"
     return (
         f'<section id="problems"{hidden}><h2>Problems: the brief will show again when they are '
@@ -275,7 +275,7 @@ def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
                 "error": p.is_error,
                 "own": _own(p, brief_id) or p in failed,
                 "other": _other(snap, p, brief_id),  # another brief's: not shown over this one
-                "text": p.format(),
+                "text": p.format(snap.root),
             }
             for p in [*snap.problems, *failed]
         ],

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.load import read_bytes
 from briefgen.preview import pages
-from briefgen.preview.state import OUT, Preview
+from briefgen.preview.state import OUT, Preview, Snapshot
 
 KEEPALIVE_SECONDS = 10.0
 # each output format's Content-Type; an output of a format not listed is not served (404)
@@ -161,6 +161,11 @@ class Handler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         parsed = super().parse_request()
         self._headed.cancel()  # the headers are in: an answer may take as long as it takes
+        if parsed and self.request_version == "HTTP/0.9":
+            # an answer to it has no status line and no headers, so no policy either
+            self.request_version = "HTTP/1.0"
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.0 or HTTP/1.1 only")
+            return False
         return parsed
 
     def _cut_off(self) -> None:
@@ -217,6 +222,12 @@ class Handler(BaseHTTPRequestHandler):
             )
             self._send(HTTPStatus.FORBIDDEN, body, "text/plain; charset=utf-8", head)
             return
+        if self.headers.get("Sec-Fetch-Site", "").strip().lower() in ("cross-site", "same-site"):
+            # a page of another site (or another port) asking: it could not read the answer,
+            # but would have briefs rendered for nothing
+            body = b"refused: open this address yourself, not from another site's page\n"
+            self._send(HTTPStatus.FORBIDDEN, body, "text/plain; charset=utf-8", head)
+            return
         url = urlsplit(self.path)
         path, query = url.path, parse_qs(url.query)
         if path == "/events":
@@ -228,7 +239,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             found = self._lookup(path, query)
         except _Unrendered as exc:
-            text = "".join(f"{p.format()}\n" for p in exc.problems)
+            root = self.server.preview.snapshot.root
+            text = "".join(f"{p.format(root)}\n" for p in exc.problems)
             body = f"not rendered: fix these problems first\n{text}".encode()
             self._send(HTTPStatus.UNPROCESSABLE_ENTITY, body, "text/plain; charset=utf-8", head)
             return
@@ -271,6 +283,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise _Answer(HTTPStatus.NOT_FOUND, page, _TYPES["html"], pages.WRAPPER_CSP)
             return None if page is None else (page, _TYPES["html"], pages.WRAPPER_CSP)
         name = path.removeprefix(OUT)
+        if path.startswith(OUT) and name not in snap.outputs and _blocking(snap, name):
+            raise _Unrendered(_blocking(snap, name))  # as a build would say
         if path.startswith(OUT) and name in snap.outputs:
             kind = _TYPES.get(snap.outputs[name].fmt)
             if kind is None:  # a format this server has no Content-Type for
@@ -296,8 +310,8 @@ class Handler(BaseHTTPRequestHandler):
         """Server-sent events: the snapshot's version now, and again after every change."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
         self.send_header("Connection", "close")
+        self._policy(pages.OUTPUT_CSP)
         self.end_headers()
         self.close_connection = True
         preview, stopping = self.server.preview, self.server.stopping
@@ -335,10 +349,27 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Allow", "GET, HEAD")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
+        self._policy(csp)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _policy(self, csp: str) -> None:
+        """The headers every answer carries, the stream of events too."""
         self.send_header("Content-Security-Policy", csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
+
+
+def _blocking(snap: Snapshot, name: str) -> list[Problem]:
+    """The errors that keep the output `name` (london-summit.pdf) from being rendered now:
+    those of the brief file it would come from, or all of them if the workspace cannot be
+    read (a broken config.yaml). None for a name no brief's output could have."""
+    stem, _, rest = name.partition(".")
+    if not stem or rest.rsplit(".", 1)[-1] not in _TYPES:
+        return []
+    errors = [p for p in snap.problems if p.is_error]
+    if snap.result is None:
+        return errors
+    return [p for p in errors if p.location is not None and p.location.path.stem == stem]

@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 from briefgen import assets, collector, render
 from briefgen import build as pipeline
 from briefgen import outputs as rendering
-from briefgen.bounded import Ahead, death_with_parent, run_bounded
-from briefgen.config import available_layouts
+from briefgen.bounded import Ahead, death_with_parent, run_bounded, wanted_until
+from briefgen.config import available_layouts, find_config
 from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.formats import WRITERS
 from briefgen.models import Brief, Config, Source, Workspace
@@ -53,6 +53,9 @@ class Snapshot:
     rendered: dict[str, bytes] = field(default_factory=dict)
     failed: dict[str, list[Problem]] = field(default_factory=dict)  # renders that failed
     gates: dict[str, threading.Lock] = field(default_factory=dict)  # one render at a time
+    root: Path | None = None  # the workspace's folder: problems name files from there
+    # set once a newer state replaces this one: its renders still running are stopped
+    replaced: threading.Event = field(default_factory=threading.Event)
 
     @property
     def ok(self) -> bool:
@@ -116,14 +119,22 @@ class Preview:
             problems = result.report.sorted() if result else []
         except BriefgenError as exc:  # a broken config.yaml: nothing to show but the problems
             result, problems = None, list(exc.problems)
-        snap = Snapshot(self.snapshot.version + 1, result, problems)
+        snap = Snapshot(self.snapshot.version + 1, result, problems, root=self._root(result))
         if result is not None:
             snap.outputs, snap.sources = _addresses(result.workspace, self.warm)
         with self._lock:
-            self.snapshot = snap
+            old, self.snapshot = self.snapshot, snap
+        old.replaced.set()  # what is rendered from it now would be shown to no one
         with self.changed:
             self.changed.notify_all()
         return snap
+
+    def _root(self, result: pipeline.Result | None) -> Path | None:
+        if result is not None:
+            return result.workspace.config.root
+        with contextlib.suppress(BriefgenError, OSError):
+            return find_config(self.config_path).parent
+        return None
 
     @property
     def config_file(self) -> Path | None:
@@ -184,7 +195,8 @@ class Preview:
             raise BriefgenError(own)
         kept = render.ENVIRONMENTS.set(self.environments), assets.ALLOWED.set(self.allowed)
         try:
-            with collector.paused():  # unpaused, a third of a re-render went to collections
+            with collector.paused(), wanted_until(snap.replaced):  # (unpaused, a third of a
+                # re-render went to collections)
                 data = render_output(target, snap.result.workspace, self.spare, self.generation)
         except BriefgenError as exc:  # a template or stylesheet that cannot be used
             with self._lock:
