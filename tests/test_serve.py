@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import json
 import socket
@@ -79,6 +80,23 @@ def test_index_lists_a_brief_that_could_not_be_read_with_its_problems(tmp_path: 
     assert '<tr><td><a href="/brief/broken">broken</a></td><td>-</td><td>could not be read' in body
     assert page.status == 200 and "could not be read as a brief" in text
     assert "broken.yaml:2:1: error: YAML syntax error" in text
+
+
+def test_a_brief_file_of_an_odd_name_that_could_not_be_read_is_linked_to_its_page(
+    tmp_path: Path,
+) -> None:
+    files = minimal_files()
+    for name in ("a b", "x#y", "%41"):
+        files[f"briefs/{name}.yaml"] = "title: [unclosed\n"
+    root = build_tree(tmp_path / "ws", files)
+    with serving(root / "config.yaml", ()) as running:
+        body = get(running, "/").read().decode()
+        for name, link in (("a b", "a%20b"), ("x#y", "x%23y"), ("%41", "%2541")):
+            assert f'<a href="/brief/{link}">{name}</a>' in body
+            page = get(running, f"/brief/{link}")
+            assert page.status == 200
+            text = html.unescape(page.read().decode())
+            assert f"briefs/{name}.yaml:1:1: error:" in text and "rename the file" in text
 
 
 def test_brief_page_wraps_the_html_output_in_an_iframe(server: PreviewServer) -> None:

@@ -75,7 +75,9 @@ def run(
 ) -> None:
     """Serve until Ctrl-C (KeyboardInterrupt, which the caller reports)."""
     with serving(config_path, names, host, port) as server:
-        url = f"http://{'localhost' if host == LOCAL else host}:{server.port}/"
+        # every address (0.0.0.0) is no address to open: this machine's own is one of them
+        shown = "localhost" if host in (LOCAL, "0.0.0.0") else host  # noqa: S104
+        url = f"http://{shown}:{server.port}/"
         say(f"previewing at {url} (Ctrl-C to stop)")
         for problem in server.preview.snapshot.problems:
             say(problem.format())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from briefgen import outputs as rendering
 from briefgen.assets import CSP_POLICY
@@ -158,7 +159,7 @@ def index(snap: Snapshot) -> bytes:
             if where.suffix in (".yaml", ".yml") and where.parent == folder and where not in read:
                 unread[where] = unread.get(where, 0) + 1
         for path, count in sorted(unread.items()):
-            link = f'<a href="/brief/{escape(path.stem)}">{escape(path.stem)}</a>'
+            link = f'<a href="/brief/{escape(quote(path.stem))}">{escape(path.stem)}</a>'
             rows.append(
                 f"<tr><td>{link}</td><td>-</td><td>could not be read</td><td>{count}</td></tr>"
             )
@@ -214,13 +215,25 @@ def known(snap: Snapshot, brief_id: str) -> bool:
     config = snap.result.workspace.config
     if any(b.id == brief_id for b in snap.result.workspace.briefs):
         return True
-    return any((config.briefs_dir / f"{brief_id}{s}").is_file() for s in (".yaml", ".yml"))
+    return _plain_name(brief_id) and any(
+        (config.briefs_dir / f"{brief_id}{s}").is_file() for s in (".yaml", ".yml")
+    )
+
+
+def _plain_name(brief_id: str) -> bool:
+    """Whether a brief's page may be named so: an id, or the name of a brief file that is
+    not one ("a b" for a b.yaml, which cannot be read as a brief), but never a path."""
+    if ID_RE.fullmatch(brief_id):
+        return True
+    return bool(brief_id) and brief_id not in (".", "..") and not set("/\\\0") & set(brief_id)
 
 
 def _unread(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
     """The page of a brief file that cannot be read as a brief just now: its problems, and
     the brief again once they are fixed (the page reloads on the next change)."""
     assert snap.result is not None
+    if not _plain_name(brief_id):
+        return None
     folder = snap.result.workspace.config.briefs_dir
     there = any((folder / f"{brief_id}{suffix}").is_file() for suffix in (".yaml", ".yml"))
     # a brief moved away for a moment (a save by rename, a folder renamed): its page waits
@@ -231,7 +244,7 @@ def _unread(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
 def _waiting(snap: Snapshot, brief_id: str, layout: str, said: str) -> bytes | None:
     """A brief's page while it cannot be shown, with the problems; it reloads into the
     brief at the next change that brings it back."""
-    if not ID_RE.fullmatch(brief_id):
+    if not _plain_name(brief_id):
         return None
     content = (
         f'<header><a href="/">All briefs</a><strong>{escape(brief_id)}</strong>'

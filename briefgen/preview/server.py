@@ -20,7 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from briefgen.errors import BriefgenError, Location, Problem, Report
 from briefgen.load import read_bytes
@@ -276,7 +276,7 @@ class Handler(BaseHTTPRequestHandler):
                 found = pages.status(snap, brief, layout)
             return json.dumps(found).encode(), "application/json", pages.WRAPPER_CSP
         if path.startswith("/brief/"):
-            brief_id = path.removeprefix("/brief/")
+            brief_id = unquote(path.removeprefix("/brief/"))  # a file named "a b.yaml"
             page = pages.wrapper(snap, brief_id, layout)
             if page is not None and not pages.known(snap, brief_id):
                 # not there just now: a 404 whose page waits for it and shows it when it is
