@@ -539,6 +539,13 @@ def test_a_template_that_cannot_be_rendered_is_listed_as_a_problem_of_the_page(
     assert not [p for p in status["problems"] if p["error"]]
 
 
+LOOPING_TEMPLATE = (
+    '{% extends "builtin:brief.html.j2" %}{% block titleblock %}'
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    "{{ super() }}{% endblock %}"
+)
+
+
 def test_a_render_of_a_state_since_changed_is_stopped(tmp_path: Path) -> None:
     """A render still running when a save changes the workspace would be shown to no one:
     its child is stopped then, not left to use a core until the time limit."""
@@ -546,11 +553,7 @@ def test_a_render_of_a_state_since_changed_is_stopped(tmp_path: Path) -> None:
 
     files = minimal_files()
     files["config.yaml"] += "limits:\n  render_timeout: 60\n"
-    files["templates/brief.html.j2"] = (
-        '{% extends "builtin:brief.html.j2" %}{% block titleblock %}'
-        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-        "{{ super() }}{% endblock %}"
-    )
+    files["templates/brief.html.j2"] = LOOPING_TEMPLATE
     root = build_tree(tmp_path / "ws", files)
     with serving(root / "config.yaml", ()) as running:
         answers: list[tuple[int, str]] = []
@@ -562,7 +565,9 @@ def test_a_render_of_a_state_since_changed_is_stopped(tmp_path: Path) -> None:
         asking = threading.Thread(target=ask)
         start = time.monotonic()
         asking.start()
-        time.sleep(1)  # the render is under way
+        snap = running.preview.snapshot
+        wait_for(lambda: "test.html" in snap.gates)  # its render is under way
+        time.sleep(0.5)
         (root / "templates" / "brief.html.j2").unlink()
         asking.join(30)
         assert answers and answers[0][0] == 422, answers
@@ -576,11 +581,7 @@ def test_a_template_that_runs_away_is_stopped_and_the_server_answers_on(tmp_path
     the preview as in build: the page is a problem to show, and the server goes on."""
     files = minimal_files()
     files["config.yaml"] += "limits:\n  render_timeout: 3\n  render_memory_mb: 400\n"
-    files["templates/brief.html.j2"] = (
-        '{% extends "builtin:brief.html.j2" %}{% block titleblock %}'
-        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-        "{{ super() }}{% endblock %}"
-    )
+    files["templates/brief.html.j2"] = LOOPING_TEMPLATE
     root = build_tree(tmp_path / "ws", files)
     with serving(root / "config.yaml", ()) as running:
         start = time.monotonic()

@@ -215,11 +215,10 @@ def _share_near(
     samples them) whose every channel lies within MIN_CONTRAST of `colour` laid over it
     at `alpha` (0 to 255)."""
     stride, channels = layout
-    x0, y0, x1, y1 = box
-    first_x, last_x = _span(x0, x1, width)
-    first_y, last_y = _span(y0, y1, height)
-    if first_x >= last_x or first_y >= last_y:
+    inside = _inside(box, width, height)
+    if inside is None:
         return 0.0
+    first_x, last_x, first_y, last_y = inside
     # an ink at alpha a moves a pixel by a times their difference
     reach = MIN_CONTRAST * 255 / max(1, alpha)
     step = max(1, (last_y - first_y) // rows)
@@ -315,11 +314,10 @@ def _seen(
     apart in red, green or blue; never for a box off the bitmap. `layout`: the bitmap's
     bytes a row and a pixel. Its middle row is looked at first: a word's letters cross it."""
     stride, channels = layout
-    x0, y0, x1, y1 = box
-    first_x, last_x = _span(x0, x1, width)
-    first_y, last_y = _span(y0, y1, height)
-    if first_x >= last_x or first_y >= last_y:
+    inside = _inside(box, width, height)
+    if inside is None:
         return False  # (at the page's very edge)
+    first_x, last_x, first_y, last_y = inside
     middle = (first_y + last_y) // 2
     low, high = [255] * 3, [0] * 3
     # every pixel of a word of text; of a larger box (letters set hundreds of points high,
@@ -335,6 +333,18 @@ def _seen(
             if high[colour] - low[colour] >= MIN_CONTRAST:
                 return True
     return False
+
+
+def _inside(
+    box: tuple[float, float, float, float], width: int, height: int
+) -> tuple[int, int, int, int] | None:
+    """The pixels of a box on the bitmap, as (first x, last x, first y, last y), the last
+    ones not included; None if none is on it."""
+    first_x, last_x = _span(box[0], box[2], width)
+    first_y, last_y = _span(box[1], box[3], height)
+    if first_x >= last_x or first_y >= last_y:
+        return None
+    return first_x, last_x, first_y, last_y
 
 
 def _span(start: float, end: float, limit: int) -> tuple[int, int]:
