@@ -121,6 +121,6 @@ def _read(path: Path) -> bytes | None:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
                 return None
-            return file.read(MAX_ENTRY_BYTES + 1)
+            return file.read(info.st_size)  # what it holds now: no more is taken for it
         except OSError:
             return None
