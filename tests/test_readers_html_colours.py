@@ -112,6 +112,15 @@ def test_words_the_colour_of_their_background_are_not_read(body: str, head: str)
             "<p style='color:#fff'>It always rose.</p>",
             "<style>@media screen { body { background: #000 } }</style>",
         ),
+        # a dark colour scheme: the browser's own text is light, on a dark background
+        (
+            "<p style='background:#000'>It always rose.</p>",
+            "<meta name='color-scheme' content='dark light'>",
+        ),
+        (
+            "<p style='background:#000'>It always rose.</p>",
+            "<style>:root { color-scheme: dark }</style>",
+        ),
         # a link is blue and a mark black on yellow, whatever colour is around them
         ("<p style='color:#fff'><a href='/r'>It always rose.</a></p>", ""),
         ("<p style='color:#fff'><mark>It always rose.</mark></p>", ""),

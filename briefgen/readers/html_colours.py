@@ -12,8 +12,9 @@ browser would, and judged only where that is enough to know them:
   browser;
 - a background that is an image or a gradient, or a colour given by a variable, is not
   known, and nothing in front of it is judged;
-- a page that links a stylesheet, or whose own rules set colours by selectors not
-  resolved here (`.hero p`, `:nth-child`, inside `@media`), may colour anything: its
+- a page that links a stylesheet, whose own rules set colours by selectors not
+  resolved here (`.hero p`, `:nth-child`, inside `@media`), or that asks for a dark
+  `color-scheme` (the browser's own colours are then light on dark), may colour anything: its
   default white background and black text are then not assumed, though the colours it
   sets on elements themselves still are.
 
@@ -47,6 +48,7 @@ YELLOW: RGB = (1.0, 1.0, 0.0)  # <mark>
 _SHOWING = frozenset(
     ("text-shadow", "-webkit-text-stroke", "-webkit-text-stroke-width", "filter", "mix-blend-mode")
 )
+_DARK = re.compile(r"color-scheme\s*:[^;}]*dark", re.I)
 # what a colour or background is when it is given but cannot be known here (var(), an image)
 UNKNOWN = "unknown"
 INHERIT = "inherit"
@@ -211,7 +213,7 @@ def _rules(tree: ET.Element) -> tuple[list[Rule], bool]:
     rules: list[Rule] = []
     unresolved = any(
         "stylesheet" in link.get("rel", "").lower().split() for link in tree.iter("link")
-    )
+    ) or _dark_scheme(tree)
     for style in tree.iter("style"):
         css = style.text or ""
         if not _WORDS.search(css):
@@ -245,6 +247,20 @@ def _rules(tree: ET.Element) -> tuple[list[Rule], bool]:
                 else:
                     rules.append(rule)
     return rules, unresolved
+
+
+def _dark_scheme(tree: ET.Element) -> bool:
+    """Whether the page may ask for dark colours (`color-scheme: dark`, in a meta element
+    or a style): the browser's own text is then light, its background dark."""
+    for meta in tree.iter("meta"):
+        named = meta.get("name", "").strip().lower() == "color-scheme"
+        if named and "dark" in meta.get("content", "").lower():
+            return True
+    for node in tree.iter():
+        css = (node.text or "") if node.tag == "style" else node.get("style", "")
+        if _DARK.search(css):
+            return True
+    return False
 
 
 def _rule(selector: str, slots: dict[str, tuple[Value, bool]], order: int) -> Rule | None:
