@@ -26,7 +26,7 @@ RAISED = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼�
 LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 # a style that hides an element, in a style attribute or a stylesheet's declarations, for
 # the web page and Markdown readers alike (see `hides`): not displayed or visible
-# ("display: none"), no opacity, too small to read (under 2 pixels or points, a tenth of
+# ("display: none"), no opacity or under a tenth of it, too small to read (under 2 pixels or points, a tenth of
 # an em, a tenth of the size around it) or scaled to nothing, set far off the page
 # ("left: -9999px", "text-indent: -10000px"), or clipped to nothing ("clip: rect(0 0 0
 # 0)", the usual way to keep words for screen readers only)
@@ -34,6 +34,7 @@ _END = r"\s*(?:[;!\"']|$)"
 HIDING_STYLE = (
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
     rf"|(?<![\w-])(?:opacity|font-size)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?{_END}"
+    rf"|(?<![\w-])opacity\s*:\s*(?:0*\.0\d*|\d(?:\.\d+)?%){_END}"  # under a tenth
     rf"|(?<![\w-])font-size\s*:\s*(?:(?:0*\.\d+|1(?:\.\d+)?)(?:px|pt)|0*\.0\d*r?em|\d(?:\.\d+)?%){_END}"
     r"|(?<![\w-])transform\s*:\s*scale\(\s*0*(?:\.0*)?\s*\)"
     r"|(?<![\w-])(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-\s*\d{4,}"
