@@ -87,7 +87,7 @@ def not_found(
     if unseen:
         return (
             f"{message}: its words are {unseen}, but not shown there "
-            "(they are invisible, covered, too small or the colour of what is behind them), so "
+            "(they are invisible, covered, too small or squeezed, or the colour of what is behind them), so "
             "no reader of it sees them; quote what the document shows"
         )
     stitched = _stitched(quote, text)

@@ -164,7 +164,7 @@ def test_the_hint_says_the_words_are_in_the_file_but_not_shown(
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         'briefs/b.yaml:10:16: error: quote not found in source "page" (page.html): its words '
-        "are in the file, but not shown there (they are invisible, covered, too small or the "
+        "are in the file, but not shown there (they are invisible, covered, too small or squeezed, or the "
         "colour of what is behind them), so no reader of it sees them; quote what the "
         "document shows"
     )

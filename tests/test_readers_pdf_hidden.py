@@ -4,6 +4,7 @@ reader sees is read, however it is drawn."""
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -259,21 +260,38 @@ def test_text_that_is_all_hidden_is_refused_with_what_to_do() -> None:
         reader.extract(page(invisible, shown=""))
     assert str(refused.value) == (
         "the PDF's text is all hidden: no reader of its pages sees it (it is invisible, "
-        "transparent, too small, the colour of what is behind it, covered or off the page), "
+        "transparent, too small or squeezed, the colour of what is behind it, covered or off the page), "
         "so there is nothing to cite; catalogue a version that shows its text"
     )
 
 
-def _raw_pdf(content: bytes, rotate: int = 0, size: int = 300) -> bytes:
-    """One page `size` points square drawing `content` with Helvetica as /F1."""
+def _raw_pdf(
+    content: bytes, rotate: int = 0, size: int = 300, to_unicode: dict[str, str] | None = None
+) -> bytes:
+    """One page `size` points square drawing `content` with Helvetica as /F1, and as /F2
+    with its characters (`to_unicode`) standing in the text layer for other text."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Rotate %d "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>" % (size, size, rotate),
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> /Contents 4 0 R >>"
+        % (size, size, rotate),
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>",
     ]
+    pairs = b"".join(
+        b"<%02X> <%s>\n" % (ord(code), said.encode("utf-16-be").hex().upper().encode())
+        for code, said in (to_unicode or {" ": " "}).items()
+    )
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Said def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        b"%d beginbfchar\n%sendbfchar\n"
+        % (len(to_unicode or " "), pairs)
+        + b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    objects.append(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -328,7 +346,7 @@ def test_hidden_words_cannot_be_cited(
     assert result.stderr.splitlines()[0] == (
         'briefs/b.yaml:10:16: error: quote not found in source "memo" (memo.pdf): its words '
         "are in the file's text layer on p. 1, but not shown there (they are invisible, "
-        "covered, too small or the colour of what is behind them), so no reader of it sees "
+        "covered, too small or squeezed, or the colour of what is behind them), so no reader of it sees "
         "them; quote what the document shows"
     )
     (tmp_path / "briefs" / "b.yaml").write_text(
@@ -440,3 +458,59 @@ def test_words_set_hundreds_of_points_high_are_judged_as_smaller_ones() -> None:
     extracted = reader.extract(_raw_pdf(content, size=600))
     assert extracted.text.splitlines() == ["Big", "Small words here"]
     assert extracted.hidden == ((1, "Gone"),)
+
+
+SHOWN_LINE = b"BT /F1 12 Tf 20 280 Td (Shown line.) Tj ET\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"BT /F1 12 Tf 1 Tz 20 250 Td (Squeezed words hidden here.) Tj ET",
+        b"BT /F1 12 Tf 8 Tz 20 250 Td (Squeezed words hidden here.) Tj ET",
+        b"BT /F1 12 Tf -5 Tc 20 250 Td (Overlaid statements withheld entirely.) Tj ET",
+        b"BT /F1 12 Tf 1 0 0 0.02 20 250 Tm (Flattened words hidden here.) Tj ET",
+        b"BT /F1 12 Tf 1 Tz 0 1 -1 0 150 20 Tm (Upright squeezed words.) Tj ET",
+        b"BT /F1 12 Tf 0.707 0.707 -0.707 0.707 20 150 Tm -5 Tc (Slanted overlaid words.) Tj ET",
+        b"BT /F2 12 Tf 20 250 Td (.) Tj ET",  # a dot on the page, a word in the text layer
+    ],
+    ids=["1%-wide", "8%-wide", "overlaid", "flattened", "upright", "slanted", "one-glyph"],
+)
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_letters_squeezed_past_reading_are_not_read(content: bytes, rotate: int) -> None:
+    """They make marks where they stand, but no reader can make out the words."""
+    data = _raw_pdf(SHOWN_LINE + content, rotate, to_unicode={".": "withheld"})
+    extracted = reader.extract(data)
+    assert extracted.text == "Shown line."
+    assert extracted.hidden
+    assert "hidden word" in extracted.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"BT /F1 12 Tf 50 Tz 20 250 Td (Condensed words stay readable.) Tj ET", None),
+        (b"BT /F1 12 Tf -2 Tc 20 250 Td (Tightly tracked words stay readable.) Tj ET", None),
+        (b"BT /F1 12 Tf 20 250 Td (illi llll IIII iiii 1111) Tj ET", None),
+        (b"BT /F1 12 Tf 0.707 0.707 -0.707 0.707 20 150 Tm (Slanted words read.) Tj ET", None),
+        (b"BT /F1 12 Tf 0 1 -1 0 150 20 Tm (Upright words are read.) Tj ET", None),
+        (b"BT /F1 12 Tf 20 250 Td (The interna-) Tj 0 -14 Td (tional plan.) Tj ET", None),
+        (b"BT /F2 12 Tf 20 250 Td (The plan is .) Tj ET", "The plan is ffi"),
+    ],
+    ids=["50%-wide", "tracked", "narrow", "slanted", "upright", "hyphenated", "ligature"],
+)
+def test_letters_set_close_or_narrow_are_read(content: bytes, words: str | None) -> None:
+    extracted = reader.extract(_raw_pdf(SHOWN_LINE + content, to_unicode={".": "ffi"}))
+    said = b" ".join(re.findall(rb"\((.*?)\) Tj", content)).decode()
+    lines = extracted.text.splitlines()
+    assert lines[0] == "Shown line."
+    assert " ".join(lines[1:]) == (words or said.replace("- ", "-\n").replace("\n", " "))
+    assert extracted.notes == ()
+
+
+def test_words_set_with_ligatures_are_read() -> None:
+    """A ligature's letters ("ffi", "fl") share one glyph's place and box."""
+    words = "An official office shuffled the fluffiest affidavits."
+    extracted = reader.extract(_weasyprint_page(f"<p style='font-size: 14pt'>{words}</p>"))
+    assert extracted.text == words
+    assert extracted.notes == ()

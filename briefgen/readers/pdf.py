@@ -63,7 +63,7 @@ def extract(data: bytes) -> Extracted:
     if not any(pages) and hidden:
         raise ReaderError(
             "the PDF's text is all hidden: no reader of its pages sees it (it is invisible, "
-            "transparent, too small, the colour of what is behind it, covered or off the "
+            "transparent, too small or squeezed, the colour of what is behind it, covered or off the "
             "page), so there is nothing to cite; catalogue a version that shows its text"
         )
     if not any(any(line.strip() for line in page) for page in pages):

@@ -15,12 +15,18 @@ looked at again when most of its box is the colour it is drawn in: on the page r
 without its text, what lies behind it must not be, almost all of it (BLENDS of it), the
 colour of its letters, or it is not seen. Words hidden over a busy picture are still
 kept, which neither rule can tell from the picture's own marks.
+
+Letters squeezed to a sliver (horizontal scaling of a few percent, a character spacing
+that sets each letter on the last, a text matrix that flattens them) make marks, but no
+reader can read them: a word whose letters stand less than MIN_SHAPE of their height
+apart, or are less than MIN_SHAPE as tall as they stand apart, is not seen either.
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -45,6 +51,16 @@ COARSE = 8  # how much smaller the rendering a very large word is looked at on i
 # seen when at least BLENDS of what lies behind it is (its letters could show only in a
 # strip of the rest: a rule across them, the edge of a band)
 SUSPECT, BLENDS = 0.5, 0.7
+# Letters that stand apart less than this share of their height, or are less than this
+# share as tall as they stand apart, cannot be read: Helvetica's "i"s stand 0.31 of their
+# height apart, letters at a quarter of their width about 0.2, and at a tenth 0.08
+MIN_SHAPE = 0.2
+SHAPED = 4  # letters or digits a word needs to be judged by its shape
+LIGATURE = 3  # the most letters one glyph stands for ("ffi", "ffl")
+# Letters that step back over the ones before them: the line their origins span is less
+# than this share of the steps taken along it (in a word read left to right, or right to
+# left, the two are the same)
+OVERLAID = 0.6
 _FILLED = (0, 4)  # text rendering modes that fill the letters and do not stroke them
 _SPACED = re.compile(r"\S+")
 Rendering = tuple[bytes, tuple[int, int], tuple[int, int]]  # pixels, (stride, channels), size
@@ -91,9 +107,67 @@ def hidden_words(
             off += _outside(textpage, word, to_pixels, width, height)  # letters off it
         small = size < MIN_POINTS * scale and any(c.isalnum() for c in text[word.start : word.stop])
         box = (x0, y0, x1, y1)
-        if small or not renders.seen(box) or renders.blends(box, inks.of(word[0])):
+        if (
+            small
+            or _squeezed(textpage, word, text)
+            or not renders.seen(box)
+            or renders.blends(box, inks.of(word[0]))
+        ):
             hidden.append(word)
     return hidden, off
+
+
+def _squeezed(textpage: Any, word: range, text: str) -> bool:
+    """Whether the word's letters are squeezed past reading: set less than MIN_SHAPE of
+    their height apart, or flattened to less than MIN_SHAPE of how far apart they stand
+    (the median step from one letter's origin to the next, along the line), or stepping
+    back over one another so that the line their origins span is under OVERLAID of the
+    steps taken along it. Each line of a word broken across lines is measured apart."""
+    import pypdfium2.raw as pdfium_c
+
+    letters = [i for i in word if text[i].isalnum()]
+    if len(letters) < SHAPED:
+        return False
+    angle = pdfium_c.FPDFText_GetCharAngle(textpage, letters[0])
+    if angle < 0:  # (PDFium's answer when it cannot tell)
+        return False
+    along_x, along_y = math.cos(angle), -math.sin(angle)  # (the angle runs clockwise)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    origin, found = pdfium_c.FPDFText_GetCharOrigin, []
+    for index in letters:
+        if not origin(textpage, index, x, y):
+            return False
+        found.append((x.value, y.value))
+    glyphs, run = [found[0]], 1  # a ligature's letters ("ffi") share one glyph's origin
+    for before, at in itertools.pairwise(found):
+        run = run + 1 if at == before else 1
+        if run > LIGATURE:  # one glyph that says more than a ligature does
+            return True
+        if run == 1:
+            glyphs.append(at)
+    # each glyph's origin: how far along the line, and across it
+    places = [(gx * along_x + gy * along_y, gy * along_x - gx * along_y) for gx, gy in glyphs]
+    box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+    tall = 0.0  # the larger of the first and last letters' boxes, across the line
+    for index in (letters[0], letters[-1]):
+        if not pdfium_c.FPDFText_GetCharBox(textpage, index, *box):
+            return False
+        across = [v.value * along_x - h.value * along_y for h in box[:2] for v in box[2:]]
+        tall = max(tall, max(across) - min(across))
+    lines = [[places[0]]]
+    for place in places[1:]:  # a new line where the origins move across by half a letter
+        if abs(place[1] - lines[-1][-1][1]) > tall / 2:
+            lines.append([])
+        lines[-1].append(place)
+    steps = sorted(abs(b[0] - a[0]) for line in lines for a, b in itertools.pairwise(line))
+    if not steps:
+        return False
+    apart = steps[len(steps) // 2]
+    larger = max(apart, tall)
+    if larger <= 0 or min(apart, tall) < MIN_SHAPE * larger:
+        return True
+    spanned = sum(abs(line[-1][0] - line[0][0]) for line in lines)
+    return spanned < OVERLAID * sum(steps)
 
 
 class _Inks:
