@@ -49,6 +49,13 @@ class Budget:
         return True
 
 
+# how words a file holds but does not show were hidden, and what to do instead
+UNSEEN = (
+    "(they are invisible, covered, too small or squeezed, or the colour of what is behind "
+    "them), so no reader of it sees them; quote what the document shows"
+)
+
+
 def not_found(
     quote: str,
     source: Source,
@@ -83,13 +90,9 @@ def not_found(
             span = find_quote(quote, other).span
             if span is not None:
                 return f'{message}, but it is in "{other_id}" at {span.place or f"line {span.line}"}: write  source: {other_id}'
-    unseen = _hidden_in(quote, text)
+    unseen = hidden_in(quote, text)
     if unseen:
-        return (
-            f"{message}: its words are {unseen}, but not shown there "
-            "(they are invisible, covered, too small or squeezed, or the colour of what is behind them), so "
-            "no reader of it sees them; quote what the document shows"
-        )
+        return f"{message}: its words are {unseen}, but not shown there {UNSEEN}"
     stitched = _stitched(quote, text)
     if stitched:
         return f"{message}: {stitched}"
@@ -104,7 +107,7 @@ def not_found(
     return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
 
 
-def _hidden_in(quote: str, text: SourceText) -> str | None:
+def hidden_in(quote: str, text: SourceText) -> str | None:
     """Where the quote stands among the words its source file holds but does not show
     ("in the file's text layer on p. 3", "in the file"), if it does."""
     hidden = text.extracted.hidden if text.extracted is not None else ()

@@ -355,6 +355,27 @@ def test_hidden_words_cannot_be_cited(
     assert run_cli("check").exit_code == 0
 
 
+def test_quote_says_the_words_are_in_the_file_but_not_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Looking hidden words up tells why they cannot be cited, not only that they are not
+    on the page; the nearest passage the page shows follows."""
+    build_tree(
+        tmp_path, {"config.yaml": "organisation: Test Unit\n", "sources/sources.yaml": CATALOGUE}
+    )
+    (tmp_path / "sources" / "memo.pdf").write_bytes(page(invisible))
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("quote", "memo", "back the plan in full")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'briefgen: error: the words are in the file\'s text layer on p. 1 of "memo", but '
+        "not shown there (they are invisible, covered, too small or squeezed, or the colour "
+        "of what is behind them), so no reader of it sees them; quote what the document "
+        "shows\n"
+    )
+    assert result.stdout.startswith("memo, p. 1, line 1 (")
+
+
 def _weasyprint_page(body: str) -> bytes:
     import weasyprint
 

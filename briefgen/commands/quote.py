@@ -12,7 +12,7 @@ from briefgen.boundaries import joined
 from briefgen.citations import too_short
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
-from briefgen.hints import near_differences, nearest
+from briefgen.hints import UNSEEN, hidden_in, near_differences, nearest
 from briefgen.matching import SourceText, locate
 from briefgen.models import Source, Span
 from briefgen.normalise import Normalised, display, normalise, normalised_text
@@ -182,12 +182,17 @@ def _show_nearest(
             near.append((found[1], source, found[0]))
     near.sort(key=lambda n: -n[0])
     where = f'"{chosen[0].id}"' if len(chosen) == 1 else f"any of {len(chosen)} sources"
-    out.report.error(
-        f"the words are not in {where}, as written; copy them exactly from the source "
-        "(the nearest passages are shown)"
-        if near
-        else f"the words are not in {where}, and nothing there is close to them"
-    )
+    unseen = [(s.id, at) for s in chosen if s.id in texts and (at := hidden_in(words, texts[s.id]))]
+    if unseen:  # in the file, but not on its pages: finding them would not help
+        sid, at = unseen[0]
+        out.report.error(f'the words are {at} of "{sid}", but not shown there {UNSEEN}')
+    else:
+        out.report.error(
+            f"the words are not in {where}, as written; copy them exactly from the source "
+            "(the nearest passages are shown)"
+            if near
+            else f"the words are not in {where}, and nothing there is close to them"
+        )
     for n, (score, source, span) in enumerate(near[:MAX_NEAREST]):
         out.say(
             f'{source.id}, {span.place or f"line {span.line}"} ({score:.0f}% alike): "{span.text}"'
