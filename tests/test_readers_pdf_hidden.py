@@ -492,7 +492,7 @@ SHOWN_LINE = b"BT /F1 12 Tf 20 280 Td (Shown line.) Tj ET\n"
         b"BT /F1 12 Tf -5 Tc 20 250 Td (Overlaid statements withheld entirely.) Tj ET",
         b"BT /F1 12 Tf 1 0 0 0.02 20 250 Tm (Flattened words hidden here.) Tj ET",
         b"BT /F1 12 Tf 1 Tz 0 1 -1 0 150 20 Tm (Upright squeezed words.) Tj ET",
-        b"BT /F1 12 Tf 0.707 0.707 -0.707 0.707 20 150 Tm -5 Tc (Slanted overlaid words.) Tj ET",
+        b"BT /F1 12 Tf 10 Tz 0.707 0.707 -0.707 0.707 20 150 Tm (Slanted squeezed words.) Tj ET",
         b"BT /F2 12 Tf 20 250 Td (.) Tj ET",  # a dot on the page, a word in the text layer
     ],
     ids=["1%-wide", "8%-wide", "overlaid", "flattened", "upright", "slanted", "one-glyph"],
@@ -513,12 +513,22 @@ def test_letters_squeezed_past_reading_are_not_read(content: bytes, rotate: int)
         (b"BT /F1 12 Tf 50 Tz 20 250 Td (Condensed words stay readable.) Tj ET", None),
         (b"BT /F1 12 Tf -2 Tc 20 250 Td (Tightly tracked words stay readable.) Tj ET", None),
         (b"BT /F1 12 Tf 20 250 Td (illi llll IIII iiii 1111) Tj ET", None),
+        (b"BT /F1 9 Tf 60 Tz -0.5 Tc 20 250 Td (Tight illicit millimetre filling.) Tj ET", None),
         (b"BT /F1 12 Tf 0.707 0.707 -0.707 0.707 20 150 Tm (Slanted words read.) Tj ET", None),
         (b"BT /F1 12 Tf 0 1 -1 0 150 20 Tm (Upright words are read.) Tj ET", None),
         (b"BT /F1 12 Tf 20 250 Td (The interna-) Tj 0 -14 Td (tional plan.) Tj ET", None),
         (b"BT /F2 12 Tf 20 250 Td (The plan is .) Tj ET", "The plan is ffi"),
     ],
-    ids=["50%-wide", "tracked", "narrow", "slanted", "upright", "hyphenated", "ligature"],
+    ids=[
+        "50%-wide",
+        "tracked",
+        "narrow",
+        "narrow-and-tight",
+        "slanted",
+        "upright",
+        "hyphenated",
+        "ligature",
+    ],
 )
 def test_letters_set_close_or_narrow_are_read(content: bytes, words: str | None) -> None:
     extracted = reader.extract(_raw_pdf(SHOWN_LINE + content, to_unicode={".": "ffi"}))

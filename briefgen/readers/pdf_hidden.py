@@ -16,10 +16,9 @@ without its text, what lies behind it must not be, almost all of it (BLENDS of i
 colour of its letters, or it is not seen. Words hidden over a busy picture are still
 kept, which neither rule can tell from the picture's own marks.
 
-Letters squeezed to a sliver (horizontal scaling of a few percent, a character spacing
-that sets each letter on the last, a text matrix that flattens them) make marks, but no
-reader can read them: a word whose letters stand less than MIN_SHAPE of their height
-apart, or are less than MIN_SHAPE as tall as they stand apart, is not seen either.
+Letters squeezed to a sliver (horizontal scaling of a few percent, a text matrix that
+flattens them, a character spacing that sets each letter on or behind the last) make
+marks, but no reader can read them: such a word is not seen either (`_squeezed`).
 """
 
 from __future__ import annotations
@@ -51,16 +50,21 @@ COARSE = 8  # how much smaller the rendering a very large word is looked at on i
 # seen when at least BLENDS of what lies behind it is (its letters could show only in a
 # strip of the rest: a rule across them, the edge of a band)
 SUSPECT, BLENDS = 0.5, 0.7
-# Letters that stand apart less than this share of their height, or are less than this
-# share as tall as they stand apart, cannot be read: Helvetica's "i"s stand 0.31 of their
-# height apart, letters at a quarter of their width about 0.2, and at a tenth 0.08
+# Letters drawn less than this share as wide as they are tall, or as tall as they are
+# wide, cannot be read (horizontal scaling of a fifth or less; a flattening matrix)
 MIN_SHAPE = 0.2
-SHAPED = 4  # letters or digits a word needs to be judged by its shape
+SHAPED = 4  # letters or digits a word needs to be judged by how they are set
 LIGATURE = 3  # the most letters one glyph stands for ("ffi", "ffl")
-# Letters that step back over the ones before them: the line their origins span is less
-# than this share of the steps taken along it (in a word read left to right, or right to
-# left, the two are the same)
+# Letters whose origins step back and forth: the line the origins span is less than this
+# share of the steps taken along it (read left to right or right to left, the two agree)
 OVERLAID = 0.6
+# Letters set over one another: most steps from one letter's origin to the next are under
+# this share of the letter's own advance (a letter spacing of -0.1 em leaves an "i" of
+# DejaVu Sans 0.64 of it; one of -5 points, in 12-point Helvetica, most letters under 0.4).
+# Each letter's advance is asked for only where most steps are under CLOSE of an em (most
+# words' letters stand about half an em apart, Helvetica's "i"s 0.22 of one)
+MIN_STEP, CLOSE = 0.4, 0.3
+_SQUARE = math.radians(1)  # a line this near a side of the page runs along it
 _FILLED = (0, 4)  # text rendering modes that fill the letters and do not stroke them
 _SPACED = re.compile(r"\S+")
 Rendering = tuple[bytes, tuple[int, int], tuple[int, int]]  # pixels, (stride, channels), size
@@ -74,6 +78,7 @@ def hidden_words(
     `backdrop` gives the same page with no text on it (None when it cannot)."""
     import pypdfium2.raw as pdfium_c
 
+    textpage = getattr(textpage, "raw", textpage)  # the handle itself, for each of many calls
     points_wide, points_high = page.get_size()
     # fewer pixels for a poster-sized page: each is judged at the scale it is rendered at
     scale = min(SCALE, math.sqrt(MAX_PIXELS / max(1.0, points_wide * points_high)))
@@ -118,16 +123,25 @@ def hidden_words(
 
 
 def _squeezed(textpage: Any, word: range, text: str) -> bool:
-    """Whether the word's letters are squeezed past reading: set less than MIN_SHAPE of
-    their height apart, or flattened to less than MIN_SHAPE of how far apart they stand
-    (the median step from one letter's origin to the next, along the line), or stepping
-    back over one another so that the line their origins span is under OVERLAID of the
-    steps taken along it. Each line of a word broken across lines is measured apart."""
+    """Whether the word's letters are squeezed past reading: drawn under MIN_SHAPE as wide
+    as they are tall, or as tall as they are wide (their scale along and across the line,
+    from the matrix they are drawn with); or set over one another, the step from one
+    letter's origin to the next under MIN_STEP of the letter's own advance for most of
+    them, or stepping back and forth so that the line their origins span is under
+    OVERLAID of the steps taken along it. Each line of a word broken across lines is
+    measured apart."""
     import pypdfium2.raw as pdfium_c
 
     letters = [i for i in word if text[i].isalnum()]
     if len(letters) < SHAPED:
         return False
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFText_GetMatrix(textpage, letters[0], matrix):
+        return False
+    wide, high = math.hypot(matrix.a, matrix.b), math.hypot(matrix.c, matrix.d)
+    if min(wide, high) < MIN_SHAPE * max(wide, high):
+        return True
+    em = pdfium_c.FPDFText_GetFontSize(textpage, letters[0]) * high  # on the page
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, letters[0])
     if angle < 0:  # (PDFium's answer when it cannot tell)
         return False
@@ -137,37 +151,50 @@ def _squeezed(textpage: Any, word: range, text: str) -> bool:
     for index in letters:
         if not origin(textpage, index, x, y):
             return False
-        found.append((x.value, y.value))
+        found.append((x.value, y.value, index))
     glyphs, run = [found[0]], 1  # a ligature's letters ("ffi") share one glyph's origin
     for before, at in itertools.pairwise(found):
-        run = run + 1 if at == before else 1
+        run = run + 1 if at[:2] == before[:2] else 1
         if run > LIGATURE:  # one glyph that says more than a ligature does
             return True
         if run == 1:
             glyphs.append(at)
-    # each glyph's origin: how far along the line, and across it
-    places = [(gx * along_x + gy * along_y, gy * along_x - gx * along_y) for gx, gy in glyphs]
-    box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
-    tall = 0.0  # the larger of the first and last letters' boxes, across the line
-    for index in (letters[0], letters[-1]):
-        if not pdfium_c.FPDFText_GetCharBox(textpage, index, *box):
-            return False
-        across = [v.value * along_x - h.value * along_y for h in box[:2] for v in box[2:]]
-        tall = max(tall, max(across) - min(across))
+    # each glyph: how far along the line its origin is, how far across, and its letter
+    places = [(gx * along_x + gy * along_y, gy * along_x - gx * along_y, i) for gx, gy, i in glyphs]
+    box = pdfium_c.FS_RECTF()
     lines = [[places[0]]]
-    for place in places[1:]:  # a new line where the origins move across by half a letter
-        if abs(place[1] - lines[-1][-1][1]) > tall / 2:
+    for place in places[1:]:  # a new line where the origins move across by half an em
+        if abs(place[1] - lines[-1][-1][1]) > em / 2:
             lines.append([])
         lines[-1].append(place)
-    steps = sorted(abs(b[0] - a[0]) for line in lines for a, b in itertools.pairwise(line))
-    if not steps:
+    pairs = [pair for line in lines for pair in itertools.pairwise(line)]
+    if not pairs:
         return False
-    apart = steps[len(steps) // 2]
-    larger = max(apart, tall)
-    if larger <= 0 or min(apart, tall) < MIN_SHAPE * larger:
-        return True
+    walked = sum(abs(b[0] - a[0]) for a, b in pairs)
     spanned = sum(abs(line[-1][0] - line[0][0]) for line in lines)
-    return spanned < OVERLAID * sum(steps)
+    if spanned < OVERLAID * walked:
+        return True
+    steps = sorted(abs(b[0] - a[0]) for a, b in pairs)
+    if steps[len(steps) // 2] >= CLOSE * em:
+        return False  # as far apart as most letters are: no need to ask each its width
+    if min(angle % (math.pi / 2), -angle % (math.pi / 2)) > _SQUARE:
+        return False  # (a box square to the page is wider than a letter set at a slant)
+    covered = []  # each step as a share of the advance of the letter it steps from
+    sign = 1 if lines[0][-1][0] >= lines[0][0][0] else -1  # (a line read right to left)
+    for a, b in pairs:
+        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, a[2], box):
+            return False
+        advance = _extent(box, along_x, along_y)
+        covered.append(max(0.0, sign * (b[0] - a[0])) / advance if advance > 0 else 1.0)
+    return sorted(covered)[len(covered) // 2] < MIN_STEP
+
+
+def _extent(box: Any, towards_x: float, towards_y: float) -> float:
+    """How far the rectangle reaches in the direction (towards_x, towards_y)."""
+    ends = [
+        h * towards_x + v * towards_y for h in (box.left, box.right) for v in (box.bottom, box.top)
+    ]
+    return float(max(ends) - min(ends))
 
 
 class _Inks:
