@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import brief_citing
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from briefgen.readers.base import hides
@@ -58,6 +58,18 @@ def _read(body: str, head: str = "") -> str:
         ),
         # a mark's yellow hides yellow words
         ("<p>It <mark style='color:#ff0'>never</mark> rose.</p>", ""),
+        # faded: opacity multiplies down the tree, and fades a light grey past seeing
+        (
+            "<div style='opacity:.3'><p>It <span style='opacity:30%'>never</span> rose.</p></div>",
+            "",
+        ),
+        ("<p>It <span class='f'>never</span> rose.</p>", "<style>.f { opacity: 0.05 }</style>"),
+        ("<p>It <span style='opacity:.2;color:#999'>never</span> rose.</p>", ""),
+        (
+            "<div style='background:#000;color:#fff'><p>It rose.</p>"
+            "<p style='opacity:0.08'>never</p></div>",
+            "",
+        ),
     ],
 )
 def test_words_the_colour_of_their_background_are_not_read(body: str, head: str) -> None:
@@ -129,6 +141,10 @@ def test_words_the_colour_of_their_background_are_not_read(body: str, head: str)
         # a state's colour is not the words' colour as read
         ("<p>It always rose.</p>", "<style>p:hover { color: #fff }</style>"),
         ("<p>It always rose.</p>", "<style>@media print { p { color: #fff } }</style>"),
+        # faded, but seen: black at a fifth of full opacity is a mid grey
+        ("<p style='opacity:.2'>It always rose.</p>", ""),
+        ("<div style='opacity:.5'><p style='opacity:50%;color:#666'>It always rose.</p></div>", ""),
+        ("<p style='opacity: var(--faded)'>It always rose.</p>", ""),
     ],
 )
 def test_words_in_a_colour_that_shows_are_read(body: str, head: str) -> None:
@@ -198,3 +214,19 @@ def test_a_colour_is_unseen_exactly_when_every_channel_is_within_the_contrast(
         f"<p>Kept.</p><div style='background: rgb{paper}'><p style='color: rgb{ink}'>Word</p></div>"
     )
     assert ("Word" not in _read(body)) is near
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 255), st.integers(0, 100), st.integers(1, 100))
+def test_faded_words_are_unseen_exactly_when_their_faded_colour_is_within_the_contrast(
+    grey: int, percent: int, outer: int
+) -> None:
+    """Grey words on white, in an element at `percent` opacity inside one at `outer`."""
+    faded = percent / 100 * outer / 100
+    seen = faded * (255 - grey)
+    assume(abs(seen - 24) > 1e-6 and abs(faded - 0.1) > 1e-9)  # not on the line itself
+    body = (
+        f"<p>Kept.</p><div style='opacity: {outer}%'><p style='color: rgb({grey} {grey} {grey});"
+        f" opacity: {percent / 100}'>Word</p></div>"
+    )
+    assert ("Word" not in _read(body)) is (seen < 24 or faded < 0.1)

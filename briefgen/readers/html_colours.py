@@ -20,7 +20,9 @@ browser would, and judged only where that is enough to know them:
 
 An element's own words are unseen where its colour, laid over the background, differs
 from it by under MIN_CONTRAST of 255 in every channel (the PDF reader's rule for marks
-on a page), or has almost no alpha. A text shadow or stroke, or a background painted
+on a page), or has almost no alpha; an element's `opacity`, and that of every element
+around it, multiplies its colour's alpha (a grey at 0.2 of full opacity is as faint as
+a paler grey at full). A text shadow or stroke, or a background painted
 through the letters (`background-clip: text`), shows them whatever their colour.
 """
 
@@ -56,7 +58,7 @@ Value = tuple[float, ...] | str | bool
 # where a declaration stands in the cascade, lowest first
 _BROWSER, _ATTRIBUTE, _SHEET, _INLINE = range(4)
 
-_WORDS = re.compile(r"colou?r|background|shadow|stroke|position|filter|blend", re.I)  # may matter
+_WORDS = re.compile(r"colou?r|background|shadow|stroke|position|filter|blend|opacity", re.I)
 _SIMPLE = re.compile(r"^\s*(\*|[a-z][\w-]*)?((?:[.#][\w-]+)*)\s*$", re.I)
 _PARTS = re.compile(r"([.#])([\w-]+)")
 # selectors of a state or a generated part: they never colour an element's own words as read
@@ -75,6 +77,7 @@ class Look:
     ink: RGBA | None
     paper: RGB | None
     shown: bool = False
+    opacity: float = 1.0  # the product of its own and every enclosing element's opacity
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ def _blends(look: Look) -> bool:
     if look.shown or look.ink is None:
         return False
     *rgb, alpha = look.ink
+    alpha *= look.opacity  # an element and its background are faded together, as one
     if alpha < MIN_ALPHA:
         return True
     if look.paper is None:
@@ -149,7 +153,9 @@ def _look(node: ET.Element, outer: Look, slots: dict[str, Value]) -> Look:
                 a * colour[1] + (1 - a) * paper[1],
                 a * colour[2] + (1 - a) * paper[2],
             )
-    return Look(ink, paper, outer.shown or slots.get("shown") is True)
+    own = slots.get("opacity")  # (a 1-tuple, as every slot's value is of one type)
+    opacity = outer.opacity * own[0] if isinstance(own, tuple) else outer.opacity
+    return Look(ink, paper, outer.shown or slots.get("shown") is True, opacity)
 
 
 def _declared(node: ET.Element, index: dict[str, list[Rule]]) -> dict[str, Value]:
@@ -310,7 +316,21 @@ def _slots(declarations: Iterable[object]) -> dict[str, tuple[Value, bool]]:
             slots["moved"] = (text not in ("static", "initial", "unset", INHERIT), important)
         elif name in ("background-clip", "-webkit-background-clip") and "text" in text.split():
             slots["shown"] = (True, important)
+        elif name == "opacity" and (faded := _opacity(tokens)) is not None:
+            slots["opacity"] = ((faded,), important)
     return slots
+
+
+def _opacity(tokens: list[ast.Node]) -> float | None:
+    """An opacity of 0 to 1 ("0.4", "40%"); None for what cannot be known here."""
+    if len(tokens) != 1:
+        return None
+    token = tokens[0]
+    if isinstance(token, ast.NumberToken):
+        return _clamp(token.value)
+    if isinstance(token, ast.PercentageToken):
+        return _clamp(token.value / 100)
+    return None
 
 
 def _background(tokens: list[ast.Node], text: str) -> tuple[bool, Value]:
