@@ -454,6 +454,42 @@ def test_white_words_on_something_shaded_are_read(where: str) -> None:
     assert lines(_docx(_white_on(where))) == ["Shown before.", "Visible words", "Shown after."]
 
 
+def _white_in_a_table(style: str | None) -> object:
+    def build(made: docx.document.Document) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import RGBColor
+
+        table = made.add_table(rows=1, cols=2)
+        if style == "missing":  # named, but not among the file's styles
+            named = OxmlElement("w:tblStyle")
+            named.set(qn("w:val"), "NoSuchStyle")
+            table._tbl.tblPr.insert(0, named)
+        elif style is not None:
+            table.style = made.styles[style]
+        table.cell(0, 0).text = "Visible words"
+        run = table.cell(0, 1).paragraphs[0].add_run("secret words")
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+    return build
+
+
+@pytest.mark.parametrize("style", [None, "Table Grid"], ids=["no-style", "table-grid"])
+def test_white_words_in_a_table_whose_style_shades_nothing_are_not_read(
+    style: str | None,
+) -> None:
+    assert lines(_docx(_white_in_a_table(style))) == [
+        "Shown before.",
+        "Visible words",
+        "Shown after.",
+    ]
+
+
+@pytest.mark.parametrize("style", ["Light Grid Accent 1", "Medium Shading 1", "missing"])
+def test_white_words_in_a_table_whose_style_may_shade_them_are_read(style: str) -> None:
+    assert lines(_docx(_white_in_a_table(style)))[1] == "Visible words | secret words"
+
+
 def test_small_print_and_digits_raised_by_a_style_are_read_as_shown() -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from briefgen.readers.base import LOWERED, PARAGRAPH, RAISED, Extracted, ReaderError
-from briefgen.readers.docx_styles import Styles, attr, hides, local
+from briefgen.readers.docx_styles import Styles, attr, fills, hides, local
 
 MAX_ENTRIES = 2_000
 MAX_RATIO = 100
@@ -194,7 +194,9 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
 def _rows(table: etree._Element, styles: Styles) -> list[str]:
     """One line per row; a table inside a cell is part of that cell's text."""
     rows = []
-    styled = _shaded(table, "tblPr", "tblStyle")  # a table style may shade any cell
+    named = next((_attr(s, "val").lower() for s in table.iterfind("{*}tblPr/{*}tblStyle")), "")
+    named = named or styles.default_table
+    styled = _shaded(table, "tblPr") or (styles.table_shades(named) if named else False)
     for row in _within(table, ("tr",)):
         cells = [
             " ".join(
@@ -208,17 +210,12 @@ def _rows(table: etree._Element, styles: Styles) -> list[str]:
     return rows
 
 
-def _shaded(node: etree._Element, holder: str, styled: str = "") -> bool:
-    """Whether the table or cell's properties (`holder`) shade it, or name a style (`styled`)."""
-    for props in node:
-        if _local(props) == holder:
-            for prop in props:
-                name = _local(prop)
-                if name == styled or (
-                    name == "shd" and _attr(prop, "fill").lower() not in ("", "auto", "ffffff")
-                ):
-                    return True
-    return False
+def _shaded(node: etree._Element, holder: str) -> bool:
+    """Whether the table or cell's own properties (`holder`) shade it."""
+    return any(
+        _local(props) == holder and any(_local(p) == "shd" and fills(p) for p in props)
+        for props in node
+    )
 
 
 def _text(

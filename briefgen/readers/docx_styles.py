@@ -9,8 +9,9 @@ back off, as Word combines them; one set on the run itself holds whatever the st
 
 A run is not shown as the document's words when it is hidden or struck through, set in
 under 2 points, or white where nothing is shaded behind it: no highlight or shading on
-the run, its paragraph or its table cell, no table style (which may shade the cell), no
-text box (which may be filled) and no page colour.
+the run, its paragraph or its table cell, no shading in the table's style (or a style
+not in the file, which may shade the cell), no text box (which may be filled) and no page
+colour.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ class Styles:
         self._raw: dict[str, tuple[str, Props, Props]] = {}  # id: (based on, rPr, pPr)
         self.defaults: Props = {}
         self.default_paragraph = ""
+        self.default_table = ""
         self.page_coloured = background.lower() not in _NO_FILL
         self._cache: dict[tuple[str, str], Props] = {}
+        self._fills: set[str] = set()  # styles that shade something (a table style's cells)
         if root is None:
             return
         for node in root:
@@ -68,8 +71,25 @@ class Styles:
                     props_of(child(node, "rPr")),
                     props_of(child(node, "pPr")),
                 )
-                if attr(node, "type") == "paragraph" and attr(node, "default") in ("1", "true"):
-                    self.default_paragraph = style_id
+                if attr(node, "default") in ("1", "true"):
+                    if attr(node, "type") == "paragraph":
+                        self.default_paragraph = style_id
+                    elif attr(node, "type") == "table":  # a table naming no style has it
+                        self.default_table = style_id
+                if any(fills(shd) for shd in node.iter("{*}shd")):
+                    self._fills.add(style_id)
+
+    def table_shades(self, style_id: str) -> bool:
+        """Whether a table style, or one it is based on, shades any of its cells (any part
+        of it: the whole table, a header row, banded rows); a style the file does not have
+        may, for all that is known."""
+        seen: set[str] = set()
+        while style_id and style_id not in seen and len(seen) < MAX_DEPTH:
+            if style_id not in self._raw or style_id in self._fills:
+                return True
+            seen.add(style_id)
+            style_id = self._raw[style_id][0]
+        return False
 
     def _chain(self, style_id: str, paragraph: bool = False) -> Props:
         """A style's rPr (or pPr), with what the styles it is based on set."""
@@ -125,6 +145,15 @@ def hides(props: Props, shaded: bool) -> bool:
     white = props.get("color") == "ffffff"
     backed = props.get("highlight", "none") != "none" or props.get("shd", "") not in _NO_FILL
     return white and not backed and not shaded
+
+
+def fills(shd: etree._Element) -> bool:
+    """Whether a w:shd paints behind the words: its fill, or a pattern in a colour
+    (val="solid" paints its color over the fill)."""
+    if attr(shd, "fill").lower() not in _NO_FILL:
+        return True
+    pattern = attr(shd, "val").lower()
+    return pattern not in ("", "clear", "nil") and attr(shd, "color").lower() not in _NO_FILL
 
 
 def child(node: etree._Element, name: str) -> etree._Element | None:
