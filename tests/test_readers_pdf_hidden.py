@@ -494,8 +494,21 @@ SHOWN_LINE = b"BT /F1 12 Tf 20 280 Td (Shown line.) Tj ET\n"
         b"BT /F1 12 Tf 1 Tz 0 1 -1 0 150 20 Tm (Upright squeezed words.) Tj ET",
         b"BT /F1 12 Tf 10 Tz 0.707 0.707 -0.707 0.707 20 150 Tm (Slanted squeezed words.) Tj ET",
         b"BT /F2 12 Tf 20 250 Td (.) Tj ET",  # a dot on the page, a word in the text layer
+        # one text object a piece of a word, or a letter (as many producers write them)
+        b"BT /F1 12 Tf 5 Tz 20 250 Td (Con) Tj (fid) Tj (ent) Tj (ial) Tj ( ) Tj (terms) Tj ET",
+        b"BT /F1 12 Tf 1 0 0 0.05 20 250 Tm (S) Tj (e) Tj (c) Tj (r) Tj (e) Tj (t) Tj ET",
     ],
-    ids=["1%-wide", "8%-wide", "overlaid", "flattened", "upright", "slanted", "one-glyph"],
+    ids=[
+        "1%-wide",
+        "8%-wide",
+        "overlaid",
+        "flattened",
+        "upright",
+        "slanted",
+        "one-glyph",
+        "pieces",
+        "letters",
+    ],
 )
 @pytest.mark.parametrize("rotate", [0, 90])
 def test_letters_squeezed_past_reading_are_not_read(content: bytes, rotate: int) -> None:
@@ -516,6 +529,7 @@ def test_letters_squeezed_past_reading_are_not_read(content: bytes, rotate: int)
         (b"BT /F1 9 Tf 60 Tz -0.5 Tc 20 250 Td (Tight illicit millimetre filling.) Tj ET", None),
         (b"BT /F1 12 Tf 0.707 0.707 -0.707 0.707 20 150 Tm (Slanted words read.) Tj ET", None),
         (b"BT /F1 12 Tf 0 1 -1 0 150 20 Tm (Upright words are read.) Tj ET", None),
+        (b"BT /F1 9 Tf 0 1 -1 0.3 150 20 Tm (Upright slanted illicit filling.) Tj ET", None),
         (b"BT /F1 12 Tf 20 250 Td (The interna-) Tj 0 -14 Td (tional plan.) Tj ET", None),
         (b"BT /F2 12 Tf 20 250 Td (The plan is .) Tj ET", "The plan is ffi"),
     ],
@@ -526,6 +540,7 @@ def test_letters_squeezed_past_reading_are_not_read(content: bytes, rotate: int)
         "narrow-and-tight",
         "slanted",
         "upright",
+        "upright-slanted",
         "hyphenated",
         "ligature",
     ],
@@ -545,3 +560,29 @@ def test_words_set_with_ligatures_are_read() -> None:
     extracted = reader.extract(_weasyprint_page(f"<p style='font-size: 14pt'>{words}</p>"))
     assert extracted.text == words
     assert extracted.notes == ()
+
+
+def test_words_of_one_stem_in_large_type_are_read() -> None:
+    """A heavy "I" fills its own box: it is seen against the page beside it."""
+    words = "War I - Phase II . | l"
+    extracted = reader.extract(
+        _weasyprint_page(f"<p style='font: bold 28pt sans-serif'>{words}</p>")
+    )
+    assert extracted.text == words
+    assert extracted.notes == ()
+
+
+def test_a_large_stem_in_the_colour_of_the_page_is_still_not_read() -> None:
+    body = "<p style='font: bold 28pt sans-serif'>Part <span style='color: #fff'>I</span> one</p>"
+    extracted = reader.extract(_weasyprint_page(body))
+    assert extracted.text == "Part one"
+    assert extracted.hidden == ((1, "I"),)
+
+
+def test_right_to_left_words_with_digits_or_latin_letters_in_them_are_read() -> None:
+    """A Hebrew or Arabic word with a number or a Latin name in it ("ב-2025"): each
+    script's letters step their own way along the line."""
+    words = "המחיר עלה ב-2025 באופן חד ה-OECD וה-NATO ל-12,345"
+    extracted = reader.extract(_weasyprint_page(f"<p dir='rtl'>{words}</p>"))
+    assert extracted.notes == ()
+    assert len(extracted.text.split()) == len(words.split())

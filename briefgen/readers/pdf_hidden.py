@@ -28,6 +28,7 @@ import functools
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -58,13 +59,9 @@ LIGATURE = 3  # the most letters one glyph stands for ("ffi", "ffl")
 # Letters whose origins step back and forth: the line the origins span is less than this
 # share of the steps taken along it (read left to right or right to left, the two agree)
 OVERLAID = 0.6
-# Letters set over one another: most steps from one letter's origin to the next are under
-# this share of the letter's own advance (a letter spacing of -0.1 em leaves an "i" of
-# DejaVu Sans 0.64 of it; one of -5 points, in 12-point Helvetica, most letters under 0.4).
-# Each letter's advance is asked for only where most steps are under CLOSE of an em (most
-# words' letters stand about half an em apart, Helvetica's "i"s 0.22 of one)
-MIN_STEP, CLOSE = 0.4, 0.3
-_SQUARE = math.radians(1)  # a line this near a side of the page runs along it
+# Letters set on one another: most steps from one letter's origin to the next are under
+# this share of an em (the narrowest letters of a narrow face, tightly set, stand 0.1 apart)
+MIN_APART = 0.05
 _FILLED = (0, 4)  # text rendering modes that fill the letters and do not stroke them
 _SPACED = re.compile(r"\S+")
 Rendering = tuple[bytes, tuple[int, int], tuple[int, int]]  # pixels, (stride, channels), size
@@ -115,7 +112,7 @@ def hidden_words(
         if (
             small
             or _squeezed(textpage, word, text)
-            or not renders.seen(box)
+            or not renders.seen_word(box)
             or renders.blends(box, inks.of(word[0]))
         ):
             hidden.append(word)
@@ -125,15 +122,16 @@ def hidden_words(
 def _squeezed(textpage: Any, word: range, text: str) -> bool:
     """Whether the word's letters are squeezed past reading: drawn under MIN_SHAPE as wide
     as they are tall, or as tall as they are wide (their scale along and across the line,
-    from the matrix they are drawn with); or set over one another, the step from one
-    letter's origin to the next under MIN_STEP of the letter's own advance for most of
-    them, or stepping back and forth so that the line their origins span is under
-    OVERLAID of the steps taken along it. Each line of a word broken across lines is
-    measured apart."""
+    from the matrix they are drawn with: a word of one letter as much as a long one); or,
+    in a word of SHAPED letters or more, set on one another (most steps from one letter's
+    origin to the next under MIN_APART of an em) or stepping back and forth, so that the
+    line their origins span is under OVERLAID of the steps taken along it. Each line of a
+    word broken across lines, and each run of right-to-left or of left-to-right letters
+    ("ב-2025", "ה-OECD"), is measured apart."""
     import pypdfium2.raw as pdfium_c
 
     letters = [i for i in word if text[i].isalnum()]
-    if len(letters) < SHAPED:
+    if not letters:
         return False
     matrix = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFText_GetMatrix(textpage, letters[0], matrix):
@@ -141,6 +139,8 @@ def _squeezed(textpage: Any, word: range, text: str) -> bool:
     wide, high = math.hypot(matrix.a, matrix.b), math.hypot(matrix.c, matrix.d)
     if min(wide, high) < MIN_SHAPE * max(wide, high):
         return True
+    if len(letters) < SHAPED:
+        return False
     em = pdfium_c.FPDFText_GetFontSize(textpage, letters[0]) * high  # on the page
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, letters[0])
     if angle < 0:  # (PDFium's answer when it cannot tell)
@@ -151,7 +151,7 @@ def _squeezed(textpage: Any, word: range, text: str) -> bool:
     for index in letters:
         if not origin(textpage, index, x, y):
             return False
-        found.append((x.value, y.value, index))
+        found.append((x.value, y.value, _leftward(text[index])))
     glyphs, run = [found[0]], 1  # a ligature's letters ("ffi") share one glyph's origin
     for before, at in itertools.pairwise(found):
         run = run + 1 if at[:2] == before[:2] else 1
@@ -159,42 +159,25 @@ def _squeezed(textpage: Any, word: range, text: str) -> bool:
             return True
         if run == 1:
             glyphs.append(at)
-    # each glyph: how far along the line its origin is, how far across, and its letter
-    places = [(gx * along_x + gy * along_y, gy * along_x - gx * along_y, i) for gx, gy, i in glyphs]
-    box = pdfium_c.FS_RECTF()
-    lines = [[places[0]]]
+    # each glyph: how far along the line its origin is, how far across, which way it reads
+    places = [(gx * along_x + gy * along_y, gy * along_x - gx * along_y, r) for gx, gy, r in glyphs]
+    runs = [[places[0]]]
     for place in places[1:]:  # a new line where the origins move across by half an em
-        if abs(place[1] - lines[-1][-1][1]) > em / 2:
-            lines.append([])
-        lines[-1].append(place)
-    pairs = [pair for line in lines for pair in itertools.pairwise(line)]
-    if not pairs:
+        if abs(place[1] - runs[-1][-1][1]) > em / 2 or place[2] != runs[-1][-1][2]:
+            runs.append([])
+        runs[-1].append(place)
+    steps = sorted(abs(b[0] - a[0]) for line in runs for a, b in itertools.pairwise(line))
+    if not steps:
         return False
-    walked = sum(abs(b[0] - a[0]) for a, b in pairs)
-    spanned = sum(abs(line[-1][0] - line[0][0]) for line in lines)
-    if spanned < OVERLAID * walked:
+    if steps[len(steps) // 2] < MIN_APART * em:
         return True
-    steps = sorted(abs(b[0] - a[0]) for a, b in pairs)
-    if steps[len(steps) // 2] >= CLOSE * em:
-        return False  # as far apart as most letters are: no need to ask each its width
-    if min(angle % (math.pi / 2), -angle % (math.pi / 2)) > _SQUARE:
-        return False  # (a box square to the page is wider than a letter set at a slant)
-    covered = []  # each step as a share of the advance of the letter it steps from
-    sign = 1 if lines[0][-1][0] >= lines[0][0][0] else -1  # (a line read right to left)
-    for a, b in pairs:
-        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, a[2], box):
-            return False
-        advance = _extent(box, along_x, along_y)
-        covered.append(max(0.0, sign * (b[0] - a[0])) / advance if advance > 0 else 1.0)
-    return sorted(covered)[len(covered) // 2] < MIN_STEP
+    spanned = sum(abs(line[-1][0] - line[0][0]) for line in runs)
+    return spanned < OVERLAID * sum(steps)
 
 
-def _extent(box: Any, towards_x: float, towards_y: float) -> float:
-    """How far the rectangle reaches in the direction (towards_x, towards_y)."""
-    ends = [
-        h * towards_x + v * towards_y for h in (box.left, box.right) for v in (box.bottom, box.top)
-    ]
-    return float(max(ends) - min(ends))
+def _leftward(letter: str) -> bool:
+    """Whether a letter is of a script read right to left (Hebrew, Arabic)."""
+    return unicodedata.bidirectional(letter) in ("R", "AL")
 
 
 class _Inks:
@@ -264,6 +247,19 @@ class _Renders:
         pixels, layout, (width, height) = self._behind
         # the bitmap's bytes are blue, green, red
         return _share_near(pixels, layout, width, height, box, (blue, green, red), alpha) >= BLENDS
+
+    def seen_word(self, box: tuple[float, float, float, float]) -> bool:
+        """Whether a word's box has marks. One stroke ("I", "l", "|", "-", "." in a large
+        or heavy face) can fill its box: one with no marks is looked at again with a
+        little of the page beside its narrow sides."""
+        if self.seen(box):
+            return True
+        x0, y0, x1, y1 = box
+        wide, high = x1 - x0, y1 - y0
+        beside = max(2.0, max(wide, high) / 8)
+        if wide < high:
+            return self.seen((x0 - beside, y0, x1 + beside, y1))
+        return self.seen((x0, y0 - beside, x1, y1 + beside))
 
     def seen(self, box: tuple[float, float, float, float]) -> bool:
         x0, y0, x1, y1 = box
