@@ -455,8 +455,29 @@ def test_text_is_read_as_a_reader_of_the_page_sees_it(body: str, expected: str) 
         ("", "It <span class='d-none d-md-block'>always</span> rose.", "It always rose."),
         (".off { position: absolute; left: -10000px }", "It <span class='off'>never</span> rose.", "It rose."),
         (".sr { clip: rect(1px, 1px, 1px, 1px) }", "It <span class='sr'>never</span> rose.", "It rose."),
+        # a class hidden, then shown again by a rule naming more of the element's classes
+        (".tab { display: none } .tab.active { display: block }", "<span class='tab active'>It</span> <span class='tab'>never</span> rose.", "It rose."),
+        (".fade { opacity: 0 } .fade.in { opacity: 1 }", "It <span class='fade in'>always</span> rose.", "It always rose."),
+        (".fade.in { opacity: 1 } .fade { opacity: 0 }", "It <span class='fade in'>always</span> rose.", "It always rose."),
+        (".x { display: none } .x { display: inline }", "It <span class='x'>always</span> rose.", "It always rose."),
+        (".x { display: inline } .x { display: none }", "It <span class='x'>never</span> rose.", "It rose."),
+        # a rule for one tag hides that tag only
+        ("table.mobile { display: none }", "It <span class='mobile'>always</span> rose.", "It always rose."),
+        ("span.mobile { display: none }", "It <span class='mobile'>never</span> rose.", "It rose."),
+        # the built-in hiding classes, shown again by the page's own rules
+        (".sr-only.focusable { position: static }", "It <span class='hidden shown'>never</span> rose.", "It rose."),
+        (".hidden.open { display: block }", "It <span class='hidden open'>always</span> rose.", "It always rose."),
     ],
 )  # fmt: skip
 def test_text_shown_on_a_desktop_screen_is_kept(style: str, body: str, expected: str) -> None:
     page = f"<html><head><style>{style}</style></head><body><article><h1>Head</h1><p>{body}</p></article></body></html>"
     assert extract(page.encode()).text == "Head\n" + expected
+
+
+@pytest.mark.parametrize("media", ["print", "(min-width: 60em)", "screen and (max-width: 30em)"])
+def test_a_style_element_for_print_or_some_screens_hides_nothing(media: str) -> None:
+    page = (
+        f"<html><head><style media='{media}'>.q {{ display: none }}</style></head><body>"
+        "<article><h1>Head</h1><p>It <span class='q'>always</span> rose.</p></article></body></html>"
+    )
+    assert extract(page.encode()).text == "Head\nIt always rose."

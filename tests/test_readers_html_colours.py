@@ -65,6 +65,11 @@ def _read(body: str, head: str = "") -> str:
         ),
         ("<p>It <span class='f'>never</span> rose.</p>", "<style>.f { opacity: 0.05 }</style>"),
         ("<p>It <span style='opacity:.2;color:#999'>never</span> rose.</p>", ""),
+        # a page that links a stylesheet: words whose own style blends them are still judged
+        (
+            "<p>It <span style='color:#fff;background:#fff'>never</span> rose.</p>",
+            "<link rel='stylesheet' href='site.css'>",
+        ),
         (
             "<div style='background:#000;color:#fff'><p>It rose.</p>"
             "<p style='opacity:0.08'>never</p></div>",
@@ -141,6 +146,56 @@ def test_words_the_colour_of_their_background_are_not_read(body: str, head: str)
         # a state's colour is not the words' colour as read
         ("<p>It always rose.</p>", "<style>p:hover { color: #fff }</style>"),
         ("<p>It always rose.</p>", "<style>@media print { p { color: #fff } }</style>"),
+        # a background in a colour not known here
+        (
+            "<div style='background: oklch(30% .08 250)'><p style='color:#fff'>It always rose.</p></div>",
+            "",
+        ),
+        (
+            "<div style='background: color-mix(in srgb, #036 80%, #000)'><p style='color:#fff'>It always rose.</p></div>",
+            "",
+        ),
+        (
+            "<div class='b'><p style='color:#fff'>It always rose.</p></div>",
+            "<style>:root { --rgb: 0, 51, 102 } .b { background: rgb(var(--rgb)) }</style>",
+        ),
+        (
+            "<div style='background: currentColor; color: #036'><p style='color:#fff'>It always rose.</p></div>",
+            "",
+        ),
+        (
+            "<div style='background-color: currentColor; color: #036'><p style='color:#fff'>It always rose.</p></div>",
+            "",
+        ),
+        # a rule not followed here may set the background: white on it is not judged
+        (
+            "<div class='promo'><p>It always rose.</p></div>",
+            "<style>body { background: #fff } .promo { color: #fff } @media (min-width: 40em) { .promo { background: #036 } }</style>",
+        ),
+        (
+            "<section class='f'><div class='panel'><p>It always rose.</p></div></section>",
+            "<style>body { background: #fff } .panel { color: #fff } .f .panel { background: #036 }</style>",
+        ),
+        (
+            "<div class='panel'><p>It always rose.</p></div>",
+            "<link rel='stylesheet' href='site.css'><style>body { background: #fff } .panel { color: #fff }</style>",
+        ),
+        # an initial background is transparent, not black
+        ("<div style='background-color: initial'><p>It always rose.</p></div>", ""),
+        # rules for print are not the screen's
+        ("<p class='pr'>It always rose.</p>", "<style media='print'>.pr { color: #fff }</style>"),
+        # HTML's own colour attributes, read as browsers read them
+        ("<p><a href='/a'>It always rose.</a></p>", ""),
+        (
+            "<table bgcolor='fff'><tr><td><font color='white'>It always rose.</font></td></tr></table>",
+            "",
+        ),
+        (
+            "<table><tr><td background='dark.jpg'><font color='#fff'>It always rose.</font></td></tr></table>",
+            "",
+        ),
+        # bgcolor on an element browsers give none to colours nothing: black on white
+        ("<div bgcolor='#000'><p><font color='#000'>It always rose.</font></p></div>", ""),
         # faded, but seen: black at a fifth of full opacity is a mid grey
         ("<p style='opacity:.2'>It always rose.</p>", ""),
         ("<div style='opacity:.5'><p style='opacity:50%;color:#666'>It always rose.</p></div>", ""),
@@ -149,6 +204,12 @@ def test_words_the_colour_of_their_background_are_not_read(body: str, head: str)
 )
 def test_words_in_a_colour_that_shows_are_read(body: str, head: str) -> None:
     assert "always rose" in _read(body, head)
+
+
+def test_a_link_is_in_the_colour_the_page_gives_links() -> None:
+    body = "<p>A blue page: <a href='/a'>always</a> rose.</p>"
+    page = f"<html><body bgcolor='#0000ee' text='#fff' link='#fff'>{body}</body></html>"
+    assert "always rose" in extract(page.encode()).text
 
 
 def test_only_the_unseen_words_are_left_out_not_their_neighbours() -> None:

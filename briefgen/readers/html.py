@@ -51,6 +51,7 @@ from briefgen.readers.base import (
     ReaderError,
     hides,
 )
+from briefgen.readers.html_classes import ClassRules, class_rules
 
 
 def _set(words: str) -> frozenset[str]:
@@ -110,10 +111,7 @@ _FLAT = _set(
 )
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
-# a selector of a rule in the page's own stylesheet that hides every element of a class
-# (".note { display: none }", "span.x, .y{visibility:hidden}")
 _SHOWN_AGAIN = re.compile(r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-")  # Bootstrap's and the like
-_CLASS_SELECTOR = re.compile(r"^\s*[a-z0-9]*\.([\w-]+)\s*$", re.I)
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -171,7 +169,7 @@ class Page:
         self.removed: set[int] = set()  # id() of every element dropped or inside one
         self.dropped = 0
         self._elements: list[ET.Element] = []
-        self.hidden_classes = HIDDEN_CLASSES | _hidden_by_style(tree)
+        self.class_rules = class_rules(tree, HIDDEN_CLASSES)
         holders = self._holders()
         stack: list[tuple[ET.Element, bool, bool]] = [(tree, False, False)]
         while stack:
@@ -212,7 +210,7 @@ class Page:
             return True
         if hides(node.get("style", "")) or _attr(node, "role") in DROP_ROLES:
             return True
-        if _hides(node.get("class", "").split(), self.hidden_classes):
+        if _hides(tag, node.get("class", "").split(), self.class_rules):
             return True
         if tag in PROTECTED or holder:
             return False
@@ -344,35 +342,11 @@ class Page:
         return None
 
 
-def _hidden_by_style(tree: ET.Element) -> frozenset[str]:
-    """The classes the page's own <style> rules hide (by display or visibility) on every
-    screen: rules at the top level only, not those of an @media block (print, a narrow
-    screen), which a reader on a desktop does not see applied."""
-    found: set[str] = set()
-    for style in tree.iter("style"):
-        css, depth, at = style.text or "", 0, 0
-        for brace in re.finditer(r"[{}]", css):  # one pass: linear time
-            if brace[0] == "{":
-                if depth == 0:
-                    selectors, opened = css[at : brace.start()], brace.end()
-                depth += 1
-            else:
-                depth = max(0, depth - 1)
-                if depth == 0:
-                    declarations = css[opened : brace.start()]
-                    if "{" not in declarations and hides(declarations):
-                        for selector in selectors.split(","):
-                            simple = _CLASS_SELECTOR.match(selector)
-                            if simple:
-                                found.add(simple[1])
-                    at = brace.end()
-    return frozenset(found)
-
-
-def _hides(classes: list[str], hiding: frozenset[str]) -> bool:
-    """Whether an element of these classes is hidden: one of them hides it, and none shows
-    it again on a wider screen ("hidden md:inline", "d-none d-md-block")."""
-    if hiding.isdisjoint(classes):
+def _hides(tag: str, classes: list[str], rules: ClassRules) -> bool:
+    """Whether an element of this tag and these classes is hidden: the page's class rule
+    that wins for it hides it, and no class shows it again on a wider screen
+    ("hidden md:inline", "d-none d-md-block")."""
+    if not rules.hides(tag, set(classes)):
         return False
     return not any(":" in c or _SHOWN_AGAIN.match(c) for c in classes)
 

@@ -51,6 +51,14 @@ _SHOWING = frozenset(
     ("text-shadow", "-webkit-text-stroke", "-webkit-text-stroke-width", "filter", "mix-blend-mode")
 )
 _DARK = re.compile(r"color-scheme\s*:[^;}]*dark", re.I)
+_BGCOLOR = frozenset(("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th"))
+# what a `background` shorthand may say besides its colour and picture
+_LAYOUT_WORDS = frozenset(
+    {"none", "repeat", "repeat-x", "repeat-y", "no-repeat", "space", "round", "scroll"}
+    | {"fixed", "local", "top", "bottom", "left", "right", "center", "auto", "cover"}
+    | {"contain", "border-box", "padding-box", "content-box", "text", "initial", "unset"}
+    | {"inherit", "revert", "revert-layer"}
+)
 # what a colour or background is when it is given but cannot be known here (var(), an image)
 UNKNOWN = "unknown"
 INHERIT = "inherit"
@@ -104,14 +112,20 @@ def unseen(tree: ET.Element, removed: set[int]) -> set[int]:
             else (f".{min(rule.classes)}" if rule.classes else rule.tag or "*")
         )
         index.setdefault(key, []).append(rule)
-    top = Look(None, None) if unresolved else Look(BLACK, WHITE)
+    given = _legacy(body.get("link", "")) if (body := tree.find(".//body")) is not None else None
+    link = (given[0], given[1], given[2], given[3]) if isinstance(given, tuple) else LINK
     found: set[int] = set()
-    stack: list[tuple[ET.Element, Look]] = [(tree, top)]
+    stack: list[tuple[ET.Element, Look]] = [(tree, Look(BLACK, WHITE))]
     while stack:
         node, outer = stack.pop()
         if id(node) in removed or not isinstance(node.tag, str):
             continue
-        look = _look(node, outer, _declared(node, index))
+        if unresolved:  # any rule may colour anything: only the element's own style tells
+            if blends_alone(node.get("style", "")):
+                found.add(id(node))
+            stack.extend((child, outer) for child in node)
+            continue
+        look = _look(node, outer, _declared(node, index, link))
         if _blends(look):
             found.add(id(node))
         stack.extend((child, look) for child in node)
@@ -158,8 +172,11 @@ def _look(node: ET.Element, outer: Look, slots: dict[str, Value]) -> Look:
     return Look(ink, paper, outer.shown or slots.get("shown") is True, opacity)
 
 
-def _declared(node: ET.Element, index: dict[str, list[Rule]]) -> dict[str, Value]:
-    """The cascaded value of each slot for this element (those it sets, no others)."""
+def _declared(
+    node: ET.Element, index: dict[str, list[Rule]], link: RGBA = LINK
+) -> dict[str, Value]:
+    """The cascaded value of each slot for this element (those it sets, no others);
+    `link` is the colour of a link the page gives none (`<body link>`, else blue)."""
     tag = node.tag.lower() if isinstance(node.tag, str) else ""
     ranked: list[tuple[tuple[int, ...], str, Value]] = []
 
@@ -168,16 +185,19 @@ def _declared(node: ET.Element, index: dict[str, list[Rule]]) -> dict[str, Value
             ranked.append(((important, level, *rank), slot, value))
 
     if tag == "a" and node.get("href") is not None:
-        add({"ink": (LINK, False)}, _BROWSER, ())
+        add({"ink": (link, False)}, _BROWSER, ())
     elif tag == "mark":
         add({"ink": (BLACK, False), "paper": ((*YELLOW, 1.0), False)}, _BROWSER, ())
     hints: dict[str, tuple[Value, bool]] = {}
-    if (bgcolor := node.get("bgcolor")) is not None:
-        hints["paper"] = (_colour(bgcolor), False)
+    if tag in _BGCOLOR:  # (browsers honour bgcolor and background on these alone)
+        if (bgcolor := node.get("bgcolor")) is not None:
+            hints["paper"] = (_legacy(bgcolor), False)
+        if node.get("background"):  # a picture
+            hints["image"] = (True, False)
     if (
         text := node.get("text") if tag == "body" else node.get("color") if tag == "font" else None
     ) is not None:
-        hints["ink"] = (_colour(text), False)
+        hints["ink"] = (_legacy(text), False)
     add(hints, _ATTRIBUTE, ())
     classes = set(node.get("class", "").split())
     ident = node.get("id")
@@ -223,6 +243,10 @@ def _rules(tree: ET.Element) -> tuple[list[Rule], bool]:
     for style in tree.iter("style"):
         css = style.text or ""
         if not _WORDS.search(css):
+            continue
+        media = (style.get("media") or "").strip().lower()
+        if media and media not in ("screen", "all"):  # for print, or for some screens
+            unresolved = unresolved or media != "print"
             continue
         for item in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
             if isinstance(item, ast.AtRule):
@@ -300,7 +324,7 @@ def _slots(declarations: Iterable[object]) -> dict[str, tuple[Value, bool]]:
         elif name == "-webkit-text-fill-color":
             slots["fill"] = (_colour(text), important)
         elif name == "background-color":
-            slots["paper"] = (_colour(text), important)
+            slots["paper"] = (_paper(text), important)
         elif name == "background-image":
             slots["image"] = (text not in ("none", "initial", "unset", INHERIT), important)
         elif name == "background":
@@ -347,12 +371,35 @@ def _background(tokens: list[ast.Node], text: str) -> tuple[bool, Value]:
             )
         ):
             return True, UNKNOWN
-        if isinstance(token, ast.FunctionBlock) and token.lower_name in ("var", "env", "attr"):
-            return False, UNKNOWN
         found = _parsed(token)
         if found is not None:
             colour = found
+        elif isinstance(token, ast.FunctionBlock) or (
+            isinstance(token, ast.IdentToken) and token.lower_value not in _LAYOUT_WORDS
+        ):  # a colour not known here: oklch(), color-mix(), rgb(var(--x)), currentColor
+            return False, UNKNOWN
     return False, colour
+
+
+def _paper(text: str) -> Value:
+    """A background colour: as `_colour`, but a background's first value is transparent
+    and one in the text's colour (`currentcolor`) is not known here."""
+    text = text.strip().lower()
+    if text == "initial":
+        return (0.0, 0.0, 0.0, 0.0)
+    if text == "currentcolor":
+        return UNKNOWN
+    return _colour(text)
+
+
+def _legacy(text: str) -> Value:
+    """A colour given by an HTML attribute (bgcolor, text, link, <font color>), as
+    browsers read one: six hex digits without "#" are that colour, three are not the
+    short form ("fff" is #0f0f0f)."""
+    text = text.strip().lower()
+    if re.fullmatch(r"[0-9a-f]{3}", text):
+        return _colour("#" + "".join("0" + c for c in text))
+    return _colour(text)
 
 
 def _colour(text: str) -> Value:
@@ -363,7 +410,7 @@ def _colour(text: str) -> Value:
         return INHERIT
     if text == "initial":
         return BLACK
-    if re.fullmatch(r"[0-9a-f]{3}|[0-9a-f]{6}", text):  # bgcolor="ffffff", as browsers read it
+    if re.fullmatch(r"[0-9a-f]{6}", text):  # bgcolor="ffffff", as browsers read it
         text = "#" + text
     found = _parsed(text)
     return UNKNOWN if found is None else found
