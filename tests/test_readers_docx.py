@@ -558,3 +558,102 @@ def test_an_on_off_property_of_two_styles_combines_as_word_combines_it(
 ) -> None:
     read = _styled(paragraph_style, character_style, run)
     assert read == (["Shown", "styled words"] if shown else ["Shown"])
+
+
+_SHAPES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+
+
+def _text_box_run(words: str, fill: str) -> object:
+    """A run holding a text box filled with `fill`, white words in it, as Word writes one:
+    the box for Word 2010 and later, and a copy of it for older readers (Fallback)."""
+    from docx.oxml import parse_xml
+
+    inner = f'<w:p><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>{words}</w:t></w:r></w:p>'
+    return parse_xml(
+        f'<w:r {_SHAPES}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:inline>'
+        '<wp:extent cx="1800000" cy="400000"/><wp:docPr id="1" name="Text Box 1"/><a:graphic>'
+        '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:spPr><a:solidFill><a:srgbClr val="{fill}"/></a:solidFill></wps:spPr>'
+        f"<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        f'<v:shape fillcolor="#{fill}"><v:textbox><w:txbxContent>{inner}</w:txbxContent>'
+        "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def _white_inside(where: str) -> object:
+    def build(made: docx.document.Document) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import RGBColor
+
+        outer = made.add_table(rows=1, cols=1)
+        outer.style = made.styles["Table Grid"]
+        cell = outer.cell(0, 0)
+        cell.paragraphs[0].text = "Cell words"
+        if where == "text box":
+            cell.paragraphs[0]._p.append(_text_box_run("Boxed words", "1F3864"))
+            return
+        if where.startswith("pattern"):  # Word's "Solid (100%)" shading, colour automatic
+            paragraph = cell.add_paragraph()
+            shd = OxmlElement("w:shd")
+            shd.set(qn("w:val"), "solid" if where == "pattern" else "pct50")
+            shd.set(qn("w:color"), "auto")
+            shd.set(qn("w:fill"), "auto")
+            paragraph._p.get_or_add_pPr().append(shd)
+            paragraph.add_run("Boxed words").font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            return
+        inner = cell.add_table(rows=1, cols=1)
+        if where == "inner table style":
+            inner.style = made.styles["Medium Shading 1 Accent 1"]
+        else:
+            _shade(inner.cell(0, 0), "tcPr", "1F3864")
+        run = inner.cell(0, 0).paragraphs[0].add_run("Boxed words")
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+    return build
+
+
+@pytest.mark.parametrize(
+    "where", ["text box", "inner table style", "inner shaded cell", "pattern", "pattern 50%"]
+)
+def test_white_words_on_something_shaded_inside_a_table_are_read_once(where: str) -> None:
+    """A table in a cell has its own style and shading; a text box in a cell, its fill;
+    a pattern shading paints as a fill does. Each box's words are read once, not again
+    from the copy Word keeps for older readers."""
+    assert lines(_docx(_white_inside(where))) == [
+        "Shown before.",
+        "Cell words Boxed words",
+        "Shown after.",
+    ]
+
+
+@pytest.mark.parametrize("colour", ["FAFAFA", "F0F0F0"])
+def test_words_a_shade_off_white_on_a_white_page_are_not_read(colour: str) -> None:
+    def build(made: docx.document.Document) -> None:
+        from docx.shared import RGBColor
+
+        paragraph = made.add_paragraph("Visible words ")
+        paragraph.add_run("secret words").font.color.rgb = RGBColor.from_string(colour)
+
+    assert lines(_docx(build)) == ["Shown before.", "Visible words", "Shown after."]
+
+
+def test_white_words_on_a_white_highlight_are_not_read() -> None:
+    def build(made: docx.document.Document) -> None:
+        from docx.enum.text import WD_COLOR_INDEX
+        from docx.shared import RGBColor
+
+        paragraph = made.add_paragraph("Visible words ")
+        run = paragraph.add_run("secret words")
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        run.font.highlight_color = WD_COLOR_INDEX.WHITE
+
+    assert lines(_docx(build)) == ["Shown before.", "Visible words", "Shown after."]

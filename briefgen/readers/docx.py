@@ -194,20 +194,41 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
 def _rows(table: etree._Element, styles: Styles) -> list[str]:
     """One line per row; a table inside a cell is part of that cell's text."""
     rows = []
-    named = next((_attr(s, "val").lower() for s in table.iterfind("{*}tblPr/{*}tblStyle")), "")
-    named = named or styles.default_table
-    styled = _shaded(table, "tblPr") or (styles.table_shades(named) if named else False)
+    styled = _table_shaded(table, styles)
     for row in _within(table, ("tr",)):
         cells = [
             " ".join(
                 t
-                for p in cell.iter("{*}p")
-                if (t := _text(p, styles, nested=False, shaded=styled or _shaded(cell, "tcPr")))
+                for p, shaded in _cell_paragraphs(cell, styles, styled)
+                if (t := _text(p, styles, shaded=shaded))
             )
             for cell in _within(row, ("tc",))
         ]
         rows.append(" | ".join(c for c in cells if c))
     return rows
+
+
+def _table_shaded(table: etree._Element, styles: Styles) -> bool:
+    """Whether a table shades its cells: by its own properties, or by its style's."""
+    named = next((_attr(s, "val").lower() for s in table.iterfind("{*}tblPr/{*}tblStyle")), "")
+    named = named or styles.default_table
+    return _shaded(table, "tblPr") or (styles.table_shades(named) if named else False)
+
+
+def _cell_paragraphs(
+    cell: etree._Element, styles: Styles, table_shaded: bool
+) -> Iterator[tuple[etree._Element, bool]]:
+    """The paragraphs of a cell in order, those of tables inside it included, each with
+    whether something behind it is shaded (its cell, its table or a cell around them)."""
+    shaded = table_shaded or _shaded(cell, "tcPr")
+    for block in _blocks(cell):
+        if _local(block) == "p":
+            yield block, shaded
+            continue
+        inner = shaded or _table_shaded(block, styles)
+        for row in _within(block, ("tr",)):
+            for each in _within(row, ("tc",)):
+                yield from _cell_paragraphs(each, styles, inner)
 
 
 def _shaded(node: etree._Element, holder: str) -> bool:

@@ -8,10 +8,11 @@ through) that both the paragraph's style and the character style switch on is sw
 back off, as Word combines them; one set on the run itself holds whatever the styles say.
 
 A run is not shown as the document's words when it is hidden or struck through, set in
-under 2 points, or white where nothing is shaded behind it: no highlight or shading on
-the run, its paragraph or its table cell, no shading in the table's style (or a style
-not in the file, which may shade the cell), no text box (which may be filled) and no page
-colour.
+under 2 points, or white (or within MIN_CONTRAST of it) where nothing is shaded behind
+it: no highlight (but a white one) or shading on the run, its paragraph, its table cell
+or a cell around it, no shading in its table's style (or a style not in the file, which
+may shade the cell), no text box (which may be filled) and no page colour. A shading
+paints by its fill, or by a pattern in a colour other than white.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ TOGGLES = frozenset(
     | {"strike", "vanish"}
 )
 MIN_HALF_POINTS = 4  # w:sz counts half points: text set under 2 points is not read
+MIN_CONTRAST = 24  # of 255: a colour nearer white than this in every channel is white
 MAX_DEPTH = 20  # styles based on styles: a longer chain (or a loop) is cut there
 _OFF = ("0", "false", "off")
 _NO_FILL = ("", "auto", "ffffff", "none")
@@ -41,7 +43,14 @@ def props_of(holder: etree._Element | None) -> Props:
     found: Props = {}
     for prop in holder if holder is not None else ():
         name = local(prop)
-        found[name] = (attr(prop, "fill") if name == "shd" else attr(prop, "val")).lower()
+        if name == "shd":  # what it paints: "" or "auto" when nothing
+            found[name] = (
+                "000000"
+                if fills(prop) and attr(prop, "fill").lower() in _NO_FILL
+                else attr(prop, "fill").lower()
+            )
+        else:
+            found[name] = attr(prop, "val").lower()
     return found
 
 
@@ -142,18 +151,29 @@ def hides(props: Props, shaded: bool) -> bool:
     size = props.get("sz", "")
     if size.isdigit() and int(size) < MIN_HALF_POINTS:
         return True
-    white = props.get("color") == "ffffff"
-    backed = props.get("highlight", "none") != "none" or props.get("shd", "") not in _NO_FILL
-    return white and not backed and not shaded
+    white = _near_white(props.get("color", ""))
+    backed = props.get("highlight", "none") not in ("none", "white")
+    return white and not backed and props.get("shd", "") in _NO_FILL and not shaded
+
+
+def _near_white(colour: str) -> bool:
+    """Whether a w:color is white or within MIN_CONTRAST of it in every channel."""
+    if len(colour) != 6:
+        return False
+    try:
+        channels = [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
+    except ValueError:
+        return False
+    return all(c > 255 - MIN_CONTRAST for c in channels)
 
 
 def fills(shd: etree._Element) -> bool:
-    """Whether a w:shd paints behind the words: its fill, or a pattern in a colour
-    (val="solid" paints its color over the fill)."""
+    """Whether a w:shd paints behind the words: its fill, or a pattern (val="solid",
+    "pct50", ...) in a colour other than white ("auto" is black)."""
     if attr(shd, "fill").lower() not in _NO_FILL:
         return True
     pattern = attr(shd, "val").lower()
-    return pattern not in ("", "clear", "nil") and attr(shd, "color").lower() not in _NO_FILL
+    return pattern not in ("", "clear", "nil") and attr(shd, "color").lower() != "ffffff"
 
 
 def child(node: etree._Element, name: str) -> etree._Element | None:
