@@ -481,3 +481,26 @@ def test_a_style_element_for_print_or_some_screens_hides_nothing(media: str) -> 
         "<article><h1>Head</h1><p>It <span class='q'>always</span> rose.</p></article></body></html>"
     )
     assert extract(page.encode()).text == "Head\nIt always rose."
+
+
+@pytest.mark.parametrize(
+    ("style", "body", "expected"),
+    [
+        # inline blocks in a row set to font-size 0 (to close the gaps between them)
+        ("", "<div style='font-size:0'><span style='font-size:16px'>It</span> <span style='font-size:1rem'>rose.</span>x</div>", "It rose."),
+        (".row{font-size:0} .col{display:inline-block;font-size:1rem}", "<div class='row'><div class='col'>It rose.</div>x</div>", "It rose."),
+        # shown again inside a box that is not visible
+        ("", "<div style='visibility:hidden'>never <p style='visibility:visible'>It rose.</p></div>", "It rose."),
+        (".v{visibility:visible} .h{visibility:hidden}", "<div class='h'>never <p class='v'>It rose.</p></div>", "It rose."),
+        # and not where nothing undoes them
+        ("", "<p>It <span style='font-size:0'>never <b>ever</b></span>rose.</p>", "It rose."),
+        (".h{visibility:hidden}", "<p>It <span class='h'>never <b>ever</b></span>rose.</p>", "It rose."),
+    ],
+)  # fmt: skip
+def test_a_font_size_or_visibility_an_element_inside_undoes_is_undone(
+    style: str, body: str, expected: str
+) -> None:
+    page = f"<html><head><style>{style}</style></head><body><article><h1>Head</h1>{body}</article></body></html>"
+    extracted = extract(page.encode())
+    assert extracted.text == "Head\n" + expected
+    assert "never" in extracted.hidden[0][1] or "x" in extracted.hidden[0][1]

@@ -31,19 +31,30 @@ LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋
 # ("left: -9999px", "text-indent: -10000px"), or clipped to nothing ("clip: rect(0 0 0
 # 0)", the usual way to keep words for screen readers only)
 _END = r"\s*(?:[;!\"']|$)"
-HIDING_STYLE = (
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
-    rf"|(?<![\w-])(?:opacity|font-size)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?{_END}"
+# the parts of it that an element inside may undo for itself (both are inherited): a
+# font size too small to read, and visibility
+TINY_FONT = (
+    rf"(?<![\w-])font-size\s*:\s*(?:(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?"
+    rf"|(?:0*\.\d+|1(?:\.\d+)?)(?:px|pt)|0*\.0\d*r?em|\d(?:\.\d+)?%){_END}"
+)
+INVISIBLE = r"(?<![\w-])visibility\s*:\s*(?:hidden|collapse)"
+HIDING_FOR_GOOD = (
+    r"display\s*:\s*none"
+    rf"|(?<![\w-])opacity\s*:\s*(?:0+(?:\.0*)?|\.0+)%?{_END}"
     rf"|(?<![\w-])opacity\s*:\s*(?:0*\.0\d*|\d(?:\.\d+)?%){_END}"  # under a tenth
-    rf"|(?<![\w-])font-size\s*:\s*(?:(?:0*\.\d+|1(?:\.\d+)?)(?:px|pt)|0*\.0\d*r?em|\d(?:\.\d+)?%){_END}"
     r"|(?<![\w-])transform\s*:\s*scale\(\s*0*(?:\.0*)?\s*\)"
     r"|(?<![\w-])(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-\s*\d{4,}"
     r"|(?<![\w-])clip\s*:\s*rect\(\s*(?:[01](?:px)?\s*,?\s*){4}\)"
     r"|(?<![\w-])clip-path\s*:\s*(?:inset\(\s*50%|circle\(\s*0)"
 )
+HIDING_STYLE = rf"{HIDING_FOR_GOOD}|{TINY_FONT}|{INVISIBLE}"
 
 
 _HIDING = re.compile(HIDING_STYLE, re.I)
+_FOR_GOOD = re.compile(HIDING_FOR_GOOD, re.I)
+_FONT_SIZE = re.compile(r"(?<![\w-])font-size\s*:\s*([^;!\"']*)", re.I)
+_TINY_FONT = re.compile(TINY_FONT, re.I)
+_VISIBILITY = re.compile(r"(?<![\w-])visibility\s*:\s*([a-z-]+)", re.I)
 # text with no colour of its own, unless a background is painted through it (a gradient
 # headline: "background-clip: text; color: transparent")
 _CLEAR_TEXT = re.compile(rf"(?<![\w-])color\s*:\s*transparent{_END}", re.I)
@@ -53,9 +64,10 @@ _COLOUR = re.compile(r"(?<![\w-])color\s*:", re.I)
 _STYLE_ATTRIBUTE = re.compile(r"""(?<![\w-])style\s*=\s*(["'])(?P<value>.*?)\1""", re.I | re.S)
 
 
-def hides(style: str) -> bool:
-    """Whether declarations (a style attribute's, a stylesheet rule's) hide what they style."""
-    if _HIDING.search(style):
+def hides(style: str, for_good: bool = False) -> bool:
+    """Whether declarations (a style attribute's, a stylesheet rule's) hide what they style;
+    `for_good`: in a way no element inside can undo (not by a font size or visibility)."""
+    if (_FOR_GOOD if for_good else _HIDING).search(style):
         return True
     if _CLEAR_TEXT.search(style) and not _PAINTED_THROUGH.search(style):
         return True
@@ -65,6 +77,22 @@ def hides(style: str) -> bool:
         attribute = _STYLE_ATTRIBUTE.search(style)  # a tag's attributes: its style's
         return blends_alone(attribute["value"] if attribute else style)
     return False
+
+
+def undoable(style: str) -> tuple[bool | None, bool | None]:
+    """What declarations say of the two hiding properties an element inside may undo: (its
+    font too small to read, or not; it invisible, or not), None for each they leave as it
+    is around them (not set, or `inherit`)."""
+    small = invisible = None
+    if (size := _FONT_SIZE.search(style)) is not None:
+        value = size[1].strip().lower()
+        if value not in ("", "inherit", "unset", "revert", "revert-layer"):
+            small = _TINY_FONT.search(size[0] + ";") is not None
+    if (seen := _VISIBILITY.search(style)) is not None:
+        value = seen[1].lower()
+        if value in ("hidden", "collapse", "visible", "initial"):
+            invisible = value in ("hidden", "collapse")
+    return small, invisible
 
 
 class ReaderError(Exception):

@@ -50,6 +50,7 @@ from briefgen.readers.base import (
     Extracted,
     ReaderError,
     hides,
+    undoable,
 )
 from briefgen.readers.html_classes import ClassRules, class_rules
 
@@ -138,7 +139,11 @@ def extract(data: bytes) -> Extracted:
         tuple((n, 0) for n in range(1, len(lines) + 1)),
         page.title(root),
         page.published(root),
-        (*notes, f"{len(page.unseen)} passages in the colour of their background left out")
+        (
+            *notes,
+            f"{len(page.unseen)} passages not shown left out (in the colour of their "
+            "background, too small to read or not visible)",
+        )
         if page.unseen
         else notes,
         hidden=((0, unseen),) if unseen else (),
@@ -171,9 +176,13 @@ class Page:
         self._elements: list[ET.Element] = []
         self.class_rules = class_rules(tree, HIDDEN_CLASSES)
         holders = self._holders()
-        stack: list[tuple[ET.Element, bool, bool]] = [(tree, False, False)]
+        muted: set[int] = set()  # a font too small to read, or not visible, which they inherit
+        # each: the element, whether it is gone, inside an article, its font too small, invisible
+        stack: list[tuple[ET.Element, bool, bool, bool, bool]] = [
+            (tree, False, False, False, False)
+        ]
         while stack:
-            node, gone, in_article = stack.pop()
+            node, gone, in_article, small, invisible = stack.pop()
             tag = _tag(node)
             if not gone and self._boilerplate(node, tag, in_article, id(node) in holders):
                 gone = True
@@ -182,10 +191,32 @@ class Page:
                 self.removed.add(id(node))
             else:
                 self._elements.append(node)
+                small, invisible = self._undone(node, tag, small, invisible)
+                if small or invisible:
+                    muted.add(id(node))
             inside = in_article or tag in ("article", "main")
-            stack.extend((child, gone, inside) for child in reversed(node))
-        # elements whose own words are the colour of what is behind them
-        self.unseen = html_colours.unseen(tree, self.removed)
+            stack.extend((child, gone, inside, small, invisible) for child in reversed(node))
+        # elements whose own words are the colour of what is behind them, too small or invisible
+        self.unseen = html_colours.unseen(tree, self.removed) | muted
+
+    def _undone(
+        self, node: ET.Element, tag: str, small: bool, invisible: bool
+    ) -> tuple[bool, bool]:
+        """Whether an element's font is too small to read, and whether it is invisible: as
+        its own style or class rules say, else as the element around it is (both are
+        inherited, and an element inside may undo them: `font-size: 0` around inline
+        blocks that set their own size, `visibility: visible` inside a hidden box)."""
+        if not isinstance(node.tag, str):
+            return small, invisible
+        own_small, own_invisible = undoable(node.get("style", ""))
+        if own_small is None or own_invisible is None:
+            ruled = self.class_rules.undoable(tag, set(node.get("class", "").split()))
+            own_small = ruled[0] if own_small is None else own_small
+            own_invisible = ruled[1] if own_invisible is None else own_invisible
+        return (
+            small if own_small is None else own_small,
+            invisible if own_invisible is None else own_invisible,
+        )
 
     def _holders(self) -> set[int]:
         """id() of every element that holds an article, a main or a role=main."""
@@ -208,7 +239,7 @@ class Page:
             return True
         if node.get("hidden") is not None or _attr(node, "aria-hidden") == "true":
             return True
-        if hides(node.get("style", "")) or _attr(node, "role") in DROP_ROLES:
+        if hides(node.get("style", ""), for_good=True) or _attr(node, "role") in DROP_ROLES:
             return True
         if _hides(tag, node.get("class", "").split(), self.class_rules):
             return True

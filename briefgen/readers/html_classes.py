@@ -17,16 +17,17 @@ import re
 import xml.etree.ElementTree as ET  # tinyhtml5's tree type
 from dataclasses import dataclass
 
-from briefgen.readers.base import hides
+from briefgen.readers.base import hides, undoable
 
 # a selector of a tag and classes: "div.note", ".tab-pane.active"
 _COMPOUND = re.compile(r"^\s*([a-z][a-z0-9]*)?((?:\.[\w-]+)+)\s*$", re.I)
 # declarations that show what another rule hid
 _SHOWS = re.compile(
-    r"(?<![\w-])(?:display\s*:\s*(?!none\b)[a-z]|visibility\s*:\s*visible"
+    r"(?<![\w-])(?:display\s*:\s*(?!none\b)[a-z]"
     r"|opacity\s*:\s*(?:1(?:\.0*)?(?![\d.%])|0*\.[1-9]|[1-9]\d*(?:\.\d*)?%))",
     re.I,
 )
+Aspect = bool | None  # what a rule says of one way of hiding: hides, shows, or nothing
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ class _Rule:
     tag: str | None
     classes: frozenset[str]
     order: int
-    hides: bool
+    hides: Aspect  # for good (display, opacity, clipping, ...)
+    small: Aspect = None  # a font too small to read: inherited, undone by a larger one
+    invisible: Aspect = None  # visibility: inherited, undone by `visible`
 
 
 class ClassRules:
@@ -47,15 +50,26 @@ class ClassRules:
                 self._by_class.setdefault(name, []).append(rule)
 
     def hides(self, tag: str, classes: set[str]) -> bool:
-        """Whether the rule that wins for an element of this tag and these classes hides it."""
-        best: tuple[tuple[int, bool, int], bool] | None = None
+        """Whether the rule that wins for an element of this tag and these classes hides it
+        for good (not by a font size or visibility, which an element inside may undo)."""
+        return self._winner(tag, classes, "hides") is True
+
+    def undoable(self, tag: str, classes: set[str]) -> tuple[Aspect, Aspect]:
+        """What the winning rules say of its font being too small, and of its visibility."""
+        return self._winner(tag, classes, "small"), self._winner(tag, classes, "invisible")
+
+    def _winner(self, tag: str, classes: set[str], aspect: str) -> Aspect:
+        best: tuple[tuple[int, bool, int], Aspect] | None = None
         for name in classes:
             for rule in self._by_class.get(name, ()):
-                if (rule.tag is None or rule.tag == tag) and rule.classes <= classes:
+                said = getattr(rule, aspect)
+                if said is None or (rule.tag is not None and rule.tag != tag):
+                    continue
+                if rule.classes <= classes:
                     key = (len(rule.classes), rule.tag is not None, rule.order)
                     if best is None or key > best[0]:
-                        best = (key, rule.hides)
-        return best is not None and best[1]
+                        best = (key, said)
+        return None if best is None else best[1]
 
 
 def class_rules(tree: ET.Element, built_in: frozenset[str]) -> ClassRules:
@@ -79,13 +93,16 @@ def class_rules(tree: ET.Element, built_in: frozenset[str]) -> ClassRules:
             declarations, at = css[opened : brace.start()], brace.end()
             if "{" in declarations:
                 continue  # an @media or other block
-            hiding = hides(declarations)
-            if not hiding and not _SHOWS.search(declarations):
+            hiding: Aspect = True if hides(declarations, for_good=True) else None
+            if hiding is None and _SHOWS.search(declarations):
+                hiding = False
+            small, invisible = undoable(declarations)
+            if hiding is None and small is None and invisible is None:
                 continue
             for selector in selectors.split(","):
                 simple = _COMPOUND.match(selector)
                 if simple:
                     tag = simple[1].lower() if simple[1] else None
                     names = frozenset(simple[2].split(".")[1:])
-                    rules.append(_Rule(tag, names, len(rules), hiding))
+                    rules.append(_Rule(tag, names, len(rules), hiding, small, invisible))
     return ClassRules(rules)
