@@ -312,7 +312,7 @@ def run(text: str, props: str = "") -> str:
     [
         (run("The UK will ") + run("not ", "<w:vanish/>") + run("send troops."), "The UK will send troops."),
         (run("The UK will ") + run("not ", '<w:vanish w:val="0"/>') + run("send."), "The UK will not send."),
-        (run("It was ") + run("never ", "<w:webHidden/>") + run("agreed."), "It was agreed."),
+        (run("It was ") + run("never ", "<w:webHidden/>") + run("agreed."), "It was never agreed."),  # shown on the page: hidden in web view only
         (run("It was ") + run("not ", "<w:strike/>") + run("agreed."), "It was agreed."),
         (run("It was ") + run("not ", "<w:dstrike/>") + run("agreed."), "It was agreed."),
         (run("A budget of 10") + run("6", '<w:vertAlign w:val="superscript"/>') + run(" euros."), "A budget of 10⁶ euros."),

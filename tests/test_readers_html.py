@@ -467,6 +467,23 @@ def test_text_is_read_as_a_reader_of_the_page_sees_it(body: str, expected: str) 
         # the built-in hiding classes, shown again by the page's own rules
         (".sr-only.focusable { position: static }", "It <span class='hidden shown'>never</span> rose.", "It rose."),
         (".hidden.open { display: block }", "It <span class='hidden open'>always</span> rose.", "It always rose."),
+        # comments and statements between rules
+        (".t { display: none } /* the open one */ .t.a { display: block }", "It <span class='t a'>always</span> rose.", "It always rose."),
+        ('@charset "utf-8"; .t { display: none }', "It <span class='t'>never</span> rose.", "It rose."),
+        ("<!-- .t { display: none } -->", "It <span class='t'>never</span> rose.", "It rose."),
+        # !important wins over a more specific rule
+        (".t { display: none !important } .t.a { display: block }", "It <span class='t a'>never</span> rose.", "It rose."),
+        # a rule not followed here may show it: a mobile-first page, an id, a descendant
+        (".p { display: none } @media (min-width: 768px) { .p { display: block } }", "It <span class='p'>always</span> rose.", "It always rose."),
+        (".p { display: none } #one { display: block }", "It <span class='p' id='one'>always</span> rose.", "It always rose."),
+        (".p { display: none } .js .p { display: block }", "It <span class='p'>always</span> rose.", "It always rose."),
+        # shown by its own style (a page saved after a script showed it)
+        (".faq { display: none }", "It <span class='faq' style='display: inline'>always</span> rose.", "It always rose."),
+        # Bootstrap's invisible (visibility), undone inside; Foundation's show-for-sr hides
+        ("", "<span class='invisible'>never <b style='visibility: visible'>It</b></span> rose.", "It rose."),
+        ("", "It <span class='show-for-sr'>never</span> rose.", "It rose."),
+        # a font size set for the elements inside by a rule not followed here
+        (".g { font-size: 0 } .g > b { font-size: 16px }", "<span class='g'><b>It</b> <b>rose.</b></span>", "It rose."),
     ],
 )  # fmt: skip
 def test_text_shown_on_a_desktop_screen_is_kept(style: str, body: str, expected: str) -> None:

@@ -582,7 +582,7 @@ def test_a_large_stem_in_the_colour_of_the_page_is_still_not_read() -> None:
 def test_right_to_left_words_with_digits_or_latin_letters_in_them_are_read() -> None:
     """A Hebrew or Arabic word with a number or a Latin name in it ("ב-2025"): each
     script's letters step their own way along the line."""
-    words = "המחיר עלה ב-2025 באופן חד ה-OECD וה-NATO ל-12,345"
+    words = "המחיר עלה ב-2025 באופן חד ה-OECD וה-NATO ל-12,345 עמ' 12–14 בשנים 1990–1991"
     extracted = reader.extract(_weasyprint_page(f"<p dir='rtl'>{words}</p>"))
     assert extracted.notes == ()
     assert len(extracted.text.split()) == len(words.split())

@@ -67,7 +67,9 @@ _STYLE_ATTRIBUTE = re.compile(r"""(?<![\w-])style\s*=\s*(["'])(?P<value>.*?)\1""
 def hides(style: str, for_good: bool = False) -> bool:
     """Whether declarations (a style attribute's, a stylesheet rule's) hide what they style;
     `for_good`: in a way no element inside can undo (not by a font size or visibility)."""
-    if (_FOR_GOOD if for_good else _HIDING).search(style):
+    if for_good:  # (colours are judged for an element's own words: html_colours.py)
+        return _FOR_GOOD.search(style) is not None
+    if _HIDING.search(style):
         return True
     if _CLEAR_TEXT.search(style) and not _PAINTED_THROUGH.search(style):
         return True

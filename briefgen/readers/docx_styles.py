@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-# run properties under which Word does not show a run's words as they stand: hidden text,
-# text hidden in web view, and struck-through text (withdrawn, as a deletion is)
-HIDING = frozenset({"vanish", "webHidden", "specVanish", "strike", "dstrike"})
+# run properties under which Word does not show a run's words as they stand: hidden text
+# and struck-through text (withdrawn, as a deletion is); text hidden in web view only
+# (webHidden: a contents list's page numbers) is shown on the page
+HIDING = frozenset({"vanish", "specVanish", "strike", "dstrike"})
 # on-off properties that a character style laid over a paragraph style switches rather
 # than sets (ECMA-376 Part 1, 17.7.3)
 TOGGLES = frozenset(

@@ -52,7 +52,7 @@ from briefgen.readers.base import (
     hides,
     undoable,
 )
-from briefgen.readers.html_classes import ClassRules, class_rules
+from briefgen.readers.html_classes import ClassRules, class_rules, shows
 
 
 def _set(words: str) -> frozenset[str]:
@@ -71,8 +71,9 @@ DROP_TAGS = _set(
 # class names that hide an element in the common stylesheets (Bootstrap, WordPress, ...)
 HIDDEN_CLASSES = _set(
     "hidden d-none hide invisible visually-hidden visuallyhidden sr-only screen-reader-text "
-    "screenreader-only offscreen"
+    "screenreader-only offscreen show-for-sr visually-hidden-focusable"
 )
+INVISIBLE_CLASSES = _set("invisible")  # of those, hidden by visibility, which may be undone
 DROP_ROLES = _set(
     "navigation banner contentinfo complementary search menu menubar dialog alertdialog"
 )
@@ -112,7 +113,9 @@ _FLAT = _set(
 )
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
-_SHOWN_AGAIN = re.compile(r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-")  # Bootstrap's and the like
+_SHOWN_AGAIN = re.compile(
+    r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-(?!for-sr)"
+)  # Bootstrap's and the like
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -174,7 +177,7 @@ class Page:
         self.removed: set[int] = set()  # id() of every element dropped or inside one
         self.dropped = 0
         self._elements: list[ET.Element] = []
-        self.class_rules = class_rules(tree, HIDDEN_CLASSES)
+        self.class_rules = class_rules(tree, HIDDEN_CLASSES, INVISIBLE_CLASSES)
         holders = self._holders()
         muted: set[int] = set()  # a font too small to read, or not visible, which they inherit
         # each: the element, whether it is gone, inside an article, its font too small, invisible
@@ -191,8 +194,10 @@ class Page:
                 self.removed.add(id(node))
             else:
                 self._elements.append(node)
-                small, invisible = self._undone(node, tag, small, invisible)
-                if small or invisible:
+                (own_small, own_invisible), (small, invisible) = self._undone(
+                    node, tag, small, invisible
+                )
+                if own_small or own_invisible:
                     muted.add(id(node))
             inside = in_article or tag in ("article", "main")
             stack.extend((child, gone, inside, small, invisible) for child in reversed(node))
@@ -201,22 +206,35 @@ class Page:
 
     def _undone(
         self, node: ET.Element, tag: str, small: bool, invisible: bool
-    ) -> tuple[bool, bool]:
-        """Whether an element's font is too small to read, and whether it is invisible: as
-        its own style or class rules say, else as the element around it is (both are
-        inherited, and an element inside may undo them: `font-size: 0` around inline
-        blocks that set their own size, `visibility: visible` inside a hidden box)."""
+    ) -> tuple[tuple[bool, bool], tuple[bool, bool]]:
+        """Whether an element's font is too small to read, and whether it is invisible,
+        for its own words and for the elements inside it: as its own style or class rules
+        say, else as the element around it is (both are inherited, and an element inside
+        may undo them: `font-size: 0` around inline blocks that set their own size,
+        `visibility: visible` inside a hidden box). What a class rule says is not passed
+        on where a rule not followed here may undo it (`.grid > li { font-size: 16px }`)."""
         if not isinstance(node.tag, str):
-            return small, invisible
+            return (small, invisible), (small, invisible)
         own_small, own_invisible = undoable(node.get("style", ""))
+        passed = (own_small, own_invisible)
         if own_small is None or own_invisible is None:
-            ruled = self.class_rules.undoable(tag, set(node.get("class", "").split()))
-            own_small = ruled[0] if own_small is None else own_small
-            own_invisible = ruled[1] if own_invisible is None else own_invisible
-        return (
+            ruled_small, ruled_invisible, inherited = self.class_rules.undoable(
+                tag, set(node.get("class", "").split())
+            )
+            if own_small is None:
+                own_small, passed = ruled_small, (ruled_small if inherited else None, passed[1])
+            if own_invisible is None:
+                own_invisible = ruled_invisible
+                passed = (passed[0], ruled_invisible if inherited else None)
+        own = (
             small if own_small is None else own_small,
             invisible if own_invisible is None else own_invisible,
         )
+        inside = (
+            small if passed[0] is None else passed[0],
+            invisible if passed[1] is None else passed[1],
+        )
+        return own, inside
 
     def _holders(self) -> set[int]:
         """id() of every element that holds an article, a main or a role=main."""
@@ -241,7 +259,11 @@ class Page:
             return True
         if hides(node.get("style", ""), for_good=True) or _attr(node, "role") in DROP_ROLES:
             return True
-        if _hides(tag, node.get("class", "").split(), self.class_rules):
+        if _hides(
+            tag, node.get("class", "").split(), node.get("id"), self.class_rules
+        ) and not shows(
+            node.get("style", "")
+        ):  # (a page saved after a script showed it: style="display: block")
             return True
         if tag in PROTECTED or holder:
             return False
@@ -373,11 +395,11 @@ class Page:
         return None
 
 
-def _hides(tag: str, classes: list[str], rules: ClassRules) -> bool:
-    """Whether an element of this tag and these classes is hidden: the page's class rule
-    that wins for it hides it, and no class shows it again on a wider screen
+def _hides(tag: str, classes: list[str], ident: str | None, rules: ClassRules) -> bool:
+    """Whether an element of this tag, these classes and id is hidden: the page's class
+    rule that wins for it hides it, and no class shows it again on a wider screen
     ("hidden md:inline", "d-none d-md-block")."""
-    if not rules.hides(tag, set(classes)):
+    if not rules.hides(tag, set(classes), ident):
         return False
     return not any(":" in c or _SHOWN_AGAIN.match(c) for c in classes)
 

@@ -438,7 +438,7 @@ def _clamp(value: float | None) -> float:
 def _any_colour(tree: ET.Element) -> bool:
     """Whether any element sets a colour, a background or a place by attribute."""
     for node in tree.iter():
-        if any(node.get(name) is not None for name in ("bgcolor", "color", "text")):
+        if any(node.get(name) is not None for name in ("bgcolor", "color", "text", "link")):
             return True
         if _WORDS.search(node.get("style", "")):
             return True

@@ -126,8 +126,9 @@ def _squeezed(textpage: Any, word: range, text: str) -> bool:
     in a word of SHAPED letters or more, set on one another (most steps from one letter's
     origin to the next under MIN_APART of an em) or stepping back and forth, so that the
     line their origins span is under OVERLAID of the steps taken along it. Each line of a
-    word broken across lines, and each run of right-to-left or of left-to-right letters
-    ("ב-2025", "ה-OECD"), is measured apart."""
+    word broken across lines, each run of right-to-left or of left-to-right letters
+    ("ב-2025", "ה-OECD"), and each run of letters between other marks ("12–14") is
+    measured apart."""
     import pypdfium2.raw as pdfium_c
 
     letters = [i for i in word if text[i].isalnum()]
@@ -151,7 +152,7 @@ def _squeezed(textpage: Any, word: range, text: str) -> bool:
     for index in letters:
         if not origin(textpage, index, x, y):
             return False
-        found.append((x.value, y.value, _leftward(text[index])))
+        found.append((x.value, y.value, _leftward(text[index]), index))
     glyphs, run = [found[0]], 1  # a ligature's letters ("ffi") share one glyph's origin
     for before, at in itertools.pairwise(found):
         run = run + 1 if at[:2] == before[:2] else 1
@@ -160,11 +161,14 @@ def _squeezed(textpage: Any, word: range, text: str) -> bool:
         if run == 1:
             glyphs.append(at)
     # each glyph: how far along the line its origin is, how far across, which way it reads
-    places = [(gx * along_x + gy * along_y, gy * along_x - gx * along_y, r) for gx, gy, r in glyphs]
+    places = [
+        (gx * along_x + gy * along_y, gy * along_x - gx * along_y, r, i) for gx, gy, r, i in glyphs
+    ]
     runs = [[places[0]]]
-    for place in places[1:]:  # a new line where the origins move across by half an em
-        if abs(place[1] - runs[-1][-1][1]) > em / 2 or place[2] != runs[-1][-1][2]:
-            runs.append([])
+    for place in places[1:]:  # a new run on a new line (the origins move across by half
+        last = runs[-1][-1]  # an em), in the other direction, or past a mark ("12–14"
+        if abs(place[1] - last[1]) > em / 2 or place[2] != last[2] or place[3] > last[3] + 1:
+            runs.append([])  # in a right-to-left line: each number is laid out apart)
         runs[-1].append(place)
     steps = sorted(abs(b[0] - a[0]) for line in runs for a, b in itertools.pairwise(line))
     if not steps:
