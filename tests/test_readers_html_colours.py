@@ -180,6 +180,15 @@ def test_words_the_colour_of_their_background_are_not_read(body: str, head: str)
             "<div class='panel'><p>It always rose.</p></div>",
             "<link rel='stylesheet' href='site.css'><style>body { background: #fff } .panel { color: #fff }</style>",
         ),
+        # a picture placed under the words beside it (a banner)
+        (
+            "<div class='hero'><img src='h.jpg' class='bg'><h2 style='color:#fff'>It always rose.</h2></div>",
+            "<style>.bg { position: absolute; inset: 0; z-index: -1 }</style>",
+        ),
+        (
+            "<div><video src='v.mp4' style='position:absolute'></video><p style='color:#fff'>It always rose.</p></div>",
+            "",
+        ),
         # an initial background is transparent, not black
         ("<div style='background-color: initial'><p>It always rose.</p></div>", ""),
         # rules for print are not the screen's

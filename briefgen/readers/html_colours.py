@@ -11,7 +11,8 @@ browser would, and judged only where that is enough to know them:
   link is blue and `<mark>` black on yellow unless the page says otherwise, as in every
   browser;
 - a background that is an image or a gradient, or a colour given by a variable, is not
-  known, and nothing in front of it is judged;
+  known, and nothing in front of it is judged; nor is anything beside a picture placed
+  with `position` (a banner's image laid under its headline);
 - a page that links a stylesheet, whose own rules set colours by selectors not
   resolved here (`.hero p`, `:nth-child`, inside `@media`), or that asks for a dark
   `color-scheme` (the browser's own colours are then light on dark), may colour anything: its
@@ -52,6 +53,7 @@ _SHOWING = frozenset(
 )
 _DARK = re.compile(r"color-scheme\s*:[^;}]*dark", re.I)
 _BGCOLOR = frozenset(("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th"))
+_PICTURES = frozenset(("img", "picture", "video", "canvas", "svg", "iframe", "object", "embed"))
 # what a `background` shorthand may say besides its colour and picture
 _LAYOUT_WORDS = frozenset(
     {"none", "repeat", "repeat-x", "repeat-y", "no-repeat", "space", "round", "scroll"}
@@ -128,6 +130,13 @@ def unseen(tree: ET.Element, removed: set[int]) -> set[int]:
         look = _look(node, outer, _declared(node, index, link))
         if _blends(look):
             found.add(id(node))
+        if look.paper is not None and any(
+            isinstance(child.tag, str)
+            and child.tag.lower() in _PICTURES
+            and _declared(child, index, link).get("moved") is True
+            for child in node
+        ):  # a picture laid under the words beside it (a banner): what is behind them
+            look = Look(look.ink, None, look.shown, look.opacity)
         stack.extend((child, look) for child in node)
     return found
 
