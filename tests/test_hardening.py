@@ -87,15 +87,32 @@ def render_children(pid: int) -> list[int]:
 
 
 def wait_for_child(proc: subprocess.Popen[str], limit: float = 60) -> int:
-    """The pid of the build's render child, once it runs (the check before it takes a while)."""
+    """The pid of the build's render child, once it renders: the build waits for it while
+    it works, for a few looks in a row. (The child is started before the check, to load
+    the templates and the PDF engine meanwhile; on a slow machine the check may still be
+    running half a second after it appears, and a child killed before it has its work is
+    replaced, not reported.)"""
     deadline = time.monotonic() + limit
+    rendering = 0
     while time.monotonic() < deadline and proc.poll() is None:
         children = render_children(proc.pid)
-        if children:
-            time.sleep(0.5)  # let it get into the slow template
-            return children[0]
-        time.sleep(0.05)
-    raise AssertionError("the render child never started")
+        if children and _state(proc.pid) == "S" and _state(children[0]) == "R":
+            rendering += 1
+            if rendering >= 3:
+                return children[0]
+        else:
+            rendering = 0
+        time.sleep(0.1)
+    raise AssertionError("the render child never started rendering")
+
+
+def _state(pid: int) -> str:
+    """A process's state as Linux shows it: R running, S sleeping, ..."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[-1].split()[0]
 
 
 # ---------------------------------------------------------------------------------------------
