@@ -441,8 +441,7 @@ def test_nothing_the_page_links_to_is_fetched(server: str) -> None:
     ],
 )
 def test_text_is_read_as_a_reader_of_the_page_sees_it(body: str, expected: str) -> None:
-    page = f"<html><head><style>.x {{ display: none }}</style></head><body><article><h1>Head</h1>{body}</article></body></html>"
-    assert extract(page.encode()).text == "Head\n" + expected
+    assert extract(_article(".x { display: none }", body)).text == "Head\n" + expected
 
 
 @pytest.mark.parametrize(
@@ -487,8 +486,7 @@ def test_text_is_read_as_a_reader_of_the_page_sees_it(body: str, expected: str) 
     ],
 )  # fmt: skip
 def test_text_shown_on_a_desktop_screen_is_kept(style: str, body: str, expected: str) -> None:
-    page = f"<html><head><style>{style}</style></head><body><article><h1>Head</h1><p>{body}</p></article></body></html>"
-    assert extract(page.encode()).text == "Head\n" + expected
+    assert extract(_article(style, f"<p>{body}</p>")).text == "Head\n" + expected
 
 
 @pytest.mark.parametrize("media", ["print", "(min-width: 60em)", "screen and (max-width: 30em)"])
@@ -517,7 +515,14 @@ def test_a_style_element_for_print_or_some_screens_hides_nothing(media: str) -> 
 def test_a_font_size_or_visibility_an_element_inside_undoes_is_undone(
     style: str, body: str, expected: str
 ) -> None:
-    page = f"<html><head><style>{style}</style></head><body><article><h1>Head</h1>{body}</article></body></html>"
-    extracted = extract(page.encode())
+    extracted = extract(_article(style, body))
     assert extracted.text == "Head\n" + expected
     assert "never" in extracted.hidden[0][1] or "x" in extracted.hidden[0][1]
+
+
+def _article(style: str, body: str) -> bytes:
+    """A page of one article headed "Head", with `style` as its stylesheet."""
+    return (
+        f"<html><head><style>{style}</style></head><body><article><h1>Head</h1>{body}"
+        "</article></body></html>"
+    ).encode()

@@ -203,6 +203,8 @@ def test_words_the_colour_of_their_background_are_not_read(body: str, head: str)
             "<table><tr><td background='dark.jpg'><font color='#fff'>It always rose.</font></td></tr></table>",
             "",
         ),
+        # six hex digits with no "#" are a colour in an HTML attribute only: CSS ignores them
+        ("<p style='color: ffffff'>It always rose.</p>", ""),
         # bgcolor on an element browsers give none to colours nothing: black on white
         ("<div bgcolor='#000'><p><font color='#000'>It always rose.</font></p></div>", ""),
         # faded, but seen: black at a fifth of full opacity is a mid grey

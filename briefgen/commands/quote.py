@@ -182,10 +182,14 @@ def _show_nearest(
             near.append((found[1], source, found[0]))
     near.sort(key=lambda n: -n[0])
     where = f'"{chosen[0].id}"' if len(chosen) == 1 else f"any of {len(chosen)} sources"
-    unseen = [(s.id, at) for s in chosen if s.id in texts and (at := hidden_in(words, texts[s.id]))]
+    unseen = next(
+        ((s.id, at) for s in chosen if s.id in texts and (at := hidden_in(words, texts[s.id]))),
+        None,
+    )
     if unseen:  # in the file, but not on its pages: finding them would not help
-        sid, at = unseen[0]
-        out.report.error(f'the words are {at} of "{sid}", but not shown there {UNSEEN}')
+        out.report.error(
+            f'the words are {unseen[1]} of "{unseen[0]}", but not shown there {UNSEEN}'
+        )
     else:
         out.report.error(
             f"the words are not in {where}, as written; copy them exactly from the source "

@@ -30,6 +30,9 @@ LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋
 # an em, a tenth of the size around it) or scaled to nothing, set far off the page
 # ("left: -9999px", "text-indent: -10000px"), or clipped to nothing ("clip: rect(0 0 0
 # 0)", the usual way to keep words for screen readers only)
+# marks on a page differ from what is behind them by at least this (of 255) in red, green
+# or blue, or no reader sees them: the rule of every reader (PDF pages, web pages, Word)
+MIN_CONTRAST = 24
 _END = r"\s*(?:[;!\"']|$)"
 # the parts of it that an element inside may undo for itself (both are inherited): a
 # font size too small to read, and visibility

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from briefgen.readers.base import MIN_CONTRAST
+
 # run properties under which Word does not show a run's words as they stand: hidden text
 # and struck-through text (withdrawn, as a deletion is); text hidden in web view only
 # (webHidden: a contents list's page numbers) is shown on the page
@@ -30,7 +32,6 @@ TOGGLES = frozenset(
     | {"strike", "vanish"}
 )
 MIN_HALF_POINTS = 4  # w:sz counts half points: text set under 2 points is not read
-MIN_CONTRAST = 24  # of 255: a colour nearer white than this in every channel is white
 MAX_DEPTH = 20  # styles based on styles: a longer chain (or a loop) is cut there
 _OFF = ("0", "false", "off")
 _NO_FILL = ("", "auto", "ffffff", "none")
@@ -44,12 +45,9 @@ def props_of(holder: etree._Element | None) -> Props:
     found: Props = {}
     for prop in holder if holder is not None else ():
         name = local(prop)
-        if name == "shd":  # what it paints: "" or "auto" when nothing
-            found[name] = (
-                "000000"
-                if fills(prop) and attr(prop, "fill").lower() in _NO_FILL
-                else attr(prop, "fill").lower()
-            )
+        if name == "shd":  # its fill, "pattern" when a pattern paints it, "" when nothing does
+            fill = attr(prop, "fill").lower()
+            found[name] = "" if not fills(prop) else fill if fill not in _NO_FILL else "pattern"
         else:
             found[name] = attr(prop, "val").lower()
     return found

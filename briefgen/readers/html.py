@@ -113,9 +113,8 @@ _FLAT = _set(
 )
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
-_SHOWN_AGAIN = re.compile(
-    r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-(?!for-sr)"
-)  # Bootstrap's and the like
+# classes that show an element again on a wider screen (Bootstrap's and the like)
+_SHOWN_AGAIN = re.compile(r"d-(?:sm|md|lg|xl|xxl)-|visible-|show-(?!for-sr)")
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -215,26 +214,15 @@ class Page:
         on where a rule not followed here may undo it (`.grid > li { font-size: 16px }`)."""
         if not isinstance(node.tag, str):
             return (small, invisible), (small, invisible)
-        own_small, own_invisible = undoable(node.get("style", ""))
-        passed = (own_small, own_invisible)
-        if own_small is None or own_invisible is None:
-            ruled_small, ruled_invisible, inherited = self.class_rules.undoable(
-                tag, set(node.get("class", "").split())
-            )
-            if own_small is None:
-                own_small, passed = ruled_small, (ruled_small if inherited else None, passed[1])
-            if own_invisible is None:
-                own_invisible = ruled_invisible
-                passed = (passed[0], ruled_invisible if inherited else None)
-        own = (
-            small if own_small is None else own_small,
-            invisible if own_invisible is None else own_invisible,
+        styled = undoable(node.get("style", ""))
+        ruled: tuple[bool | None, bool | None, bool] = (None, None, True)
+        if None in styled:
+            ruled = self.class_rules.undoable(tag, set(node.get("class", "").split()))
+        (own_small, in_small), (own_invisible, in_invisible) = (
+            _inherit(styled[i], ruled[i], ruled[2], around)
+            for i, around in enumerate((small, invisible))
         )
-        inside = (
-            small if passed[0] is None else passed[0],
-            invisible if passed[1] is None else passed[1],
-        )
-        return own, inside
+        return (own_small, own_invisible), (in_small, in_invisible)
 
     def _holders(self) -> set[int]:
         """id() of every element that holds an article, a main or a role=main."""
@@ -393,6 +381,18 @@ class Page:
                 if day:
                     return day
         return None
+
+
+def _inherit(
+    styled: bool | None, ruled: bool | None, passed: bool, around: bool
+) -> tuple[bool, bool]:
+    """An inherited property for an element's own words and for the elements inside it:
+    its style's, else its class rule's (passed on only if `passed`), else `around`."""
+    if styled is not None:
+        return styled, styled
+    if ruled is not None:
+        return ruled, ruled if passed else around
+    return around, around
 
 
 def _hides(tag: str, classes: list[str], ident: str | None, rules: ClassRules) -> bool:

@@ -38,7 +38,9 @@ from dataclasses import dataclass
 import tinycss2
 from tinycss2 import ast, color4
 
-MIN_CONTRAST = 24 / 255  # as readers/pdf_hidden.py judges marks on a page
+from briefgen.readers import base
+
+MIN_CONTRAST = base.MIN_CONTRAST / 255  # as every reader judges marks on a page
 MIN_ALPHA = 0.1
 RGB = tuple[float, float, float]
 RGBA = tuple[float, float, float, float]
@@ -408,6 +410,8 @@ def _legacy(text: str) -> Value:
     text = text.strip().lower()
     if re.fullmatch(r"[0-9a-f]{3}", text):
         return _colour("#" + "".join("0" + c for c in text))
+    if re.fullmatch(r"[0-9a-f]{6}", text):  # bgcolor="ffffff"
+        return _colour("#" + text)
     return _colour(text)
 
 
@@ -419,8 +423,6 @@ def _colour(text: str) -> Value:
         return INHERIT
     if text == "initial":
         return BLACK
-    if re.fullmatch(r"[0-9a-f]{6}", text):  # bgcolor="ffffff", as browsers read it
-        text = "#" + text
     found = _parsed(text)
     return UNKNOWN if found is None else found
 

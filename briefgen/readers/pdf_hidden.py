@@ -32,13 +32,15 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from briefgen.readers import base
+
 SCALE = 2  # pixels per point the page is rendered at (144 dpi)
 MAX_PIXELS = 8_000_000  # a page larger than A0 is rendered at a smaller scale
 # Between the darkest and the lightest pixel of a word's box, in whichever of red, green
 # and blue they differ most (red on green is as grey as green): less than this (of 255),
 # nothing is seen there. Black text on white has 255, white on a dark band over 200, a
 # word in a very light grey (#e8e8e8) 23.
-MIN_CONTRAST = 24
+MIN_CONTRAST = base.MIN_CONTRAST
 # A word of letters or digits whose first and last letters are neither as wide nor as tall
 # as this (points) is too small to be read, whatever marks it makes (an "I" in 10 points
 # is 1 wide and 7 tall)
