@@ -368,7 +368,11 @@ def sources() -> None:
 @click.option("--publisher", default=None, help="Who published it.")
 @click.option("--title", default=None, help="Its title. Default: its first non-empty line.")
 @click.option(
-    "--published", default=None, help="Its date: 2025-02-17 or 2025-02. Default: found in the text."
+    "--published",
+    "--date",
+    "published",
+    default=None,
+    help="Its date: 2025-02-17 or 2025-02. Default: found in the text.",
 )
 @click.option("--url", default=None, help="Where it was found (https://...).")
 @shared_options

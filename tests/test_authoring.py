@@ -539,6 +539,13 @@ def test_sources_add_bad_date_is_a_usage_error(workspace: Path) -> None:
     assert not (workspace / "sources/doc.txt").exists()
 
 
+def test_sources_add_takes_date_for_published(workspace: Path) -> None:
+    (workspace / "doc.txt").write_text("Doc.\n")
+    result = run_cli("sources", "add", "doc.txt", "--publisher", "P", "--date", "2025-02")
+    assert result.exit_code == 0, result.stderr
+    assert "published: 2025-02\n" in (workspace / "sources/sources.yaml").read_text()
+
+
 def test_sources_add_takes_no_published_date_after_today(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
