@@ -85,6 +85,30 @@ def test_a_long_brief_has_a_contents_list_with_the_pages_of_its_headings(tmp_pat
         assert title in lines, (title, page)  # the heading, on a line of its own, on that page
 
 
+def test_the_list_runs_down_then_across_two_columns_of_half_the_entries_each(
+    tmp_path: Path,
+) -> None:
+    """Seven entries: four down the first column, the other three down the second, the
+    fifth level with the first (laid out as a grid of four rows, not balanced columns)."""
+    reader = _pdf(tmp_path, _with_background(70))
+    html = (tmp_path / "ws" / "build" / "test.html").read_text(encoding="utf-8")
+    assert '<ol class="rows-4">' in html
+    places: dict[str, tuple[float, float]] = {}
+
+    def note(text: str, cm: list[float], tm: list[float], _font: object, _size: object) -> None:
+        x, y = tm[4], tm[5]  # the text's origin on the page (PDF units, up from the bottom)
+        on_page = (x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5])
+        places.setdefault(text.strip().rstrip(". ").strip(), on_page)
+
+    reader.pages[0].extract_text(visitor_text=note)
+    column = [places[t] for t in ("Purpose", "Key messages", "Background", "Positions")]
+    second = [places[t] for t in ("Figures", "Notes", "Sources")]
+    assert len({x for x, _ in column}) == 1 and len({x for x, _ in second}) == 1
+    assert second[0][0] > column[0][0]  # to the right
+    assert [y for _, y in second] == [y for _, y in column[:3]]  # row by row, level
+    assert [y for _, y in column] == sorted({y for _, y in column}, reverse=True)  # down
+
+
 def _has_contents(reader: PdfReader) -> bool:
     return "Contents" in (reader.pages[0].extract_text() or "").splitlines()
 
