@@ -86,4 +86,6 @@ def warm_up(config_path: str | Path | None, formats: tuple[str, ...]) -> None:
     if any(fmt != "md" for fmt in formats):
         from briefgen import assets  # noqa: F401 - what HTML and PDF may load
     if "pdf" in formats and WRITERS["pdf"].available():
+        import weasyprint  # noqa: F401 - the engine itself: briefgen.pdf loads it when used
+
         from briefgen import pdf  # noqa: F401

@@ -124,6 +124,13 @@ def run_bounded(
     raise RenderError.single(payload, where)
 
 
+@contextlib.contextmanager
+def no_fork() -> Iterator[None]:
+    """No child is started (by spawn, as every child is) until the block ends."""
+    with _FORKING:
+        yield
+
+
 def spawn(
     target: Callable[..., None], *args: Any, parent: bool = False, duplex: bool = False
 ) -> tuple[multiprocessing.process.BaseProcess, Connection]:

@@ -30,8 +30,7 @@ def render_all(
     """fn(*job) for each job under the render limits; each result, or the BriefgenError it
     raised, in the order of `jobs`. The first argument of each job is the brief. The first
     job goes to `ahead`, a child started earlier, if there is one."""
-    if sum("pdf" in job[3] for job in jobs) > 1:  # for one brief its child imports it anyway
-        import weasyprint  # noqa: F401 - loaded once here, inherited by every child
+    several_pdfs = sum("pdf" in job[3] for job in jobs) > 1  # one: its child loads the engine
 
     def one(job: tuple[Any, ...]) -> Any:
         given = ahead if job is jobs[0] else None
@@ -51,6 +50,8 @@ def render_all(
     if progress:
         progress(0, total)
     if total <= 1 or workers(total) == 1:
+        if several_pdfs:
+            _load_engine()
         results = []
         for job in jobs:
             results.append(one(job))
@@ -61,9 +62,15 @@ def render_all(
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     pool = ThreadPoolExecutor(max_workers=workers(total), thread_name_prefix="briefgen-render")
-    with bounded.signals_held():  # the pool's threads leave Ctrl-C and SIGTERM to this one
-        futures = [pool.submit(one, job) for job in jobs]
+    futures = []
     try:
+        if ahead is not None and several_pdfs:  # it renders the first while this process
+            with bounded.signals_held():  # loads the engine (the pool's threads leave
+                futures.append(pool.submit(one, jobs[0]))  # Ctrl-C and SIGTERM to this one)
+        if several_pdfs:
+            _load_engine()
+        with bounded.signals_held():
+            futures += [pool.submit(one, job) for job in jobs[len(futures) :]]
         for done, _future in enumerate(as_completed(futures), 1):
             if progress:
                 progress(done, total)
@@ -75,3 +82,11 @@ def render_all(
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def _load_engine() -> None:
+    """Load the PDF engine here once, for every child started after to inherit (each would
+    load it again, taking a second); no child is started while it loads, or it would find
+    the engine half loaded."""
+    with bounded.no_fork():
+        import weasyprint  # noqa: F401

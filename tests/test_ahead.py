@@ -194,6 +194,52 @@ def test_the_warm_up_loads_the_render_side(tmp_path: Path) -> None:
     assert out.stdout.strip() == "['briefgen.render', 'jinja2', 'markdown_it']"
 
 
+def test_the_warm_up_for_a_pdf_loads_the_pdf_engine(tmp_path: Path) -> None:
+    """Ahead, while the parent checks: the engine takes about a second to load."""
+    import subprocess
+    import sys
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    code = (
+        "import sys; from briefgen import ahead; "
+        f"ahead.warm_up({str(root / 'config.yaml')!r}, ('pdf',)); "
+        "print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+
+
+def test_several_pdfs_go_first_ahead_then_the_engine_loads_with_no_child_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The child started ahead renders the first brief while this process loads the PDF
+    engine for the others to inherit; no child is forked while it loads."""
+    seen: list[str] = []
+    give = bounded.Ahead.give
+
+    def given(self: bounded.Ahead, job: tuple[object, ...]) -> object:
+        seen.append("ahead")
+        return give(self, job)
+
+    def load() -> None:
+        deadline = time.monotonic() + 10
+        while "ahead" not in seen and time.monotonic() < deadline:  # the first job is given
+            time.sleep(0.01)
+        seen.append("engine")
+        with bounded.no_fork():  # a child is started only once the engine is loaded
+            assert bounded._FORKING.locked()
+
+    monkeypatch.setattr(bounded.Ahead, "give", given)
+    monkeypatch.setattr(parallel, "_load_engine", load)
+    early = bounded.Ahead(lambda: None)
+    assert early._child is not None
+    early_pid = early._child.pid
+    jobs = [(_Named(name), None, None, ("pdf",)) for name in "abc"]
+    pids = parallel.render_all(_pid_of, jobs, _Limits(), ahead=early)  # type: ignore[arg-type]
+    assert seen == ["ahead", "engine"]
+    assert pids[0] == early_pid and len(set(pids)) == 3
+
+
 def test_parallel_renders_give_only_the_first_job_ahead() -> None:
     early = bounded.Ahead(lambda: None)
     child = early._child
