@@ -178,7 +178,17 @@ def test_a_build_that_fails_its_check_leaves_no_child(
     assert not _child_alive(pids[0])
 
 
-def test_the_warm_up_loads_the_render_side(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "formats, loaded",
+    [
+        (("md",), ["briefgen.render", "jinja2", "markdown_it"]),
+        # the engine too, while the parent checks: it takes about a second to load
+        (("pdf",), ["briefgen.render", "jinja2", "markdown_it", "weasyprint"]),
+    ],
+)
+def test_the_warm_up_loads_the_render_side(
+    tmp_path: Path, formats: tuple[str, ...], loaded: list[str]
+) -> None:
     """What the child loads ahead is what a render of those formats imports."""
     import subprocess
     import sys
@@ -186,27 +196,12 @@ def test_the_warm_up_loads_the_render_side(tmp_path: Path) -> None:
     root = build_tree(tmp_path / "ws", minimal_files())
     code = (
         "import sys; from briefgen import ahead; "
-        f"ahead.warm_up({str(root / 'config.yaml')!r}, ('md',)); "
+        f"ahead.warm_up({str(root / 'config.yaml')!r}, {formats!r}); "
         "print(sorted(m for m in ('jinja2', 'markdown_it', 'briefgen.render', 'weasyprint') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['briefgen.render', 'jinja2', 'markdown_it']"
-
-
-def test_the_warm_up_for_a_pdf_loads_the_pdf_engine(tmp_path: Path) -> None:
-    """Ahead, while the parent checks: the engine takes about a second to load."""
-    import subprocess
-    import sys
-
-    root = build_tree(tmp_path / "ws", minimal_files())
-    code = (
-        "import sys; from briefgen import ahead; "
-        f"ahead.warm_up({str(root / 'config.yaml')!r}, ('pdf',)); "
-        "print('weasyprint' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert out.stdout.strip() == str(loaded)
 
 
 def test_several_pdfs_go_first_ahead_then_the_engine_loads_with_no_child_started(
