@@ -92,7 +92,8 @@ def run_bounded(
     receive: Connection | None = None
     try:
         with signals_held():  # set up whole or not at all; the child must not inherit Ctrl-C
-            temp = _private_temp()
+            # the folder the child started ahead warmed in, or a new one
+            temp = (ahead.take_temp() if ahead else None) or _private_temp()
             given = ahead.give((fn, args, memory_mb, temp, task)) if ahead else None
             child, receive = given or _start((fn, args, memory_mb, temp, task), where)
         try:
@@ -183,6 +184,7 @@ class Ahead:
         self._child: multiprocessing.process.BaseProcess | None = None
         self._receive: Connection | None = None
         self._jobs: Connection | None = None
+        self._temp: Path | None = None  # its private temporary folder, from the start
         self._ready = not announce
         if sys.platform == "win32":  # pragma: no cover - no fork there
             return
@@ -190,14 +192,19 @@ class Ahead:
             jobs_in, jobs_out = multiprocessing.get_context("fork").Pipe(duplex=False)
         except OSError:  # no pipe now (out of files): each render starts its own child
             return
+        try:  # what warming writes there (a library's compiler run looking for a C library)
+            temp: Path | None = _private_temp()  # is removed with the render's own files
+        except OutputError:
+            temp = None
         try:
-            child, receive = spawn(_waiting_child, jobs_in, jobs_out, warm, announce)
+            child, receive = spawn(_waiting_child, jobs_in, jobs_out, warm, announce, temp)
         except OSError:  # no child now: each render starts its own, as without this
             jobs_out.close()
+            _clean_up(None, None, temp)
             return
         finally:
             jobs_in.close()
-        self._child, self._receive, self._jobs = child, receive, jobs_out
+        self._child, self._receive, self._jobs, self._temp = child, receive, jobs_out, temp
 
     @property
     def gone(self) -> bool:
@@ -217,6 +224,12 @@ class Ahead:
             except (EOFError, OSError):  # the child died warming
                 self.close()
         return self._ready
+
+    def take_temp(self) -> Path | None:
+        """The child's temporary folder, for the caller to give it with its job and remove
+        after (None: it has none, or it was taken)."""
+        temp, self._temp = self._temp, None
+        return temp
 
     def give(
         self, job: tuple[Any, ...]
@@ -241,12 +254,12 @@ class Ahead:
 
     def close(self) -> None:
         """Stop the child if it was never given work."""
-        child, receive, jobs = self._child, self._receive, self._jobs
-        self._child = self._receive = self._jobs = None
+        child, receive, jobs, temp = self._child, self._receive, self._jobs, self._temp
+        self._child = self._receive = self._jobs = self._temp = None
         if jobs is not None:
             jobs.close()
         with signals_held():
-            _clean_up(child, receive, None)
+            _clean_up(child, receive, temp)
 
 
 class Stopped(Exception):
@@ -411,12 +424,15 @@ def _waiting_child(
     unused: Connection,
     warm: Callable[[], object],
     announce: bool,
+    temp: Path | None,
 ) -> None:
     """Load what the work will need, wait for it, do it and send the outcome (an Ahead)."""
     code = _NO_REPORT
     try:
         become_child()
         unused.close()
+        if temp is not None:
+            _use_temp(temp)
         with contextlib.suppress(Exception):  # only a head start: the job loads what it needs
             warm()
         if announce:
@@ -449,11 +465,16 @@ def _job(
     fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, temp: Path, task: Task
 ) -> tuple[str, Any]:
     """The outcome of fn(*args) with its temporary files in `temp`, under the memory limit."""
-    os.environ["TMPDIR"] = str(temp)
-    tempfile.tempdir = str(temp)
+    _use_temp(temp)
     limit_memory(memory_mb)
     _collect_less()
     return _outcome(fn, args, memory_mb, task)
+
+
+def _use_temp(temp: Path) -> None:
+    """This process's temporary files (its own, and those of programs it runs) in `temp`."""
+    os.environ["TMPDIR"] = str(temp)
+    tempfile.tempdir = str(temp)
 
 
 def _outcome(

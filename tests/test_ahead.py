@@ -54,6 +54,31 @@ def test_the_job_runs_in_the_child_started_ahead() -> None:
     early.close()
 
 
+def _leave_a_file() -> None:
+    import tempfile
+
+    tempfile.mkstemp(suffix=".cdtor.c")  # as a compiler run while a library loads leaves one
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_what_a_child_started_ahead_writes_warming_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: bool
+) -> None:
+    """It warms in a private temporary folder, removed with its render's files, or when it
+    is closed unused: a child killed while a library it loads runs a compiler leaves nothing
+    in the user's temporary folder."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    early = bounded.Ahead(_leave_a_file)
+    if given:
+        assert bounded.run_bounded(_pid, (), 30, 512, HERE, ahead=early) != os.getpid()
+    else:
+        time.sleep(0.5)  # done warming
+        early.close()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_child_started_ahead_keeps_the_time_limit() -> None:
     early = bounded.Ahead(lambda: None)
     with pytest.raises(RenderError) as caught:
