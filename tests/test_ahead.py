@@ -70,11 +70,15 @@ def test_what_a_child_started_ahead_writes_warming_is_removed(
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    early = bounded.Ahead(_leave_a_file)
     if given:
+        early = bounded.Ahead(_leave_a_file)
         assert bounded.run_bounded(_pid, (), 30, 512, HERE, ahead=early) != os.getpid()
     else:
-        time.sleep(0.5)  # done warming
+        early = bounded.Ahead(_leave_a_file, announce=True)
+        deadline = time.monotonic() + 20
+        while not early.ready() and time.monotonic() < deadline:  # it has left its file
+            time.sleep(0.02)
+        assert early.ready()
         early.close()
     assert list(tmp_path.iterdir()) == []
 
