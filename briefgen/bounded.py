@@ -331,7 +331,14 @@ def _clean_up(
 
 def _private_temp() -> Path:
     """A new temporary folder for one render, after removing those of builds that were killed."""
-    base = Path(tempfile.gettempdir())
+    try:
+        base = Path(tempfile.gettempdir())
+    except OSError as exc:  # not one of TMPDIR, /tmp, /var/tmp, ... nor this folder is usable
+        raise OutputError.single(
+            f"cannot find a folder for temporary files: {exc.strerror or exc}; "
+            "set TMPDIR to a folder you can write to",
+            None,
+        ) from exc
     with contextlib.suppress(OSError):
         for folder in base.glob(f"{TEMP_PREFIX}*-*"):
             pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]

@@ -13,7 +13,7 @@ import pytest
 
 from briefgen import ahead, bounded, parallel
 from briefgen.build import build
-from briefgen.errors import Location, RenderError
+from briefgen.errors import Location, OutputError, RenderError
 from conftest import build_tree, minimal_files, run_cli
 
 HERE = Location(Path("b.yaml"))
@@ -81,6 +81,26 @@ def test_what_a_child_started_ahead_writes_warming_is_removed(
         assert early.ready()
         early.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_with_no_usable_temporary_folder_a_child_started_ahead_warms_and_the_render_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No folder for temporary files anywhere: the child started ahead (before the command
+    line is read) still starts, and the render is refused with what to do, not a traceback."""
+    import tempfile
+
+    def none_usable() -> str:
+        raise FileNotFoundError(2, "No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "gettempdir", none_usable)
+    early = bounded.Ahead(lambda: None)
+    try:
+        assert early._child is not None
+        with pytest.raises(OutputError, match="set TMPDIR to a folder you can write to"):
+            bounded.run_bounded(_pid, (), 30, 512, HERE, ahead=early)
+    finally:
+        early.close()
 
 
 def test_a_child_started_ahead_keeps_the_time_limit() -> None:
