@@ -284,6 +284,38 @@ def test_several_pdfs_go_first_ahead_then_the_engine_loads_with_no_child_started
     assert pids[0] == early_pid and len(set(pids)) == 3
 
 
+def test_the_pdf_engine_loads_while_no_child_can_be_started() -> None:
+    """_load_engine holds the lock every fork takes, for as long as the engine loads."""
+    import importlib.util
+    import sys
+    from typing import Any
+
+    held: list[bool] = []
+
+    class Engine:  # a stand-in for the engine's package, noting the lock as it loads
+        def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+            return importlib.util.spec_from_loader(name, self) if name == "weasyprint" else None
+
+        def create_module(self, spec: Any) -> None:
+            return None
+
+        def exec_module(self, module: Any) -> None:
+            held.append(bounded._FORKING.locked())
+
+    saved = sys.modules.pop("weasyprint", None)
+    finder = Engine()
+    sys.meta_path.insert(0, finder)
+    try:
+        parallel._load_engine()
+    finally:
+        sys.meta_path.remove(finder)
+        sys.modules.pop("weasyprint", None)
+        if saved is not None:
+            sys.modules["weasyprint"] = saved
+    assert held == [True]
+    assert not bounded._FORKING.locked()
+
+
 def test_parallel_renders_give_only_the_first_job_ahead() -> None:
     early = bounded.Ahead(lambda: None)
     child = early._child
