@@ -7,6 +7,7 @@ caught at their exact place, and nothing is ever constructed from a tag.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -310,12 +311,17 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         if exc.context_mark is not None and (
-            "end of stream" in (exc.problem or "") or exc.context == "while scanning a simple key"
+            "end of stream" in (exc.problem or "")
+            or exc.context == "while scanning a simple key"
+            or (exc.context in _FLOW and exc.context_mark.line < getattr(mark, "line", 0))
         ):
-            # point at what was left open, or at the key with no colon, not at the line after
+            # point at what was left open (a quote, a "[" or "{" whose close is not found
+            # before a later line), or at the key with no colon, not at the line after
             mark = exc.context_mark
         mark = _dash_without_space(text, mark, exc.problem or "")
         message = _syntax_message(exc, text, mark)
+        if opened := _quote_left_open(text, mark, exc.problem or ""):
+            mark, message = opened
         if message == _TAB_MESSAGE and (tabs := _tab_indented(text)):
             for line, advice in tabs:  # every one of them, not one a run
                 report.error(f"{_TAB_MESSAGE}: {advice}", Location(path, line, 1))
@@ -366,6 +372,36 @@ def _dash_without_space(text: str, mark: Any, problem: str) -> Any:
             index = sum(len(line) + 1 for line in lines[:row]) + len(dash[1])
             return _Mark(row, len(dash[1]), index)
     return mark
+
+
+_SWALLOWED_KEY = re.compile(r"\n[ \t]*(?:- +)?[A-Za-z_][\w-]*:(?:[ \t]|$)", re.MULTILINE)
+
+
+def _quote_left_open(text: str, mark: Any, problem: str) -> tuple[Any, str] | None:
+    """A quoted value left open on its line, read on over the keys below it to the next
+    quotation mark, with the error at what follows that mark: its place and what to write."""
+    if mark is None or not ("expected key" in problem or "expected <block end>" in problem):
+        return None
+    last = None
+    with contextlib.suppress(yaml.YAMLError):
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.index >= mark.index:
+                break
+            last = token
+    if not (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in ("'", '"')
+        and last.end_mark.line > last.start_mark.line
+        and _SWALLOWED_KEY.search(text, last.start_mark.index, last.end_mark.index)
+    ):
+        return None
+    start, end, quote = last.start_mark, last.end_mark, last.style
+    return start, (
+        f"YAML syntax error: the quotation mark ({quote}) that starts this value is not closed "
+        f"on its line, so YAML reads on to the next {quote} (line {end.line + 1}) and takes "
+        f"the keys between as part of the value: end the value with {quote} on line "
+        f"{start.line + 1}"
+    )
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
@@ -431,6 +467,7 @@ def _tab_indented(text: str) -> list[tuple[int, str]]:
 _NO_COLON = re.compile(
     r"(?P<lead> *(?:- +)?)(?P<key>[A-Za-z_][\w-]*)(?:(?P<glued>:)(?=\S)| +|$)(?P<rest>.*)"
 )
+_FLOW = {"while parsing a flow sequence": "]", "while parsing a flow mapping": "}"}
 _RESERVED_START = {
     "[": "a YAML list",
     "{": "a YAML mapping",
@@ -460,6 +497,27 @@ def _hint(problem: str, line: str, context: str = "") -> str:
         example = "'" + value.strip().replace("'", "''") + "'"
         shown = f", e.g.  {key}: {example}" if len(example) <= 60 else ""
         return f"; {what}: put the whole value in single quotes (doubling any ' inside){shown}"
+    if context in _FLOW:  # "[" or "{" inside a value, or a list entry, never closed
+        opener = "[" if _FLOW[context] == "]" else "{"
+        what = "list" if opener == "[" else "mapping"
+        return (
+            f'; the "{opener}" here starts a YAML {what} that is not closed: end it with '
+            f'"{_FLOW[context]}", or, if the value is text, put the whole value in single quotes '
+            "(doubling any ' inside)"
+        )
+    if context == "while scanning a quoted scalar":  # so the rest of the file is in it
+        opening = next((c for c in line if c in "'\""), '"')
+        closed = value.rstrip() + opening
+        shown = (
+            f", e.g.  {_key_of(line)}: {closed}"
+            if value[:1] == opening and len(closed) <= 60
+            else ""
+        )
+        inside = "' inside is written ''" if opening == "'" else '" inside is written \\"'
+        return (
+            f"; the quotation mark ({opening}) that starts this value is not closed, so YAML "
+            f"reads on to the end of the file: end the value with {opening} (a {inside}){shown}"
+        )
     if context == "while scanning a simple key":  # a key with no ":" after it, or no space
         found = _NO_COLON.fullmatch(line.rstrip())
         if found:
@@ -470,11 +528,7 @@ def _hint(problem: str, line: str, context: str = "") -> str:
     if _DASH_NO_SPACE.match(line):
         return '; a list entry starts with "- " (a dash and a space): put a space after the "-"'
     if value[:1] in ("'", '"') and ("expected key" in problem or "expected <block end>" in problem):
-        return (
-            "; a value that starts with a quotation mark must end with it: to quote words that "
-            "begin with one, put the whole value in single quotes and double any ' inside, "
-            "e.g.  quote: '\"We can''t wait,\" she said'"
-        )
+        return _closed_too_soon(line, value.rstrip())
     if "mapping values are not allowed" in problem:
         if _KEY_LINE.fullmatch(line) and ": " not in value:  # `  key:` or `  key: value`
             return "; check the indentation: this line should line up with the keys above it"
@@ -498,6 +552,24 @@ def _hint(problem: str, line: str, context: str = "") -> str:
     ):
         return "; check the indentation of this line and the one above"
     return ""
+
+
+def _closed_too_soon(line: str, value: str) -> str:
+    """What to write for a quoted value that a quotation mark inside it closed early."""
+    closed = len(value) > 1 and value[-1] == value[0]
+    # "…" around it all: quotes to drop; else a text that begins with a quotation: kept
+    words = value[1:-1] if closed else value[1:] if value[0] == "'" else value
+    fixed = "'" + words.replace("'", "''") + "'"
+    if value[0] == "'":
+        why = "inside single quotes, an apostrophe or ' is written twice ('')"
+    else:
+        why = "to keep the \" inside, put the whole value in single quotes, doubling any ' inside"
+    example = f", e.g.  {_key_of(line)}: {fixed}" if ": " in line and len(fixed) <= 60 else ""
+    return f"; the value ends at the second quotation mark, and YAML cannot read what follows: {why}{example}"
+
+
+def _key_of(line: str) -> str:
+    return line.split(":", 1)[0].strip().removeprefix("- ").strip()
 
 
 def _clip_hint(text: str, limit: int = 40) -> str:

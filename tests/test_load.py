@@ -698,6 +698,52 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             "it; if it is text: put the whole value in single quotes (doubling any ' inside), "
             "e.g.  stance: '[Draft] spending will rise'",
         ),
+        (  # a "[" left open: at the "[", not at the line after it
+            "title: [Draft\naudience: PM\n",
+            (1, 8),
+            'if it is one, end it with "]" and write nothing after it; if it is text: put the '
+            "whole value in single quotes (doubling any ' inside), e.g.  title: '[Draft'",
+        ),
+        (
+            "title: T\ntags:\n  - {a: b\n  - c\n",
+            (3, 5),
+            'the "{" here starts a YAML mapping that is not closed: end it with "}", or, if the '
+            "value is text, put the whole value in single quotes",
+        ),
+        (  # a quotation mark never closed: at it, with the value closed
+            'title: T\nsummary: "Talks went well\n',
+            (2, 10),
+            'end the value with " (a " inside is written \\"), e.g.  summary: "Talks went well"',
+        ),
+        (
+            "title: T\npositions:\n  - stance: 'UK view\n    topic: D\n",
+            (3, 13),
+            "end the value with ' (a ' inside is written ''), e.g.  stance: 'UK view'",
+        ),
+        (  # closed only by the next value's quotation mark: at the one left open
+            'title: "Summit\naudience: PM\nsummary: "S"\n',
+            (1, 8),
+            'the quotation mark (") that starts this value is not closed on its line, so YAML '
+            'reads on to the next " (line 3) and takes the keys between as part of the value: '
+            'end the value with " on line 1',
+        ),
+        (  # an apostrophe closes a single-quoted value early
+            "title: T\nstance: 'the UK's view'\n",
+            (2, 17),
+            "inside single quotes, an apostrophe or ' is written twice (''), e.g.  "
+            "stance: 'the UK''s view'",
+        ),
+        (  # quotation marks inside a double-quoted value
+            'title: T\nquote: "He said "no" today"\n',
+            (2, 18),
+            "to keep the \" inside, put the whole value in single quotes, doubling any ' inside, "
+            "e.g.  quote: 'He said \"no\" today'",
+        ),
+        (  # words that begin with a quotation: the quotation marks are kept
+            'title: T\nquote: "We can\'t," she said\n',
+            (2, 20),
+            "e.g.  quote: '\"We can''t,\" she said'",
+        ),
         ("title: T\nsummary: *France* leads\n", (2, 17), "summary: '*France* leads'"),
         (
             "title: T\nsummary: @healey's view\n",
