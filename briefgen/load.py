@@ -481,7 +481,7 @@ _RESERVED_START = {
 def _hint(problem: str, line: str, context: str = "") -> str:
     """What to write instead, for the mistakes people make most often."""
     value = line.split(": ", 1)[1].lstrip() if ": " in line else ""
-    if value[:1] in (*_RESERVED_START, "@", "`"):
+    if value[:1] in (*_RESERVED_START, "@", "`", "]", "}", ","):
         key = line.split(": ", 1)[0].strip().removeprefix("- ").strip()
         read = _RESERVED_START.get(value[0])
         what = (

@@ -744,6 +744,12 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             (2, 20),
             "e.g.  quote: '\"We can''t,\" she said'",
         ),
+        (
+            "title: T\nquote: ]ensuring that\n",
+            (2, 8),
+            '"]" cannot start a plain value in YAML: put the whole value in single quotes '
+            "(doubling any ' inside), e.g.  quote: ']ensuring that'",
+        ),
         ("title: T\nsummary: *France* leads\n", (2, 17), "summary: '*France* leads'"),
         (
             "title: T\nsummary: @healey's view\n",
