@@ -374,6 +374,7 @@ def _dash_without_space(text: str, mark: Any, problem: str) -> Any:
     return mark
 
 
+# a line of the file that starts with a key: a quoted value holding one took it in
 _SWALLOWED_KEY = re.compile(r"\n[ \t]*(?:- +)?[A-Za-z_][\w-]*:(?:[ \t]|$)", re.MULTILINE)
 
 
@@ -482,7 +483,7 @@ def _hint(problem: str, line: str, context: str = "") -> str:
     """What to write instead, for the mistakes people make most often."""
     value = line.split(": ", 1)[1].lstrip() if ": " in line else ""
     if value[:1] in (*_RESERVED_START, "@", "`", "]", "}", ","):
-        key = line.split(": ", 1)[0].strip().removeprefix("- ").strip()
+        key = _key_of(line)
         read = _RESERVED_START.get(value[0])
         what = (
             f'a value that starts with "{value[0]}" is read as {read}'
@@ -501,7 +502,7 @@ def _hint(problem: str, line: str, context: str = "") -> str:
         opener = "[" if _FLOW[context] == "]" else "{"
         what = "list" if opener == "[" else "mapping"
         return (
-            f'; the "{opener}" here starts a YAML {what} that is not closed: end it with '
+            f'; the "{opener}" on this line starts a YAML {what} that is not closed: end it with '
             f'"{_FLOW[context]}", or, if the value is text, put the whole value in single quotes '
             "(doubling any ' inside)"
         )
@@ -532,7 +533,7 @@ def _hint(problem: str, line: str, context: str = "") -> str:
     if "mapping values are not allowed" in problem:
         if _KEY_LINE.fullmatch(line) and ": " not in value:  # `  key:` or `  key: value`
             return "; check the indentation: this line should line up with the keys above it"
-        key = line.split(":", 1)[0].strip().removeprefix("- ").strip() or "stance"
+        key = _key_of(line) or "stance"
         if '"' in value:  # double quotes inside: single quotes around it, each ' doubled
             quoted_value = "'" + value.strip().replace("'", "''") + "'"
             return (
@@ -565,7 +566,10 @@ def _closed_too_soon(line: str, value: str) -> str:
     else:
         why = "to keep the \" inside, put the whole value in single quotes, doubling any ' inside"
     example = f", e.g.  {_key_of(line)}: {fixed}" if ": " in line and len(fixed) <= 60 else ""
-    return f"; the value ends at the second quotation mark, and YAML cannot read what follows: {why}{example}"
+    return (
+        "; the value ends at the second quotation mark, and YAML cannot read what follows: "
+        f"{why}{example}"
+    )
 
 
 def _key_of(line: str) -> str:

@@ -707,7 +707,7 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
         (
             "title: T\ntags:\n  - {a: b\n  - c\n",
             (3, 5),
-            'the "{" here starts a YAML mapping that is not closed: end it with "}", or, if the '
+            'the "{" on this line starts a YAML mapping that is not closed: end it with "}", or, if the '
             "value is text, put the whole value in single quotes",
         ),
         (  # a quotation mark never closed: at it, with the value closed
