@@ -79,7 +79,7 @@ def test_index_lists_a_brief_that_could_not_be_read_with_its_problems(tmp_path: 
     assert '<a href="/brief/test">Test brief</a>' in body
     assert '<tr><td><a href="/brief/broken">broken</a></td><td>-</td><td>could not be read' in body
     assert page.status == 200 and "could not be read as a brief" in text
-    assert "broken.yaml:2:1: error: YAML syntax error" in text
+    assert "broken.yaml:1:8: error: YAML syntax error" in text  # at the "[" left open
 
 
 def test_a_brief_file_of_an_odd_name_that_could_not_be_read_is_linked_to_its_page(
