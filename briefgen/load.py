@@ -313,10 +313,10 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
         if exc.context_mark is not None and (
             "end of stream" in (exc.problem or "")
             or exc.context == "while scanning a simple key"
-            or (exc.context in _FLOW and exc.context_mark.line < getattr(mark, "line", 0))
+            or _left_open(text, exc)
         ):
-            # point at what was left open (a quote, a "[" or "{" whose close is not found
-            # before a later line), or at the key with no colon, not at the line after
+            # point at what was left open (a quote, a "[" or "{" not closed), or at the key
+            # with no colon, not at the line after
             mark = exc.context_mark
         mark = _dash_without_space(text, mark, exc.problem or "")
         message = _syntax_message(exc, text, mark)
@@ -469,6 +469,18 @@ _NO_COLON = re.compile(
     r"(?P<lead> *(?:- +)?)(?P<key>[A-Za-z_][\w-]*)(?:(?P<glued>:)(?=\S)| +|$)(?P<rest>.*)"
 )
 _FLOW = {"while parsing a flow sequence": "]", "while parsing a flow mapping": "}"}
+
+
+def _left_open(text: str, exc: yaml.MarkedYAMLError) -> bool:
+    """Whether a "[" or "{" is not closed before the end of a later line with the error:
+    a list or mapping left open (one closed there has a mistake inside, told where it is)."""
+    start, problem = exc.context_mark, exc.problem_mark
+    if exc.context not in _FLOW or start is None or problem is None or problem.line <= start.line:
+        return False
+    end = text.find("\n", problem.index)
+    return _FLOW[exc.context] not in text[start.index : end if end >= 0 else None]
+
+
 _RESERVED_START = {
     "[": "a YAML list",
     "{": "a YAML mapping",
@@ -501,6 +513,12 @@ def _hint(problem: str, line: str, context: str = "") -> str:
     if context in _FLOW:  # "[" or "{" inside a value, or a list entry, never closed
         opener = "[" if _FLOW[context] == "]" else "{"
         what = "list" if opener == "[" else "mapping"
+        if opener not in line:  # inside one opened on a line above, and closed
+            return (
+                f'; this line is inside a YAML {what} (from "{opener}" to "{_FLOW[context]}"): '
+                'separate its entries with ", " and put any entry that holds ": " or "," in '
+                "quotes"
+            )
         return (
             f'; the "{opener}" on this line starts a YAML {what} that is not closed: end it with '
             f'"{_FLOW[context]}", or, if the value is text, put the whole value in single quotes '

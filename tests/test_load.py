@@ -710,6 +710,12 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             'the "{" on this line starts a YAML mapping that is not closed: end it with "}", or, if the '
             "value is text, put the whole value in single quotes",
         ),
+        (  # a list closed on the line of the error has the mistake there: told there
+            "title: T\ntags: [alpha,\n  beta: x: y]\n",
+            (3, 10),
+            'this line is inside a YAML list (from "[" to "]"): separate its entries with ", " '
+            'and put any entry that holds ": " or "," in quotes',
+        ),
         (  # a quotation mark never closed: at it, with the value closed
             'title: T\nsummary: "Talks went well\n',
             (2, 10),
