@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -413,7 +413,35 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return _TAB_MESSAGE
     context = f" {exc.context}" if exc.context else ""
-    return f"YAML syntax error: {problem}{context}{_hint(problem, at, exc.context or '')}"
+    hint = _hint(problem, at, exc.context or "", lambda: _indent_advice(text, mark))
+    return f"YAML syntax error: {problem}{context}{hint}"
+
+
+_KEYED = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*):(?:[ \t]|$)")
+
+
+def _indent_advice(text: str, mark: Any) -> str:
+    """How to indent the key line at `mark`, if it is a space or two off the nearest key
+    line above of its kind (a list entry's "- " lines up with the dash of the entries
+    above; a field with the fields above); "" when no such line is close."""
+    lines = text.split("\n")
+    if mark is None or mark.line >= len(lines) or not (here := _KEYED.match(lines[mark.line])):
+        return ""
+    lead, dash = len(here[1]), here[2] is not None
+    for row in range(mark.line - 1, max(mark.line - 200, -1), -1):
+        above = _KEYED.match(lines[row])
+        if above is None or (dash and above[2] is None):
+            continue
+        column = len(above[1]) + (0 if dash else len(above[2] or ""))
+        if column == lead or column < lead - 2:  # in line with it, or a level above
+            return ""
+        if column <= lead + 2:
+            what = f'the "- {above[3]}"' if dash else f'"{above[3]}"'
+            return (
+                f"; this line is indented {lead} space{'s' if lead != 1 else ''}: indent it "
+                f"{column}, to line up with {what} on line {row + 1}"
+            )
+    return ""
 
 
 def _line_at(text: str, mark: Any) -> str:
@@ -491,8 +519,11 @@ _RESERVED_START = {
 }
 
 
-def _hint(problem: str, line: str, context: str = "") -> str:
-    """What to write instead, for the mistakes people make most often."""
+def _hint(
+    problem: str, line: str, context: str = "", indent: Callable[[], str] = lambda: ""
+) -> str:
+    """What to write instead, for the mistakes people make most often; `indent` tells how
+    to indent the line, if that is known."""
     value = line.split(": ", 1)[1].lstrip() if ": " in line else ""
     if value[:1] in (*_RESERVED_START, "@", "`", "]", "}", ","):
         key = _key_of(line)
@@ -550,7 +581,10 @@ def _hint(problem: str, line: str, context: str = "") -> str:
         return _closed_too_soon(line, value.rstrip())
     if "mapping values are not allowed" in problem:
         if _KEY_LINE.fullmatch(line) and ": " not in value:  # `  key:` or `  key: value`
-            return "; check the indentation: this line should line up with the keys above it"
+            return (
+                indent()
+                or "; check the indentation: this line should line up with the keys above it"
+            )
         key = _key_of(line) or "stance"
         if '"' in value:  # double quotes inside: single quotes around it, each ' doubled
             quoted_value = "'" + value.strip().replace("'", "''") + "'"
@@ -560,7 +594,7 @@ def _hint(problem: str, line: str, context: str = "") -> str:
             )
         return f'; a value that contains ": " must be in quotes:  {key}: "{_clip_hint(value, 60)}"'
     if "expected '-' indicator" in problem:
-        return (
+        return indent() or (
             '; every entry of a list starts with "- " at the same indentation, and the fields '
             "of one entry line up under its first field"
         )
@@ -569,7 +603,7 @@ def _hint(problem: str, line: str, context: str = "") -> str:
         or "expected <block end>" in problem
         or "expected key" in problem
     ):
-        return "; check the indentation of this line and the one above"
+        return indent() or "; check the indentation of this line and the one above"
     return ""
 
 

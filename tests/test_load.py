@@ -710,6 +710,27 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             'the "{" on this line starts a YAML mapping that is not closed: end it with "}", or, if the '
             "value is text, put the whole value in single quotes",
         ),
+        (  # a field a space off the fields above it: how many spaces to write
+            "title: T\npositions:\n  - id: a\n     actor: A\n    stance: S\n",
+            (4, 11),
+            'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
+        ),
+        (
+            "title: T\nproposals:\n  - id: a\n    title: X\n   status: proposed\n",
+            (5, 4),
+            'this line is indented 3 spaces: indent it 4, to line up with "title" on line 4',
+        ),
+        (  # a list entry lines up with the dash of the entries above it
+            "title: T\npositions:\n  - id: a\n    cite:\n      - source: s\n        quote: q\n"
+            "     - source: t\n        quote: r\n",
+            (7, 6),
+            'this line is indented 5 spaces: indent it 6, to line up with the "- source" on line 5',
+        ),
+        (  # nothing close above: the general advice
+            "title: T\npositions:\n  - id: a\n        actor: A\n",
+            (4, 14),
+            "check the indentation: this line should line up with the keys above it",
+        ),
         (  # a list closed on the line of the error has the mistake there: told there
             "title: T\ntags: [alpha,\n  beta: x: y]\n",
             (3, 10),
