@@ -430,7 +430,15 @@ def _indent_advice(text: str, mark: Any) -> str:
     lead, dash = len(here[1]), here[2] is not None
     for row in range(mark.line - 1, max(mark.line - 200, -1), -1):
         above = _KEYED.match(lines[row])
-        if above is None or (dash and above[2] is None):
+        if above is None:
+            continue
+        if not dash and above[2] and len(above[1]) == lead:  # at the dash of the entries
+            return (
+                f'; this line starts where the list entries above do ("- {above[3]}" on line '
+                f'{row + 1}): if it starts another entry, write "- " before "{here[3]}"; if it '
+                f"belongs to the entry above, indent it {lead + len(above[2])} spaces"
+            )
+        if dash and above[2] is None:
             continue
         column = len(above[1]) + (0 if dash else len(above[2] or ""))
         if column == lead or column < lead - 2:  # in line with it, or a level above

@@ -176,13 +176,18 @@ def test_check_finds_a_template_typo(tmp_path: Path, monkeypatch: pytest.MonkeyP
         ),
         (
             "title: T\npositions:\n  - id: a\n    role: Y\n     topic: X\n",
-            "this line should line up with the keys above it",
+            'this line is indented 5 spaces: indent it 4, to line up with "role" on line 4',
         ),
         (  # a key with its value on the lines below, one space too far in
             "title: T\npositions:\n  - id: a\n    role: Y\n     cite:\n       - source: s\n",
-            "this line should line up with the keys above it",
+            'this line is indented 5 spaces: indent it 4, to line up with "role" on line 4',
         ),
-        ("title: T\npositions:\n  - id: a\n  id: b\n", 'every entry of a list starts with "- "'),
+        (  # a second entry that lost its "- "
+            "title: T\npositions:\n  - id: a\n  id: b\n",
+            'this line starts where the list entries above do ("- id" on line 3): if it starts '
+            'another entry, write "- " before "id"; if it belongs to the entry above, indent it '
+            "4 spaces",
+        ),
     ],
 )
 def test_yaml_hints_for_common_mistakes(
