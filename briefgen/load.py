@@ -424,11 +424,15 @@ def _indent_advice(text: str, mark: Any) -> str:
     """How to indent the key line at `mark`, if it is a space or two off the nearest key
     line above of its kind (a list entry's "- " lines up with the dash of the entries
     above; a field with the fields above); "" when no such line is close."""
-    lines = text.split("\n")
-    if mark is None or mark.line >= len(lines) or not (here := _KEYED.match(lines[mark.line])):
+    if mark is None:
+        return ""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    index = getattr(mark, "index", None)  # lines as an editor counts them (see _loc)
+    at = text.count("\n", 0, index) if isinstance(index, int) else mark.line
+    if at >= len(lines) or not (here := _KEYED.match(lines[at])):
         return ""
     lead, dash = len(here[1]), here[2] is not None
-    for row in range(mark.line - 1, max(mark.line - 200, -1), -1):
+    for row in range(at - 1, max(at - 200, -1), -1):
         above = _KEYED.match(lines[row])
         if above is None:
             continue

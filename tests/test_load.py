@@ -726,6 +726,16 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             (7, 6),
             'this line is indented 5 spaces: indent it 6, to line up with the "- source" on line 5',
         ),
+        (  # the same with Windows line ends
+            "title: T\r\npositions:\r\n  - id: a\r\n     actor: A\r\n    stance: S\r\n",
+            (4, 11),
+            'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
+        ),
+        (  # lines counted as an editor counts them, not as YAML does (U+2028 breaks one)
+            'summary: "a\u2028b"\npositions:\n  - id: a\n     actor: A\n    stance: S\n',
+            (4, 11),
+            'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
+        ),
         (  # nothing close above: the general advice
             "title: T\npositions:\n  - id: a\n        actor: A\n",
             (4, 14),
