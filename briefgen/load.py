@@ -396,12 +396,12 @@ def _quote_left_open(text: str, mark: Any, problem: str) -> tuple[Any, str] | No
         and _SWALLOWED_KEY.search(text, last.start_mark.index, last.end_mark.index)
     ):
         return None
-    start, end, quote = last.start_mark, last.end_mark, last.style
-    return start, (
+    start, quote = last.start_mark, last.style
+    opened, closed = (text.count("\n", 0, m.index) + 1 for m in (start, last.end_mark))
+    return start, (  # lines as an editor counts them (see _loc)
         f"YAML syntax error: the quotation mark ({quote}) that starts this value is not closed "
-        f"on its line, so YAML reads on to the next {quote} (line {end.line + 1}) and takes "
-        f"the keys between as part of the value: end the value with {quote} on line "
-        f"{start.line + 1}"
+        f"on its line, so YAML reads on to the next {quote} (line {closed}) and takes "
+        f"the keys between as part of the value: end the value with {quote} on line {opened}"
     )
 
 

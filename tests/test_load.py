@@ -764,6 +764,12 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             'reads on to the next " (line 3) and takes the keys between as part of the value: '
             'end the value with " on line 1',
         ),
+        (  # the lines named as an editor counts them
+            'summary: "a\u2028b"\ntitle: "Summit\naudience: PM\nstance: "S"\n',
+            (2, 8),
+            'reads on to the next " (line 4) and takes the keys between as part of the value: '
+            'end the value with " on line 2',
+        ),
         (  # an apostrophe closes a single-quoted value early
             "title: T\nstance: 'the UK's view'\n",
             (2, 17),
