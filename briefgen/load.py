@@ -319,7 +319,7 @@ def parse_yaml(text: str, path: Path, report: Report) -> Node | None:
             # with no colon, not at the line after
             mark = exc.context_mark
         mark = _dash_without_space(text, mark, exc.problem or "")
-        message = _syntax_message(exc, text, mark)
+        message, mark = _syntax_message(exc, text, mark)
         if opened := _quote_left_open(text, mark, exc.problem or ""):
             mark, message = opened
         if message == _TAB_MESSAGE and (tabs := _tab_indented(text)):
@@ -405,16 +405,31 @@ def _quote_left_open(text: str, mark: Any, problem: str) -> tuple[Any, str] | No
     )
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[str, Any]:
+    """The message for a syntax error at `mark`, and the place to name: `mark`, or the
+    start of the line's text when the message tells how to indent it."""
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:  # libyaml's own guard, hit before ours in flow style
-        return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the structure"
+        return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the structure", mark
     at = _line_at(text, mark) if mark else ""
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
-        return _TAB_MESSAGE
+        return _TAB_MESSAGE, mark
     context = f" {exc.context}" if exc.context else ""
-    hint = _hint(problem, at, exc.context or "", lambda: _indent_advice(text, mark))
-    return f"YAML syntax error: {problem}{context}{hint}"
+    indented = False
+
+    def indent() -> str:
+        nonlocal indented
+        advice = _indent_advice(text, mark)
+        indented = bool(advice)
+        return advice
+
+    hint = _hint(problem, at, exc.context or "", indent)
+    message = f"YAML syntax error: {problem}{context}{hint}"
+    if indented:  # named where the line's text starts, which is what to move
+        begins = text.rfind("\n", 0, mark.index) + 1
+        lead = len(at) - len(at.lstrip(" "))
+        mark = _Mark(mark.line, lead, begins + lead)
+    return message, mark
 
 
 _KEYED = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*):(?:[ \t]|$)")

@@ -712,7 +712,7 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
         ),
         (  # a field a space off the fields above it: how many spaces to write
             "title: T\npositions:\n  - id: a\n     actor: A\n    stance: S\n",
-            (4, 11),
+            (4, 6),  # where the line's text starts: what to move
             'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
         ),
         (
@@ -728,12 +728,12 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
         ),
         (  # the same with Windows line ends
             "title: T\r\npositions:\r\n  - id: a\r\n     actor: A\r\n    stance: S\r\n",
-            (4, 11),
+            (4, 6),  # where the line's text starts: what to move
             'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
         ),
         (  # lines counted as an editor counts them, not as YAML does (U+2028 breaks one)
             'summary: "a\u2028b"\npositions:\n  - id: a\n     actor: A\n    stance: S\n',
-            (4, 11),
+            (4, 6),  # where the line's text starts: what to move
             'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
         ),
         (  # nothing close above: the general advice
