@@ -423,7 +423,13 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[st
         indented = bool(advice)
         return advice
 
-    hint = _hint(problem, at, exc.context or "", indent)
+    def block() -> str:
+        nonlocal indented
+        advice = _block_advice(text, mark)
+        indented = bool(advice)
+        return advice
+
+    hint = _hint(problem, at, exc.context or "", indent, block)
     message = f"YAML syntax error: {problem}{context}{hint}"
     if indented:  # named where the line's text starts, which is what to move
         begins = text.rfind("\n", 0, mark.index) + 1
@@ -547,12 +553,20 @@ _RESERVED_START = {
 
 
 def _hint(
-    problem: str, line: str, context: str = "", indent: Callable[[], str] = lambda: ""
+    problem: str,
+    line: str,
+    context: str = "",
+    indent: Callable[[], str] = lambda: "",
+    block: Callable[[], str] = lambda: "",
 ) -> str:
     """What to write instead, for the mistakes people make most often; `indent` tells how
-    to indent the line, if that is known."""
+    to indent the line, if that is known, and `block` how to indent it as the text of a
+    block ("key: |") above it, if it is that."""
     value = line.split(": ", 1)[1].lstrip() if ": " in line else ""
-    if value[:1] in (*_RESERVED_START, "@", "`", "]", "}", ","):
+    indent_problem = _INDENT_PROBLEM.search(problem) or context == "while scanning a simple key"
+    if indent_problem and (advice := block()):  # text under "key: |" not indented under it
+        return advice
+    if value[:1] in (*_RESERVED_START, "@", "`", "]", "}", ",") and not _whole_flow(value):
         key = _key_of(line)
         read = _RESERVED_START.get(value[0])
         what = (
@@ -604,7 +618,11 @@ def _hint(
             return f'; "{found["key"]}" needs a colon and a space after it:  {fixed}'
     if _DASH_NO_SPACE.match(line):
         return '; a list entry starts with "- " (a dash and a space): put a space after the "-"'
-    if value[:1] in ("'", '"') and ("expected key" in problem or "expected <block end>" in problem):
+    if (
+        value[:1] in ("'", '"')
+        and ("expected key" in problem or "expected <block end>" in problem)
+        and not _WHOLE_QUOTED.fullmatch(value.rstrip())  # else the quotes are not the mistake
+    ):
         return _closed_too_soon(line, value.rstrip())
     if "mapping values are not allowed" in problem:
         if _KEY_LINE.fullmatch(line) and ": " not in value:  # `  key:` or `  key: value`
@@ -631,6 +649,62 @@ def _hint(
         or "expected key" in problem
     ):
         return indent() or "; check the indentation of this line and the one above"
+    return ""
+
+
+_INDENT_PROBLEM = re.compile(r"expected key|expected <block end>|expected '-' indicator")
+# a value that is one quoted string and nothing more (but a comment)
+_WHOLE_QUOTED = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')(?:\s+#.*)?""")
+
+
+def _whole_flow(value: str) -> bool:
+    """Whether `value` is a "[...]" or "{...}" closed at its end: then not the mistake."""
+    value = value.rstrip()
+    close = {"[": "]", "{": "}"}.get(value[:1])
+    if close is None:
+        return False
+    return value.endswith(close) and value.count(value[0]) == value.count(close)
+
+
+_BLOCK_START = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*): *[|>][-+0-9]*[ \t]*(?:#.*)?")
+
+
+def _block_advice(text: str, mark: Any) -> str:
+    """How to indent the line at `mark` as the text of a block ("key: |") just above it: a
+    first line of text not indented under its key, or a line of it less indented than the
+    block's first line; "" when the line is not that."""
+    if mark is None:
+        return ""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    index = getattr(mark, "index", None)  # lines as an editor counts them (see _loc)
+    at = text.count("\n", 0, index) if isinstance(index, int) else mark.line
+    if at >= len(lines) or not lines[at].strip():
+        return ""
+    lead = len(lines[at]) - len(lines[at].lstrip(" "))
+    first = None  # the indentation of the block's first line of text, once one is seen
+    for row in range(at - 1, max(at - 1000, -1), -1):
+        line = lines[row]
+        if not line.strip():
+            continue
+        start = _BLOCK_START.fullmatch(line)
+        if start:
+            key_at = len(start[1]) + len(start[2] or "")
+            block = f'"{start[3]}: {line.split(":", 1)[1].strip()}" on line {row + 1}'
+            if first is None and lead == key_at:  # text pasted in line with its key
+                return (
+                    f"; this line reads as the text of {block}, which must be indented more "
+                    f'than "{start[3]}": indent it, and the lines of text after it, '
+                    f"{key_at + 2} spaces"
+                )
+            if first is not None and key_at < lead < first:  # a line of the text, out
+                return (
+                    f"; this line is in the text of {block}, whose lines are indented {first} "
+                    f"spaces: indent it {first} spaces"
+                )
+            return ""
+        first = len(line) - len(line.lstrip(" "))
+        if first <= lead:  # not a block's text above: the line is not in one
+            return ""
     return ""
 
 

@@ -736,6 +736,28 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             (4, 6),  # where the line's text starts: what to move
             'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
         ),
+        (  # text pasted under "detail: |" in line with its key
+            "title: T\npositions:\n  - id: a\n    detail: |\n    He added that it would cost more.\n",
+            (5, 5),
+            'this line reads as the text of "detail: |" on line 4, which must be indented more '
+            'than "detail": indent it, and the lines of text after it, 6 spaces',
+        ),
+        (  # a line of a block's text less indented than the block's first line
+            "title: T\nasks: |\n  - Will the UK send troops?\n - When will it reach 2.5%?\n",
+            (4, 2),
+            'this line is in the text of "asks: |" on line 2, whose lines are indented 2 spaces: '
+            "indent it 2 spaces",
+        ),
+        (  # a quoted value on a line a space or two off: the indentation is the mistake
+            'title: T\nfigures:\n  - id: a\n    unit: "% of GDP"\n      as_of: "2025-02"\n',
+            (5, 7),
+            'this line is indented 6 spaces: indent it 4, to line up with "unit" on line 4',
+        ),
+        (  # and a whole list as its value
+            "title: T\nproposals:\n  - id: a\n    title: X\n   proposed_by: [A, B]\n",
+            (5, 4),
+            'this line is indented 3 spaces: indent it 4, to line up with "title" on line 4',
+        ),
         (  # nothing close above: the general advice
             "title: T\npositions:\n  - id: a\n        actor: A\n",
             (4, 14),
