@@ -453,6 +453,9 @@ def _indent_advice(text: str, mark: Any) -> str:
     if at >= len(lines) or not (here := _KEYED.match(lines[at])):
         return ""
     lead, dash = len(here[1]), here[2] is not None
+    # the nearest key line above a space or two off; for a list entry, the nearest entry
+    # that starts with the same key, if there is one before a line in line with it
+    found: tuple[int, str, int] | None = None
     for row in range(at - 1, max(at - 200, -1), -1):
         above = _KEYED.match(lines[row])
         if above is None:
@@ -466,15 +469,23 @@ def _indent_advice(text: str, mark: Any) -> str:
         if dash and above[2] is None:
             continue
         column = len(above[1]) + (0 if dash else len(above[2] or ""))
-        if column == lead or column < lead - 2:  # in line with it, or a level above
+        if column == lead:  # in line with a key line above: not this one that is off
             return ""
+        if column < lead - 2:  # a level above: nothing nearer
+            break
         if column <= lead + 2:
-            what = f'the "- {above[3]}"' if dash else f'"{above[3]}"'
-            return (
-                f"; this line is indented {lead} space{'s' if lead != 1 else ''}: indent it "
-                f"{column}, to line up with {what} on line {row + 1}"
-            )
-    return ""
+            found = found or (column, above[3], row)
+            if not dash or above[3] == here[3]:  # a field, or an entry of the same kind
+                found = (column, above[3], row)
+                break
+    if found is None:
+        return ""
+    column, key, row = found
+    what = f'the "- {key}"' if dash else f'"{key}"'
+    return (
+        f"; this line is indented {lead} space{'s' if lead != 1 else ''}: indent it "
+        f"{column}, to line up with {what} on line {row + 1}"
+    )
 
 
 def _line_at(text: str, mark: Any) -> str:

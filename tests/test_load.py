@@ -758,6 +758,12 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             (5, 4),
             'this line is indented 3 spaces: indent it 4, to line up with "title" on line 4',
         ),
+        (  # an entry lines up with the entries of its kind, not a nearer list's
+            "title: T\npositions:\n  - id: a\n    cite:\n      - source: s\n        quote: q\n"
+            "    - id: b\n",
+            (7, 5),
+            'this line is indented 4 spaces: indent it 2, to line up with the "- id" on line 3',
+        ),
         (  # nothing close above: the general advice
             "title: T\npositions:\n  - id: a\n        actor: A\n",
             (4, 14),
