@@ -397,8 +397,9 @@ def _quote_left_open(text: str, mark: Any, problem: str) -> tuple[Any, str] | No
     ):
         return None
     start, quote = last.start_mark, last.style
-    opened, closed = (text.count("\n", 0, m.index) + 1 for m in (start, last.end_mark))
-    return start, (  # lines as an editor counts them (see _loc)
+    starts = line_starts(text)  # lines as an editor counts them (see _loc)
+    opened, closed = (line_col(starts, m.index)[0] for m in (start, last.end_mark))
+    return start, (
         f"YAML syntax error: the quotation mark ({quote}) that starts this value is not closed "
         f"on its line, so YAML reads on to the next {quote} (line {closed}) and takes "
         f"the keys between as part of the value: end the value with {quote} on line {opened}"
@@ -415,41 +416,35 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[st
     if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
         return _TAB_MESSAGE, mark
     context = f" {exc.context}" if exc.context else ""
-    indented = False
+    starts = line_starts(text)  # lines as an editor counts them (see _loc)
+    lines = [
+        text[a:b].rstrip("\r\n") for a, b in zip(starts, [*starts[1:], len(text)], strict=True)
+    ]
+    row = line_col(starts, mark.index)[0] - 1 if mark else len(lines)
+    about_line: list[str] = []  # advice on how to indent the line, if the hint is that
 
-    def indent() -> str:
-        nonlocal indented
-        advice = _indent_advice(text, mark)
-        indented = bool(advice)
-        return advice
+    def advise(advice: Callable[[list[str], int], str]) -> Callable[[], str]:
+        def hint() -> str:
+            about_line.append(found := advice(lines, row))
+            return found
 
-    def block() -> str:
-        nonlocal indented
-        advice = _block_advice(text, mark)
-        indented = bool(advice)
-        return advice
+        return hint
 
-    hint = _hint(problem, at, exc.context or "", indent, block)
+    hint = _hint(problem, at, exc.context or "", advise(_indent_advice), advise(_block_advice))
     message = f"YAML syntax error: {problem}{context}{hint}"
-    if indented:  # named where the line's text starts, which is what to move
-        begins = text.rfind("\n", 0, mark.index) + 1
-        lead = len(at) - len(at.lstrip(" "))
-        mark = _Mark(mark.line, lead, begins + lead)
+    if hint and hint in about_line:  # named where the line's text starts: what to move
+        lead = len(lines[row]) - len(lines[row].lstrip(" "))
+        mark = _Mark(mark.line, lead, starts[row] + lead)
     return message, mark
 
 
 _KEYED = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*):(?:[ \t]|$)")
 
 
-def _indent_advice(text: str, mark: Any) -> str:
-    """How to indent the key line at `mark`, if it is a space or two off the nearest key
+def _indent_advice(lines: list[str], at: int) -> str:
+    """How to indent the key line `lines[at]`, if it is a space or two off the nearest key
     line above of its kind (a list entry's "- " lines up with the dash of the entries
     above; a field with the fields above); "" when no such line is close."""
-    if mark is None:
-        return ""
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    index = getattr(mark, "index", None)  # lines as an editor counts them (see _loc)
-    at = text.count("\n", 0, index) if isinstance(index, int) else mark.line
     if at >= len(lines) or not (here := _KEYED.match(lines[at])):
         return ""
     lead, dash = len(here[1]), here[2] is not None
@@ -680,15 +675,10 @@ def _whole_flow(value: str) -> bool:
 _BLOCK_START = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*): *[|>][-+0-9]*[ \t]*(?:#.*)?")
 
 
-def _block_advice(text: str, mark: Any) -> str:
-    """How to indent the line at `mark` as the text of a block ("key: |") just above it: a
-    first line of text not indented under its key, or a line of it less indented than the
+def _block_advice(lines: list[str], at: int) -> str:
+    """How to indent `lines[at]` as the text of a block ("key: |") just above it: a first
+    line of text not indented under its key, or a line of it less indented than the
     block's first line; "" when the line is not that."""
-    if mark is None:
-        return ""
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    index = getattr(mark, "index", None)  # lines as an editor counts them (see _loc)
-    at = text.count("\n", 0, index) if isinstance(index, int) else mark.line
     if at >= len(lines) or not lines[at].strip():
         return ""
     lead = len(lines[at]) - len(lines[at].lstrip(" "))
