@@ -412,15 +412,15 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[st
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:  # libyaml's own guard, hit before ours in flow style
         return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the structure", mark
-    at = _line_at(text, mark) if mark else ""
-    if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
-        return _TAB_MESSAGE, mark
-    context = f" {exc.context}" if exc.context else ""
-    starts = line_starts(text)  # lines as an editor counts them (see _loc)
+    starts = line_starts(text)  # the lines as an editor shows them (see _loc)
     lines = [
         text[a:b].rstrip("\r\n") for a, b in zip(starts, [*starts[1:], len(text)], strict=True)
     ]
     row = line_col(starts, mark.index)[0] - 1 if mark else len(lines)
+    at = lines[row] if row < len(lines) else ""  # the line the mark is on
+    if "\t" in problem or "\t" in at[: mark.column + 1 if mark else 0]:
+        return _TAB_MESSAGE, mark
+    context = f" {exc.context}" if exc.context else ""
     about_line: list[str] = []  # advice on how to indent the line, if the hint is that
 
     def advise(advice: Callable[[list[str], int], str]) -> Callable[[], str]:
@@ -481,17 +481,6 @@ def _indent_advice(lines: list[str], at: int) -> str:
         f"; this line is indented {lead} space{'s' if lead != 1 else ''}: indent it "
         f"{column}, to line up with {what} on line {row + 1}"
     )
-
-
-def _line_at(text: str, mark: Any) -> str:
-    """The line the mark is on, as an editor shows it (YAML also breaks lines at U+2028)."""
-    index = getattr(mark, "index", None)
-    if not isinstance(index, int) or not 0 <= index <= len(text):
-        lines = text.split("\n")
-        return lines[mark.line] if mark.line < len(lines) else ""
-    start = text.rfind("\n", 0, index) + 1
-    end = text.find("\n", index)
-    return text[start : end if end >= 0 else None].rstrip("\r")
 
 
 _KEY_LINE = re.compile(r" +(?:- +)?[A-Za-z_][\w-]*:(?: .*)?\s*")

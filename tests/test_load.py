@@ -731,6 +731,11 @@ def test_a_list_entry_without_its_space_in_a_file_with_a_yaml_only_line_break() 
             (4, 6),  # where the line's text starts: what to move
             'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
         ),
+        (  # and with old Mac line ends (a lone "\r"), which YAML and editors both break at
+            "title: T\rpositions:\r  - id: a\r     actor: A\r    stance: S\r",
+            (4, 6),
+            'this line is indented 5 spaces: indent it 4, to line up with "id" on line 3',
+        ),
         (  # lines counted as an editor counts them, not as YAML does (U+2028 breaks one)
             'summary: "a\u2028b"\npositions:\n  - id: a\n     actor: A\n    stance: S\n',
             (4, 6),  # where the line's text starts: what to move
