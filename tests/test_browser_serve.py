@@ -233,3 +233,61 @@ def test_another_brief_s_error_does_not_cover_this_brief(
     )
     wait.until(lambda d: "The plan is a bargain." in _frame_text(d))
     assert _overlay(browser) == ""
+
+
+def _long_brief(stance: str = "The plan is affordable.", first: str = "") -> str:
+    """MINIMAL_BRIEF with 40 positions: longer than the window."""
+    entry = (
+        "  - id: minister-plan-{n}\n    actor: Minister {n}\n    topic: Costs\n"
+        "    stance: {stance}\n    cite:\n      - source: news\n"
+        '        quote: the plan would cost "£2.5 billion" over five years\n'
+    )
+    entries = "".join(entry.format(n=n, stance=stance) for n in range(40))
+    return MINIMAL_BRIEF.replace("positions:\n", "positions:\n" + first + entries)
+
+
+def _top_of(driver: Any, element_id: str) -> float:
+    """How far the element is from the top of the frame's view, in pixels."""
+    driver.switch_to.default_content()
+    driver.switch_to.frame("brief")
+    top = driver.execute_script(
+        f"return document.getElementById({element_id!r}).getBoundingClientRect().top;"
+    )
+    driver.switch_to.default_content()
+    return float(top)
+
+
+def test_an_update_keeps_the_reader_where_they_were(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    """Saving the brief does not throw the reader back to the top of the page: the block
+    they were reading stays where it was, even when text above it grew."""
+    wait = _waiter(browser)
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    brief.write_text(_long_brief())
+    browser.set_window_size(1000, 700)
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "Minister 30" in _frame_text(d))
+    browser.switch_to.frame("brief")
+    browser.execute_script(
+        "var e = document.getElementById('item-minister-plan-30');"
+        "window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 40);"
+    )
+    browser.switch_to.default_content()
+    before = _top_of(browser, "item-minister-plan-30")
+    assert 30 < before < 50
+
+    brief.write_text(_long_brief("The plan is a bargain."))
+    wait.until(lambda d: "The plan is a bargain." in _frame_text(d))
+    assert abs(_top_of(browser, "item-minister-plan-30") - before) < 2
+    # a new position above: the page below it moves down, the reader's block does not
+    added = (
+        "  - id: new-one\n    actor: Minister new\n    topic: Costs\n"
+        "    stance: A long new stance that takes a line or two of its own in the page.\n"
+        "    cite:\n      - source: news\n"
+        '        quote: the plan would cost "£2.5 billion" over five years\n'
+    )
+    brief.write_text(_long_brief("The plan is a bargain.", first=added))
+    wait.until(lambda d: "Minister new" in _frame_text(d))
+    assert abs(_top_of(browser, "item-minister-plan-30") - before) < 2
+    assert len(browser.find_elements("tag name", "iframe")) == 1  # the old frame is gone

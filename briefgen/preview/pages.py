@@ -50,8 +50,53 @@ SCRIPT = """\
       return;
     }
     if (own.length === 0) {  // another brief's problems are listed, this one still follows
-      frame.src = status.page + "?v=" + status.version;
+      reframe(status.page + "?v=" + status.version);
     }
+  }
+  // The newer page loads in a hidden frame over the shown one, which it replaces once it
+  // has loaded, scrolled to where the reader was: no blank page, no jump to the top.
+  var loading = null;
+  function reframe(src) {
+    if (loading) { loading.remove(); }
+    var next = document.createElement("iframe");
+    next.title = frame.title;
+    next.className = "loading";
+    loading = next;
+    next.addEventListener("load", function () {
+      if (loading !== next) { return; }
+      loading = null;
+      try { restore(next.contentWindow, place(frame.contentWindow)); } catch (err) { /* none */ }
+      frame.remove();
+      next.className = "";
+      next.id = "brief";
+      frame = next;
+    });
+    next.src = src;
+    frame.parentNode.insertBefore(next, frame);
+  }
+  // Where the reader is: the scroll offset, and the first block with an id near the top
+  // of the view, with its distance from the top (text above it may have grown or shrunk).
+  // A block taller than the view (a whole section) is taken only if there is no other.
+  function place(win) {
+    var at = {x: win.scrollX, y: win.scrollY, id: "", top: 0};
+    if (at.y === 0) { return at; }
+    var found = null;
+    for (var y = 1; y < win.innerHeight / 2; y += 16) {
+      var el = win.document.elementFromPoint(win.innerWidth / 2, y);
+      while (el && (!el.id || win.getComputedStyle(el).display === "inline")) {
+        el = el.parentElement;
+      }
+      if (!el) { continue; }
+      found = found || el;
+      if (el.getBoundingClientRect().height < win.innerHeight) { found = el; break; }
+    }
+    if (found) { at.id = found.id; at.top = found.getBoundingClientRect().top; }
+    return at;
+  }
+  function restore(win, at) {
+    var el = at.id ? win.document.getElementById(at.id) : null;
+    var y = el ? el.getBoundingClientRect().top + win.scrollY - at.top : at.y;
+    win.scrollTo(at.x, y);
   }
   function update() {
     fetch("/status.json?brief=" + encodeURIComponent(brief) + "&layout=" + encodeURIComponent(layout),
@@ -105,6 +150,7 @@ body { font-family: system-ui, sans-serif; margin: 0; }
 header { padding: .4rem 1rem; background: #1d2a3a; color: #fff; display: flex; gap: 1rem; }
 header a { color: #cfe3ff; }
 iframe { border: 0; width: 100%; height: calc(100vh - 2.4rem); }
+iframe.loading { position: absolute; left: 0; visibility: hidden; }
 #problems { position: fixed; inset: 2.4rem 0 0 0; background: rgba(40, 0, 0, .92); color: #fff;
   padding: 1rem 2rem; overflow: auto; font-family: ui-monospace, monospace; }
 #problems[hidden] { display: none; }
