@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError, Location, OutputError, RenderError
+from briefgen.errors import BriefgenError, Location, OutputError, RenderDied, RenderError
 
 TEMP_PREFIX = "briefgen-render-"
 _STOP = {signal.SIGINT, signal.SIGTERM}
@@ -114,7 +114,7 @@ def run_bounded(
             kind, payload = receive.recv()
         except EOFError:
             child.join(5)
-            raise RenderError.single(_died(child.exitcode, memory_mb, task), where) from None
+            raise RenderDied.single(_died(child.exitcode, memory_mb, task), where) from None
     finally:
         with signals_held():  # a second Ctrl-C must not leave the child or its files behind
             _clean_up(child, receive, temp)

@@ -19,7 +19,13 @@ from briefgen import (
     validate,
     write,
 )
-from briefgen.config import available_layouts, find_config, load_config, output_folder_problem
+from briefgen.config import (
+    FOLDERS,
+    available_layouts,
+    find_config,
+    load_config,
+    output_folder_problem,
+)
 from briefgen.errors import BriefgenError, OutputError, Report, UsageError
 from briefgen.matching import SourceText
 from briefgen.models import Brief, Config, Source, Workspace
@@ -88,7 +94,13 @@ def _load_workspace(
     warm: Warm,
 ) -> Workspace:
     path = find_config(config_path)
-    config = warm.step(("config", path), lambda _: [path], lambda r: load_config(path, r), report)
+    config = warm.step(
+        ("config", path),
+        # the folders it names too: one made a link since may lead outside the workspace
+        lambda config: [path, *(getattr(config, name) for name in FOLDERS)],
+        lambda r: load_config(path, r),
+        report,
+    )
     catalogue_file = config.sources_dir / catalogue.CATALOGUE
     listed = warm.step(
         ("catalogue", config),

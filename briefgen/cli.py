@@ -257,6 +257,15 @@ def build(
     _finish(result, strict)
 
 
+def _host(value: str) -> str:
+    """--host as given, which must name an address (an empty one listens everywhere)."""
+    if not value.strip():
+        raise click.BadParameter(
+            "give an address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0"
+        )
+    return value.strip()
+
+
 @cli.command()
 @click.argument("briefs", nargs=-1)
 @click.option(
@@ -270,6 +279,7 @@ def build(
     "--host",
     default=LOCAL,
     show_default=True,
+    callback=lambda _ctx, _param, value: _host(value),
     help="Address to listen on. Another than 127.0.0.1 lets other machines see the briefs.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")

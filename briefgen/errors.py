@@ -135,6 +135,11 @@ class RenderError(BriefgenError):
     """A template or the PDF engine failed for one brief."""
 
 
+class RenderDied(RenderError):
+    """A render's child ended without a result (killed, or out of memory): unlike a template
+    that fails, the same render may well succeed when asked for again."""
+
+
 class OutputError(BriefgenError):
     """An output could not be written where it was asked for."""
 

@@ -136,9 +136,11 @@ def read_bytes(
     what: str,
     name: str | None = None,
     inside: Path | None = None,
+    workspace: Path | None = None,
 ) -> bytes | None:
     """A file's bytes, after the checks every input passes (there, a regular file of its own,
-    within the size limit, and inside the folder `inside` if given); what stops it being read
+    within the size limit, and inside the folder `inside` and the `workspace` folder if
+    given: the folder itself may have been made a link since it was checked); what stops it being read
     is reported at `where`, naming the file as `name` if given (as the catalogue writes it,
     sub/file.txt), else by its own name.
 
@@ -161,6 +163,11 @@ def read_bytes(
             problem = (
                 f"{what} {quoted(name or path.name)} leads outside the {inside.name}/ folder "
                 "(through a link); copy the file in instead"
+            )
+        if problem is None and workspace is not None and not opened_within(fd, st, path, workspace):
+            problem = (
+                f"{what} {quoted(name or path.name)} leads outside the workspace (a folder "
+                "holding it is a link); make the folder a real one inside the workspace"
             )
         if problem is None:
             data = read_checked(fd, st.st_size, max_bytes)

@@ -6,6 +6,7 @@ import contextlib
 import html
 import http.client
 import json
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.commands.serve import serving
+from briefgen.errors import BriefgenError
 from briefgen.preview.server import PreviewServer
 from conftest import MINIMAL_BRIEF, build_tree, minimal_files, run_subprocess
 
@@ -666,3 +668,97 @@ def test_a_request_whose_headers_trickle_in_is_dropped_all_the_same(
             conn.settimeout(10)
         assert closed
         assert time.monotonic() - start < 5
+
+
+def test_the_sources_folder_made_a_link_out_is_not_served_and_is_a_problem(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    """The sources folder swapped for a link to a folder outside the workspace, with a file
+    of the same name: the file is not served even before the check sees the change, and the
+    check then says what check says."""
+    sources = tmp_path / "ws" / "sources"
+    assert get(server, "/sources/news.txt").status == 200
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "news.txt").write_text("secret outside the workspace\n")
+    (outside / "sources.yaml").write_text((sources / "sources.yaml").read_text())
+    with server.preview._lock:  # no check until both steps are done: the old state answers
+        sources.rename(tmp_path / "sources.real")
+        sources.symlink_to(outside)
+        answer = get(server, "/sources/news.txt")
+        assert answer.status == 404 and b"secret" not in answer.read()
+    wait_for(
+        lambda: any(
+            "leads outside the workspace" in p.message for p in server.preview.snapshot.problems
+        )
+    )
+    answer = get(server, "/sources/news.txt")
+    assert answer.status == 404 and b"secret" not in answer.read()
+
+
+def test_a_brief_name_too_long_for_a_file_is_not_found(server: PreviewServer) -> None:
+    for name in ("a" * 300, "%C3%A9" * 130):
+        answer = get(server, f"/brief/{name}")
+        assert answer.status == 404, name
+        assert answer.headers["Content-Security-Policy"].startswith("default-src")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"GET / HTTP/1.1 x", b"GET / HTTP/2.0", b"GET / HTTX/1.1", b"GARBAGE", b"GET / HTTP/1.x"],
+)
+def test_a_request_line_that_does_not_read_is_answered_with_headers(
+    server: PreviewServer, line: bytes
+) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+        conn.sendall(line + b"\r\nHost: localhost\r\n\r\n")
+        answer = conn.makefile("rb").read().decode("latin-1")
+    head = answer.partition("\r\n\r\n")[0]
+    assert head.split()[:2] in (["HTTP/1.1", "400"], ["HTTP/1.1", "505"]), answer
+    assert "Content-Security-Policy: default-src 'none'" in head
+    assert "X-Content-Type-Options: nosniff" in head
+
+
+def test_a_header_line_that_is_not_name_colon_value_is_refused(server: PreviewServer) -> None:
+    """The standard library stops reading headers at such a line, so a second Host after
+    it went unseen; such a request is refused whole."""
+    mine = f"Host: 127.0.0.1:{server.port}\r\n"
+    for extra in ("Foo\r\nHost: evil.example\r\n", "Host : evil.example\r\n", "X-A: 1\r\n b\r\n"):
+        request = f"GET / HTTP/1.1\r\n{mine}{extra}Connection: close\r\n\r\n"
+        assert _raw(server, request).endswith("400 Bad Request"), extra
+    assert _raw(server, f"GET / HTTP/1.1\r\n{mine}Connection: close\r\n\r\n").endswith("200 OK")
+
+
+def test_an_empty_host_is_refused(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "ws", minimal_files())
+    done = run_subprocess("serve", "--host", "", "--port", "0", cwd=root)
+    assert done.returncode == 2 and "give an address to listen on" in done.stderr
+
+
+def test_a_render_whose_child_was_killed_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render child killed from outside is not a failure of the brief: the next request
+    renders again, where a template that fails is told once a state."""
+    import signal
+
+    from briefgen.preview import state
+
+    root = build_tree(tmp_path / "ws", minimal_files())
+    marker = tmp_path / "killed-once"
+    page_text = state._page_text
+
+    def killed_once(view: object, kind: str) -> str:  # runs in the render's child
+        if not marker.exists():
+            marker.write_text("")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return page_text(view, kind)
+
+    monkeypatch.setattr(state, "_page_text", killed_once)
+    preview = state.Preview(root / "config.yaml")
+    try:
+        with pytest.raises(BriefgenError, match="stopped by signal SIGKILL"):
+            preview.render("test.html")
+        assert b"The plan is affordable." in (preview.render("test.html") or b"")
+    finally:
+        preview.close()

@@ -261,9 +261,19 @@ def known(snap: Snapshot, brief_id: str) -> bool:
     config = snap.result.workspace.config
     if any(b.id == brief_id for b in snap.result.workspace.briefs):
         return True
-    return _plain_name(brief_id) and any(
-        (config.briefs_dir / f"{brief_id}{s}").is_file() for s in (".yaml", ".yml")
-    )
+    return _plain_name(brief_id) and _brief_file(config.briefs_dir, brief_id)
+
+
+def _brief_file(folder: Path, name: str) -> bool:
+    """Whether the briefs folder holds a brief file of this name (a name too long for the
+    file system is none)."""
+    for suffix in (".yaml", ".yml"):
+        try:
+            if (folder / f"{name}{suffix}").is_file():
+                return True
+        except OSError:
+            return False
+    return False
 
 
 def _plain_name(brief_id: str) -> bool:
@@ -281,7 +291,7 @@ def _unread(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
     if not _plain_name(brief_id):
         return None
     folder = snap.result.workspace.config.briefs_dir
-    there = any((folder / f"{brief_id}{suffix}").is_file() for suffix in (".yaml", ".yml"))
+    there = _brief_file(folder, brief_id)
     # a brief moved away for a moment (a save by rename, a folder renamed): its page waits
     said = "could not be read as a brief" if there else "is not in the briefs folder just now"
     return _waiting(snap, brief_id, layout, said)

@@ -166,6 +166,9 @@ class Handler(BaseHTTPRequestHandler):
             self.request_version = "HTTP/1.0"
             self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/1.0 or HTTP/1.1 only")
             return False
+        if parsed and _malformed(self.headers):
+            self.send_error(HTTPStatus.BAD_REQUEST, "every header line is Name: value")
+            return False
         return parsed
 
     def _cut_off(self) -> None:
@@ -188,6 +191,10 @@ class Handler(BaseHTTPRequestHandler):
         """The standard library's errors (a bad request line, a URL or header too long) as
         plain text with the same headers as every other answer, and the connection closed."""
         self.close_connection = True
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            # a request line that could not be read leaves HTTP/0.9, whose answers have no
+            # status line and no headers
+            self.request_version = "HTTP/1.0"
         status = HTTPStatus(code)
         body = f"{code} {status.phrase}: {message or status.description}\n".encode(
             "latin-1", "replace"
@@ -247,6 +254,11 @@ class Handler(BaseHTTPRequestHandler):
         except _Answer as answer:
             self._send(answer.status, answer.body, answer.kind, head, answer.csp)
             return
+        except Exception:  # a fault of the server's own: answered all the same, with headers
+            body = b"internal error: the preview could not answer this request\n"
+            self.close_connection = True
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, body, "text/plain; charset=utf-8", head)
+            return
         if found is None:
             body = b"not found: the preview serves only the rendered briefs\n"
             self._send(HTTPStatus.NOT_FOUND, body, "text/plain; charset=utf-8", head)
@@ -303,7 +315,15 @@ class Handler(BaseHTTPRequestHandler):
         # file of its own within the size limit (a FIFO is refused without waiting)
         config = snap.result.workspace.config
         limit, where = config.limits.max_source_bytes, Location(source)
-        data = read_bytes(source, Report(), where, limit, "source file", inside=config.sources_dir)
+        data = read_bytes(
+            source,
+            Report(),
+            where,
+            limit,
+            "source file",
+            inside=config.sources_dir,
+            workspace=config.root,  # the sources folder made a link out since the check
+        )
         return None if data is None else (data, _source_type(source), pages.OUTPUT_CSP)
 
     def _events(self) -> None:
@@ -360,6 +380,18 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-store")
+
+
+def _malformed(headers: Any) -> bool:
+    """Whether the header lines were not all "Name: value": the standard library stops
+    reading headers at a line that is not one ("Foo", "Host : x") and takes the rest,
+    a second Host among them, for a body no one reads; a line folded onto the one before
+    (obsolete) is refused too, as HTTP/1.1 allows."""
+    return bool(
+        headers.defects
+        or headers.get_payload()
+        or any("\n" in value or "\r" in value for value in headers.values())
+    )
 
 
 def _blocking(snap: Snapshot, name: str) -> list[Problem]:

@@ -20,7 +20,7 @@ from briefgen import build as pipeline
 from briefgen import outputs as rendering
 from briefgen.bounded import Ahead, death_with_parent, run_bounded, wanted_until
 from briefgen.config import available_layouts, find_config
-from briefgen.errors import BriefgenError, Location, Problem, Report
+from briefgen.errors import BriefgenError, Location, Problem, RenderDied, Report
 from briefgen.formats import WRITERS
 from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.origins import DeferredOrigins, Origins, plain
@@ -199,8 +199,9 @@ class Preview:
                 # re-render went to collections)
                 data = render_output(target, snap.result.workspace, self.spare, self.generation)
         except BriefgenError as exc:  # a template or stylesheet that cannot be used
-            with self._lock:
-                snap.failed[name] = list(exc.problems)
+            if not isinstance(exc, RenderDied):  # (a child killed: asked again, tried again)
+                with self._lock:
+                    snap.failed[name] = list(exc.problems)
             raise
         finally:
             render.ENVIRONMENTS.reset(kept[0])
