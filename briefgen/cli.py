@@ -232,26 +232,29 @@ def build(
         from briefgen.commands.select import Selection
 
         selection = Selection(topics, actors)
-        progress = _progress_bar()
-        result = _run(
-            ctx,
-            lambda: pipeline.build(
-                config_path,
-                briefs,
-                formats,
-                out,
-                layouts,
-                strict,
-                selection,
-                since,
-                progress,
-                ahead,
-            ),
-        )
+        progress = _ProgressBar() if sys.stderr.isatty() else None
+
+        def building() -> Result:
+            try:
+                return pipeline.build(
+                    config_path,
+                    briefs,
+                    formats,
+                    out,
+                    layouts,
+                    strict,
+                    selection,
+                    since,
+                    progress,
+                    ahead,
+                )
+            finally:  # before anything else is printed: a problem, or "interrupted"
+                if progress:
+                    progress.clear()
+
+        result = _run(ctx, building)
     finally:
         ahead.close()
-    if sys.stderr.isatty():
-        click.echo("\r\033[K", nl=False, err=True)  # clear the progress bar
     for path in result.written:
         say(f"wrote {display_path(path)}")
     _finish(result, strict)
@@ -509,18 +512,23 @@ def schema(
     click.echo(schema_command.schema_json(kind), nl=False)
 
 
-def _progress_bar() -> Callable[[int, int], None] | None:
-    """A one-line bar on standard error when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
+class _ProgressBar:
+    """A one-line bar on standard error (a terminal), cleared when the build ends however
+    it ends."""
 
-    def show(done: int, total: int) -> None:
+    shown = False
+
+    def __call__(self, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
         click.echo(f"\rbuilding [{bar}] {done}/{total} briefs", nl=False, err=True)
+        self.shown = True
 
-    return show
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
+            self.shown = False
 
 
 def _outcome(ctx: click.Context, action: Callable[[], Outcome], strict: bool | None) -> None:

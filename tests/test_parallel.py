@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -275,3 +276,45 @@ def test_a_child_leaves_what_it_inherited_out_of_its_garbage_collections() -> No
     frozen, threshold = bounded.run_bounded(_collector, (), 60, 512, Location(Path("b.yaml")))
     assert frozen >= inherited // 2  # the parent's objects, not rescanned by every collection
     assert threshold == bounded._CHILD_GC and gc.get_threshold() != bounded._CHILD_GC
+
+
+def test_a_build_stopped_by_ctrl_c_clears_its_progress_bar_first(tmp_path: Path) -> None:
+    """On a terminal, the bar is taken off its line before "briefgen: interrupted" (or a
+    problem) is printed, as it is before the summary of a build that ends."""
+    import pty
+
+    files = _briefs(2)
+    files["config.yaml"] = files["config.yaml"] + "limits:\n  render_timeout: 60\n"
+    files["templates/brief.md.j2"] = (  # a render that takes its time
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    root = build_tree(tmp_path / "ws", files)
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", "--format", "md"],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(follower)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"building [" not in seen and time.monotonic() < deadline:
+            seen += os.read(leader, 4096)
+        assert b"building [" in seen, seen
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(60) == 130
+        with contextlib.suppress(OSError):  # the terminal closes with the process
+            while chunk := os.read(leader, 4096):
+                seen += chunk
+    finally:
+        os.close(leader)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    tail = seen.rsplit(b"building [", 1)[1]
+    assert b"\r\x1b[Kbriefgen: interrupted" in tail, seen
