@@ -93,6 +93,9 @@ def not_found(
     unseen = hidden_in(quote, text)
     if unseen:
         return f"{message}: its words are {unseen}, but not shown there {UNSEEN}"
+    elided = _elided(quote, text)
+    if elided:
+        return f"{message}: {elided}"
     stitched = _stitched(quote, text)
     if stitched:
         return f"{message}: {stitched}"
@@ -140,6 +143,46 @@ def _stitched(quote: str, text: SourceText) -> str | None:
         f'it joins two separate passages, "{clip(head, 60)}" ({first.where}) '
         f'and "{clip(tail, 60)}" ({second.where}); cite them as two quotes, '
         "each with its own - source: and quote: lines"
+    )
+
+
+# a mark for words left out: "...", "…", ". . .", "[...]", "[…]", "(...)"
+_ELISION = re.compile(r"[\[(]\s*(?:…|\.(?:\s*\.){2,})\s*[\])]|…|\.(?:\s*\.){2,}")
+MAX_IN_FULL = 300  # a passage longer than this is not offered to be quoted whole
+
+
+def _elided(quote: str, text: SourceText) -> str | None:
+    """What to write instead of a quote that marks words left out ("said ... by 2027"),
+    if its parts stand in the source in the order written, or None. A quote verifies the
+    words as they stand; words left out would make it say what the source may not."""
+    marks = [m.group() for m in _ELISION.finditer(quote)]
+    if not marks or len(quote) > 20 * MAX_NEEDLE_CHARS:
+        return None
+    parts = [p.strip().strip(_SEAM).strip() for p in _ELISION.split(quote)]
+    parts = [p for p in parts if p]
+    spans = []
+    for part in parts:
+        after = spans[-1].end if spans else 0
+        found = [s for s in find_quote(part, text).spans if s.start >= after]
+        if not found:
+            return None
+        spans.append(found[0])
+    mark = marks[0]
+    if len(spans) == 1:
+        return (
+            f'"{clip(parts[0], 60)}" stands in the source ({spans[0].where}), but not with the '
+            f'"{mark}" you wrote: write the quote without it'
+        )
+    whole = text.span(spans[0].start, spans[-1].end)
+    told = f'it leaves words out at "{mark}", and a quote verifies words as the source has them'
+    if len(whole.text) <= MAX_IN_FULL and find_quote(whole.text, text).span is not None:
+        return (
+            f'{told}: quote the passage in full ({whole.where}): "{whole.text}", or cite each '
+            "part as its own quote, each with its own - source: and quote: lines"
+        )
+    cited = " and ".join(f'"{clip(p, 60)}" ({s.where})' for p, s in zip(parts, spans, strict=True))
+    return (
+        f"{told}: cite {cited} as quotes of their own, each with its own - source: and quote: lines"
     )
 
 

@@ -1000,3 +1000,60 @@ def test_a_quote_does_not_run_from_one_block_of_a_page_into_the_next(ws: Path) -
     )
     code, errors = check(ws, position("page", "from Ukraine is what Russia demands"))
     assert code == 0, errors
+
+
+# --- a quote that marks words left out -------------------------------------------------
+
+ELIDED = [
+    "a US security guarantee ... to effectively deter Russia",
+    "a US security guarantee … to effectively deter Russia",
+    "a US security guarantee [...] to effectively deter Russia",
+    "a US security guarantee […] to effectively deter Russia",
+    "a US security guarantee (. . .) to effectively deter Russia",
+    "a US security guarantee... to effectively deter Russia",
+]
+
+
+@pytest.mark.parametrize("quote", ELIDED)
+def test_a_quote_that_leaves_words_out_is_told_the_passage_in_full(ws: Path, quote: str) -> None:
+    code, err = check(ws, position(BBC, quote))
+    assert code == 1
+    err = " ".join(err.split())
+    assert "it leaves words out at" in err, err
+    assert (
+        'quote the passage in full (line 3): "a US security guarantee was the only way to ' in err
+    )
+    assert "or cite each part as its own quote" in err
+
+
+def test_a_quote_whose_parts_are_far_apart_is_told_to_cite_each(ws: Path) -> None:
+    quote = "a US security guarantee was the only way … The UK currently spends around 2.3%"
+    code, err = check(ws, position(BBC, quote))
+    assert code == 1
+    err = " ".join(err.split())
+    assert "it leaves words out at" in err
+    assert '"a US security guarantee was the only way" (line 3) and' in err
+    assert "(line 37) as quotes of their own" in err
+
+
+def test_a_quote_ending_in_an_ellipsis_the_source_does_not_have(ws: Path) -> None:
+    code, err = check(ws, position(BBC, "a US security guarantee was the only way..."))
+    assert code == 1
+    assert 'but not with the "..." you wrote: write the quote without it' in err
+
+
+def test_an_ellipsis_spaced_otherwise_than_in_the_source_is_told_the_source_s_words(
+    ws: Path,
+) -> None:
+    (ws / "sources" / "signed.txt").write_text(
+        "The report would be published… in the spring, officials said.\n", encoding="utf-8"
+    )
+    code, err = check(ws, position("signed", "would be published … in the spring"))
+    assert code == 1
+    assert 'quote the passage in full (line 1): "would be published… in the spring"' in err
+
+
+def test_an_ellipsis_the_source_has_is_a_quote_like_any_other(ws: Path) -> None:
+    (ws / "sources" / "signed.txt").write_text("He paused... and then said no.\n", encoding="utf-8")
+    code, err = check(ws, position("signed", "He paused… and then said no"))
+    assert code == 0, err
