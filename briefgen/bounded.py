@@ -26,7 +26,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError, Location, OutputError, RenderDied, RenderError
+from briefgen.errors import (
+    BriefgenError,
+    Location,
+    OutputError,
+    RenderDied,
+    RenderError,
+    Superseded,
+)
 
 TEMP_PREFIX = "briefgen-render-"
 _STOP = {signal.SIGINT, signal.SIGTERM}
@@ -99,7 +106,7 @@ def run_bounded(
         try:
             arrived = _wait(receive, timeout)
         except _Superseded:
-            raise RenderError.single(
+            raise Superseded.single(
                 f"{task.doing} was stopped: the files it was made from changed meanwhile; "
                 "ask for it again",
                 where,

@@ -140,6 +140,11 @@ class RenderDied(RenderError):
     that fails, the same render may well succeed when asked for again."""
 
 
+class Superseded(RenderError):
+    """A render stopped because the files it was made from changed meanwhile: the same
+    output, made from them as they are now, is what is wanted instead."""
+
+
 class OutputError(BriefgenError):
     """An output could not be written where it was asked for."""
 

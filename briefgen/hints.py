@@ -160,7 +160,7 @@ def _elided(quote: str, text: SourceText) -> str | None:
         return None
     parts = [p.strip().strip(_SEAM).strip() for p in _ELISION.split(quote)]
     parts = [p for p in parts if p]
-    spans = []
+    spans: list[Span] = []
     for part in parts:
         after = spans[-1].end if spans else 0
         found = [s for s in find_quote(part, text).spans if s.start >= after]

@@ -291,3 +291,71 @@ def test_an_update_keeps_the_reader_where_they_were(
     wait.until(lambda d: "Minister new" in _frame_text(d))
     assert abs(_top_of(browser, "item-minister-plan-30") - before) < 2
     assert len(browser.find_elements("tag name", "iframe")) == 1  # the old frame is gone
+
+
+def test_the_index_lists_problems_below_the_briefs_which_stay_one_click_away(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    """A brief that does not read is listed, with its problem, but covers nothing: the
+    other briefs can still be opened from the index."""
+    wait = _waiter(browser)
+    (tmp_path / "ws" / "briefs" / "broken.yaml").write_text("title: [unclosed\n")
+    browser.get(f"http://127.0.0.1:{server.port}/")
+    wait.until(lambda d: "broken.yaml:1:8" in _overlay(d))
+    browser.find_element("link text", "Test brief").click()
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_the_problems_cover_the_brief_not_the_header_at_any_width(
+    browser: Any, server: PreviewServer, tmp_path: Path, width: int
+) -> None:
+    wait = _waiter(browser)
+    browser.set_window_size(width, 800)
+    long_title = MINIMAL_BRIEF.replace("title: Test brief", "title: " + "A long title " * 6)
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    brief.write_text(long_title)
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "A long title" in _frame_text(d))
+    brief.write_text(long_title.replace("over five years", "over six years"))
+    wait.until(lambda d: "quote not found" in _overlay(d))
+    header, overlay, frame = (
+        browser.find_element(*found).rect
+        for found in (("tag name", "header"), ("id", "problems"), ("id", "brief"))
+    )
+    assert overlay["y"] >= header["y"] + header["height"] - 1  # the header stays readable
+    height = browser.execute_script("return window.innerHeight")
+    assert frame["y"] + frame["height"] <= height + 1  # no second scroll bar for the page
+    assert browser.execute_script("return document.documentElement.scrollHeight") <= height + 1
+
+
+def test_the_header_follows_the_brief_and_shows_its_warnings(
+    browser: Any, server: PreviewServer, tmp_path: Path
+) -> None:
+    wait = _waiter(browser)
+    brief = tmp_path / "ws" / "briefs" / "test.yaml"
+    browser.get(f"http://127.0.0.1:{server.port}/brief/test")
+    wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+    assert not browser.find_element("id", "warnings").is_displayed()
+    brief.write_text(
+        MINIMAL_BRIEF.replace("title: Test brief", "title: Renamed brief").replace(
+            "- One key message.", "- Write the key messages here."
+        )
+    )
+    wait.until(lambda d: d.find_element("id", "title").text == "Renamed brief")
+    assert browser.title == "Renamed brief"
+    warnings = browser.find_element("id", "warnings")
+    assert warnings.is_displayed() and warnings.text == "1 warning"
+    warnings.click()
+    assert "summary still says" in warnings.text
+
+
+def test_a_page_says_so_when_the_server_stops(browser: Any, tmp_path: Path) -> None:
+    wait = _waiter(browser)
+    root = build_tree(tmp_path / "ws", minimal_files())
+    with serving(root / "config.yaml", ()) as running:
+        browser.get(f"http://127.0.0.1:{running.port}/brief/test")
+        wait.until(lambda d: "The plan is affordable." in _frame_text(d))
+        assert not browser.find_element("id", "offline").is_displayed()
+    wait.until(lambda d: d.find_element("id", "offline").is_displayed())
+    assert "start briefgen serve again" in browser.find_element("id", "offline").text

@@ -79,7 +79,10 @@ def test_index_lists_a_brief_that_could_not_be_read_with_its_problems(tmp_path: 
         page = get(running, "/brief/broken")
         text = page.read().decode()
     assert '<a href="/brief/test">Test brief</a>' in body
-    assert '<tr><td><a href="/brief/broken">broken</a></td><td>-</td><td>could not be read' in body
+    assert (
+        '<tr><td><a href="/brief/broken">broken</a><br><small>broken.yaml</small></td><td>-</td>'
+        "<td>could not be read" in body
+    )
     assert page.status == 200 and "could not be read as a brief" in text
     assert "broken.yaml:1:8: error: YAML syntax error" in text  # at the "[" left open
 
@@ -550,7 +553,8 @@ LOOPING_TEMPLATE = (
 
 def test_a_render_of_a_state_since_changed_is_stopped(tmp_path: Path) -> None:
     """A render still running when a save changes the workspace would be shown to no one:
-    its child is stopped then, not left to use a core until the time limit."""
+    its child is stopped then, not left to use a core until the time limit, and the output
+    is made from the workspace as it is now."""
     import threading
 
     files = minimal_files()
@@ -572,10 +576,11 @@ def test_a_render_of_a_state_since_changed_is_stopped(tmp_path: Path) -> None:
         time.sleep(0.5)
         (root / "templates" / "brief.html.j2").unlink()
         asking.join(30)
-        assert answers and answers[0][0] == 422, answers
-        assert "was stopped: the files it was made from changed meanwhile" in answers[0][1]
+        # the render stopped, and the page made from the workspace as it is now instead:
+        # the one asking gets what it asked for, not a message to ask again
+        assert answers and answers[0][0] == 200, answers
+        assert "The plan is affordable." in answers[0][1]
         assert time.monotonic() - start < 30  # not the 60 seconds of the limit
-        wait_for(lambda: get(running, "/out/test.html").status == 200)
 
 
 def test_a_template_that_runs_away_is_stopped_and_the_server_answers_on(tmp_path: Path) -> None:
@@ -762,3 +767,47 @@ def test_a_render_whose_child_was_killed_is_tried_again(
         assert b"The plan is affordable." in (preview.render("test.html") or b"")
     finally:
         preview.close()
+
+
+def test_a_catalogue_error_keeps_the_brief_s_outputs_from_being_served(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    """A source file the catalogue names gone missing: the brief's quotes from it cannot be
+    verified, and build writes nothing. The preview serves none of its outputs either (it
+    served them with those citations left out), and says why."""
+    catalogue = tmp_path / "ws" / "sources" / "sources.yaml"
+    assert get(server, "/out/test.md").status == 200
+    before = server.preview.snapshot.version
+    catalogue.write_text(catalogue.read_text().replace("news.txt", "gone.txt"))
+    wait_for(lambda: server.preview.snapshot.version > before)
+    for name in ("test.md", "test.html", "test.pdf"):
+        answer = get(server, f"/out/{name}")
+        text = answer.read().decode()
+        assert answer.status == 422, name
+        assert "sources/sources.yaml:" in text and "does not exist" in text
+    status = json.loads(get(server, "/status.json?brief=test").read())
+    assert any(p["own"] and "does not exist" in p["text"] for p in status["problems"])
+
+
+def test_a_layout_whose_template_is_away_for_a_moment_has_a_page_that_waits(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    template = tmp_path / "ws" / "templates" / "memo.html.j2"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text('{% extends "builtin:brief.html.j2" %}')
+    wait_for(lambda: get(server, "/brief/test?layout=memo").status == 200)
+    template.unlink()
+    wait_for(lambda: get(server, "/brief/test?layout=memo").status == 404)
+    page = html.unescape(get(server, "/brief/test?layout=memo").read().decode())
+    assert 'has no layout "memo" just now' in page and "/preview.js" in page  # it follows
+    assert get(server, "/brief/test?layout=x%20y").status == 404  # no page for such a name
+
+
+def test_status_names_the_brief_s_title_and_the_index_its_file(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    status = json.loads(get(server, "/status.json?brief=test").read())
+    assert status["title"] == "Test brief"
+    index = get(server, "/").read().decode()
+    assert "<small>test.yaml</small>" in index
+    assert 'id="offline" hidden' in index

@@ -34,22 +34,41 @@ SCRIPT = """\
   var frame = document.getElementById("brief"), overlay = document.getElementById("problems");
   var list = document.getElementById("problem-list");
   var made = body.dataset.version;  // the version this page was made from
-  function show(status) {
-    var errors = status.problems.filter(function (p) { return p.error && !(brief && p.other); });
-    var own = errors.filter(function (p) { return p.own; });
-    list.textContent = "";
-    errors.forEach(function (p) {
+  var warnings = document.getElementById("warnings"), offline = document.getElementById("offline");
+  function listed(element, problems) {
+    element.textContent = "";
+    problems.forEach(function (p) {
       var li = document.createElement("li");
       li.textContent = p.text;
-      list.appendChild(li);
+      element.appendChild(li);
     });
+  }
+  function show(status) {
+    if (!brief) {  // the index: made again whole when anything changed
+      if (String(status.version) !== made) { location.reload(); }
+      return;
+    }
+    var errors = status.problems.filter(function (p) { return p.error && !p.other; });
+    var own = errors.filter(function (p) { return p.own; });
+    listed(list, errors);
     overlay.hidden = errors.length === 0;
+    if (warnings) {
+      var told = status.problems.filter(function (p) { return !p.error && !p.other; });
+      listed(document.getElementById("warning-list"), told);
+      warnings.hidden = told.length === 0;
+      warnings.querySelector("summary").textContent =
+        told.length + (told.length === 1 ? " warning" : " warnings");
+    }
     body.dataset.version = String(status.version);
-    if (!frame || !status.page) {  // the index, or a brief that could not be read
+    if (!frame || !status.page) {  // a brief that could not be read, or a layout not there
       if (String(status.version) !== made && (!frame || own.length === 0)) { location.reload(); }
       return;
     }
-    if (own.length === 0) {  // another brief's problems are listed, this one still follows
+    if (status.title) {
+      document.title = status.title;
+      document.getElementById("title").textContent = status.title;
+    }
+    if (own.length === 0) {  // another brief's problems are not this one's
       reframe(status.page + "?v=" + status.version);
     }
   }
@@ -104,7 +123,10 @@ SCRIPT = """\
       .then(function (r) { return r.json(); }).then(show).catch(function () {});
   }
   var seen = body.dataset.version;
-  function heard(version) { if (version !== seen) { seen = version; update(); } }
+  function heard(version) {
+    offline.hidden = version !== "offline";  // the server stopped: told until it is back
+    if (version !== "offline" && version !== seen) { seen = version; update(); }
+  }
   // One stream of events for every open page: a browser opens only six connections to
   // a server at once, and a stream held by each page would use them all up.
   if (typeof SharedWorker === "function") {
@@ -121,6 +143,7 @@ SCRIPT = """\
   }
   var events = new EventSource("/events");
   events.onmessage = function (e) { heard(e.data); };
+  events.onerror = function () { heard("offline"); };
   update();
 })();
 """
@@ -130,10 +153,13 @@ WORKER = """\
 "use strict";
 var ports = [], last = null;
 var events = new EventSource("/events");
-events.onmessage = function (e) {
-  last = e.data;
-  ports.forEach(function (port) { port.postMessage(e.data); });
-};
+function tell(data) {
+  last = data;
+  ports.forEach(function (port) { port.postMessage(data); });
+}
+events.onmessage = function (e) { tell(e.data); };
+// the server is gone (it retries by itself, and says the version again once it is back)
+events.onerror = function () { tell("offline"); };
 self.onconnect = function (e) {
   var port = e.ports[0];
   ports.push(port);
@@ -147,16 +173,34 @@ self.onconnect = function (e) {
 
 STYLE = """\
 body { font-family: system-ui, sans-serif; margin: 0; }
-header { padding: .4rem 1rem; background: #1d2a3a; color: #fff; display: flex; gap: 1rem; }
+body.brief { display: grid; grid-template-rows: auto 1fr; height: 100vh; }
+header { padding: .4rem 1rem; background: #1d2a3a; color: #fff; display: flex;
+  flex-wrap: wrap; gap: .2rem 1rem; align-items: baseline; position: relative; }
 header a { color: #cfe3ff; }
-iframe { border: 0; width: 100%; height: calc(100vh - 2.4rem); }
-iframe.loading { position: absolute; left: 0; visibility: hidden; }
-#problems { position: fixed; inset: 2.4rem 0 0 0; background: rgba(40, 0, 0, .92); color: #fff;
-  padding: 1rem 2rem; overflow: auto; font-family: ui-monospace, monospace; }
+#offline { background: #ffd84d; color: #000; padding: 0 .5rem; }
+#offline[hidden], #warnings[hidden] { display: none; }
+#warnings summary { cursor: pointer; color: #ffe08a; }
+#warnings ul { position: absolute; left: 1rem; right: 1rem; top: 100%; z-index: 2; margin: 0;
+  max-height: 60vh; overflow: auto; background: #fffbe6; color: #000; padding: .8rem 2rem;
+  border: 1px solid #c9a400; font-family: ui-monospace, monospace; }
+.view { position: relative; min-height: 0; }
+.view iframe { border: 0; display: block; width: 100%; height: 100%; }
+.view iframe.loading { position: absolute; inset: 0; visibility: hidden; }
+.view #problems { position: absolute; inset: 0; }
+#problems { background: #2e0b0b; color: #fff; padding: 1rem 2rem; overflow: auto;
+  font-family: ui-monospace, monospace; }
 #problems[hidden] { display: none; }
-table { border-collapse: collapse; margin: 1rem; }
+#problems li { margin: .3rem 0; overflow-wrap: anywhere; }
+.listing { overflow-x: auto; }
+table { border-collapse: collapse; margin: 1rem 0; }
 td, th { border-bottom: 1px solid #ccc; padding: .3rem .8rem; text-align: left; }
+td small { color: #555; }
 main { padding: 0 1rem; }
+@media (max-width: 500px) {
+  main { padding: 0 .4rem; }
+  td, th { padding: .3rem .4rem; }
+  #problems { padding: .5rem 1rem; }
+}
 """
 
 
@@ -169,34 +213,60 @@ def _page(title: str, body_attrs: str, content: str) -> bytes:
     ).encode()
 
 
+_OFFLINE = (
+    '<span id="offline" hidden>the preview server has stopped: start briefgen serve again, '
+    "and this page follows it</span>"
+)
+
+
 def _overlay(snap: Snapshot, brief_id: str | None = None) -> str:
-    """The problems over a page: all of them on the index, and on a brief's page all but
-    those of the other briefs' files (which do not stop this one showing)."""
+    """The problems over a brief's page: all but those of the other briefs' files (which do
+    not stop this one showing)."""
     errors = [p for p in snap.problems if p.is_error and not _other(snap, p, brief_id)]
-    items = "".join(f"<li>{escape(p.format(snap.root))}</li>" for p in errors)
-    hidden = "" if errors else " hidden"
     return (
-        f'<section id="problems"{hidden}><h2>Problems: the brief will show again when they are '
-        f'fixed</h2><ul id="problem-list">{items}</ul></section>'
+        f'<section id="problems"{_hidden(errors)}><h2>Problems: the brief will show again '
+        f'when they are fixed</h2><ul id="problem-list">{_items(snap, errors)}</ul></section>'
     )
 
 
+def _warnings(snap: Snapshot, brief_id: str) -> str:
+    """A brief's warnings, behind a line of the header that opens them."""
+    told = [p for p in snap.problems if not p.is_error and not _other(snap, p, brief_id)]
+    count = f"{len(told)} warning{'' if len(told) == 1 else 's'}"
+    return (
+        f'<details id="warnings"{_hidden(told)}><summary>{count}</summary>'
+        f'<ul id="warning-list">{_items(snap, told)}</ul></details>'
+    )
+
+
+def _items(snap: Snapshot, problems: list[Problem]) -> str:
+    return "".join(f"<li>{escape(p.format(snap.root))}</li>" for p in problems)
+
+
+def _hidden(problems: list[Problem]) -> str:
+    return "" if problems else " hidden"
+
+
 def index(snap: Snapshot) -> bytes:
-    """Every brief with its items, citation status and problems."""
+    """Every brief with its items, citation status and problems, and the problems listed
+    below (in the page, not over it: every brief stays one click away)."""
     rows = []
     if snap.result is not None:
         problems = snap.result.report.problems
+        folder = snap.result.workspace.config.briefs_dir
         for brief in snap.result.workspace.briefs:
             cites = [c for item in brief.citing for c in item.cite]
             verified = sum(1 for c in cites if c.span is not None)
             own = [p for p in problems if p.location and p.location.path == brief.path]
-            link = f'<a href="/brief/{escape(brief.id)}">{escape(brief.title or brief.id)}</a>'
+            link = (
+                f'<a href="/brief/{escape(brief.id)}">{escape(brief.title or brief.id)}</a>'
+                f"<br><small>{escape(_file_name(brief.path, folder))}</small>"
+            )
             rows.append(
                 f"<tr><td>{link}</td><td>{len(brief.items)}</td>"
                 f"<td>{verified} of {len(cites)} verified</td><td>{len(own)}</td></tr>"
             )
         read = {b.path for b in snap.result.workspace.briefs}
-        folder = snap.result.workspace.config.briefs_dir
         unread: dict[Path, int] = {}  # brief files that could not be read: their errors
         for p in problems:
             if not (p.is_error and p.location):
@@ -207,18 +277,31 @@ def index(snap: Snapshot) -> bytes:
         for path, count in sorted(unread.items()):
             link = f'<a href="/brief/{escape(quote(path.stem))}">{escape(path.stem)}</a>'
             rows.append(
-                f"<tr><td>{link}</td><td>-</td><td>could not be read</td><td>{count}</td></tr>"
+                f"<tr><td>{link}<br><small>{escape(path.name)}</small></td><td>-</td>"
+                f"<td>could not be read</td><td>{count}</td></tr>"
             )
     table = (
-        "<table><thead><tr><th>Brief</th><th>Items</th><th>Citations</th><th>Problems</th>"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<div class="listing"><table><thead><tr><th>Brief</th><th>Items</th><th>Citations</th>'
+        f"<th>Problems</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
     summary = escape(snap.result.summary()) if snap.result else "the workspace could not be read"
+    listed = sorted(snap.problems, key=lambda p: not p.is_error)  # errors first
+    problems_list = (
+        f'<section id="problems"{_hidden(listed)}><h2>Problems</h2>'
+        f'<ul id="problem-list">{_items(snap, listed)}</ul></section>'
+    )
     content = (
-        f"<header><strong>briefgen preview</strong><span>{summary}</span></header>"
-        f"<main>{table}</main>{_overlay(snap)}"
+        f"<header><strong>briefgen preview</strong><span>{summary}</span>{_OFFLINE}</header>"
+        f"<main>{table}{problems_list}</main>"
     )
     return _page("briefgen preview", f'data-version="{snap.version}"', content)
+
+
+def _file_name(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name
 
 
 def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
@@ -228,7 +311,11 @@ def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
     brief = next((b for b in snap.result.workspace.briefs if b.id == brief_id), None)
     config = snap.result.workspace.config
     if layout not in available_layouts(config):
-        return None
+        if not ID_RE.fullmatch(layout):
+            return None
+        # a template saved by renaming it away for a moment: the page waits for it
+        said = f'has no layout "{layout}" just now (templates/{layout}.html.j2)'
+        return _waiting(snap, brief_id, layout, said)
     if brief is None:
         return _unread(snap, brief_id, layout)
     links = [
@@ -241,17 +328,28 @@ def wrapper(snap: Snapshot, brief_id: str, layout: str) -> bytes | None:
         if name in snap.outputs:
             links.append(f'<a href="{OUT}{escape(name)}">{fmt.upper()}</a>')
     page = f"{OUT}{rendering.output_name(brief, layout, 'html')}"
+    title = brief.title or brief.id
     content = (
-        f'<header><a href="/">All briefs</a><strong>{escape(brief.title or brief.id)}</strong>'
-        f"<span>layout: {escape(layout)}</span>{' '.join(links)}</header>"
-        f'<iframe id="brief" title="{escape(brief.id)}" src="{escape(page)}?v={snap.version}">'
-        f"</iframe>{_overlay(snap, brief.id)}"
+        f'<header><a href="/">All briefs</a><strong id="title">{escape(title)}</strong>'
+        f"<span>layout: {escape(layout)}</span>{' '.join(links)}{_warnings(snap, brief.id)}"
+        f'{_OFFLINE}</header><div class="view"><iframe id="brief" title="{escape(brief.id)}" '
+        f'src="{escape(page)}?v={snap.version}"></iframe>{_overlay(snap, brief.id)}</div>'
     )
-    attrs = (
-        f'data-brief="{escape(brief.id)}" data-layout="{escape(layout)}" '
+    return _page(title, _brief_attrs(snap, brief.id, layout), content)
+
+
+def _brief_attrs(snap: Snapshot, brief_id: str, layout: str) -> str:
+    return (
+        f'class="brief" data-brief="{escape(brief_id)}" data-layout="{escape(layout)}" '
         f'data-version="{snap.version}"'
     )
-    return _page(brief.title or brief.id, attrs, content)
+
+
+def found(snap: Snapshot, brief_id: str, layout: str) -> bool:
+    """Whether a brief of this id, and the layout, are in the workspace now."""
+    if not known(snap, brief_id) or snap.result is None:
+        return False
+    return layout in available_layouts(snap.result.workspace.config)
 
 
 def known(snap: Snapshot, brief_id: str) -> bool:
@@ -303,14 +401,11 @@ def _waiting(snap: Snapshot, brief_id: str, layout: str, said: str) -> bytes | N
     if not _plain_name(brief_id):
         return None
     content = (
-        f'<header><a href="/">All briefs</a><strong>{escape(brief_id)}</strong>'
-        f"<span>{escape(said)}</span></header>{_overlay(snap, brief_id)}"
+        f'<header><a href="/">All briefs</a><strong id="title">{escape(brief_id)}</strong>'
+        f"<span>{escape(said)}</span>{_warnings(snap, brief_id)}{_OFFLINE}</header>"
+        f'<div class="view">{_overlay(snap, brief_id)}</div>'
     )
-    attrs = (
-        f'data-brief="{escape(brief_id)}" data-layout="{escape(layout)}" '
-        f'data-version="{snap.version}"'
-    )
-    return _page(brief_id, attrs, content)
+    return _page(brief_id, _brief_attrs(snap, brief_id, layout), content)
 
 
 def _other(snap: Snapshot, problem: Problem, brief_id: str | None) -> bool:
@@ -330,22 +425,20 @@ def _own(problem: Problem, brief_id: str) -> bool:
 
 def status(snap: Snapshot, brief_id: str, layout: str) -> dict[str, object]:
     """What the wrapper script needs after a change: problems, and the page to show."""
-    page, failed = None, []
+    page, failed, title = None, [], None
     if snap.result is not None and any(b.id == brief_id for b in snap.result.workspace.briefs):
         brief = next(b for b in snap.result.workspace.briefs if b.id == brief_id)
         name = rendering.output_name(brief, layout, "html")
         page = f"{OUT}{name}" if name in snap.outputs else None
         failed = snap.failed.get(name, [])  # rendering it: a template or stylesheet refused
-    return {
-        "version": snap.version,
-        "page": page,
-        "problems": [
-            {
-                "error": p.is_error,
-                "own": _own(p, brief_id) or p in failed,
-                "other": _other(snap, p, brief_id),  # another brief's: not shown over this one
-                "text": p.format(snap.root),
-            }
-            for p in [*snap.problems, *failed]
-        ],
-    }
+        title = brief.title or brief.id
+    problems = []
+    for p in [*snap.problems, *failed]:
+        other = _other(snap, p, brief_id)  # another brief's: not shown over this one
+        # "own": it keeps this brief from being shown (as it keeps its outputs from
+        # being served), so the page stays as it was under the problems until they are fixed
+        own = p.is_error and not other
+        problems.append(
+            {"error": p.is_error, "own": own, "other": other, "text": p.format(snap.root)}
+        )
+    return {"version": snap.version, "page": page, "title": title, "problems": problems}

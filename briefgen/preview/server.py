@@ -290,7 +290,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/brief/"):
             brief_id = unquote(path.removeprefix("/brief/"))  # a file named "a b.yaml"
             page = pages.wrapper(snap, brief_id, layout)
-            if page is not None and not pages.known(snap, brief_id):
+            if page is not None and not pages.found(snap, brief_id, layout):
                 # not there just now: a 404 whose page waits for it and shows it when it is
                 raise _Answer(HTTPStatus.NOT_FOUND, page, _TYPES["html"], pages.WRAPPER_CSP)
             return None if page is None else (page, _TYPES["html"], pages.WRAPPER_CSP)

@@ -20,7 +20,7 @@ from briefgen import build as pipeline
 from briefgen import outputs as rendering
 from briefgen.bounded import Ahead, death_with_parent, run_bounded, wanted_until
 from briefgen.config import available_layouts, find_config
-from briefgen.errors import BriefgenError, Location, Problem, RenderDied, Report
+from briefgen.errors import BriefgenError, Location, Problem, RenderDied, Report, Superseded
 from briefgen.formats import WRITERS
 from briefgen.models import Brief, Config, Source, Workspace
 from briefgen.origins import DeferredOrigins, Origins, plain
@@ -30,6 +30,7 @@ from briefgen.warm import Warm
 
 OUT = "/out/"  # where rendered outputs are served; source links resolve against it
 MAX_UNSWEPT = 20  # checks in a row with no collection between (see tidy)
+MAX_RESTARTS = 10  # renders of one request stopped by saves before it is told to ask again
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,20 @@ class Snapshot:
         return self.result is not None and not any(p.is_error for p in self.problems)
 
     def errors_of(self, brief: Brief) -> list[Problem]:
-        """The errors found in a brief's own file: with them, build writes none of its
-        outputs, and the preview serves none either (a quote not found would only be
-        missing from it)."""
-        return [
-            p for p in self.problems if p.is_error and p.location and p.location.path == brief.path
-        ]
+        """The errors that keep a brief's outputs from being served: all but those in other
+        briefs' files. With any error build writes nothing; the preview still shows a brief
+        while another is being edited, but not one whose citations a problem of the
+        catalogue, a source, a template or config.yaml would leave out or change."""
+        return [p for p in self.problems if p.is_error and not self.in_other_brief(p, brief.path)]
+
+    def in_other_brief(self, problem: Problem, path: Path | None) -> bool:
+        """Whether a problem is in the file of another brief than the one at `path` (None:
+        no brief): a YAML file of the briefs folder."""
+        where = problem.location.path if problem.location else None
+        if where is None or path is None or where == path or self.result is None:
+            return False
+        folder = self.result.workspace.config.briefs_dir
+        return where.suffix in (".yaml", ".yml") and real(where.parent) == real(folder)
 
 
 class Preview:
@@ -174,12 +183,23 @@ class Preview:
         """The bytes of output `name` in the current state; None if there is no such output.
 
         Each output is rendered once a state: requests for it meanwhile wait for that
-        render (twelve asking at once for a PDF started twelve renders)."""
-        snap = self.snapshot
+        render (twelve asking at once for a PDF started twelve renders). A render that a
+        save makes out of date is stopped, and the output is made from the newer state
+        (the one asking waits for what it asked for, not a message to ask again)."""
+        for _ in range(MAX_RESTARTS):
+            snap = self.snapshot
+            with self._lock:
+                gate = snap.gates.setdefault(name, threading.Lock())
+            try:
+                with gate:
+                    return self._render(snap, name)
+            except Superseded:
+                if self.snapshot is snap:  # (not replaced after all: told as it is)
+                    raise
         with self._lock:
-            gate = snap.gates.setdefault(name, threading.Lock())
-        with gate:
-            return self._render(snap, name)
+            gate = self.snapshot.gates.setdefault(name, threading.Lock())
+        with gate:  # saves all the while: the last try's message says to ask again
+            return self._render(self.snapshot, name)
 
     def _render(self, snap: Snapshot, name: str) -> bytes | None:
         with self._lock:
@@ -199,7 +219,7 @@ class Preview:
                 # re-render went to collections)
                 data = render_output(target, snap.result.workspace, self.spare, self.generation)
         except BriefgenError as exc:  # a template or stylesheet that cannot be used
-            if not isinstance(exc, RenderDied):  # (a child killed: asked again, tried again)
+            if not isinstance(exc, RenderDied | Superseded):  # (asked again, tried again)
                 with self._lock:
                     snap.failed[name] = list(exc.problems)
             raise
