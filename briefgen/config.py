@@ -32,6 +32,13 @@ def find_config(path: str | Path | None) -> Path:
         candidate = Path(path)
         if candidate.is_dir():
             candidate = candidate / "config.yaml"
+        named_otherwise = candidate.name != "config.yaml" and candidate.is_file()
+        if named_otherwise and not (candidate.parent / "briefs").is_dir():
+            raise UsageError.single(  # the catalogue, a brief: not a workspace's settings
+                f"{candidate} is not a workspace's config.yaml (there is no briefs/ folder "
+                "beside it); pass --config with a workspace's config.yaml or its folder",
+                None,
+            )
         if candidate.exists() or candidate.is_symlink():
             return candidate
         # a workspace folder with no config.yaml: every setting at its default (a file named

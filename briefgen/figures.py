@@ -705,11 +705,42 @@ def _shown(value: str, unit: str | None) -> str:
 def _they_give(found: list[Amount], texts: Sequence[str] = ()) -> str:
     """What numbers the quotes give, and which of their numbers cannot be read as one."""
     gives = _list(found) if found else "no number"
+    words = [] if found else list(dict.fromkeys(w for t in texts for w in _words_of_numbers(t)))
+    if words:  # "ten per cent": read as words, as written
+        shown = ", ".join(f'"{clip(w, 30)}"' for w in words[:3])
+        gives = (
+            f"no number in figures, and {shown} in words, which match only as written: "
+            f'value: "{clip(words[0], 30)}"'
+        )
     odd = list(dict.fromkeys(w for t in texts for w in unread_numbers(t)))
     if odd:
         shown = ", ".join(f'"{clip(w, 30)}"' for w in odd[:3])
         gives += f"; {shown} there can be matched only as written"
     return f" (they give {gives})"
+
+
+def _words_of_numbers(text: str) -> list[str]:
+    """The numbers a text writes in words ("ten", "two hundred", "two-fifths"); a lone
+    "one" is taken for the word it mostly is ("no one", "one of them")."""
+    found: list[str] = []
+    run: list[str] = []
+    end = 0
+    clean = _clean(text)
+    for match in [*_WORD_GROUP.finditer(clean), None]:
+        word = match.group() if match else ""
+        number = word and all(part in _NUMBER_WORDS for part in word.split("-"))
+        if number and match and run and not clean[end : match.start()].isspace():
+            number = False  # a mark between: "ten, twenty" is two numbers
+        if number and match:
+            run.append(word)
+            end = match.end()
+            continue
+        if run and run != ["one"]:
+            found.append(" ".join(run))
+        run = []
+        if word and all(part in _NUMBER_WORDS for part in word.split("-")) and match:
+            run, end = [word], match.end()
+    return found
 
 
 def _list(found: list[Amount]) -> str:

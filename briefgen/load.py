@@ -413,12 +413,36 @@ def _quote_left_open(text: str, mark: Any, problem: str) -> tuple[Any, str] | No
     )
 
 
+_TOO_DEEP = f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the structure"
+
+
+def _too_deep_at(text: str, mark: Any) -> Any:
+    """Where the text's nesting first goes deeper than MAX_DEPTH, as the builder finds it,
+    when libyaml's own limit (1,000 levels, met while it reads ahead) came first: the
+    text before libyaml's mark is read again, and holds that place."""
+    depth = 0
+    loader = _Loader(text[: mark.index])
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                break
+    except yaml.YAMLError:
+        pass
+    return mark
+
+
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[str, Any]:
     """The message for a syntax error at `mark`, and the place to name: `mark`, or the
     start of the line's text when the message tells how to indent it."""
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:  # libyaml's own guard, hit before ours in flow style
-        return f"YAML is nested more than {MAX_DEPTH} levels deep; flatten the structure", mark
+        return _TOO_DEEP, _too_deep_at(text, mark)
     starts = line_starts(text)  # the lines as an editor shows them (see _loc)
     lines = [
         text[a:b].rstrip("\r\n") for a, b in zip(starts, [*starts[1:], len(text)], strict=True)
@@ -894,7 +918,7 @@ class _Builder:
 
     def start_collection(self, event: yaml.CollectionStartEvent) -> bool:
         if len(self.stack) >= MAX_DEPTH:
-            return self.fail(f"YAML is nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            return self.fail(_TOO_DEEP, event.start_mark)
         is_map = isinstance(event, yaml.MappingStartEvent)
         expected = f"{_STD}map" if is_map else f"{_STD}seq"
         if event.tag not in (None, "!", expected):

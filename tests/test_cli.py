@@ -56,6 +56,19 @@ def test_a_mistyped_config_is_refused_not_replaced_by_defaults(workspace: Path) 
     assert run_cli("check", "--config", str(workspace / "config.yaml")).exit_code == 0
 
 
+def test_another_yaml_file_given_as_the_config_is_a_usage_error(workspace: Path) -> None:
+    """The catalogue (or a brief) given to --config was read as config.yaml, its folder as
+    the workspace; a file of another name beside briefs/ is still a workspace's config."""
+    result = run_cli("check", "--config", "sources/sources.yaml")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "briefgen: error: sources/sources.yaml is not a workspace's config.yaml (there is no "
+        "briefs/ folder beside it); pass --config with a workspace's config.yaml or its folder\n"
+    )
+    (workspace / "staging.yaml").write_text("organisation: Staging\n", encoding="utf-8")
+    assert run_cli("check", "--config", "staging.yaml").exit_code == 0
+
+
 def test_data_error_exit_1_with_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     brief = minimal_files()["briefs/test.yaml"]
     assert isinstance(brief, str)

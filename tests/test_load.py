@@ -330,6 +330,17 @@ def test_deep_nesting_is_refused_without_recursion_error(tmp_path: Path, text: s
     assert "levels deep" in lines[1]
 
 
+@pytest.mark.parametrize("levels", [60, 900, 1_000, 5_000])
+def test_nesting_too_deep_is_named_where_it_passes_the_limit(levels: int) -> None:
+    """Past 1,000 levels libyaml's own limit, met while it reads ahead, came first and was
+    named at the 1,000th bracket; the place is where the 51st level opens either way."""
+    text = "title: Deep\nsummary: " + "[" * levels + "]" * levels + "\n"
+    _node, problems = parse(text)
+    assert problems == [
+        f"{P}:2:59: error: YAML is nested more than 50 levels deep; flatten the structure"
+    ]
+
+
 def test_moderate_nesting_is_fine() -> None:
     node, problems = parse("[" * 20 + "x" + "]" * 20 + "\n")
     assert problems == []

@@ -1057,3 +1057,15 @@ def test_an_ellipsis_the_source_has_is_a_quote_like_any_other(ws: Path) -> None:
     (ws / "sources" / "signed.txt").write_text("He paused... and then said no.\n", encoding="utf-8")
     code, err = check(ws, position("signed", "He paused… and then said no"))
     assert code == 0, err
+
+
+def test_a_figure_whose_quote_gives_its_number_in_words_is_told_so(ws: Path) -> None:
+    """Numbers in words match as written; "they give no number" was wrong."""
+    code, err = check(ws, figure("40", "%", "with the UK contributing about two-fifths"))
+    assert code == 1
+    assert (
+        '(they give no number in figures, and "two-fifths" in words, which match only as '
+        'written: value: "two-fifths")'
+    ) in " ".join(err.split())
+    code, err = check(ws, figure("two-fifths", None, "with the UK contributing about two-fifths"))
+    assert code == 0, err
