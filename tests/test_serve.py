@@ -463,7 +463,12 @@ def test_served_to_other_machines_it_answers_to_any_address_of_its_port(
     port = everywhere.port
     for host in (f"192.0.2.7:{port}", "192.0.2.7", f"[2001:db8::1]:{port}", socket.gethostname()):
         assert get(everywhere, "/", host=host).status == 200, host
-    for host in (f"192.0.2.7:{port + 1}", f"evil.example:{port}", "192.0.2.7.evil.example"):
+    for host in (
+        f"192.0.2.7:{port + 1}",
+        f"evil.example:{port}",
+        "192.0.2.7.evil.example",
+        "192.0.2.7:abc",  # a port that is no number
+    ):
         response = get(everywhere, "/", host=host)
         assert response.status == 403, host
         assert b"this machine's addresses and names" in response.read()

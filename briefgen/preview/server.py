@@ -58,13 +58,16 @@ def loopback(address: str) -> bool:
 
 
 def _host_and_port(host: str) -> tuple[str, int | None]:
-    """A Host header's name (an IPv6 address without its brackets) and port, if any."""
+    """A Host header's name (an IPv6 address without its brackets) and port, if any; a
+    port that is not a number is -1, which no server has."""
     if host.startswith("["):
         name, _, rest = host[1:].partition("]")
         port = rest.removeprefix(":")
     else:
         name, _, port = host.partition(":")
-    return name, int(port) if port.isdigit() else None
+    if not port:
+        return name, None
+    return name, int(port) if port.isascii() and port.isdigit() else -1
 
 
 HEADER_SECONDS = 20.0
