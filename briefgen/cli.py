@@ -522,8 +522,8 @@ class _ProgressBar:
         width = 30
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
+        self.shown = True  # first: a Ctrl-C while it is written leaves some of it to clear
         click.echo(f"\rbuilding [{bar}] {done}/{total} briefs", nl=False, err=True)
-        self.shown = True
 
     def clear(self) -> None:
         if self.shown:
