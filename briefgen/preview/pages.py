@@ -15,7 +15,6 @@ from briefgen.assets import CSP_POLICY
 from briefgen.config import available_layouts
 from briefgen.errors import Problem
 from briefgen.fields import ID_RE
-from briefgen.paths import real
 from briefgen.preview.state import OUT, Snapshot
 
 # The wrapper's policy: its own script and styles, frames and events from this server only.
@@ -410,11 +409,7 @@ def _waiting(snap: Snapshot, brief_id: str, layout: str, said: str) -> bytes | N
 
 def _other(snap: Snapshot, problem: Problem, brief_id: str | None) -> bool:
     """Whether a problem is in the file of another brief than `brief_id` (None: no brief)."""
-    where = problem.location.path if problem.location else None
-    if brief_id is None or where is None or snap.result is None or _own(problem, brief_id):
-        return False
-    folder = snap.result.workspace.config.briefs_dir
-    return where.suffix in (".yaml", ".yml") and real(where.parent) == real(folder)
+    return brief_id is not None and not _own(problem, brief_id) and snap.in_a_brief(problem)
 
 
 def _own(problem: Problem, brief_id: str) -> bool:

@@ -67,13 +67,17 @@ class Snapshot:
         briefs' files. With any error build writes nothing; the preview still shows a brief
         while another is being edited, but not one whose citations a problem of the
         catalogue, a source, a template or config.yaml would leave out or change."""
-        return [p for p in self.problems if p.is_error and not self.in_other_brief(p, brief.path)]
+        return [
+            p
+            for p in self.problems
+            if p.is_error
+            and not (p.location and p.location.path != brief.path and self.in_a_brief(p))
+        ]
 
-    def in_other_brief(self, problem: Problem, path: Path | None) -> bool:
-        """Whether a problem is in the file of another brief than the one at `path` (None:
-        no brief): a YAML file of the briefs folder."""
+    def in_a_brief(self, problem: Problem) -> bool:
+        """Whether a problem is in a brief's file (a YAML file of the briefs folder)."""
         where = problem.location.path if problem.location else None
-        if where is None or path is None or where == path or self.result is None:
+        if where is None or self.result is None:
             return False
         folder = self.result.workspace.config.briefs_dir
         return where.suffix in (".yaml", ".yml") and real(where.parent) == real(folder)
@@ -186,7 +190,7 @@ class Preview:
         render (twelve asking at once for a PDF started twelve renders). A render that a
         save makes out of date is stopped, and the output is made from the newer state
         (the one asking waits for what it asked for, not a message to ask again)."""
-        for _ in range(MAX_RESTARTS):
+        for restart in range(MAX_RESTARTS + 1):
             snap = self.snapshot
             with self._lock:
                 gate = snap.gates.setdefault(name, threading.Lock())
@@ -194,12 +198,10 @@ class Preview:
                 with gate:
                     return self._render(snap, name)
             except Superseded:
-                if self.snapshot is snap:  # (not replaced after all: told as it is)
+                # saves all the while, or none after all: its message says to ask again
+                if restart == MAX_RESTARTS or self.snapshot is snap:
                     raise
-        with self._lock:
-            gate = self.snapshot.gates.setdefault(name, threading.Lock())
-        with gate:  # saves all the while: the last try's message says to ask again
-            return self._render(self.snapshot, name)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _render(self, snap: Snapshot, name: str) -> bytes | None:
         with self._lock:
