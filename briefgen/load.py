@@ -139,10 +139,10 @@ def read_bytes(
     workspace: Path | None = None,
 ) -> bytes | None:
     """A file's bytes, after the checks every input passes (there, a regular file of its own,
-    within the size limit, and inside the folder `inside` and the `workspace` folder if
-    given: the folder itself may have been made a link since it was checked); what stops it being read
-    is reported at `where`, naming the file as `name` if given (as the catalogue writes it,
-    sub/file.txt), else by its own name.
+    within the size limit, and inside the folder `inside` and the folder `workspace` if
+    given: `inside` itself may have been made a link out since it was checked); what stops
+    it being read is reported at `where`, naming the file as `name` if given (as the
+    catalogue writes it, sub/file.txt), else by its own name.
 
     The file is opened once (a link followed: a link inside the folder is allowed) and
     checked and read through that descriptor, so the bytes are those of the file checked
