@@ -424,10 +424,12 @@ def cross_check(
     being checked, count only for the ids they use.
     """
     sources = catalogue.sources
+    # by id with letter case aside: Markdown footnote labels ([^navy-plan-1]) and HTML
+    # readers match them so, and "NAVY-PLAN" would show the notes of "navy-plan"
     seen: dict[str, Item] = {}
     for other in others:
         for item in other.items:
-            seen.setdefault(item.id, item)
+            seen.setdefault(item.id.casefold(), item)
     used: set[str] = set()
     for brief in briefs:
         for item in brief.items:
@@ -439,14 +441,21 @@ def cross_check(
                     "outputs' links and notes; choose another id for this item",
                     item.loc,
                 )
-            elif item.id in seen:
-                first = seen[item.id].loc
+            elif (first_item := seen.get(item.id.casefold())) is not None:
+                first = first_item.loc
+                also = (
+                    "also used"
+                    if first_item.id == item.id
+                    else f'"{first_item.id}", the same but for letter case, is used'
+                )
                 report.error(
-                    f'duplicate id "{item.id}": also used at {first.display()}; ids must be unique across the workspace',
+                    f'duplicate id "{item.id}": {also} at {first.display()}; ids must be unique '
+                    "across the workspace"
+                    + ("" if first_item.id == item.id else ", whatever their letter case"),
                     item.loc,
                 )
             else:
-                seen[item.id] = item
+                seen[item.id.casefold()] = item
         for item in brief.citing:
             for cite in item.cite:
                 used.add(cite.source_id)

@@ -816,3 +816,23 @@ def test_a_duplicate_source_id_yaml_reads_as_a_number_is_reported(workspace: Pat
     build_tree(workspace, {"sources/sources.yaml": catalogue})
     result = run_cli("check")
     assert 'sources/sources.yaml:5:3: error: duplicate source id "2024"' in result.stderr
+
+
+def test_ids_the_same_but_for_letter_case_are_duplicates(workspace: Path) -> None:
+    """Markdown footnote labels match without regard to case: "NAVY-PLAN" would show the
+    note of "navy-plan" in the Markdown and Word copies."""
+    brief = (workspace / "briefs" / "test.yaml").read_text(encoding="utf-8")
+    entry = (
+        "  - id: Minister-Plan\n    actor: The minister\n    stance: Same but for case.\n"
+        "    cite:\n      - source: news\n        quote: over five years\n"
+    )
+    (workspace / "briefs" / "test.yaml").write_text(
+        brief.replace("figures:", entry + "figures:"), encoding="utf-8"
+    )
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert [e for e in errors(result.stderr) if "duplicate id" in e] == [
+        'briefs/test.yaml:13:5: error: duplicate id "Minister-Plan": "minister-plan", the same '
+        "but for letter case, is used at briefs/test.yaml:6:5; ids must be unique across the "
+        "workspace, whatever their letter case"
+    ]
