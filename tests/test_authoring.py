@@ -792,3 +792,18 @@ def test_quote_names_the_differences_and_the_quotation_marks_the_shell_took(
     assert result.exit_code == 1
     assert 'the source has a quotation mark (") after "UK"' in result.stdout
     assert "put the words in single quotes" in result.stdout
+
+
+def test_sources_list_counts_the_citations_of_lines_to_take(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    brief = (
+        "title: Lines only\nas_of: 2025-03-05\nlines_to_take:\n  - text: It is affordable.\n"
+        "    cite:\n      - source: news\n        quote: over five years\n"
+    )
+    root = build_tree(tmp_path / "ws", minimal_files(briefs__test_yaml=brief))
+    monkeypatch.chdir(root)
+    assert run_cli("check").exit_code == 0
+    rows = run_cli("sources", "list").stdout.splitlines()
+    news = next(r for r in rows if r.startswith("news "))
+    assert news.split()[-1] == "1", rows  # as check counts it, not "(uncited)"

@@ -442,7 +442,7 @@ def _citation_counts(sources: Sources) -> dict[str, int]:
     counts: dict[str, int] = {}
     for path in validate.brief_paths(sources.config, (), quiet, allow_none=True):
         brief = validate.validate_brief(path, sources.config, quiet)
-        for item in brief.items if brief else ():
+        for item in brief.citing if brief else ():  # the lines to take too
             for cite in item.cite:
                 counts[cite.source_id] = counts.get(cite.source_id, 0) + 1
     return counts
