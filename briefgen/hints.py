@@ -204,9 +204,31 @@ def near_differences(quote: str, text: SourceText, span: Span, score: float) -> 
     against the source around it; nothing when the two are too unlike to compare."""
     if score < ALIKE_WORDS:
         return ""
-    return differences(
-        quote, text.text[max(0, span.start - MARGIN_CHARS) : span.end + MARGIN_CHARS]
-    )
+    return differences(quote, _margin(text.text, span.start, span.end))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _margin(text: str, start: int, end: int) -> str:
+    """The source text around [start, end) that a quote is compared with: MARGIN_CHARS
+    either side, but within the passage's paragraph (the words of another paragraph are
+    not what a quote of this one got wrong) and of whole words (a word cut at the margin
+    would be named as one the source has)."""
+    low, high = max(0, start - MARGIN_CHARS), min(len(text), end + MARGIN_CHARS)
+    breaks = list(_PARAGRAPH_BREAK.finditer(text, low, start))
+    if breaks:
+        low = breaks[-1].end()
+    elif low > 0 and not text[low - 1].isspace():
+        while low < start and not text[low].isspace():
+            low += 1  # the word cut at the margin is left out
+    after = _PARAGRAPH_BREAK.search(text, end, high)
+    if after:
+        high = after.start()
+    elif high < len(text) and not text[high].isspace():
+        while high > end and not text[high - 1].isspace():
+            high -= 1
+    return text[low:high]
 
 
 def differences(quote: str, margin: str) -> str:

@@ -1069,3 +1069,21 @@ def test_a_figure_whose_quote_gives_its_number_in_words_is_told_so(ws: Path) -> 
     ) in " ".join(err.split())
     code, err = check(ws, figure("two-fifths", None, "with the UK contributing about two-fifths"))
     assert code == 0, err
+
+
+def test_a_near_miss_is_compared_within_its_paragraph_and_with_whole_words(ws: Path) -> None:
+    """The words after a blank line (another paragraph) were compared too, and named as the
+    source's ("you wrote "by 2027", the source has "of GDP""), and a word cut at the edge
+    of the compared text was named as one the source has ("ris")."""
+    (ws / "sources" / "signed.txt").write_text(
+        "Healey: defence spending to rise to 2.5% by 2027\n\n25 February 2025\n\n"
+        "The defence secretary said spending will rise to 2.5% of GDP by 2027.\n",
+        encoding="utf-8",
+    )
+    code, err = check(ws, position("signed", "Healey: defence spending will rise to 2.5% by 2027"))
+    assert code == 1
+    assert 'you wrote "will", the source has "to"; the nearest passage, line 1' in err
+    assert "GDP" not in err.split("; the nearest passage")[0]
+    code, err = check(ws, position("signed", "Healey defence spending will rise to"))
+    assert code == 1
+    assert '"t"' not in err and 'the source has "to"' in err
