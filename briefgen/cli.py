@@ -628,7 +628,14 @@ def main(argv: list[str] | None = None) -> Any:
 def _option_hint(exc: click.ClickException) -> str | None:
     """For an option given before the command it belongs to ("briefgen --format md build"),
     which commands take it and where it goes."""
-    if not isinstance(exc, click.NoSuchOption) or exc.ctx is None or exc.ctx.command is not cli:
+    if not isinstance(exc, click.NoSuchOption) or exc.ctx is None:
+        return None
+    if exc.ctx.command.name == "quote":  # words that begin with a dash: "-2.5% of GDP"
+        return (
+            f'words that begin with "-" ({exc.option_name}...) are read as an option: write '
+            "-- before the words, as in  briefgen quote SOURCE -- -2.5% of GDP"
+        )
+    if exc.ctx.command is not cli:
         return None
     takers = [
         name

@@ -375,3 +375,14 @@ def test_a_number_of_days_written_in_words_is_shown_in_digits(workspace: Path) -
         'config.yaml:1:19: error: "stale_after_days" should be a whole number of at least 0, '
         "written in digits: stale_after_days: 30"
     ) in result.stderr
+
+
+def test_quote_words_that_begin_with_a_dash_are_told_to_follow_two_dashes(
+    workspace: Path,
+) -> None:
+    result = run_subprocess("quote", "news", "-2.5% of GDP", cwd=workspace)
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        'words that begin with "-" (-2...) are read as an option: write -- before the words, '
+        "as in  briefgen quote SOURCE -- -2.5% of GDP\n"
+    )
