@@ -106,7 +106,11 @@ def _units(text: str, dehyphenate: bool) -> list[tuple[str, int, int, bool]]:
                 units.append((" " if char.isspace() else char + text[i + length : j], i, j, False))
                 i = j
                 continue
-            if c == "Â" and not (i + 1 < n and text[i + 1].isalpha() and text[i + 1] != "Â"):
+            after = text[i + 1] if i + 1 < n else ""
+            # between a letter or digit and a digit ("2Â5%") it is kept: dropped, it would
+            # join two numbers into one the file does not show ("25%")
+            joins = after.isdigit() and i > 0 and text[i - 1].isalnum()
+            if c == "Â" and not (after.isalpha() and after != "Â") and not joins:
                 i += 1  # a lone "Â" is encoding debris, and so is an accent on it
                 while i < n and unicodedata.combining(text[i]):
                     i += 1

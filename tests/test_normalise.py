@@ -122,6 +122,13 @@ def test_lone_a_circumflex_debris_is_dropped(text: str, expected: str) -> None:
     assert norm(text) == expected
 
 
+@pytest.mark.parametrize("text", ["2Â5% of GDP", "group A1Â2 of", "from 3Â000 troops"])
+def test_a_lone_a_circumflex_between_numbers_does_not_join_them(text: str) -> None:
+    """Dropped, "2Â5%" would read "25%", a number the file does not show."""
+    joined = text.replace("Â", "")
+    assert joined.lower() not in norm(text) and "â" in norm(text)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
