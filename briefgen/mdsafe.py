@@ -18,8 +18,13 @@ from briefgen.urls import LINK_RULE, every_link, safe_link
 
 # Characters that can start markup in running text; '/' only when doubled (protocol links),
 # '!' only at the end, where a link written after it would make it an image; '(' after ']'
-# so that literal text never reads as a link to a person or a pattern.
-_SPECIAL = re.compile(r"[\\`*_\[\]|~#]|/(?=/)|(?<=/)/|&(?=#?\w+;)|!$|(?<=\])\(")
+# so that literal text never reads as a link to a person or a pattern. What GitHub, GitLab
+# and pandoc's gfm make more of: '$' (maths), a ':' that opens an emoji code (":smile:"),
+# the '.' of "www." and an '@' between words (links made of a bare name or address).
+_SPECIAL = re.compile(
+    r"[\\`*_\[\]|~#$]|/(?=/)|(?<=/)/|&(?=#?\w+;)|!$|(?<=\])\("
+    r"|:(?=[\w+-]+:)|(?<=\bwww)\.|(?<=\w)@(?=\w)"
+)
 _ALIGN = {"text-align:left": ":---", "text-align:right": "---:", "text-align:center": ":---:"}
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -77,7 +82,9 @@ def _block(node: SyntaxTreeNode, dropped: list[str]) -> str:
     if kind == "paragraph":
         return literal_lines(_children_inline(node, dropped))
     if kind == "heading":
-        level = int(node.tag[1:]) if node.tag[1:].isdigit() else 3
+        # at level 3 or below, as in the HTML and PDF (whose allowed headings start at h3):
+        # a field's "# Sources" must not pass for a section of the brief itself
+        level = max(3, int(node.tag[1:]) if node.tag[1:].isdigit() else 3)
         # on one line: a heading written with a line break under it ("two\nlines\n---")
         return (
             "#" * level

@@ -393,3 +393,23 @@ def test_escaped_block_markers_in_a_field_stay_text(tmp_path: Path) -> None:
     md = (root / "build" / "test.md").read_text(encoding="utf-8")
     section = md[md.index("The figure was revised") :].split("\n\n")[0]
     assert _blocks(section) == [], section
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("costs $5bn or $x^2$", r"costs \$5bn or \$x^2\$"),  # maths on GitHub, OMML in Word
+        ("see www.evil.example now", r"see www\.evil.example now"),  # a GFM autolink
+        ("write to a@b.example", r"write to a\@b.example"),
+        ("a :smile: here, at 10:30", r"a \:smile: here, at 10:30"),  # an emoji code
+    ],
+)
+def test_plain_text_is_not_what_gfm_readers_make_more_of(text: str, written: str) -> None:
+    assert md_text(text) == written
+    assert md_block(text) == written
+
+
+def test_a_field_s_top_level_headings_come_out_below_the_brief_s_own() -> None:
+    """The HTML and PDF allow headings from h3; the Markdown and Word copies took a field's
+    "# Sources" for a section of the brief."""
+    assert md_block("# Sources\n\n## More\n\n#### Small") == "### Sources\n\n### More\n\n#### Small"
