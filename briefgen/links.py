@@ -8,10 +8,11 @@ text, and the author is told where and what to write instead.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from briefgen import load, spec
 from briefgen.errors import Location, Report
@@ -62,6 +63,44 @@ def unsafe_links(text: str) -> list[str]:
     return list(named.values())
 
 
+# link text that reads as an address: "https://www.gov.uk/", "www.gov.uk", "gov.uk/news"
+_SHOWN_ADDRESS = re.compile(
+    r"\s*(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[/:?#]\S*)?\s*", re.I
+)
+
+
+def misleading_links(text: str) -> list[tuple[str, str]]:
+    """Links whose text reads as an address of another host than the one they lead to
+    ("[https://www.gov.uk/](https://evil.example/)"), as (text, target)."""
+    if not could_link(text):
+        return []
+    found: list[tuple[str, str]] = []
+    for token in _parser().parse(text):
+        children = token.children or []
+        for i, child in enumerate(children):
+            href = child.attrGet("href")
+            if child.type != "link_open" or not isinstance(href, str) or not safe_link(href):
+                continue
+            shown = ""
+            for inner in children[i + 1 :]:
+                if inner.type == "link_close":
+                    break
+                shown += inner.content
+            looks = _SHOWN_ADDRESS.fullmatch(shown)
+            target = urlsplit(href).hostname or ""
+            if (
+                looks
+                and not href.lower().startswith("mailto:")
+                and _host(looks[1]) != _host(target)
+            ):
+                found.append((shown.strip(), href))
+    return found
+
+
+def _host(name: str) -> str:
+    return name.lower().removeprefix("www.").rstrip(".")
+
+
 def warn_unsafe_links(briefs: list[Brief], config: Config, report: Report) -> None:
     """A warning at each link in a Markdown field that will be shown as plain text."""
     for brief in briefs:
@@ -79,6 +118,7 @@ def warn_unsafe_links(briefs: list[Brief], config: Config, report: Report) -> No
             places = _Places(text.removeprefix("\ufeff"), root)
             fields = [(n, node.value, places.of(node).find) for n, node in _markdown_scalars(root)]
         for name, value, locate in fields:
+            _tell_misleading(name, value, locate, report)
             for href in unsafe_links(value):
                 report.warning(
                     f'link "{_short(href)}" in "{name}" is not an absolute http, https or mailto'
@@ -86,6 +126,18 @@ def warn_unsafe_links(briefs: list[Brief], config: Config, report: Report) -> No
                     " (https://...) or a #place, or remove the link",
                     locate(href),
                 )
+
+
+def _tell_misleading(
+    name: str, value: str, locate: Callable[[str], Location], report: Report
+) -> None:
+    for shown, href in misleading_links(value):
+        report.warning(
+            f'link text "{_short(shown)}" in "{name}" reads as an address, but the link leads '
+            f'to "{_short(href)}"; make the text the address it leads to, or words that say '
+            "where it leads",
+            locate(href),
+        )
 
 
 def _always(where: Location) -> Callable[[str], Location]:

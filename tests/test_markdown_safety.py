@@ -413,3 +413,23 @@ def test_a_field_s_top_level_headings_come_out_below_the_brief_s_own() -> None:
     """The HTML and PDF allow headings from h3; the Markdown and Word copies took a field's
     "# Sources" for a section of the brief."""
     assert md_block("# Sources\n\n## More\n\n#### Small") == "### Sources\n\n### More\n\n#### Small"
+
+
+def test_a_link_whose_text_shows_another_address_is_warned_about_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    brief = MINIMAL_BRIEF.replace(
+        "summary: |\n  - One key message.\n",
+        "summary: |\n  - One key message.\n  - See [https://www.gov.uk/](https://evil.example/x)"
+        " and [www.gov.uk/news](https://www.gov.uk/news) and [the report](https://evil.example/).\n",
+    )
+    root = make(tmp_path / "ws", {"briefs/test.yaml": brief})
+    monkeypatch.chdir(root)
+    result = run_cli("check")
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "reads as an address" in line]
+    assert warned == [
+        'briefs/test.yaml:5:31: warning: link text "https://www.gov.uk/" in "summary" reads as '
+        'an address, but the link leads to "https://evil.example/x"; make the text the address '
+        "it leads to, or words that say where it leads"
+    ]
