@@ -471,6 +471,17 @@ def test_quote_not_found_shows_nearest_and_exits_1(article_ws: Path) -> None:
     assert "% alike)" in result.stdout
 
 
+def test_quote_of_words_across_a_paragraph_break_says_so_as_check_does(article_ws: Path) -> None:
+    """The words stand in the source over a blank line: not "not in the source" with the
+    very words shown "100% alike"."""
+    result = run_cli("quote", "art", "a US backstop is needed Published on 17 February")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'briefgen: error: the words run from one paragraph of "art" into the next (line 1 to '
+        "line 3); a quote stands within one: quote each part on its own\n"
+    )
+
+
 def test_quote_unknown_source(article_ws: Path) -> None:
     result = run_cli("quote", "artt", "GDP")
     assert result.exit_code == 2  # a name on the command line that names nothing

@@ -13,7 +13,7 @@ from briefgen.citations import too_short
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
 from briefgen.hints import UNSEEN, hidden_in, near_differences, nearest
-from briefgen.matching import SourceText, locate
+from briefgen.matching import Across, SourceText, find_quote, locate
 from briefgen.models import Source, Span
 from briefgen.normalise import Normalised, display, normalise, normalised_text
 
@@ -176,6 +176,15 @@ def _show_nearest(
     out: Outcome, words: str, chosen: list[Source], texts: dict[str, SourceText]
 ) -> None:
     out.failed = True
+    for source in chosen:  # the words are there, but from one paragraph into the next
+        across = find_quote(words, texts[source.id]).cut if source.id in texts else None
+        if isinstance(across, Across):
+            out.report.error(
+                f'the words run from one paragraph of "{source.id}" into the next '
+                f"({across.first} to {across.last}); a quote stands within one: quote each "
+                "part on its own"
+            )
+            return
     near = []
     for source in chosen:
         if source.id in texts and (found := nearest(words, texts[source.id])) is not None:
