@@ -174,7 +174,7 @@ def check(
     "formats",
     multiple=True,
     callback=_formats,
-    help="Output formats: pdf, md, html; comma-separated or repeated. "
+    help="Output formats: pdf, md, html, json, docx; comma-separated or repeated. "
     "Default: the formats in config.yaml (pdf and md).",
 )
 @click.option(

@@ -286,7 +286,7 @@ CONFIG = (
     Field(
         "formats",
         "text_list",
-        "What build writes without --format: any of pdf, md, html. Default [pdf, md].",
+        "What build writes without --format: any of pdf, md, html, json, docx. Default [pdf, md].",
         choices=FORMATS,
     ),
     Field(

@@ -386,3 +386,16 @@ def test_quote_words_that_begin_with_a_dash_are_told_to_follow_two_dashes(
         'words that begin with "-" (-2...) are read as an option: write -- before the words, '
         "as in  briefgen quote SOURCE -- -2.5% of GDP\n"
     )
+
+
+def test_every_output_format_is_named_where_formats_are_listed() -> None:
+    """The help, the schema's description and the config that init writes listed three
+    of the five formats."""
+    from briefgen import spec
+    from briefgen.commands import init
+    from briefgen.formats import NAMES
+
+    listed = ", ".join(NAMES)
+    assert listed in run_cli("build", "--help").output.replace("\n", " ").replace("  ", " ")
+    assert listed in str(spec.CONFIG)
+    assert f"({listed})" in init.CONFIG

@@ -20,7 +20,7 @@ CONFIG = """\
 # title: Europe and Ukraine briefs       # a name for this set of briefs
 # organisation: Europe Directorate       # printed as the brief's author ("From")
 marking: OFFICIAL                        # protective marking on every page; a brief may set its own
-formats: [pdf, md]                       # what `briefgen build` writes without --format (pdf, md, html)
+formats: [pdf, md]                       # what `briefgen build` writes without --format (pdf, md, html, json, docx)
 # stale_after_days: 30                   # warn when an item's as_of is this much older than the meeting
 """
 CATALOGUE = """\

@@ -172,7 +172,7 @@ def _entry(
         return None
     if not file.is_file():
         report.error(
-            "does not exist or is not a file; name a text or PDF file saved from the source",
+            "does not exist or is not a file; name a document saved from the source (text, Markdown, web page, PDF or Word)",
             where,
         )
         return None
