@@ -487,3 +487,13 @@ def test_a_file_larger_than_the_workspace_reads_is_not_taken_from_a_revision(
     assert result.exit_code == 0, result.stderr
     assert "london-summit.yaml" in written and "config.yaml" in written
     assert "notes.bin" not in written
+
+
+def test_a_quote_moved_along_its_line_is_told_its_columns() -> None:
+    """Words added before a quote on its line moved it: "moved from line 8 to line 8"."""
+    from briefgen.commands.diff import CitationMove, _move
+
+    along = CitationMove("d-c", "the #1 priority", 8, 8, True, 36, 38)
+    assert _move(along) == 'd-c: "the #1 priority" moved on line 8, from column 36 to column 38'
+    down = CitationMove("d-c", "the #1 priority", 3, 5, True, 1, 1)
+    assert _move(down) == 'd-c: "the #1 priority" moved from line 3 to line 5'

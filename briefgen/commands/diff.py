@@ -66,6 +66,8 @@ class CitationMove:
     old_line: int | None
     new_line: int | None
     verified: bool
+    old_column: int | None = None
+    new_column: int | None = None
 
 
 @dataclass
@@ -213,6 +215,8 @@ def _sources(old: Manifest, new: Manifest) -> list[SourceChange]:
                             was.get("line"),
                             cite.get("line"),
                             bool(cite.get("verified")),
+                            was.get("column"),
+                            cite.get("column"),
                         )
                     )
         out.append(change)
@@ -272,6 +276,11 @@ def as_text(changes: list[BriefChanges], old: str, new: str) -> list[str]:
 def _move(m: CitationMove) -> str:
     if not m.verified:
         return f'{m.item}: "{m.quote}" no longer verifies (was line {m.old_line})'
+    if m.old_line == m.new_line:  # words added or taken out before it on its line
+        return (
+            f'{m.item}: "{m.quote}" moved on line {m.new_line}, from column {m.old_column} '
+            f"to column {m.new_column}"
+        )
     return f'{m.item}: "{m.quote}" moved from line {m.old_line} to line {m.new_line}'
 
 
