@@ -497,3 +497,16 @@ def test_a_quote_moved_along_its_line_is_told_its_columns() -> None:
     assert _move(along) == 'd-c: "the #1 priority" moved on line 8, from column 36 to column 38'
     down = CitationMove("d-c", "the #1 priority", 3, 5, True, 1, 1)
     assert _move(down) == 'd-c: "the #1 priority" moved from line 3 to line 5'
+
+
+def test_an_uncited_line_reworded_is_not_told_to_check_its_quotes() -> None:
+    from briefgen.commands.diff import TRUST_FLAG, _item
+
+    def line(text: str, cite: list[dict[str, object]]) -> dict[str, object]:
+        return {"id": "line-to-take-1", "kind": "line", "fields": {"text": text}, "cite": cite}
+
+    uncited = _item(line("We will play our full part.", []), line("We will play our part.", []))
+    assert uncited is not None and uncited.flags == []
+    quote = [{"source": "s", "quote": "our full part"}]
+    cited = _item(line("We will play our full part.", quote), line("We lead.", quote))
+    assert cited is not None and cited.flags == [TRUST_FLAG]

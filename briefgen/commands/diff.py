@@ -175,7 +175,8 @@ def _item(old: dict[str, Any] | None, new: dict[str, Any] | None) -> ItemChange 
     if not (fields or added or dropped):
         return None
     flags = []
-    if not added and not dropped and any(f.name in CLAIM_FIELDS for f in fields):
+    cited = bool(new_cites)  # an uncited line to take has no quotes to check again
+    if cited and not added and not dropped and any(f.name in CLAIM_FIELDS for f in fields):
         flags.append(TRUST_FLAG)
     return ItemChange(
         new["id"], new["kind"], item_name(new), "changed", fields, added, dropped, flags
