@@ -7,15 +7,18 @@ import io
 import itertools
 import struct
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
+from helpers import brief_citing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.matching import SourceText, find_quote
 from briefgen.readers import PARAGRAPH, ReaderError
 from briefgen.readers.docx import MAX_ENTRIES, extract
+from conftest import build_tree, run_cli
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -657,3 +660,37 @@ def test_white_words_on_a_white_highlight_are_not_read() -> None:
         run.font.highlight_color = WD_COLOR_INDEX.WHITE
 
     assert lines(_docx(build)) == ["Shown before.", "Visible words", "Shown after."]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [_hidden_by_character_style, _hidden_by_a_style_it_is_based_on, _white, _tiny],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_words_word_does_not_show_are_kept_to_tell_a_quote_of_them_why(build: object) -> None:
+    """A quote of them is told they are in the file but not shown, as for a web page or
+    PDF, not "the source does not have them"."""
+    extracted = extract(_docx(build))
+    assert extracted.hidden == ((0, "Visible words secret words"),)
+
+
+def test_a_quote_of_words_word_does_not_show_is_told_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_tree(
+        tmp_path,
+        {
+            "config.yaml": "organisation: Test Unit\n",
+            "sources/sources.yaml": "- id: doc\n  file: doc.docx\n  publisher: P\n  title: T\n",
+            "sources/doc.docx": _docx(_hidden_by_character_style),
+            "briefs/b.yaml": brief_citing(("doc", "Visible words secret words")),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].endswith(
+        'quote not found in source "doc" (doc.docx): its words are in the file, but not shown '
+        "there (they are invisible, covered, too small or squeezed, or the colour of what is "
+        "behind them), so no reader of it sees them; quote what the document shows"
+    )

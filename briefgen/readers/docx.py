@@ -66,9 +66,12 @@ def extract(data: bytes) -> Extracted:
         _element(parts.read(_STYLES), _STYLES) if _STYLES in parts else None, background
     )
     lines: list[str] = []
+    unseen: list[str] = []  # blocks as they read with the words Word does not show
     refs: dict[str, list[str]] = {"footnote": [], "endnote": []}
     for block in _blocks(body):
-        lines.extend(_block_lines(block, styles))
+        shown = _block_lines(block, styles)
+        lines.extend(shown)
+        unseen.extend(t for t in _block_lines(block, styles, everything=True) if t not in shown)
         for kind, found in refs.items():
             for ref in block.iter(f"{{*}}{kind}Reference"):
                 if (note := _attr(ref, "id")) and note not in found:
@@ -86,6 +89,8 @@ def extract(data: bytes) -> Extracted:
         tuple((n, 0) for n in range(1, len(lines) + 1)),
         title,
         created,
+        # a quote of words Word does not show is told why it is not found
+        hidden=((0, "\n".join(unseen)),) if unseen else (),
     )
 
 
@@ -191,7 +196,7 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
     return _within(container, ("p", "tbl"))
 
 
-def _rows(table: etree._Element, styles: Styles) -> list[str]:
+def _rows(table: etree._Element, styles: Styles, everything: bool = False) -> list[str]:
     """One line per row; a table inside a cell is part of that cell's text."""
     rows = []
     styled = _table_shaded(table, styles)
@@ -200,7 +205,7 @@ def _rows(table: etree._Element, styles: Styles) -> list[str]:
             " ".join(
                 t
                 for p, shaded in _cell_paragraphs(cell, styles, styled)
-                if (t := _text(p, styles, shaded=shaded))
+                if (t := _text(p, styles, shaded=shaded, everything=everything))
             )
             for cell in _within(row, ("tc",))
         ]
@@ -240,10 +245,15 @@ def _shaded(node: etree._Element, holder: str) -> bool:
 
 
 def _text(
-    paragraph: etree._Element, styles: Styles, nested: bool = True, shaded: bool = False
+    paragraph: etree._Element,
+    styles: Styles,
+    nested: bool = True,
+    shaded: bool = False,
+    everything: bool = False,
 ) -> str:
     """The words of a paragraph as Word shows them (text boxes inside it included), on a
-    page, cell or text box that is `shaded` or not."""
+    page, cell or text box that is `shaded` or not; with `everything`, the words of the
+    runs Word does not show too."""
     words: list[str] = []
     start = (paragraph, None, styles.paragraph_style(paragraph), shaded or styles.page_coloured)
     stack: list[tuple[etree._Element, dict[int, int] | None, str, bool]] = [start]
@@ -259,7 +269,7 @@ def _text(
             backed = True  # a text box's own fill is not looked into
         elif name == "r":
             shown = _run_shown(styles.run(node, style), backed)
-            if shown is None:
+            if shown is None and not everything:
                 continue  # not shown: not what the document says
             raised = shown or None
         if name == "t" and node.text:
@@ -298,8 +308,10 @@ def _notes(
     return lines
 
 
-def _block_lines(block: etree._Element, styles: Styles) -> list[str]:
-    return _rows(block, styles) if _local(block) == "tbl" else [_text(block, styles)]
+def _block_lines(block: etree._Element, styles: Styles, everything: bool = False) -> list[str]:
+    if _local(block) == "tbl":
+        return _rows(block, styles, everything)
+    return [_text(block, styles, everything=everything)]
 
 
 def _core(parts: _Parts) -> tuple[str | None, str | None]:
