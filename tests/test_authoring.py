@@ -114,6 +114,7 @@ def test_init_refuses_to_overwrite_and_writes_nothing(
     assert forced.exit_code == 0, forced.stderr
     assert (tmp_path / "config.yaml").read_text() == "title: mine\n"  # kept
     assert "kept as they were: config.yaml" in forced.stdout
+    assert forced.stdout.startswith("completed the briefgen workspace in .: added ")
     assert (tmp_path / "sources" / "sources.yaml").is_file()  # the missing ones written
 
 
@@ -138,6 +139,7 @@ def test_init_in_a_workspace_says_so_and_force_keeps_its_catalogue(
     assert catalogue.read_text().startswith("- id: a\n")
     assert (tmp_path / "templates" / "extra.css").read_text() == "h1 { color: red; }\n"
     assert schema.read_text() != "{}"  # the editor schemas are made anew
+    assert forced.stdout.startswith("the briefgen workspace in . had every file; its schemas")
     assert "sources/sources.yaml" in forced.stdout
 
 

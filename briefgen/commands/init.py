@@ -134,10 +134,16 @@ def init(directory: Path, force: bool) -> Outcome:
         return out
     (directory / "briefs").mkdir(exist_ok=True)
     where = display_path(directory)
-    out.say(f"created a briefgen workspace in {where}{os.sep if where != '.' else ''}")
+    folder = f"{where}{os.sep if where != '.' else ''}"
+    added = [path for path in files if path not in kept and path not in schemas]
+    if not kept:
+        out.say(f"created a briefgen workspace in {folder}")
+    elif added:
+        out.say(f"completed the briefgen workspace in {folder}: added {_names(added)}")
+    else:  # --force on a whole workspace: only the editor schemas are made anew
+        out.say(f"the briefgen workspace in {folder} had every file; its schemas were made anew")
     if kept:
-        shown = ", ".join(display_path(path) for path in kept)
-        out.say(f"kept as they were: {shown}")
+        out.say(f"kept as they were: {_names(kept)}")
     into = "" if where == "." else f"cd {where} && "
     out.say("next steps:")
     out.say(f"  1. {into}briefgen sources add ~/Downloads/article.txt --publisher 'BBC News'")
@@ -147,3 +153,7 @@ def init(directory: Path, force: bool) -> Outcome:
         "(paste the cite: it prints into the brief, then briefgen check and briefgen build)"
     )
     return out
+
+
+def _names(paths: list[Path]) -> str:
+    return ", ".join(display_path(path) for path in paths)
