@@ -526,3 +526,27 @@ def _article(style: str, body: str) -> bytes:
         f"<html><head><style>{style}</style></head><body><article><h1>Head</h1>{body}"
         "</article></body></html>"
     ).encode()
+
+
+@pytest.mark.parametrize(
+    ("style", "body"),
+    [
+        ("", "It <span style='display:/**/none'>never</span> rose."),
+        ("", "It <span style='d\\isplay: none'>never</span> rose."),
+        ("", "It <span style='display: n\\one'>never</span> rose."),
+        ("", "It <span style='\\64 isplay: none'>never</span> rose."),
+        (".b { d\\isplay: none }", "It <span class='b'>never</span> rose."),
+        (".c { display: no\\ne }", "It <span class='c'>never</span> rose."),
+        (".d { display: /* closed */ none }", "It <span class='d'>never</span> rose."),
+    ],
+)
+def test_css_comments_and_escapes_are_read_as_a_browser_reads_them(style: str, body: str) -> None:
+    """A browser reads "display:/**/none" and "d\\isplay:none" as display:none: the word
+    was read as the page's, and a quote of it verified."""
+    assert extract(_article(style, body)).text == "Head\nIt rose."
+
+
+def test_a_comment_inside_a_property_name_is_no_property(  # as in a browser
+) -> None:
+    body = "It <span style='d/**/isplay: none'>always</span> rose."
+    assert extract(_article("", body)).text == "Head\nIt always rose."

@@ -67,9 +67,32 @@ _COLOUR = re.compile(r"(?<![\w-])color\s*:", re.I)
 _STYLE_ATTRIBUTE = re.compile(r"""(?<![\w-])style\s*=\s*(["'])(?P<value>.*?)\1""", re.I | re.S)
 
 
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.S)
+
+
+def css_plain(style: str) -> str:
+    """Declarations as a browser reads their words: comments as the space between tokens
+    they are ("display:/**/none" is display:none, "d/**/isplay" no property), and escapes
+    as the characters they stand for ("d\\isplay:n\\one", "\\64 isplay")."""
+    if "/*" in style:
+        style = _CSS_COMMENT.sub(" ", style)
+    if "\\" in style:
+        style = _CSS_ESCAPE.sub(_unescaped, style)
+    return style
+
+
+def _unescaped(m: re.Match[str]) -> str:
+    if m[1]:
+        code = int(m[1], 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+    return m[2] if m[2] not in "\r\n\f" else ""
+
+
 def hides(style: str, for_good: bool = False) -> bool:
     """Whether declarations (a style attribute's, a stylesheet rule's) hide what they style;
     `for_good`: in a way no element inside can undo (not by a font size or visibility)."""
+    style = css_plain(style)
     if for_good:  # (colours are judged for an element's own words: html_colours.py)
         return _FOR_GOOD.search(style) is not None
     if _HIDING.search(style):
