@@ -93,6 +93,8 @@ def not_found(
     unseen = hidden_in(quote, text)
     if unseen:
         return f"{message}: its words are {unseen}, but not shown there {UNSEEN}"
+    if running_in(quote, text):
+        return f"{message}: {RUNNING}"
     elided = _elided(quote, text)
     if elided:
         return f"{message}: {elided}"
@@ -108,6 +110,20 @@ def not_found(
     if named:
         return f'{message}; {named}; {where} reads: "{clip(span.text, 200)}"'
     return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
+
+
+RUNNING = (
+    "its words are the PDF's running header or footer (the same words at the top or "
+    "bottom of page after page), which is left out of what can be cited; quote the "
+    "document's own text"
+)
+
+
+def running_in(quote: str, text: SourceText) -> bool:
+    """Whether the quote stands in a running header or footer the PDF reader left out."""
+    furniture = text.extracted.furniture if text.extracted is not None else ()
+    needle = normalised_text(quote)
+    return bool(needle) and any(needle in normalised_text(line) for line in furniture)
 
 
 def hidden_in(quote: str, text: SourceText) -> str | None:

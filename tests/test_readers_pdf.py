@@ -435,3 +435,18 @@ def test_pages_without_text_do_not_hide_running_heads() -> None:
     assert "Quarterly report" not in extracted.text
     assert extracted.notes[-1] == "no text on pages 2, 3, 4"
     assert extracted.marks[0] == (1, 2)
+
+
+def test_a_quote_of_the_running_header_is_told_it_is_one(ws: Path) -> None:
+    code, err = check(ws, "Environment Agency - Flood defence review 2025")
+    assert code == 1
+    assert (
+        'quote not found in source "review" (review.pdf): its words are the PDF\'s running '
+        "header or footer (the same words at the top or bottom of page after page), which is "
+        "left out of what can be cited; quote the document's own text"
+    ) in " ".join(err.split())
+    quoted = run_cli("quote", "review", "Environment Agency - Flood defence review")
+    assert quoted.exit_code == 1
+    assert quoted.stderr.startswith(
+        'briefgen: error: the words are the running header or footer of "review"'
+    )

@@ -12,7 +12,7 @@ from briefgen.boundaries import joined
 from briefgen.citations import too_short
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
-from briefgen.hints import UNSEEN, hidden_in, near_differences, nearest
+from briefgen.hints import UNSEEN, hidden_in, near_differences, nearest, running_in
 from briefgen.matching import Across, SourceText, find_quote, locate
 from briefgen.models import Source, Span
 from briefgen.normalise import Normalised, display, normalise, normalised_text
@@ -195,10 +195,18 @@ def _show_nearest(
         ((s.id, at) for s in chosen if s.id in texts and (at := hidden_in(words, texts[s.id]))),
         None,
     )
+    running = next((s.id for s in chosen if s.id in texts and running_in(words, texts[s.id])), None)
     if unseen:  # in the file, but not on its pages: finding them would not help
         out.report.error(
             f'the words are {unseen[1]} of "{unseen[0]}", but not shown there {UNSEEN}'
         )
+    elif running:  # left out of the text on purpose: the nearest passages would not help
+        out.report.error(
+            f'the words are the running header or footer of "{running}" (the same words at '
+            "the top or bottom of page after page), which is left out of what can be cited; "
+            "quote the document's own text"
+        )
+        return
     else:
         out.report.error(
             f"the words are not in {where}, as written; copy them exactly from the source "

@@ -24,4 +24,4 @@ READERS = {
 # when the text or the marks it extracts would come out differently. Kept here, so that a
 # source read before comes from the cache without importing its reader or the reader's
 # library.
-VERSIONS = {"pdf": "pdf-6", "markdown": "markdown-13", "html": "html-12", "docx": "docx-10"}
+VERSIONS = {"pdf": "pdf-7", "markdown": "markdown-13", "html": "html-12", "docx": "docx-10"}

@@ -148,6 +148,9 @@ class Extracted:
     # a file without pages, those words in their order), to tell a quote of them why it is
     # not found
     hidden: tuple[tuple[int, str], ...] = field(default=())
+    # the running header and footer lines of a PDF, left out of `text` (the same words at
+    # the top or bottom of page after page), to tell a quote of them why it is not found
+    furniture: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -197,6 +200,7 @@ class Extracted:
                 "columns": self.columns,
                 "blocks": self.blocks,
                 "hidden": self.hidden,
+                "furniture": self.furniture,
             },
             ensure_ascii=False,
         ).encode("utf-8")
@@ -217,6 +221,7 @@ class Extracted:
             ),
             tuple(int(line) for line in raw.get("blocks", ())),
             tuple((int(page), str(words)) for page, words in raw.get("hidden", ())),
+            tuple(str(line) for line in raw.get("furniture", ())),
         )
 
 

@@ -190,11 +190,15 @@ def running_lines(pages: list[list[str]]) -> set[str]:
     return {key for key, count in seen.items() if count >= needed}
 
 
+MAX_FURNITURE = 50  # running lines kept to tell a quote of them why it is not found
+
+
 def _assemble(pages: list[list[str]], hidden: Sequence[tuple[int, str]] = ()) -> Extracted:
     running = running_lines(pages)
     kept: list[str] = []
     marks: list[tuple[int, int]] = []
     dropped_heads = folios = 0
+    furniture: dict[str, None] = {}  # the running lines left out, each once, in order
     blank_pages: list[int] = []
     for number, lines in enumerate(pages, 1):
         if not lines:
@@ -203,6 +207,8 @@ def _assemble(pages: list[list[str]], hidden: Sequence[tuple[int, str]] = ()) ->
             keys = _keys(lines, index, number, len(pages))
             if keys & running:
                 dropped_heads += 1
+                if len(furniture) < MAX_FURNITURE:
+                    furniture[" ".join(line.split())] = None
             elif _at_edge(lines, index) and _FOLIO.fullmatch(line.strip()):
                 folios += 1
             else:
@@ -232,4 +238,11 @@ def _assemble(pages: list[list[str]], hidden: Sequence[tuple[int, str]] = ()) ->
             "the PDF's only text is page numbers and running headers or footers, so there is "
             "nothing to cite; catalogue a version with the document's text"
         )
-    return Extracted("\n".join(kept), PAGE, tuple(marks), notes=tuple(notes), hidden=tuple(hidden))
+    return Extracted(
+        "\n".join(kept),
+        PAGE,
+        tuple(marks),
+        notes=tuple(notes),
+        hidden=tuple(hidden),
+        furniture=tuple(furniture),
+    )
