@@ -16,6 +16,7 @@ from briefgen.errors import clip
 from briefgen.matching import Across, Cut, SourceText, find_quote
 from briefgen.models import Source, Span
 from briefgen.normalise import display, find_all, normalise, normalised_text
+from briefgen.text import CONTROL, char_name
 
 WHOLE_SCAN_CHARS = 500_000  # a larger source is searched only around the quote's words
 MAX_NEEDLE_CHARS = 300  # a longer quote is compared by its first words
@@ -106,6 +107,13 @@ def not_found(
         return f"{message}, and nothing there is close to it; check the source id and copy the words from the file"
     span, score = near
     where = f"the nearest passage, {span.where} ({score:.0f}% alike)"
+    control = CONTROL.search(text.text, span.start, span.end)
+    if control and not CONTROL.search(quote):  # a brief may not hold one: it cannot be copied
+        return (
+            f"{message}; {where} holds the invisible character {char_name(control[0])}, which "
+            "a brief may not hold: cite the words before it and the words after it as quotes "
+            f'of their own; it reads: "{clip(span.text, 200)}"'
+        )
     named = near_differences(quote, text, span, score)
     if named:
         return f'{message}; {named}; {where} reads: "{clip(span.text, 200)}"'

@@ -1087,3 +1087,18 @@ def test_a_near_miss_is_compared_within_its_paragraph_and_with_whole_words(ws: P
     code, err = check(ws, position("signed", "Healey defence spending will rise to"))
     assert code == 1
     assert '"t"' not in err and 'the source has "to"' in err
+
+
+def test_a_passage_holding_an_invisible_control_is_told_to_be_cited_around_it(
+    ws: Path,
+) -> None:
+    """The advice was "the source has "\\u202e" after "bidi"", which a brief may not write."""
+    (ws / "sources" / "signed.txt").write_text(
+        "A bidi \u202eoverride here in the text, officials said.\n", encoding="utf-8"
+    )
+    code, err = check(ws, position("signed", "A bidi override here in the text"))
+    assert code == 1
+    assert (
+        "holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE), which a brief may not "
+        "hold: cite the words before it and the words after it as quotes of their own"
+    ) in " ".join(err.split())
