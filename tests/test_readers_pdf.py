@@ -450,3 +450,34 @@ def test_a_quote_of_the_running_header_is_told_it_is_one(ws: Path) -> None:
     assert quoted.stderr.startswith(
         'briefgen: error: the words are the running header or footer of "review"'
     )
+
+
+def _titled(title: str) -> bytes:
+    """A PDF whose document information gives it this Title."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(
+        clone_from=PdfReader(io.BytesIO(pdf_bytes([["Department band"], ["Text."]])))
+    )
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("title", "read"),
+    [
+        ("Ukraine and European security", "Ukraine and European security"),
+        ("  Flood   defence review ", "Flood defence review"),
+        ("Microsoft Word - review-final.docx", None),  # the file it was made from
+        ("review.pdf", None),
+        ("Untitled", None),
+    ],
+)
+def test_the_title_a_pdf_gives_itself_is_offered_unless_it_names_a_file(
+    title: str, read: str | None
+) -> None:
+    """sources add proposed a briefgen PDF's department band, its first line, as its
+    title, though the PDF's own Title said what it is."""
+    assert reader.extract(_titled(title)).title == read

@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from briefgen.readers import pdf_hidden
@@ -54,6 +55,7 @@ def extract(data: bytes) -> Extracted:
         ) from None
     backdrops = pdf_hidden.Backdrops(data)
     try:
+        title = _own_title(document)
         read = [_page_lines(document[i], backdrops, i) for i in range(len(document))]
     finally:
         document.close()
@@ -72,7 +74,26 @@ def extract(data: bytes) -> Extracted:
             "does not do OCR: catalogue a text version of the document, or a PDF with a text "
             "layer"
         )
-    return _assemble(pages, hidden)
+    return replace(_assemble(pages, hidden), title=title)
+
+
+# a Title that names the file it was made from, or nothing: not the document's own
+_NOT_A_TITLE = re.compile(
+    r"(?:microsoft (?:word|powerpoint|excel) - .*|.*\.(?:docx?|pdf|pptx?|xlsx?|indd|txt|rtf|odt)"
+    r"|untitled.*|document\d*|title|\W*)",
+    re.I,
+)
+
+
+def _own_title(document: Any) -> str | None:
+    """The title the PDF gives itself in its document information (a tool that wrote it
+    sets it to the file's name when no one gave one: that is left out)."""
+    try:
+        title = str(document.get_metadata_dict().get("Title") or "")
+    except Exception:  # damaged metadata: the text is still what counts
+        return None
+    title = " ".join(title.split())
+    return title if title and not _NOT_A_TITLE.fullmatch(title) else None
 
 
 def _page_lines(
