@@ -820,3 +820,20 @@ def test_sources_list_counts_the_citations_of_lines_to_take(
     rows = run_cli("sources", "list").stdout.splitlines()
     news = next(r for r in rows if r.startswith("news "))
     assert news.split()[-1] == "1", rows  # as check counts it, not "(uncited)"
+
+
+def test_init_inside_another_workspace_s_briefs_folder_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init", "outer").exit_code == 0
+    monkeypatch.chdir(tmp_path / "outer" / "briefs")
+    nested = run_cli("init", "nested")
+    assert nested.exit_code == 0  # made, as asked
+    assert nested.stderr == (
+        "briefgen: warning: nested is inside the briefs/ folder of another workspace (../), "
+        "which reads none of it as a workspace (briefs in a folder below briefs/ are not "
+        "read); if you meant a workspace of its own, make it in a folder outside that one\n"
+    )
+    monkeypatch.chdir(tmp_path / "outer")
+    assert run_cli("init", "projects/own").stderr == ""  # beside the input folders: fine

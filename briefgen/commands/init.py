@@ -133,6 +133,13 @@ def init(directory: Path, force: bool) -> Outcome:
     if out.report.errors:
         return out
     (directory / "briefs").mkdir(exist_ok=True)
+    if (outer := _enclosing_input_folder(directory)) is not None:
+        out.report.warning(
+            f"{display_path(directory)} is inside the {outer.name}/ folder of another "
+            f"workspace ({os.path.relpath(outer.parent)}{os.sep}), which reads none of it as "
+            "a workspace (briefs in a folder below briefs/ are not read); if you meant a "
+            "workspace of its own, make it in a folder outside that one"
+        )
     where = display_path(directory)
     folder = f"{where}{os.sep if where != '.' else ''}"
     added = [path for path in files if path not in kept and path not in schemas]
@@ -157,3 +164,16 @@ def init(directory: Path, force: bool) -> Outcome:
 
 def _names(paths: list[Path]) -> str:
     return ", ".join(display_path(path) for path in paths)
+
+
+def _enclosing_input_folder(directory: Path) -> Path | None:
+    """The briefs/, sources/ or templates/ folder of another workspace that `directory` is
+    inside, if any."""
+    inner = directory.resolve()
+    for folder in inner.parents:
+        if (folder / "config.yaml").is_file() and (folder / "briefs").is_dir():
+            for name in ("briefs", "sources", "templates"):
+                if inner.is_relative_to(folder / name):
+                    return folder / name
+            return None
+    return None
