@@ -510,3 +510,19 @@ def test_an_uncited_line_reworded_is_not_told_to_check_its_quotes() -> None:
     quote = [{"source": "s", "quote": "our full part"}]
     cited = _item(line("We will play our full part.", quote), line("We lead.", quote))
     assert cited is not None and cited.flags == [TRUST_FLAG]
+
+
+def test_a_quote_re_typed_with_other_quotation_marks_is_the_same_citation() -> None:
+    """The matching does not tell ’ from ' (nor “ from "): the citation is the same, not
+    one dropped and one added."""
+    from briefgen.commands.diff import _item
+
+    def position(quote: str) -> dict[str, object]:
+        cite = [{"source": "s", "quote": quote}]
+        return {"id": "p", "kind": "position", "fields": {"stance": "S."}, "cite": cite}
+
+    assert _item(position("We can’t wait"), position("We can't wait")) is None
+    moved = _item(position("We can’t wait"), position("We must wait"))
+    assert moved is not None
+    assert moved.cites_added == ['s: "We must wait"']
+    assert moved.cites_dropped == ['s: "We can’t wait"']

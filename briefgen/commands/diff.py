@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from briefgen.manifest import BRIEF_FIELDS, SECTION_FIELDS, Manifest
+from briefgen.normalise import normalised_text
 
 # What an item asserts: a change here, on unchanged evidence, needs its quotes re-read.
 CLAIM_FIELDS = ("stance", "summary", "value", "unit", "status", "text")  # text: a line to take
@@ -154,6 +155,10 @@ def item_name(item: dict[str, Any]) -> str:
     return str(name) if name else str(item["id"])
 
 
+def _same_words(cite: dict[str, Any]) -> tuple[str, str]:
+    return cite["source"], normalised_text(cite["quote"])
+
+
 def _cite_key(cite: dict[str, Any]) -> str:
     return f'{cite["source"]}: "{cite["quote"]}"'
 
@@ -170,8 +175,16 @@ def _item(old: dict[str, Any] | None, new: dict[str, Any] | None) -> ItemChange 
         fields.insert(0, FieldChange("kind", old["kind"], new["kind"]))
     old_cites = [_cite_key(c) for c in old["cite"]]
     new_cites = [_cite_key(c) for c in new["cite"]]
-    added = [c for c in new_cites if c not in old_cites]
-    dropped = [c for c in old_cites if c not in new_cites]
+    # a quote re-typed with other quotation marks, dashes or spaces (which the matching
+    # does not tell apart) cites the same words: not one citation dropped and one added
+    old_same = {_same_words(c) for c in old["cite"]}
+    new_same = {_same_words(c) for c in new["cite"]}
+    added = [
+        k for k, c in zip(new_cites, new["cite"], strict=True) if _same_words(c) not in old_same
+    ]
+    dropped = [
+        k for k, c in zip(old_cites, old["cite"], strict=True) if _same_words(c) not in new_same
+    ]
     if not (fields or added or dropped):
         return None
     flags = []
@@ -194,7 +207,7 @@ def _fields(old: dict[str, Any], new: dict[str, Any], names: Any) -> list[FieldC
 def _sources(old: Manifest, new: Manifest) -> list[SourceChange]:
     """Sources cited on both sides whose file content differs, with the citations it affects."""
     out = []
-    old_cites = {(i["id"], c["source"], c["quote"]): c for i in _cited(old) for c in i["cite"]}
+    old_cites = {(i["id"], *_same_words(c)): c for i in _cited(old) for c in i["cite"]}
     for sid in sorted(set(old["sources"]) & set(new["sources"])):
         before, after = old["sources"][sid], new["sources"][sid]
         if before.get("sha256") == after.get("sha256"):
@@ -202,7 +215,7 @@ def _sources(old: Manifest, new: Manifest) -> list[SourceChange]:
         change = SourceChange(sid, after.get("file"), before.get("sha256"), after.get("sha256"))
         for item in _cited(new):
             for cite in item["cite"]:
-                was = old_cites.get((item["id"], sid, cite["quote"]))
+                was = old_cites.get((item["id"], *_same_words(cite)))
                 if cite["source"] != sid or was is None:
                     continue
                 moved = was.get("line") != cite.get("line") or was.get("column") != cite.get(
