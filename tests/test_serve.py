@@ -816,3 +816,43 @@ def test_status_names_the_brief_s_title_and_the_index_its_file(
     index = get(server, "/").read().decode()
     assert "<small>test.yaml</small>" in index
     assert 'id="offline" hidden' in index
+
+
+def test_event_streams_past_the_limit_are_refused_until_one_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stream holds a thread while it is open: 1,000 of them made 1,000 threads."""
+    import briefgen.preview.server
+
+    monkeypatch.setattr(briefgen.preview.server, "MAX_STREAMS", 3)
+    root = build_tree(tmp_path / "ws", minimal_files())
+    with serving(root / "config.yaml", ()) as running:
+
+        def stream() -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+            conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+            conn.request("GET", "/events", headers={"Host": f"127.0.0.1:{running.port}"})
+            return conn, conn.getresponse()
+
+        opened = [stream() for _ in range(3)]
+        assert all(r.status == 200 and r.fp.readline().startswith(b"data: ") for _, r in opened)
+        conn, refused = stream()
+        assert refused.status == 503 and b"too many open event streams" in refused.read()
+        conn.close()
+        assert get(running, "/").status == 200  # everything else is answered as before
+        opened[0][1].close()  # the page closed (its socket with it)
+        opened[0][0].close()
+        (root / "sources" / "news.txt").write_text("changed\n")  # the streams write: one fails
+        wait_for(lambda: _stream_status(running) == 200, 40)
+        for conn, response in opened[1:]:
+            response.close()
+            conn.close()
+
+
+def _stream_status(server: PreviewServer) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("GET", "/events", headers={"Host": f"127.0.0.1:{server.port}"})
+    response = conn.getresponse()
+    status = response.status
+    response.close()
+    conn.close()
+    return status

@@ -28,6 +28,9 @@ from briefgen.preview import pages
 from briefgen.preview.state import OUT, Preview, Snapshot
 
 KEEPALIVE_SECONDS = 10.0
+# event streams open at once: a browser's pages share one (SharedWorker), so this many
+# is far more than any use; past it, each would hold a thread for as long as it is open
+MAX_STREAMS = 100
 # each output format's Content-Type; an output of a format not listed is not served (404)
 _TYPES = {
     "html": "text/html; charset=utf-8",
@@ -97,6 +100,7 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, host: str, port: int, preview: Preview) -> None:
         self.preview = preview
         self.stopping = threading.Event()
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
         super().__init__((host, port), Handler)
         bound = str(self.server_address[0])
         self.port = int(self.server_address[1])
@@ -331,6 +335,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def _events(self) -> None:
         """Server-sent events: the snapshot's version now, and again after every change."""
+        if not self.server.streams.acquire(blocking=False):
+            body = b"too many open event streams: close some of the preview's pages\n"
+            self.close_connection = True
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, body, "text/plain; charset=utf-8", False)
+            return
+        try:
+            self._stream()
+        finally:
+            self.server.streams.release()
+
+    def _stream(self) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Connection", "close")
