@@ -260,7 +260,7 @@ def build(
     _finish(result, strict)
 
 
-def _host(value: str) -> str:
+def _host(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """--host as given, which must name an address (an empty one listens everywhere)."""
     if not value.strip():
         raise click.BadParameter(
@@ -282,7 +282,7 @@ def _host(value: str) -> str:
     "--host",
     default=LOCAL,
     show_default=True,
-    callback=lambda _ctx, _param, value: _host(value),
+    callback=_host,
     help="Address to listen on. Another than 127.0.0.1 lets other machines see the briefs.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")

@@ -722,25 +722,20 @@ def _they_give(found: list[Amount], texts: Sequence[str] = ()) -> str:
 def _words_of_numbers(text: str) -> list[str]:
     """The numbers a text writes in words ("ten", "two hundred", "two-fifths"); a lone
     "one" is taken for the word it mostly is ("no one", "one of them")."""
-    found: list[str] = []
-    run: list[str] = []
-    end = 0
     clean = _clean(text)
-    for match in [*_WORD_GROUP.finditer(clean), None]:
-        word = match.group() if match else ""
-        number = word and all(part in _NUMBER_WORDS for part in word.split("-"))
-        if number and match and run and not clean[end : match.start()].isspace():
-            number = False  # a mark between: "ten, twenty" is two numbers
-        if number and match:
-            run.append(word)
+    runs: list[list[str]] = []
+    end = -1  # where the last number word ended, while a run goes on
+    for match in _WORD_GROUP.finditer(clean):
+        word = match.group()
+        if not all(part in _NUMBER_WORDS for part in word.split("-")):
+            end = -1
+        else:
+            if end >= 0 and clean[end : match.start()].isspace():
+                runs[-1].append(word)
+            else:  # the first, or after a mark ("ten, twenty" is two numbers)
+                runs.append([word])
             end = match.end()
-            continue
-        if run and run != ["one"]:
-            found.append(" ".join(run))
-        run = []
-        if word and all(part in _NUMBER_WORDS for part in word.split("-")) and match:
-            run, end = [word], match.end()
-    return found
+    return [" ".join(run) for run in runs if run != ["one"]]
 
 
 def _list(found: list[Amount]) -> str:

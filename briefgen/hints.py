@@ -68,9 +68,8 @@ def not_found(
     """The message for a quote that is not in its source."""
     if isinstance(cut, Across):
         return (
-            f"quote runs from one paragraph of the source into the next ({cut.first} to "
-            f"{cut.last}); a quote stands within one: cite each part as its own quote, each "
-            "with its own - source: and quote: lines"
+            f"quote runs from one paragraph of the source into the next {across(cut)}: cite "
+            "each part as its own quote, each with its own - source: and quote: lines"
         )
     if cut is not None:
         side = "ends" if cut.side == "end" else "begins"
@@ -95,7 +94,7 @@ def not_found(
     if unseen:
         return f"{message}: its words are {unseen}, but not shown there {UNSEEN}"
     if running_in(quote, text):
-        return f"{message}: {RUNNING}"
+        return f"{message}: its words are {running()}"
     elided = _elided(quote, text)
     if elided:
         return f"{message}: {elided}"
@@ -120,11 +119,18 @@ def not_found(
     return f'{message}; {where} reads: "{clip(span.text, 200)}"; copy the words exactly as they stand in the source'
 
 
-RUNNING = (
-    "its words are the PDF's running header or footer (the same words at the top or "
-    "bottom of page after page), which is left out of what can be cited; quote the "
-    "document's own text"
-)
+def across(cut: Across) -> str:
+    """Where a quote running over a paragraph break stands, and the rule it breaks."""
+    return f"({cut.first} to {cut.last}); a quote stands within one"
+
+
+def running(whose: str = "the PDF's", of: str = "") -> str:
+    """What a quote of a running header or footer is told: "the PDF's running header or
+    footer (...)", or with `of` "the running header or footer of "review" (...)"."""
+    return (
+        f"{whose} running header or footer{of} (the same words at the top or bottom of page "
+        "after page), which is left out of what can be cited; quote the document's own text"
+    )
 
 
 def running_in(quote: str, text: SourceText) -> bool:

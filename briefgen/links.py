@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +22,7 @@ from briefgen.urls import every_link, safe_link
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @cache
@@ -31,6 +32,13 @@ def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     parser.validateLink = every_link  # type: ignore[method-assign]  # see links markdown-it drops
     return parser
+
+
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """A field's Markdown tokens, as markdown-it reads them: read once for both of the
+    link checks a field goes through (its links kept as text, its misleading links)."""
+    return tuple(_parser().parse(text))
 
 
 def could_link(text: str) -> bool:
@@ -49,7 +57,7 @@ def unsafe_links(text: str) -> list[str]:
     from briefgen.fieldhtml import sanitised_markdown
 
     found: list[str] = []
-    for token in _parser().parse(text):
+    for token in _tokens(text):
         for child in token.children or []:
             href = child.attrGet("href")
             if child.type == "link_open" and isinstance(href, str) and not safe_link(href):
@@ -75,7 +83,7 @@ def misleading_links(text: str) -> list[tuple[str, str]]:
     if not could_link(text):
         return []
     found: list[tuple[str, str]] = []
-    for token in _parser().parse(text):
+    for token in _tokens(text):
         children = token.children or []
         for i, child in enumerate(children):
             href = child.attrGet("href")

@@ -441,19 +441,15 @@ def cross_check(
                     "outputs' links and notes; choose another id for this item",
                     item.loc,
                 )
-            elif (first_item := seen.get(item.id.casefold())) is not None:
-                first = first_item.loc
-                also = (
-                    "also used"
-                    if first_item.id == item.id
-                    else f'"{first_item.id}", the same but for letter case, is used'
+            elif (first := seen.get(item.id.casefold())) is not None:
+                at, unique = first.loc.display(), "ids must be unique across the workspace"
+                said = (
+                    f"also used at {at}; {unique}"
+                    if first.id == item.id
+                    else f'"{first.id}", the same but for letter case, is used at {at}; '
+                    f"{unique}, whatever their letter case"
                 )
-                report.error(
-                    f'duplicate id "{item.id}": {also} at {first.display()}; ids must be unique '
-                    "across the workspace"
-                    + ("" if first_item.id == item.id else ", whatever their letter case"),
-                    item.loc,
-                )
+                report.error(f'duplicate id "{item.id}": {said}', item.loc)
             else:
                 seen[item.id.casefold()] = item
         for item in brief.citing:

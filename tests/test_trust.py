@@ -1004,6 +1004,12 @@ def test_a_quote_does_not_run_from_one_block_of_a_page_into_the_next(ws: Path) -
 
 # --- a quote that marks words left out -------------------------------------------------
 
+
+def signed_source(root: Path, text: str) -> None:
+    """The workspace's "signed" source, holding `text` instead."""
+    (root / "sources" / "signed.txt").write_text(text, encoding="utf-8")
+
+
 ELIDED = [
     "a US security guarantee ... to effectively deter Russia",
     "a US security guarantee … to effectively deter Russia",
@@ -1045,16 +1051,14 @@ def test_a_quote_ending_in_an_ellipsis_the_source_does_not_have(ws: Path) -> Non
 def test_an_ellipsis_spaced_otherwise_than_in_the_source_is_told_the_source_s_words(
     ws: Path,
 ) -> None:
-    (ws / "sources" / "signed.txt").write_text(
-        "The report would be published… in the spring, officials said.\n", encoding="utf-8"
-    )
+    signed_source(ws, "The report would be published… in the spring, officials said.\n")
     code, err = check(ws, position("signed", "would be published … in the spring"))
     assert code == 1
     assert 'quote the passage in full (line 1): "would be published… in the spring"' in err
 
 
 def test_an_ellipsis_the_source_has_is_a_quote_like_any_other(ws: Path) -> None:
-    (ws / "sources" / "signed.txt").write_text("He paused... and then said no.\n", encoding="utf-8")
+    signed_source(ws, "He paused... and then said no.\n")
     code, err = check(ws, position("signed", "He paused… and then said no"))
     assert code == 0, err
 
@@ -1075,10 +1079,10 @@ def test_a_near_miss_is_compared_within_its_paragraph_and_with_whole_words(ws: P
     """The words after a blank line (another paragraph) were compared too, and named as the
     source's ("you wrote "by 2027", the source has "of GDP""), and a word cut at the edge
     of the compared text was named as one the source has ("ris")."""
-    (ws / "sources" / "signed.txt").write_text(
+    signed_source(
+        ws,
         "Healey: defence spending to rise to 2.5% by 2027\n\n25 February 2025\n\n"
         "The defence secretary said spending will rise to 2.5% of GDP by 2027.\n",
-        encoding="utf-8",
     )
     code, err = check(ws, position("signed", "Healey: defence spending will rise to 2.5% by 2027"))
     assert code == 1
@@ -1093,9 +1097,7 @@ def test_a_passage_holding_an_invisible_control_is_told_to_be_cited_around_it(
     ws: Path,
 ) -> None:
     """The advice was "the source has "\\u202e" after "bidi"", which a brief may not write."""
-    (ws / "sources" / "signed.txt").write_text(
-        "A bidi \u202eoverride here in the text, officials said.\n", encoding="utf-8"
-    )
+    signed_source(ws, "A bidi \u202eoverride here in the text, officials said.\n")
     code, err = check(ws, position("signed", "A bidi override here in the text"))
     assert code == 1
     assert (

@@ -12,7 +12,15 @@ from briefgen.boundaries import joined
 from briefgen.citations import too_short
 from briefgen.commands import Outcome
 from briefgen.commands.workspace import Sources
-from briefgen.hints import UNSEEN, hidden_in, near_differences, nearest, running_in
+from briefgen.hints import (
+    UNSEEN,
+    across,
+    hidden_in,
+    near_differences,
+    nearest,
+    running,
+    running_in,
+)
 from briefgen.matching import Across, SourceText, find_quote, locate
 from briefgen.models import Source, Span
 from briefgen.normalise import Normalised, display, normalise, normalised_text
@@ -177,14 +185,18 @@ def _show_nearest(
 ) -> None:
     out.failed = True
     for source in chosen:  # the words are there, but from one paragraph into the next
-        across = find_quote(words, texts[source.id]).cut if source.id in texts else None
-        if isinstance(across, Across):
+        cut = find_quote(words, texts[source.id]).cut if source.id in texts else None
+        if isinstance(cut, Across):
             out.report.error(
                 f'the words run from one paragraph of "{source.id}" into the next '
-                f"({across.first} to {across.last}); a quote stands within one: quote each "
-                "part on its own"
+                f"{across(cut)}: quote each part on its own"
             )
             return
+    # left out of the text on purpose: the nearest passages would not help
+    framing = next((s.id for s in chosen if s.id in texts and running_in(words, texts[s.id])), "")
+    if framing:
+        out.report.error("the words are " + running("the", f' of "{framing}"'))
+        return
     near = []
     for source in chosen:
         if source.id in texts and (found := nearest(words, texts[source.id])) is not None:
@@ -195,18 +207,10 @@ def _show_nearest(
         ((s.id, at) for s in chosen if s.id in texts and (at := hidden_in(words, texts[s.id]))),
         None,
     )
-    running = next((s.id for s in chosen if s.id in texts and running_in(words, texts[s.id])), None)
     if unseen:  # in the file, but not on its pages: finding them would not help
         out.report.error(
             f'the words are {unseen[1]} of "{unseen[0]}", but not shown there {UNSEEN}'
         )
-    elif running:  # left out of the text on purpose: the nearest passages would not help
-        out.report.error(
-            f'the words are the running header or footer of "{running}" (the same words at '
-            "the top or bottom of page after page), which is left out of what can be cited; "
-            "quote the document's own text"
-        )
-        return
     else:
         out.report.error(
             f"the words are not in {where}, as written; copy them exactly from the source "

@@ -66,12 +66,10 @@ def extract(data: bytes) -> Extracted:
         _element(parts.read(_STYLES), _STYLES) if _STYLES in parts else None, background
     )
     lines: list[str] = []
-    unseen: list[str] = []  # blocks as they read with the words Word does not show
+    unseen: list[str] = []  # paragraphs as they read with the words Word does not show
     refs: dict[str, list[str]] = {"footnote": [], "endnote": []}
     for block in _blocks(body):
-        shown = _block_lines(block, styles)
-        lines.extend(shown)
-        unseen.extend(t for t in _block_lines(block, styles, everything=True) if t not in shown)
+        lines.extend(_block_lines(block, styles, unseen))
         for kind, found in refs.items():
             for ref in block.iter(f"{{*}}{kind}Reference"):
                 if (note := _attr(ref, "id")) and note not in found:
@@ -196,7 +194,7 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
     return _within(container, ("p", "tbl"))
 
 
-def _rows(table: etree._Element, styles: Styles, everything: bool = False) -> list[str]:
+def _rows(table: etree._Element, styles: Styles, unseen: list[str] | None = None) -> list[str]:
     """One line per row; a table inside a cell is part of that cell's text."""
     rows = []
     styled = _table_shaded(table, styles)
@@ -205,7 +203,7 @@ def _rows(table: etree._Element, styles: Styles, everything: bool = False) -> li
             " ".join(
                 t
                 for p, shaded in _cell_paragraphs(cell, styles, styled)
-                if (t := _text(p, styles, shaded=shaded, everything=everything))
+                if (t := _text(p, styles, shaded=shaded, unseen=unseen))
             )
             for cell in _within(row, ("tc",))
         ]
@@ -249,16 +247,18 @@ def _text(
     styles: Styles,
     nested: bool = True,
     shaded: bool = False,
-    everything: bool = False,
+    unseen: list[str] | None = None,
 ) -> str:
     """The words of a paragraph as Word shows them (text boxes inside it included), on a
-    page, cell or text box that is `shaded` or not; with `everything`, the words of the
-    runs Word does not show too."""
-    words: list[str] = []
+    page, cell or text box that is `shaded` or not. A paragraph with words Word does not
+    show is added to `unseen`, if given, as it reads with them."""
+    words: list[str] = []  # what Word shows
+    every: list[str] = []  # and the words it does not show, in their places
     start = (paragraph, None, styles.paragraph_style(paragraph), shaded or styles.page_coloured)
-    stack: list[tuple[etree._Element, dict[int, int] | None, str, bool]] = [start]
+    stack: list[tuple[etree._Element, dict[int, int] | None, str, bool, bool]] = [(*start, True)]
+    left_out = False
     while stack:
-        node, raised, style, backed = stack.pop()
+        node, raised, style, backed, seen = stack.pop()
         name = _local(node)
         if name in _SKIP or (name == "p" and node is not paragraph and not nested):
             continue
@@ -267,20 +267,29 @@ def _text(
             backed = backed or styles.paragraph_shaded(node)
         elif name == "txbxContent":
             backed = True  # a text box's own fill is not looked into
-        elif name == "r":
+        elif name == "r" and seen:
             shown = _run_shown(styles.run(node, style), backed)
-            if shown is None and not everything:
-                continue  # not shown: not what the document says
+            if shown is None:  # not shown: not what the document says
+                if unseen is None:
+                    continue
+                seen, left_out = False, True  # read on, for `unseen` alone
             raised = shown or None
+        piece = None
         if name == "t" and node.text:
-            words.append(node.text.translate(raised) if raised else node.text)
+            piece = node.text.translate(raised) if raised else node.text
         elif name in ("tab", "br", "cr") or (name == "p" and node is not paragraph):
-            words.append(" ")
+            piece = " "
         elif name == "noBreakHyphen":
-            words.append("-")
+            piece = "-"
         elif name == "sym":
-            words.append(_SYMBOLS.get(_attr(node, "char").upper()[-2:], "\ufffd"))
-        stack.extend((child, raised, style, backed) for child in reversed(node))
+            piece = _SYMBOLS.get(_attr(node, "char").upper()[-2:], "\ufffd")
+        if piece is not None:
+            every.append(piece)
+            if seen:
+                words.append(piece)
+        stack.extend((child, raised, style, backed, seen) for child in reversed(node))
+    if left_out and unseen is not None:
+        unseen.append(" ".join("".join(every).split()))
     return " ".join("".join(words).split())
 
 
@@ -308,10 +317,12 @@ def _notes(
     return lines
 
 
-def _block_lines(block: etree._Element, styles: Styles, everything: bool = False) -> list[str]:
+def _block_lines(
+    block: etree._Element, styles: Styles, unseen: list[str] | None = None
+) -> list[str]:
     if _local(block) == "tbl":
-        return _rows(block, styles, everything)
-    return [_text(block, styles, everything=everything)]
+        return _rows(block, styles, unseen)
+    return [_text(block, styles, unseen=unseen)]
 
 
 def _core(parts: _Parts) -> tuple[str | None, str | None]:
